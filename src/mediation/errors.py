@@ -1,0 +1,88 @@
+"""The exceptions the library raises.
+
+Every error derives from :class:`MediationError`. Where a builtin exception fits, the
+subclass also derives from it, so ``except ValueError`` keeps working for callers that do
+not know this library (the same pattern as ``hypothesis.errors.InvalidArgument``).
+
+A refusal always says why: :class:`CommandRefused` and its subclasses carry a tuple of
+:class:`Reason` values, each with a stable machine-readable code, a plain-words message
+and the parties it concerns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "CaseClosed",
+    "CommandRefused",
+    "ConcurrencyError",
+    "InvalidInput",
+    "MediationError",
+    "NotAuthorized",
+    "Reason",
+    "TransitionRefused",
+]
+
+
+@attrs.frozen
+class Reason:
+    """Why something was refused or flagged.
+
+    Attributes:
+        code: A stable identifier, e.g. ``"consent_missing"``; safe to match on.
+        message: A sentence in plain words for people.
+        parties: Ids of the parties the reason concerns (empty when it concerns none).
+    """
+
+    code: str
+    message: str
+    parties: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class MediationError(Exception):
+    """Root of every exception raised by ``mediation``."""
+
+
+class InvalidInput(MediationError, ValueError):
+    """An argument is malformed: empty text, unknown id, negative duration, bad policy value."""
+
+
+class NotAuthorized(MediationError, PermissionError):
+    """The actor may not perform this command (e.g. a mediator signing for a party)."""
+
+
+class ConcurrencyError(MediationError):
+    """Someone else appended to the case first; reload and retry."""
+
+
+class CommandRefused(MediationError):
+    """The command is well-formed and the actor may issue it, but not now.
+
+    Attributes:
+        reasons: Why, as :class:`Reason` values (never empty).
+    """
+
+    def __init__(self, reasons: Iterable[Reason]) -> None:
+        self.reasons: tuple[Reason, ...] = tuple(reasons)
+        if not self.reasons:
+            raise ValueError("a refusal must carry at least one reason")
+        super().__init__("; ".join(reason.message for reason in self.reasons))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of :attr:`reasons`, in order."""
+        return tuple(reason.code for reason in self.reasons)
+
+
+class TransitionRefused(CommandRefused):
+    """A stage change was refused because guards (or blocking checks) failed."""
+
+
+class CaseClosed(CommandRefused):
+    """The case is closed and accepts no further command."""

@@ -1,0 +1,448 @@
+"""Event records: everything that ever happens to a case, as immutable data.
+
+Each event type has a stable ``type_name`` (never a module path) and a ``schema_version``.
+:func:`to_dict` and :func:`from_dict` convert events to and from plain JSON-compatible
+dictionaries through cattrs; nothing named in stored data is ever imported or evaluated:
+the type name is looked up in :data:`EVENT_TYPES`, a fixed table.
+
+Every event carries the envelope fields ``seq`` (1-based position in its case), ``at``
+(timezone-aware time from the case's injected clock), ``actor`` (who issued the command)
+and ``stage`` (the stage the case was in when the event was recorded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any, ClassVar
+
+import attrs
+import cattrs
+
+from mediation.errors import InvalidInput
+from mediation.model import Issue, Mediator, Outcome, Party, Relation, RelationKind, Severity
+from mediation.policy import Policy
+
+__all__ = [
+    "EVENT_TYPES",
+    "CaseOpened",
+    "CaucusClosed",
+    "CaucusNoteRecorded",
+    "CaucusOpened",
+    "Closed",
+    "CommonGroundAssented",
+    "CommonGroundProposed",
+    "ConsentGiven",
+    "DeadlineSet",
+    "DifferenceParked",
+    "DifferenceReserved",
+    "DifferencesConfirmed",
+    "DisclosureMade",
+    "Escalated",
+    "Event",
+    "IssueFlagged",
+    "IssueRaised",
+    "MediatorReassigned",
+    "ProposalAnswered",
+    "ProposalMade",
+    "RestatementMade",
+    "RestatementReviewed",
+    "SharingAllowed",
+    "Signed",
+    "StageChanged",
+    "StatementMade",
+    "Withdrew",
+    "from_dict",
+    "to_dict",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """Base of every event: the envelope fields.
+
+    Attributes:
+        seq: Position of the event in its case, starting at 1.
+        at: When it was recorded (timezone-aware).
+        actor: Id of who issued the command that recorded it.
+        stage: The stage the case was in when it was recorded.
+    """
+
+    type_name: ClassVar[str] = "event"
+    schema_version: ClassVar[int] = 1
+
+    seq: int
+    at: datetime
+    actor: str
+    stage: str
+
+
+@attrs.frozen(kw_only=True)
+class CaseOpened(Event):
+    """A case was opened with its parties, mediator and rules."""
+
+    type_name: ClassVar[str] = "case_opened"
+
+    case_id: str
+    process: str
+    parties: tuple[Party, ...]
+    mediator: Mediator
+    supervisors: tuple[str, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    policy: Policy = attrs.field(factory=Policy.default)
+
+
+@attrs.frozen(kw_only=True)
+class DisclosureMade(Event):
+    """The mediator disclosed relationships (possibly none) to every party."""
+
+    type_name: ClassVar[str] = "disclosure_made"
+
+    relationships: tuple[Relation, ...]
+    statement: str
+
+
+@attrs.frozen(kw_only=True)
+class ConsentGiven(Event):
+    """A party (the actor) consented to mediation after the latest disclosure."""
+
+    type_name: ClassVar[str] = "consent_given"
+
+
+@attrs.frozen(kw_only=True)
+class IssueRaised(Event):
+    """An issue was put on the table."""
+
+    type_name: ClassVar[str] = "issue_raised"
+
+    issue: Issue
+
+
+@attrs.frozen(kw_only=True)
+class IssueFlagged(Event):
+    """A screening flag was set on an issue."""
+
+    type_name: ClassVar[str] = "issue_flagged"
+
+    issue_id: str
+    flag: str
+
+
+@attrs.frozen(kw_only=True)
+class StageChanged(Event):
+    """The case moved from ``source`` to ``dest`` through ``trigger``."""
+
+    type_name: ClassVar[str] = "stage_changed"
+
+    trigger: str
+    source: str
+    dest: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Escalated(Event):
+    """The matter was handed to a named authority; the case is now ``escalated``."""
+
+    type_name: ClassVar[str] = "escalated"
+
+    authority: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Closed(Event):
+    """The case closed with an outcome."""
+
+    type_name: ClassVar[str] = "closed"
+
+    outcome: Outcome
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class StatementMade(Event):
+    """A party (the actor) spoke in a joint session for ``seconds``."""
+
+    type_name: ClassVar[str] = "statement_made"
+
+    text: str
+    seconds: float
+
+
+@attrs.frozen(kw_only=True)
+class RestatementMade(Event):
+    """The actor restated the view of party ``about`` in their own words."""
+
+    type_name: ClassVar[str] = "restatement_made"
+
+    restatement_id: str
+    about: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class RestatementReviewed(Event):
+    """The restated party (the actor) said whether a restatement was accurate."""
+
+    type_name: ClassVar[str] = "restatement_reviewed"
+
+    restatement_id: str
+    accurate: bool
+    comment: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CommonGroundProposed(Event):
+    """Someone put forward a point of common ground."""
+
+    type_name: ClassVar[str] = "common_ground_proposed"
+
+    item_id: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class CommonGroundAssented(Event):
+    """A party (the actor) assented to a common-ground item."""
+
+    type_name: ClassVar[str] = "common_ground_assented"
+
+    item_id: str
+
+
+@attrs.frozen(kw_only=True)
+class DifferenceReserved(Event):
+    """A difference was listed and reserved, marked major or minor."""
+
+    type_name: ClassVar[str] = "difference_reserved"
+
+    difference_id: str
+    text: str
+    severity: Severity
+
+
+@attrs.frozen(kw_only=True)
+class DifferenceParked(Event):
+    """A minor difference was parked: it does not go on to compromise."""
+
+    type_name: ClassVar[str] = "difference_parked"
+
+    difference_id: str
+
+
+@attrs.frozen(kw_only=True)
+class DifferencesConfirmed(Event):
+    """A party (the actor) confirmed that the list of differences is complete."""
+
+    type_name: ClassVar[str] = "differences_confirmed"
+
+
+@attrs.frozen(kw_only=True)
+class ProposalMade(Event):
+    """A proposal was put forward (by a party, or by the mediator as a suggestion)."""
+
+    type_name: ClassVar[str] = "proposal_made"
+
+    proposal_id: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class ProposalAnswered(Event):
+    """A party (the actor) accepted or rejected a proposal."""
+
+    type_name: ClassVar[str] = "proposal_answered"
+
+    proposal_id: str
+    accepted: bool
+
+
+@attrs.frozen(kw_only=True)
+class Signed(Event):
+    """A party (the actor) signed the agreement (the accepted proposal)."""
+
+    type_name: ClassVar[str] = "signed"
+
+    proposal_id: str
+
+
+@attrs.frozen(kw_only=True)
+class CaucusOpened(Event):
+    """The mediator opened a private session with one party."""
+
+    type_name: ClassVar[str] = "caucus_opened"
+
+    caucus_id: str
+    party: str
+
+
+@attrs.frozen(kw_only=True)
+class CaucusNoteRecorded(Event):
+    """Something said in caucus; confidential to the caucus party unless shared."""
+
+    type_name: ClassVar[str] = "caucus_note_recorded"
+
+    caucus_id: str
+    note_id: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class CaucusClosed(Event):
+    """The private session ended."""
+
+    type_name: ClassVar[str] = "caucus_closed"
+
+    caucus_id: str
+    seconds: float
+
+
+@attrs.frozen(kw_only=True)
+class SharingAllowed(Event):
+    """The caucus party (the actor) allowed a caucus note to be shared with everyone."""
+
+    type_name: ClassVar[str] = "sharing_allowed"
+
+    note_id: str
+
+
+@attrs.frozen(kw_only=True)
+class Withdrew(Event):
+    """A party (the actor) withdrew from the mediation."""
+
+    type_name: ClassVar[str] = "withdrew"
+
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DeadlineSet(Event):
+    """A due time was set for a stage."""
+
+    type_name: ClassVar[str] = "deadline_set"
+
+    for_stage: str
+    due: datetime
+
+
+@attrs.frozen(kw_only=True)
+class MediatorReassigned(Event):
+    """A supervisor replaced the mediator; the new one must disclose afresh."""
+
+    type_name: ClassVar[str] = "mediator_reassigned"
+
+    mediator: Mediator
+    reason: str
+
+
+_ALL_EVENT_CLASSES: tuple[type[Event], ...] = (
+    CaseOpened,
+    DisclosureMade,
+    ConsentGiven,
+    IssueRaised,
+    IssueFlagged,
+    StageChanged,
+    Escalated,
+    Closed,
+    StatementMade,
+    RestatementMade,
+    RestatementReviewed,
+    CommonGroundProposed,
+    CommonGroundAssented,
+    DifferenceReserved,
+    DifferenceParked,
+    DifferencesConfirmed,
+    ProposalMade,
+    ProposalAnswered,
+    Signed,
+    CaucusOpened,
+    CaucusNoteRecorded,
+    CaucusClosed,
+    SharingAllowed,
+    Withdrew,
+    DeadlineSet,
+    MediatorReassigned,
+)
+
+EVENT_TYPES: Mapping[str, type[Event]] = {cls.type_name: cls for cls in _ALL_EVENT_CLASSES}
+"""Stable type name → event class. The only way stored data selects a class."""
+
+
+def _enum_value(member: Enum) -> Any:
+    return member.value
+
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+_converter.register_unstructure_hook(datetime, datetime.isoformat)
+_converter.register_structure_hook(datetime, lambda value, _: _parse_time(value))
+_converter.register_unstructure_hook(timedelta, timedelta.total_seconds)
+_converter.register_structure_hook(timedelta, lambda value, _: timedelta(seconds=value))
+_converter.register_unstructure_hook_func(
+    lambda cls: getattr(cls, "__origin__", cls) is frozenset, sorted
+)
+for _enum in (RelationKind, Severity, Outcome):
+    # str-valued enums would otherwise pass through as enum members (str's hook wins).
+    _converter.register_unstructure_hook(_enum, _enum_value)
+_converter.register_unstructure_hook(Policy, lambda policy: _unstructure_policy(policy))
+_converter.register_structure_hook(Policy, lambda value, _: _structure_policy(value))
+
+
+def _parse_time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidInput(f"time must be an ISO 8601 string; got {value!r}")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise InvalidInput(f"time must carry a UTC offset; got {value!r}")
+    return parsed
+
+
+def _unstructure_policy(policy: Policy) -> dict[str, Any]:
+    return {
+        "non_mediable_flags": sorted(policy.non_mediable_flags),
+        "authorities": list(policy.authorities),
+        "deadlines": {stage: delta.total_seconds() for stage, delta in policy.deadlines.items()},
+    }
+
+
+def _structure_policy(value: Any) -> Policy:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"policy must be a mapping; got {value!r}")
+    return Policy(**value)
+
+
+def to_dict(event: Event) -> dict[str, Any]:
+    """Return a JSON-compatible dictionary for ``event``, with ``type`` and ``v`` keys first.
+
+    Args:
+        event: Any event.
+
+    Returns:
+        ``{"type": type_name, "v": schema_version, <fields>...}``.
+    """
+    body = _converter.unstructure(event)
+    return {"type": event.type_name, "v": event.schema_version, **body}
+
+
+def from_dict(data: Mapping[str, Any]) -> Event:
+    """Rebuild an event from :func:`to_dict` output.
+
+    Raises:
+        InvalidInput: unknown type name, unsupported schema version, or malformed fields.
+    """
+    fields = dict(data)
+    type_name = fields.pop("type", None)
+    version = fields.pop("v", None)
+    cls = EVENT_TYPES.get(type_name) if isinstance(type_name, str) else None
+    if cls is None:
+        raise InvalidInput(f"unknown event type {type_name!r}")
+    if version != cls.schema_version:
+        raise InvalidInput(
+            f"event type {type_name!r} has schema version {cls.schema_version}; got {version!r}"
+        )
+    try:
+        return _converter.structure(fields, cls)
+    except (cattrs.BaseValidationError, TypeError, KeyError) as error:
+        raise InvalidInput(f"malformed {type_name!r} event: {error}") from error

@@ -1,0 +1,189 @@
+"""The built-in guards: completion conditions that let a case leave a stage.
+
+A guard takes the :class:`~mediation.state.CaseState` and returns the reasons it fails
+(an empty tuple when it holds), naming the parties concerned, so a refusal can say
+exactly what is missing. Hosts add guards of their own with the same signature and pass
+them to :class:`~mediation.process.Process`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mediation.errors import Reason
+from mediation.process import Guard
+from mediation.state import CaseState
+
+__all__ = [
+    "BUILTIN_GUARDS",
+    "all_heard",
+    "all_signed",
+    "all_views_restated",
+    "common_ground_or_differences_listed",
+    "consent_current",
+    "disclosure_made",
+    "no_non_mediable_issue",
+    "no_open_caucus",
+    "proposal_accepted_by_all",
+]
+
+
+def _names(parties: list[str]) -> str:
+    return ", ".join(parties)
+
+
+def no_open_caucus(state: CaseState) -> tuple[Reason, ...]:
+    """No private session is in progress (the joint process waits for it to close)."""
+    if state.caucus is None:
+        return ()
+    caucus_id, caucus = state.caucus
+    return (
+        Reason(
+            "caucus_open",
+            f"caucus {caucus_id!r} with {caucus.party} is still open; close it first",
+            (caucus.party,),
+        ),
+    )
+
+
+def no_non_mediable_issue(state: CaseState) -> tuple[Reason, ...]:
+    """No issue on the table carries a flag the policy treats as non-mediable."""
+    return tuple(
+        Reason(
+            "non_mediable_issue",
+            f"issue {issue_id!r} is flagged {', '.join(sorted(flags))}: it cannot be mediated "
+            "and must be escalated",
+        )
+        for issue_id, flags in state.non_mediable_issues().items()
+    )
+
+
+def disclosure_made(state: CaseState) -> tuple[Reason, ...]:
+    """The current mediator disclosed, covering every relationship known for them."""
+    if state.disclosure_seq is None:
+        return (
+            Reason(
+                "disclosure_missing",
+                f"mediator {state.mediator.id} has not made a disclosure to the parties",
+            ),
+        )
+    undisclosed = [rel for rel in state.mediator.relationships if rel not in state.disclosed]
+    if undisclosed:
+        parties = sorted(
+            {rel.target if rel.source == state.mediator.id else rel.source for rel in undisclosed}
+        )
+        return (
+            Reason(
+                "disclosure_incomplete",
+                f"mediator {state.mediator.id} has not disclosed their relationship with "
+                f"{_names(parties)}",
+                tuple(parties),
+            ),
+        )
+    return ()
+
+
+def consent_current(state: CaseState) -> tuple[Reason, ...]:
+    """Every taking-part party consented after the mediator's latest disclosure."""
+    if state.disclosure_seq is None:
+        return disclosure_made(state)
+    missing = [
+        party for party in state.active if state.consent_seq.get(party, 0) < state.disclosure_seq
+    ]
+    if not missing:
+        return ()
+    return (
+        Reason(
+            "consent_missing",
+            f"no consent after the latest disclosure from {_names(missing)}",
+            tuple(missing),
+        ),
+    )
+
+
+def all_heard(state: CaseState) -> tuple[Reason, ...]:
+    """Every taking-part party has spoken at least once."""
+    missing = [party for party in state.active if not state.turns.get(party)]
+    if not missing:
+        return ()
+    return (Reason("not_heard", f"not yet heard: {_names(missing)}", tuple(missing)),)
+
+
+def all_views_restated(state: CaseState) -> tuple[Reason, ...]:
+    """Every taking-part party's view was restated by another party and confirmed by them."""
+    confirmed = {
+        restatement.about
+        for restatement in state.restatements.values()
+        if restatement.accurate and restatement.by in state.active
+    }
+    missing = [party for party in state.active if party not in confirmed]
+    if not missing:
+        return ()
+    return (
+        Reason(
+            "view_not_restated",
+            f"no confirmed restatement yet of the view of {_names(missing)}",
+            tuple(missing),
+        ),
+    )
+
+
+def common_ground_or_differences_listed(state: CaseState) -> tuple[Reason, ...]:
+    """Some common ground has every party's assent, or every party confirmed the list
+    of (at least one) reserved differences as complete."""
+    for item in state.common_ground.values():
+        if all(party in item.assents for party in state.active):
+            return ()
+    if state.differences and all(party in state.differences_confirmed for party in state.active):
+        return ()
+    unconfirmed = [party for party in state.active if party not in state.differences_confirmed]
+    return (
+        Reason(
+            "no_common_ground",
+            "no common-ground item has every party's assent, and the differences are not "
+            + ("listed" if not state.differences else f"confirmed by {_names(unconfirmed)}"),
+            tuple(unconfirmed) if state.differences else (),
+        ),
+    )
+
+
+def proposal_accepted_by_all(state: CaseState) -> tuple[Reason, ...]:
+    """One proposal has been accepted by every taking-part party."""
+    if state.agreed_proposal() is not None:
+        return ()
+    if not state.proposals:
+        return (Reason("no_proposal", "no proposal has been made"),)
+    latest = state.proposals[next(reversed(state.proposals))]
+    missing = [party for party in state.active if latest.answers.get(party) is not True]
+    return (
+        Reason(
+            "proposal_not_accepted",
+            f"no proposal is accepted by every party; the latest still needs {_names(missing)}",
+            tuple(missing),
+        ),
+    )
+
+
+def all_signed(state: CaseState) -> tuple[Reason, ...]:
+    """Every taking-part party signed the agreed proposal."""
+    agreed = state.agreed_proposal()
+    if agreed is None:
+        return (Reason("no_agreement", "no proposal is accepted by every party"),)
+    missing = [party for party in state.active if state.signatures.get(party) != agreed]
+    if not missing:
+        return ()
+    return (Reason("signature_missing", f"not yet signed by {_names(missing)}", tuple(missing)),)
+
+
+BUILTIN_GUARDS: Mapping[str, Guard] = {
+    "no_open_caucus": no_open_caucus,
+    "no_non_mediable_issue": no_non_mediable_issue,
+    "disclosure_made": disclosure_made,
+    "consent_current": consent_current,
+    "all_heard": all_heard,
+    "all_views_restated": all_views_restated,
+    "common_ground_or_differences_listed": common_ground_or_differences_listed,
+    "proposal_accepted_by_all": proposal_accepted_by_all,
+    "all_signed": all_signed,
+}
+"""Guard name → function for every guard of the default process."""

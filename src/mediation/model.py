@@ -1,0 +1,234 @@
+"""Value types: who takes part in a mediation and what it is about.
+
+Every type here is a frozen, slotted attrs class: cheap to share between cases, hashable,
+and safe to put in events. Constructors validate their input and raise
+:class:`~mediation.errors.InvalidInput` with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from mediation.errors import InvalidInput
+
+__all__ = [
+    "NON_MEDIABLE_FLAGS",
+    "Authority",
+    "Issue",
+    "Mediator",
+    "Outcome",
+    "Party",
+    "Relation",
+    "RelationKind",
+    "Severity",
+    "check_duration",
+    "check_id",
+    "check_text",
+    "unique_ids",
+]
+
+_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}")
+
+
+def check_id(value: object, what: str = "id") -> str:
+    """Return ``value`` if it is a valid identifier, else raise :class:`InvalidInput`.
+
+    An identifier is 1 to 128 characters: letters, digits and ``_ . : @ -``, starting with
+    a letter or digit. Identifiers appear in logs and exports, so they are kept plain.
+    """
+    if not isinstance(value, str) or _ID_PATTERN.fullmatch(value) is None:
+        raise InvalidInput(
+            f"{what} must be 1-128 characters of letters, digits and _.:@- "
+            f"starting with a letter or digit; got {value!r}"
+        )
+    return value
+
+
+def check_text(value: object, what: str = "text") -> str:
+    """Return ``value`` stripped of surrounding whitespace; refuse empty or non-text input."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be a string; got {type(value).__name__}")
+    stripped = value.strip()
+    if not stripped:
+        raise InvalidInput(f"{what} must not be empty or whitespace")
+    return stripped
+
+
+def check_duration(value: object, what: str = "duration") -> float:
+    """Return ``value`` as a float number of seconds; refuse negative, NaN and infinite values."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInput(f"{what} must be a number of seconds; got {value!r}")
+    seconds = float(value)
+    if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
+        raise InvalidInput(f"{what} must be a finite number of seconds >= 0; got {value!r}")
+    return seconds
+
+
+def _validate_id(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_id(value, attribute.name)
+
+
+def _validate_text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_text(value, attribute.name)
+
+
+def _to_flags(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        raise InvalidInput(f"flags must be a collection of flags, not the string {value!r}")
+    return frozenset(check_id(flag, "issue flag") for flag in value)
+
+
+def _to_relations(value: Iterable[Relation]) -> tuple[Relation, ...]:
+    relations = tuple(value)
+    for relation in relations:
+        if not isinstance(relation, Relation):
+            raise InvalidInput(f"relationships must be Relation values; got {relation!r}")
+    return relations
+
+
+class RelationKind(str, Enum):
+    """How two people in a case are related.
+
+    The source speaks of leaders, colleagues, subordinates, clients, suppliers and
+    departments; mediator standards add financial and personal ties that must be disclosed.
+    ``MANAGES`` is directional: ``Relation(MANAGES, a, b)`` means *a* manages *b*.
+    """
+
+    MANAGES = "manages"
+    REPORTS_TO = "reports_to"
+    COLLEAGUE = "colleague"
+    CLIENT = "client"
+    SUPPLIER = "supplier"
+    FRIEND = "friend"
+    FAMILY = "family"
+    FINANCIAL = "financial"
+    PRIOR_REPRESENTATION = "prior_representation"
+    OTHER = "other"
+
+
+@attrs.frozen
+class Relation:
+    """A relationship from ``source`` to ``target`` (ids of parties or of the mediator).
+
+    Attributes:
+        kind: What the relationship is.
+        source: Id of the person the relationship starts from.
+        target: Id of the person it points to.
+        note: Optional plain-words detail ("reports to her for budget matters").
+    """
+
+    kind: RelationKind = attrs.field(converter=RelationKind)
+    source: str = attrs.field(validator=_validate_id)
+    target: str = attrs.field(validator=_validate_id)
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.source == self.target:
+            raise InvalidInput(f"a relation needs two different people; got {self.source!r} twice")
+
+
+@attrs.frozen
+class Party:
+    """A person (or a unit acting through a person) in the dispute.
+
+    Attributes:
+        id: Stable identifier, unique within a case.
+        name: Display name.
+        role: Free-text role for display ("department head", "client").
+    """
+
+    id: str = attrs.field(validator=_validate_id)
+    name: str = attrs.field(validator=_validate_text)
+    role: str = ""
+
+
+@attrs.frozen
+class Mediator:
+    """The neutral third party running the process.
+
+    Attributes:
+        id: Stable identifier, distinct from every party's.
+        name: Display name.
+        relationships: The mediator's ties to parties; each must be disclosed at intake.
+    """
+
+    id: str = attrs.field(validator=_validate_id)
+    name: str = attrs.field(validator=_validate_text)
+    relationships: tuple[Relation, ...] = attrs.field(default=(), converter=_to_relations)
+
+    def __attrs_post_init__(self) -> None:
+        for relation in self.relationships:
+            if self.id not in (relation.source, relation.target):
+                raise InvalidInput(
+                    f"mediator relationship {relation.kind.value} between {relation.source!r} "
+                    f"and {relation.target!r} does not involve the mediator {self.id!r}"
+                )
+
+
+NON_MEDIABLE_FLAGS: frozenset[str] = frozenset(
+    {"harassment", "violence", "discrimination", "safety", "legal_violation"}
+)
+"""Issue flags that, by default, take a matter out of mediation and force escalation."""
+
+
+@attrs.frozen
+class Issue:
+    """A matter on the table.
+
+    Attributes:
+        id: Identifier unique within the case.
+        title: Short description.
+        flags: Screening flags, e.g. ``{"harassment"}``; which flags are non-mediable is
+            decided by the policy (default: :data:`NON_MEDIABLE_FLAGS`).
+    """
+
+    id: str = attrs.field(validator=_validate_id)
+    title: str = attrs.field(validator=_validate_text)
+    flags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_flags)
+
+
+class Severity(str, Enum):
+    """How much a reserved difference matters.
+
+    求同存异: principle for big matters, style for small ones.
+    """
+
+    MAJOR = "major"
+    """A matter of principle: it goes on to the compromise stage."""
+    MINOR = "minor"
+    """A matter of style: it may be parked without blocking."""
+
+
+class Outcome(str, Enum):
+    """How a closed case ended."""
+
+    SETTLED = "settled"
+    PARTIALLY_SETTLED = "partially_settled"
+    ESCALATED = "escalated"
+    WITHDRAWN = "withdrawn"
+    IMPASSE = "impasse"
+    TERMINATED_BY_MEDIATOR = "terminated_by_mediator"
+
+
+class Authority(str, Enum):
+    """Built-in escalation authorities; a policy may add host-defined ones by name."""
+
+    LINE_MANAGER = "line_manager"
+    HR = "hr"
+    LEGAL = "legal"
+    ETHICS = "ethics"
+
+
+def unique_ids(ids: Iterable[str], what: str) -> None:
+    """Raise :class:`InvalidInput` naming the first id that appears twice."""
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise InvalidInput(f"duplicate {what} id {item!r}")
+        seen.add(item)

@@ -1,0 +1,360 @@
+"""The state of a case as a pure fold of its events.
+
+:class:`CaseState` is rebuilt by :meth:`CaseState.fold` from a case's events and kept up
+to date by :meth:`CaseState.apply`, one event at a time in O(1) (no re-scan of history).
+Only :mod:`mediation.case` applies events to a live state; everyone else reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from mediation import events as ev
+from mediation.errors import InvalidInput
+from mediation.model import Issue, Mediator, Outcome, Party, Relation, Severity
+from mediation.policy import Policy
+
+__all__ = [
+    "CaseState",
+    "Caucus",
+    "CaucusNote",
+    "CommonGroundItem",
+    "Difference",
+    "Proposal",
+    "Restatement",
+]
+
+
+@attrs.define(slots=True)
+class Restatement:
+    """One party's restatement of another's view, and the restated party's verdict."""
+
+    by: str
+    about: str
+    text: str
+    accurate: bool | None = None
+
+
+@attrs.define(slots=True)
+class CommonGroundItem:
+    """A point of common ground and the parties who assented to it."""
+
+    proposer: str
+    text: str
+    assents: dict[str, None] = attrs.Factory(dict)
+
+
+@attrs.define(slots=True)
+class Difference:
+    """A reserved difference."""
+
+    text: str
+    severity: Severity
+    parked: bool = False
+
+
+@attrs.define(slots=True)
+class Proposal:
+    """A proposal and each party's latest answer (True accept, False reject)."""
+
+    by: str
+    text: str
+    by_mediator: bool
+    answers: dict[str, bool] = attrs.Factory(dict)
+
+
+@attrs.define(slots=True)
+class Caucus:
+    """A private session with one party."""
+
+    party: str
+    opened_at: datetime
+
+
+@attrs.define(slots=True)
+class CaucusNote:
+    """Something said in caucus; visible to others only when ``shared``."""
+
+    caucus_id: str
+    party: str
+    author: str
+    text: str
+    shared: bool = False
+
+
+@attrs.define(slots=True)
+class CaseState:
+    """Everything the process decides on, derived from events only.
+
+    Attributes are public for reading; treat them as read-only. Per-party mappings are
+    keyed by party id in the order parties were given when the case was opened.
+    """
+
+    case_id: str
+    process: str
+    policy: Policy
+    parties: Mapping[str, Party]
+    mediator: Mediator
+    supervisors: tuple[str, ...]
+    relations: tuple[Relation, ...]
+    stage: str
+    version: int
+    opened_at: datetime
+    last_at: datetime
+    active: dict[str, None]
+    """Parties taking part (not withdrawn), in case order."""
+    issues: dict[str, Issue]
+    outcome: Outcome | None = None
+    paused_from: str | None = None
+    escalation: tuple[str, str] | None = None
+    """``(authority, reason)`` once escalated."""
+    disclosure_seq: int | None = None
+    """Sequence number of the latest disclosure by the current mediator."""
+    disclosed: frozenset[Relation] = frozenset()
+    consent_seq: dict[str, int] = attrs.Factory(dict)
+    airtime: dict[str, float] = attrs.Factory(dict)
+    turns: dict[str, int] = attrs.Factory(dict)
+    restatements: dict[str, Restatement] = attrs.Factory(dict)
+    common_ground: dict[str, CommonGroundItem] = attrs.Factory(dict)
+    differences: dict[str, Difference] = attrs.Factory(dict)
+    differences_confirmed: dict[str, None] = attrs.Factory(dict)
+    proposals: dict[str, Proposal] = attrs.Factory(dict)
+    signatures: dict[str, str] = attrs.Factory(dict)
+    """Party id → id of the proposal it signed."""
+    caucus: tuple[str, Caucus] | None = None
+    """``(caucus_id, caucus)`` while a caucus is open."""
+    caucus_count: int = 0
+    caucus_seconds: dict[str, float] = attrs.Factory(dict)
+    caucus_notes: dict[str, CaucusNote] = attrs.Factory(dict)
+    deadlines: dict[str, datetime] = attrs.Factory(dict)
+
+    @classmethod
+    def open(cls, event: ev.CaseOpened) -> CaseState:
+        """The state right after ``event``, the first event of every case."""
+        state = cls(
+            case_id=event.case_id,
+            process=event.process,
+            policy=event.policy,
+            parties={party.id: party for party in event.parties},
+            mediator=event.mediator,
+            supervisors=event.supervisors,
+            relations=event.relations,
+            stage=event.stage,
+            version=event.seq,
+            opened_at=event.at,
+            last_at=event.at,
+            active=dict.fromkeys(party.id for party in event.parties),
+            issues={issue.id: issue for issue in event.issues},
+        )
+        state._enter(event.stage, event.at)
+        return state
+
+    @classmethod
+    def fold(cls, events: Iterable[ev.Event]) -> CaseState:
+        """Rebuild the state from a case's events.
+
+        Raises:
+            InvalidInput: the history does not start with ``case_opened`` or has a gap in
+                its sequence numbers.
+        """
+        iterator = iter(events)
+        first = next(iterator, None)
+        if not isinstance(first, ev.CaseOpened) or first.seq != 1:
+            raise InvalidInput("a case history must start with a case_opened event at seq 1")
+        state = cls.open(first)
+        for event in iterator:
+            state.apply(event)
+        return state
+
+    def apply(self, event: ev.Event) -> None:
+        """Update the state with one more event (O(1) in the length of the history).
+
+        Raises:
+            InvalidInput: ``event.seq`` is not the next sequence number.
+        """
+        if event.seq != self.version + 1:
+            raise InvalidInput(
+                f"event seq {event.seq} does not follow {self.version} in case {self.case_id!r}"
+            )
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            raise InvalidInput(f"event type {event.type_name!r} cannot follow the opening")
+        try:
+            handler(self, event)
+        except (KeyError, AssertionError) as error:
+            raise InvalidInput(
+                f"event {event.seq} ({event.type_name}) does not fit the case history: {error!r}"
+            ) from error
+        self.version = event.seq
+        self.last_at = event.at
+
+    # -- derived views ------------------------------------------------------------------
+
+    def agreed_proposal(self) -> str | None:
+        """Id of the latest proposal every taking-part party has accepted, if any."""
+        for proposal_id in reversed(self.proposals):
+            answers = self.proposals[proposal_id].answers
+            if all(answers.get(party) is True for party in self.active):
+                return proposal_id
+        return None
+
+    def open_caucus_id(self) -> str | None:
+        """Id of the caucus in progress, if any."""
+        return None if self.caucus is None else self.caucus[0]
+
+    def non_mediable_issues(self) -> dict[str, frozenset[str]]:
+        """Issue id → the non-mediable flags it carries under the policy."""
+        found: dict[str, frozenset[str]] = {}
+        for issue in self.issues.values():
+            flags = self.policy.is_non_mediable(issue.flags)
+            if flags:
+                found[issue.id] = flags
+        return found
+
+    # -- event handlers -----------------------------------------------------------------
+
+    def _enter(self, stage: str, at: datetime) -> None:
+        self.stage = stage
+        limit = self.policy.deadlines.get(stage)
+        if limit is not None and stage not in self.deadlines:
+            self.deadlines[stage] = at + limit
+
+    def _on_disclosure(self, event: ev.DisclosureMade) -> None:
+        self.disclosure_seq = event.seq
+        self.disclosed = self.disclosed.union(event.relationships)
+
+    def _on_consent(self, event: ev.ConsentGiven) -> None:
+        self.consent_seq[event.actor] = event.seq
+
+    def _on_issue_raised(self, event: ev.IssueRaised) -> None:
+        self.issues[event.issue.id] = event.issue
+
+    def _on_issue_flagged(self, event: ev.IssueFlagged) -> None:
+        issue = self.issues[event.issue_id]
+        self.issues[event.issue_id] = attrs.evolve(issue, flags=issue.flags.union((event.flag,)))
+
+    def _on_stage_changed(self, event: ev.StageChanged) -> None:
+        if event.trigger == "pause":
+            self.paused_from = event.source
+        elif event.trigger == "resume":
+            self.paused_from = None
+        self._enter(event.dest, event.at)
+
+    def _on_escalated(self, event: ev.Escalated) -> None:
+        self.escalation = (event.authority, event.reason)
+        self.paused_from = None
+        self._enter("escalated", event.at)
+
+    def _on_closed(self, event: ev.Closed) -> None:
+        self.outcome = event.outcome
+        self.paused_from = None
+        self.caucus = None
+        self._enter("closed", event.at)
+
+    def _on_statement(self, event: ev.StatementMade) -> None:
+        self.airtime[event.actor] = self.airtime.get(event.actor, 0.0) + event.seconds
+        self.turns[event.actor] = self.turns.get(event.actor, 0) + 1
+
+    def _on_restatement(self, event: ev.RestatementMade) -> None:
+        self.restatements[event.restatement_id] = Restatement(
+            by=event.actor, about=event.about, text=event.text
+        )
+
+    def _on_restatement_reviewed(self, event: ev.RestatementReviewed) -> None:
+        self.restatements[event.restatement_id].accurate = event.accurate
+
+    def _on_common_ground_proposed(self, event: ev.CommonGroundProposed) -> None:
+        self.common_ground[event.item_id] = CommonGroundItem(proposer=event.actor, text=event.text)
+
+    def _on_common_ground_assented(self, event: ev.CommonGroundAssented) -> None:
+        self.common_ground[event.item_id].assents[event.actor] = None
+
+    def _on_difference_reserved(self, event: ev.DifferenceReserved) -> None:
+        self.differences[event.difference_id] = Difference(text=event.text, severity=event.severity)
+
+    def _on_difference_parked(self, event: ev.DifferenceParked) -> None:
+        self.differences[event.difference_id].parked = True
+
+    def _on_differences_confirmed(self, event: ev.DifferencesConfirmed) -> None:
+        self.differences_confirmed[event.actor] = None
+
+    def _on_proposal_made(self, event: ev.ProposalMade) -> None:
+        by_mediator = event.actor not in self.parties
+        proposal = Proposal(by=event.actor, text=event.text, by_mediator=by_mediator)
+        if not by_mediator:
+            proposal.answers[event.actor] = True
+        self.proposals[event.proposal_id] = proposal
+
+    def _on_proposal_answered(self, event: ev.ProposalAnswered) -> None:
+        self.proposals[event.proposal_id].answers[event.actor] = event.accepted
+
+    def _on_signed(self, event: ev.Signed) -> None:
+        self.signatures[event.actor] = event.proposal_id
+
+    def _on_caucus_opened(self, event: ev.CaucusOpened) -> None:
+        self.caucus = (event.caucus_id, Caucus(party=event.party, opened_at=event.at))
+        self.caucus_count += 1
+
+    def _on_caucus_note(self, event: ev.CaucusNoteRecorded) -> None:
+        assert self.caucus is not None
+        self.caucus_notes[event.note_id] = CaucusNote(
+            caucus_id=event.caucus_id,
+            party=self.caucus[1].party,
+            author=event.actor,
+            text=event.text,
+        )
+
+    def _on_caucus_closed(self, event: ev.CaucusClosed) -> None:
+        assert self.caucus is not None
+        party = self.caucus[1].party
+        self.caucus_seconds[party] = self.caucus_seconds.get(party, 0.0) + event.seconds
+        self.caucus = None
+
+    def _on_sharing_allowed(self, event: ev.SharingAllowed) -> None:
+        self.caucus_notes[event.note_id].shared = True
+
+    def _on_withdrew(self, event: ev.Withdrew) -> None:
+        del self.active[event.actor]
+        if self.caucus is not None and self.caucus[1].party == event.actor:
+            self.caucus = None
+
+    def _on_deadline_set(self, event: ev.DeadlineSet) -> None:
+        self.deadlines[event.for_stage] = event.due
+
+    def _on_mediator_reassigned(self, event: ev.MediatorReassigned) -> None:
+        self.mediator = event.mediator
+        self.disclosure_seq = None
+        self.disclosed = frozenset()
+
+
+_HANDLERS: dict[type[ev.Event], Callable[[CaseState, Any], None]] = {
+    ev.DisclosureMade: CaseState._on_disclosure,
+    ev.ConsentGiven: CaseState._on_consent,
+    ev.IssueRaised: CaseState._on_issue_raised,
+    ev.IssueFlagged: CaseState._on_issue_flagged,
+    ev.StageChanged: CaseState._on_stage_changed,
+    ev.Escalated: CaseState._on_escalated,
+    ev.Closed: CaseState._on_closed,
+    ev.StatementMade: CaseState._on_statement,
+    ev.RestatementMade: CaseState._on_restatement,
+    ev.RestatementReviewed: CaseState._on_restatement_reviewed,
+    ev.CommonGroundProposed: CaseState._on_common_ground_proposed,
+    ev.CommonGroundAssented: CaseState._on_common_ground_assented,
+    ev.DifferenceReserved: CaseState._on_difference_reserved,
+    ev.DifferenceParked: CaseState._on_difference_parked,
+    ev.DifferencesConfirmed: CaseState._on_differences_confirmed,
+    ev.ProposalMade: CaseState._on_proposal_made,
+    ev.ProposalAnswered: CaseState._on_proposal_answered,
+    ev.Signed: CaseState._on_signed,
+    ev.CaucusOpened: CaseState._on_caucus_opened,
+    ev.CaucusNoteRecorded: CaseState._on_caucus_note,
+    ev.CaucusClosed: CaseState._on_caucus_closed,
+    ev.SharingAllowed: CaseState._on_sharing_allowed,
+    ev.Withdrew: CaseState._on_withdrew,
+    ev.DeadlineSet: CaseState._on_deadline_set,
+    ev.MediatorReassigned: CaseState._on_mediator_reassigned,
+}
