@@ -905,7 +905,7 @@ class Mediation:
     def _check(self, action: str, actor: str, extra: Iterable[Reason] = ()) -> None:
         reasons = [*_ACTIONS[action][1](self, actor), *extra]
         if reasons:
-            raise CommandRefused(reasons)
+            raise (TransitionRefused if action in _STAGE_CHANGES else CommandRefused)(reasons)
 
     def _require_party_id(self, party: object, what: str) -> str:
         if not isinstance(party, str) or party not in self._state.parties:
@@ -929,7 +929,7 @@ class Mediation:
     # -- blockers: why an action is not possible now (shared with allowed_actions) ---------
 
     def _activity(self, activity: str) -> list[Reason]:
-        stage = self._process.definition.stage(self.stage)
+        stage = self._process.stages[self.stage]
         if activity in stage.activities:
             return []
         return [
@@ -957,8 +957,7 @@ class Mediation:
         return []
 
     def _in_active_stage(self) -> list[Reason]:
-        kind = self._process.definition.stage(self.stage).kind
-        if kind is StageKind.ACTIVE:
+        if self._process.stages[self.stage].kind is StageKind.ACTIVE:
             return []
         return [_reason("wrong_stage", f"not possible while the case is {self.stage}")]
 
@@ -1021,9 +1020,15 @@ class Mediation:
             return [_reason("not_in_caucus", f"the caucus in progress is with {caucus[1].party}")]
         return []
 
+    def _blocks_allow_sharing(self, actor: str) -> list[Reason]:
+        for note in self._state.caucus_notes.values():
+            if note.party == actor and not note.shared:
+                return []
+        return [_reason("nothing_to_share", f"{actor} has no unshared caucus note", actor)]
+
     def _blocks_pause(self, actor: str) -> list[Reason]:
         reasons = [*self._in_active_stage(), *self._joint(), *self._taking_part(actor)]
-        if not self._process.definition.has_cooling_off:
+        if not self._process.has_cooling_off:
             reasons.append(_reason("no_cooling_off", "this process has no cooling-off stage"))
         return reasons
 
@@ -1072,6 +1077,8 @@ def _joint(activity: str) -> Callable[[Mediation, str], list[Reason]]:
 
 _Blockers = Callable[[Mediation, str], Iterable[Reason]]
 
+_STAGE_CHANGES = frozenset({"advance", "pause", "resume", "escalate", "close", "close_escalated"})
+
 _ACTIONS: dict[str, tuple[frozenset[Role], _Blockers]] = {
     "disclose": (
         frozenset({_M}),
@@ -1094,7 +1101,7 @@ _ACTIONS: dict[str, tuple[frozenset[Role], _Blockers]] = {
     "open_caucus": (frozenset({_M}), Mediation._blocks_open_caucus),
     "caucus_note": (frozenset({_M, _P}), Mediation._blocks_caucus_note),
     "close_caucus": (frozenset({_M}), Mediation._blocks_in_caucus),
-    "allow_sharing": (frozenset({_P}), Mediation._blocks_nothing),
+    "allow_sharing": (frozenset({_P}), Mediation._blocks_allow_sharing),
     "advance": (frozenset({_M}), Mediation._blocks_advance),
     "pause": (frozenset({_P, _M}), Mediation._blocks_pause),
     "resume": (frozenset({_M}), Mediation._blocks_resume),

@@ -386,8 +386,6 @@ _converter.register_unstructure_hook_func(
 for _enum in (RelationKind, Severity, Outcome):
     # str-valued enums would otherwise pass through as enum members (str's hook wins).
     _converter.register_unstructure_hook(_enum, _enum_value)
-_converter.register_unstructure_hook(Policy, lambda policy: _unstructure_policy(policy))
-_converter.register_structure_hook(Policy, lambda value, _: _structure_policy(value))
 
 
 def _parse_time(value: Any) -> datetime:
@@ -397,20 +395,6 @@ def _parse_time(value: Any) -> datetime:
     if parsed.tzinfo is None:
         raise InvalidInput(f"time must carry a UTC offset; got {value!r}")
     return parsed
-
-
-def _unstructure_policy(policy: Policy) -> dict[str, Any]:
-    return {
-        "non_mediable_flags": sorted(policy.non_mediable_flags),
-        "authorities": list(policy.authorities),
-        "deadlines": {stage: delta.total_seconds() for stage, delta in policy.deadlines.items()},
-    }
-
-
-def _structure_policy(value: Any) -> Policy:
-    if not isinstance(value, Mapping):
-        raise InvalidInput(f"policy must be a mapping; got {value!r}")
-    return Policy(**value)
 
 
 def to_dict(event: Event) -> dict[str, Any]:
@@ -444,5 +428,16 @@ def from_dict(data: Mapping[str, Any]) -> Event:
         )
     try:
         return _converter.structure(fields, cls)
-    except (cattrs.BaseValidationError, TypeError, KeyError) as error:
+    except cattrs.BaseValidationError as error:
+        problems = cattrs.transform_error(error, format_exception=_describe_problem)
+        raise InvalidInput(f"malformed {type_name!r} event: {'; '.join(problems)}") from error
+    except (TypeError, KeyError, ValueError) as error:
         raise InvalidInput(f"malformed {type_name!r} event: {error}") from error
+
+
+def _describe_problem(error: BaseException, _type: Any) -> str:
+    if isinstance(error, KeyError):
+        return "required field missing"
+    if isinstance(error, cattrs.ForbiddenExtraKeysError):
+        return f"unexpected fields {sorted(error.extra_fields)}"
+    return str(error)

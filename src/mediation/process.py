@@ -295,7 +295,9 @@ class ProcessDefinition:
             raise InvalidInput(f"a stage can only be inserted after an active stage, not {after!r}")
         stages = list(self.stages)
         stages.insert(stages.index(self.stage(after)) + 1, stage)
-        return attrs.evolve(self, name=name or f"{self.name}+{stage.name}", stages=tuple(stages))
+        return attrs.evolve(
+            self, name=name or f"{self.name}.with-{stage.name}", stages=tuple(stages)
+        )
 
     def without_stage(self, name: str, *, new_name: str | None = None) -> ProcessDefinition:
         """A copy without stage ``name`` (an active stage other than the first, or
@@ -305,7 +307,7 @@ class ProcessDefinition:
         if spec.kind in (StageKind.ESCALATION, StageKind.TERMINAL) or name == self.initial:
             raise InvalidInput(f"stage {name!r} cannot be dropped")
         stages = tuple(stage for stage in self.stages if stage.name != name)
-        return attrs.evolve(self, name=new_name or f"{self.name}-{name}", stages=stages)
+        return attrs.evolve(self, name=new_name or f"{self.name}.without-{name}", stages=stages)
 
     def with_guard(self, stage: str, guard: str, *, name: str | None = None) -> ProcessDefinition:
         """A copy where leaving ``stage`` also requires the guard named ``guard``."""
@@ -318,7 +320,7 @@ class ProcessDefinition:
             attrs.evolve(s, exit_guards=(*s.exit_guards, guard)) if s.name == stage else s
             for s in self.stages
         )
-        return attrs.evolve(self, name=name or f"{self.name}+{guard}", stages=stages)
+        return attrs.evolve(self, name=name or f"{self.name}.guard-{guard}", stages=stages)
 
 
 DEFAULT_DEFINITION = ProcessDefinition(
@@ -476,6 +478,9 @@ class Process:
             raise InvalidInput(f"process {definition.name!r} uses undefined guards: {missing}")
         self.definition = definition
         self.guards: Mapping[str, Guard] = dict(guards)
+        self.stages: Mapping[str, StageSpec] = {stage.name: stage for stage in definition.stages}
+        """Stage name → spec, for O(1) look-ups on the hot path."""
+        self.has_cooling_off = definition.has_cooling_off
         self.table = definition.transitions()
         self._machine = Machine(
             model=None,

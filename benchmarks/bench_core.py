@@ -1,0 +1,188 @@
+"""Core benchmark: the cost of a recorded command, memory per case, and growth.
+
+Figures (ratios against baselines measured in the same process; medians):
+
+- ``step_vs_transitions``: one recorded stage-changing command (``pause`` then ``resume``,
+  through the shared Machine, with guard checks, event, fold and logging) / the same two
+  triggers on a bare ``transitions.Machine`` built from the same transition table with
+  the model registered the usual way. Target <= 2.0.
+- ``bytes_per_case``: traced memory per open case at intake with two parties, over
+  10,000 cases in one process. Target <= 8192.
+- ``step_cost_growth``: cost per command once the case holds 10,000 events / once it
+  holds 10. Target <= 1.2.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import structlog
+from transitions import Machine
+
+from mediation import DEFAULT_PROCESS, Mediation, Mediator, Party
+from mediation.clocks import ManualClock
+
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def _quiet_logging() -> None:
+    # As a host would: library logs below WARNING are dropped cheaply.
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        cache_logger_on_first_use=True,
+    )
+
+
+def _open(case_id: str, clock: ManualClock) -> Mediation:
+    return Mediation.open(
+        case_id,
+        [Party(f"{case_id}-a", "Ann"), Party(f"{case_id}-b", "Bo")],
+        Mediator("med", "Mia"),
+        clock=clock,
+    )
+
+
+def _listening_case(clock: ManualClock) -> Mediation:
+    case = _open("bench", clock)
+    case.disclose("med", "No relationships.", [])
+    case.consent("bench-a")
+    case.consent("bench-b")
+    case.advance("med")
+    return case
+
+
+def _median_per_call(block: Callable[[], None], calls: int, repeats: int) -> float:
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(calls):
+            block()
+        timings.append((time.perf_counter() - started) / calls)
+    return statistics.median(timings)
+
+
+def step_vs_transitions() -> dict[str, float]:
+    """A recorded pause+resume through a case vs a bare pause+resume trigger pair."""
+    clock = ManualClock(START, tick=timedelta(seconds=1))
+    case = _listening_case(clock)
+
+    def recorded() -> None:
+        case.pause("bench-a", "a break")
+        case.resume("med")
+
+    class Model:
+        state = "listening"
+        paused_from: str | None = None
+
+    def remember(event: Any) -> None:
+        event.model.paused_from = event.transition.source
+
+    model = Model()
+    table = DEFAULT_PROCESS.table
+    bare = Machine(
+        model=model,
+        states=[stage.name for stage in DEFAULT_PROCESS.definition.stages],
+        initial="listening",
+        transitions=[
+            {
+                "trigger": row.trigger,
+                "source": row.source,
+                "dest": row.dest,
+                "conditions": [
+                    (lambda event, dest=row.dest: event.model.paused_from == dest)
+                    for _ in row.guards[:1]
+                ],
+                "after": [remember] if row.trigger == "pause" else [],
+            }
+            for row in table
+        ],
+        send_event=True,
+        auto_transitions=False,
+    )
+    assert bare is not None
+
+    def bare_pair() -> None:
+        model.trigger("pause")  # type: ignore[attr-defined]
+        model.trigger("resume")  # type: ignore[attr-defined]
+
+    for block in (recorded, bare_pair):  # warm up
+        for _ in range(200):
+            block()
+    ratios = []
+    for _ in range(7):
+        ours = _median_per_call(recorded, 300, 3)
+        theirs = _median_per_call(bare_pair, 300, 3)
+        ratios.append(ours / theirs)
+    return {
+        "step_vs_transitions": round(statistics.median(ratios), 3),
+        "step_us": round(ours / 2 * 1e6, 2),
+        "bare_trigger_us": round(theirs / 2 * 1e6, 2),
+    }
+
+
+def bytes_per_case(count: int = 10_000) -> dict[str, float]:
+    """Traced memory per open case at intake with two parties."""
+    clock = ManualClock(START)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    cases = [_open(f"case-{index}", clock) for index in range(count)]
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert len(cases) == count
+    return {"bytes_per_case": round((after - before) / count, 1)}
+
+
+def step_cost_growth(events: int = 10_000) -> dict[str, float]:
+    """Cost per command at event ~10,000 / at event ~10, same command mix."""
+
+    def mix(case: Mediation) -> Callable[[], None]:
+        def block() -> None:
+            case.speak("bench-a", "I would like to say something.", 12.5)
+            case.pause("bench-b", "a break")
+            case.resume("med")
+
+        return block
+
+    early_costs: list[float] = []
+    late_costs: list[float] = []
+    # Early: many fresh cases, each measured right after it reaches about event 10.
+    for _ in range(60):
+        fresh = _listening_case(ManualClock(START, tick=timedelta(seconds=1)))
+        fresh_block = mix(fresh)
+        fresh_block()
+        early_costs.append(_median_per_call(fresh_block, 3, 1))
+    big = _listening_case(ManualClock(START, tick=timedelta(seconds=1)))
+    grow = mix(big)
+    while big.version < events:
+        grow()
+    for _ in range(60):
+        late_costs.append(_median_per_call(grow, 3, 1))
+    return {
+        "step_cost_growth": round(
+            statistics.median(late_costs) / statistics.median(early_costs), 3
+        ),
+        "events_in_late_case": float(big.version),
+    }
+
+
+def run() -> dict[str, float]:
+    """All core figures."""
+    _quiet_logging()
+    figures: dict[str, float] = {}
+    figures.update(step_vs_transitions())
+    figures.update(bytes_per_case())
+    figures.update(step_cost_growth())
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), sort_keys=True))

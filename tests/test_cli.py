@@ -1,0 +1,52 @@
+"""Tests for mediation.cli, in process and as real commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from mediation.cli import cli
+
+
+def test_demo_tells_the_story_in_plain_words() -> None:
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for line in (
+        "Intake -> Listening (倾听)",
+        "Listening -> Perspective swap (换位思考)",
+        "Zhao Min rejects it",
+        "Perspective swap -> Common ground (求同存异)",
+        "difference reserved (minor)",
+        "Common ground -> Compromise (妥协)",
+        "Compromise -> Cooling off (冷静)",
+        "Compromise -> Agreement",
+        "Closed: settled",
+        "Escalated (上报) to hr",
+        "Closed: escalated",
+    ):
+        assert line in out, line
+    assert "I am close to resigning" not in out  # caucus content stays private
+
+
+def test_diagram_prints_mermaid() -> None:
+    result = CliRunner().invoke(cli, ["diagram"])
+    assert result.exit_code == 0
+    assert "stateDiagram-v2" in result.output
+    assert "cooling_off --> compromise: resume [paused_from_compromise]" in result.output
+
+
+def test_python_dash_m_runs_the_demo_without_log_noise() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mediation", "demo"], capture_output=True, text=True, check=True
+    )
+    assert "Closed: settled" in done.stdout
+    assert "event_recorded" not in done.stdout + done.stderr
+
+
+def test_unknown_command_fails_cleanly() -> None:
+    result = CliRunner().invoke(cli, ["fly"])
+    assert result.exit_code == 2
+    assert "No such command" in result.output

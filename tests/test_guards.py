@@ -1,0 +1,79 @@
+"""Tests for mediation.guards: each guard says what is missing and for whom."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mediation import Issue, Mediation
+from mediation import guards as g
+
+
+def test_disclosure_and_consent(new_case: Callable[..., Mediation]) -> None:
+    case = new_case(3, related=True)
+    assert [r.code for r in g.disclosure_made(case.state)] == ["disclosure_missing"]
+    case.disclose("m", "partial", [])
+    (incomplete,) = g.disclosure_made(case.state)
+    assert incomplete.code == "disclosure_incomplete" and incomplete.parties == ("a",)
+    case.disclose("m", "I report to A.")
+    assert g.disclosure_made(case.state) == ()
+    case.consent("b")
+    (missing,) = g.consent_current(case.state)
+    assert missing.parties == ("a", "c")
+    case.consent("a")
+    case.consent("c")
+    assert g.consent_current(case.state) == ()
+
+
+def test_non_mediable_issue_and_caucus(new_case: Callable[..., Mediation]) -> None:
+    case = new_case(issues=[Issue("pay", "Pay gap", {"discrimination", "budget"})])
+    (reason,) = g.no_non_mediable_issue(case.state)
+    assert "discrimination" in reason.message and "budget" not in reason.message
+    case.disclose("m", "none")
+    case.open_caucus("m", "b")
+    (open_caucus,) = g.no_open_caucus(case.state)
+    assert open_caucus.parties == ("b",)
+
+
+def test_listening_swap_common_ground_and_agreement_guards(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(3), "listening")
+    case.speak("b", "hello", 5)
+    assert g.all_heard(case.state)[0].parties == ("a", "c")
+    case.speak("a", "hi", 0)
+    case.speak("c", "hey", 1)
+    assert g.all_heard(case.state) == ()
+    case.advance("m")
+    made = case.restate("a", "b", "B thinks so")
+    assert g.all_views_restated(case.state)[0].parties == ("a", "b", "c")
+    case.review_restatement("b", made.restatement_id, accurate=False)
+    assert "b" in g.all_views_restated(case.state)[0].parties
+    again = case.restate("c", "b", "B means this")
+    case.review_restatement("b", again.restatement_id, accurate=True)
+    assert g.all_views_restated(case.state)[0].parties == ("a", "c")
+
+
+def test_common_ground_by_differences_confirmed(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "common_ground")
+    assert g.common_ground_or_differences_listed(case.state)[0].code == "no_common_ground"
+    case.reserve_difference("a", "the budget", "major")
+    case.confirm_differences("a")
+    (reason,) = g.common_ground_or_differences_listed(case.state)
+    assert reason.parties == ("b",)
+    case.confirm_differences("b")
+    assert g.common_ground_or_differences_listed(case.state) == ()
+
+
+def test_proposal_and_signature_guards(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "compromise")
+    assert g.proposal_accepted_by_all(case.state)[0].code == "no_proposal"
+    made = case.propose("m", "split it")
+    assert g.proposal_accepted_by_all(case.state)[0].parties == ("a", "b")
+    case.answer_proposal("a", made.proposal_id, accept=True)
+    case.answer_proposal("b", made.proposal_id, accept=True)
+    assert g.proposal_accepted_by_all(case.state) == ()
+    assert g.all_signed(case.state)[0].parties == ("a", "b")

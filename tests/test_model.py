@@ -1,0 +1,94 @@
+"""Tests for mediation.model."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mediation.errors import InvalidInput
+from mediation.model import (
+    Issue,
+    Mediator,
+    Party,
+    Relation,
+    RelationKind,
+    check_duration,
+    check_id,
+    check_text,
+    unique_ids,
+)
+from mediation.testing import ids, texts
+
+
+@given(ids)
+def test_valid_ids_pass(value: str) -> None:
+    assert check_id(value) == value
+
+
+@pytest.mark.parametrize("value", ["", " ", "a b", "-lead", "x" * 129, None, 3, "é"])
+def test_bad_ids_are_refused(value: object) -> None:
+    with pytest.raises(InvalidInput, match="id"):
+        check_id(value)
+
+
+@given(texts)
+def test_text_is_stripped(value: str) -> None:
+    assert check_text(value) == value.strip()
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\n\t", None, 5])
+def test_empty_or_non_text_is_refused(value: object) -> None:
+    with pytest.raises(InvalidInput):
+        check_text(value)
+
+
+@pytest.mark.parametrize("value", [-1, -0.001, math.nan, math.inf, "5", True, None])
+def test_bad_durations_are_refused(value: object) -> None:
+    with pytest.raises(InvalidInput, match="seconds"):
+        check_duration(value)
+
+
+@given(st.floats(min_value=0, max_value=1e9) | st.integers(min_value=0, max_value=10**9))
+def test_good_durations_become_floats(value: float) -> None:
+    assert check_duration(value) == float(value)
+
+
+def test_party_validates_fields() -> None:
+    assert Party("a", "Ann").role == ""
+    with pytest.raises(InvalidInput):
+        Party("a", "  ")
+    with pytest.raises(InvalidInput):
+        Party("a b", "Ann")
+
+
+def test_relation_needs_two_people_and_a_known_kind() -> None:
+    assert Relation("manages", "a", "b").kind is RelationKind.MANAGES
+    with pytest.raises(InvalidInput, match="two different"):
+        Relation("manages", "a", "a")
+    with pytest.raises(ValueError, match="is not a valid RelationKind"):
+        Relation("owns", "a", "b")
+
+
+def test_mediator_relationships_must_involve_the_mediator() -> None:
+    Mediator("m", "Mia", relationships=[Relation("reports_to", "m", "a")])
+    with pytest.raises(InvalidInput, match="does not involve"):
+        Mediator("m", "Mia", relationships=[Relation("manages", "a", "b")])
+    with pytest.raises(InvalidInput, match="Relation values"):
+        Mediator("m", "Mia", relationships=["reports_to a"])  # type: ignore[list-item]
+
+
+def test_issue_flags_are_a_set_of_ids() -> None:
+    assert Issue("i", "Pay", ["safety", "safety"]).flags == frozenset({"safety"})
+    with pytest.raises(InvalidInput, match="not the string"):
+        Issue("i", "Pay", "safety")
+    with pytest.raises(InvalidInput):
+        Issue("i", "Pay", ["bad flag"])
+
+
+def test_unique_ids_names_the_duplicate() -> None:
+    unique_ids(["a", "b"], "party")
+    with pytest.raises(InvalidInput, match="duplicate party id 'a'"):
+        unique_ids(["a", "b", "a"], "party")
