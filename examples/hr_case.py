@@ -83,7 +83,10 @@ def main() -> None:
     item = case.propose_common_ground("hr-med", "The rota must be sustainable.")
     case.assent("amira", item.item_id)
     case.assent("ben", item.item_id)
-    service.click("hr-med", "advance")
+    # Amira manages Ben: the default policy asks that Ben be offered a private session.
+    print("Move to compromise:", service.click("hr-med", "advance"))
+    service.click("hr-med", "offer_caucus", party="ben")
+    print("Move to compromise:", service.click("hr-med", "advance"))
     offer = case.propose("ben", "One week in three, and a contractor until autumn.")
     case.answer_proposal("amira", offer.proposal_id, accept=True)
     service.click("hr-med", "advance")

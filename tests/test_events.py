@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from mediation import Mediation, demo
+from mediation import Issue, Mediation, Mediator, Party, Policy, Relation, VoiceBalance, demo
+from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
 from mediation.events import EVENT_TYPES, CaseOpened, Event, from_dict, to_dict
 
@@ -39,6 +41,11 @@ STABLE_TYPE_NAMES = {
     "withdrew",
     "deadline_set",
     "mediator_reassigned",
+    "mediator_intervened",
+    "caucus_offered",
+    "support_person_joined",
+    "finding_recorded",
+    "block_overridden",
 }
 
 
@@ -51,22 +58,65 @@ def test_type_names_are_stable_and_never_module_paths() -> None:
 
 
 def _all_recorded_events() -> list[Event]:
-    return list(demo.workplace_dispute().events) + list(demo.non_mediable_case().events)
+    """The demo cases plus one case that records every remaining event type."""
+    clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc), tick=timedelta(minutes=7))
+    case = Mediation.open(
+        "everything",
+        [Party("a", "A"), Party("b", "B"), Party("c", "C")],
+        Mediator("m", "M"),
+        clock=clock,
+        supervisors=["sup"],
+        relations=[Relation("manages", "a", "b")],
+        policy=Policy(
+            deadlines={"intake": timedelta(minutes=1)},
+            voice_balance=VoiceBalance(mode="warn"),
+        ),
+    )
+    case.raise_issue("a", Issue("rota", "Rota", {"budget"}))
+    case.add_support_person("b", "b", "A colleague")
+    case.set_deadline("sup", "listening", clock.now + timedelta(days=3))
+    case.review_deadlines("sup")
+    case.disclose("m", "none", [])
+    for party in "abc":
+        case.consent(party)
+    case.advance("m")
+    case.speak("a", "long", 600)
+    case.speak("b", "short", 10)
+    case.speak("c", "short", 10)
+    case.advance("m")  # records voice-balance findings (warn)
+    case.reassign_mediator("sup", Mediator("m2", "N"), "workload")
+    case.disclose("m2", "none", [])
+    for party in "abc":
+        case.consent(party)
+    case.open_caucus("m2", "b")
+    note = case.caucus_note("b", "private")
+    case.close_caucus("m2")
+    case.allow_sharing("b", note.note_id)
+    case.offer_caucus("m2", "a")
+    for index, party in enumerate("abc"):
+        other = "abc"[(index + 1) % 3]
+        made = case.restate(other, party, "view")
+        case.review_restatement(party, made.restatement_id, accurate=True)
+    case.advance("m2")
+    case.reserve_difference("a", "x", "major")
+    for party in "abc":
+        case.confirm_differences(party)
+    case.override("sup", ["caucus_not_offered"], "c declined by phone")
+    case.advance("m2")
+    case.withdraw("c")
+    return (
+        list(demo.workplace_dispute().events)
+        + list(demo.non_mediable_case().events)
+        + list(case.events)
+    )
 
 
-def test_every_demo_event_round_trips_through_json() -> None:
+def test_every_event_type_round_trips_through_json() -> None:
     events = _all_recorded_events()
     for event in events:
         data = json.loads(json.dumps(to_dict(event)))
         assert from_dict(data) == event
-    assert {event.type_name for event in events} >= STABLE_TYPE_NAMES - {
-        "withdrew",
-        "deadline_set",
-        "mediator_reassigned",
-        "differences_confirmed",
-        "issue_raised",
-        "sharing_allowed",
-    }
+    assert {event.type_name for event in events} == STABLE_TYPE_NAMES
 
 
 def test_to_dict_puts_type_and_version_first_and_uses_plain_values() -> None:

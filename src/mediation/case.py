@@ -42,7 +42,8 @@ from mediation.model import (
     check_text,
     unique_ids,
 )
-from mediation.policy import Policy
+from mediation.neutrality import SOURCES, Finding, evaluate, finding_fields
+from mediation.policy import Mode, Policy
 from mediation.process import CLOSING_TRIGGERS, DEFAULT_DEFINITION, Guard, Process, Stage, StageKind
 from mediation.state import CaseState
 
@@ -657,6 +658,132 @@ class Mediation:
         self._check("allow_sharing", actor, extra)
         return self._record(ev.SharingAllowed, actor, note_id=note_id)
 
+    # -- the mediator's conduct and safeguards ---------------------------------------------
+
+    def invite_to_speak(self, actor: str, party: str) -> ev.MediatorIntervened:
+        """The mediator invites a party to speak (an even-handedness marker)."""
+        return self._intervene("invite_to_speak", actor, "invite", party, "")
+
+    def paraphrase(self, actor: str, party: str, text: str) -> ev.MediatorIntervened:
+        """The mediator paraphrases what a party said (an even-handedness marker)."""
+        return self._intervene("paraphrase", actor, "paraphrase", party, check_text(text))
+
+    def ask(self, actor: str, party: str, text: str) -> ev.MediatorIntervened:
+        """The mediator asks a party a question (an even-handedness marker)."""
+        return self._intervene("ask", actor, "question", party, check_text(text))
+
+    def _intervene(
+        self, action: str, actor: str, kind: str, party: str, text: str
+    ) -> ev.MediatorIntervened:
+        self._authorize(action, actor)
+        self._require_party_id(party, "party")
+        extra = (
+            []
+            if party in self._state.active
+            else [_reason("withdrawn", f"{party} has withdrawn", party)]
+        )
+        self._check(action, actor, extra)
+        return self._record(ev.MediatorIntervened, actor, kind=kind, party=party, text=text)
+
+    def offer_caucus(self, actor: str, party: str) -> ev.CaucusOffered:
+        """The mediator offers a party a private session (it may decline)."""
+        self._authorize("offer_caucus", actor)
+        self._require_party_id(party, "party")
+        extra: list[Reason] = []
+        if party not in self._state.active:
+            extra.append(_reason("withdrawn", f"{party} has withdrawn", party))
+        elif party in self._state.caucus_offered:
+            extra.append(_reason("already_offered", f"{party} was already offered a caucus", party))
+        self._check("offer_caucus", actor, extra)
+        return self._record(ev.CaucusOffered, actor, party=party)
+
+    def add_support_person(self, actor: str, party: str, name: str) -> ev.SupportPersonJoined:
+        """A support person joins to accompany ``party`` (recorded by that party or the
+        mediator)."""
+        self._authorize("add_support_person", actor)
+        self._require_party_id(party, "party")
+        if self.role_of(actor) is Role.PARTY and actor != party:
+            raise NotAuthorized(f"{actor} cannot bring a support person for {party}")
+        name = check_text(name, "name")
+        self._check("add_support_person", actor)
+        return self._record(ev.SupportPersonJoined, actor, party=party, name=name)
+
+    def override(self, actor: str, codes: Iterable[str], reason: str) -> ev.BlockOverridden:
+        """A supervisor overrides blocking findings for the next move from this stage.
+
+        The findings are then recorded (marked overridden) when the case moves on.
+
+        Raises:
+            InvalidInput: no codes, no reason, or a code that blocks nothing now.
+        """
+        self._authorize("override", actor)
+        if isinstance(codes, str):
+            raise InvalidInput(f"codes must be a list of finding codes, not the string {codes!r}")
+        wanted = tuple(dict.fromkeys(codes))
+        if not wanted:
+            raise InvalidInput("name at least one blocking finding code to override")
+        reason = check_text(reason, "reason")
+        blocking = {f.code for f in self.pending_findings() if f.blocking}
+        unknown = [code for code in wanted if code not in blocking]
+        if unknown:
+            raise InvalidInput(
+                f"nothing blocks with {unknown} now; blocking codes: {sorted(blocking)}"
+            )
+        self._check("override", actor)
+        return self._record(ev.BlockOverridden, actor, codes=wanted, reason=reason)
+
+    def review_deadlines(self, actor: str) -> tuple[ev.Event, ...]:
+        """Record a finding for each stage deadline that has passed (once per due time),
+        and escalate when the policy's responsiveness check says so.
+
+        Deadlines are data: a host calls this from its own scheduler (or a button).
+
+        Returns:
+            The events recorded (empty when nothing is overdue or the check is off).
+        """
+        self._authorize("review_deadlines", actor)
+        self._check("review_deadlines", actor)
+        settings = self._state.policy.responsiveness
+        if settings.mode is Mode.OFF:
+            return ()
+        now = self._now()
+        late = [
+            deadline
+            for deadline in self.overdue(now)
+            if self._state.deadline_findings.get(deadline.stage) != deadline.due
+        ]
+        recorded: list[ev.Event] = []
+        for deadline in late:
+            recorded.append(
+                self._record(
+                    ev.FindingRecorded,
+                    actor,
+                    notify=False,
+                    at=now,
+                    check="responsiveness",
+                    code="deadline_passed",
+                    message=(
+                        f"stage {deadline.stage!r} was due {deadline.due.isoformat()}; "
+                        f"overdue by {deadline.overdue_by}"
+                    ),
+                    source=SOURCES["responsiveness"],
+                    mode=settings.mode.value,
+                    about_stage=deadline.stage,
+                )
+            )
+        self._notify(recorded)
+        if late and settings.escalate_to is not None and not self._blocks_escalate(actor):
+            recorded.append(
+                self._move(
+                    "escalate",
+                    actor,
+                    ev.Escalated,
+                    authority=settings.escalate_to,
+                    reason=f"deadline passed in stage {late[0].stage!r}",
+                )
+            )
+        return tuple(recorded)
+
     # -- stage changes --------------------------------------------------------------------
 
     def advance(self, actor: str, to: str | None = None) -> ev.StageChanged:
@@ -712,8 +839,7 @@ class Mediation:
             )
         reason = check_text(reason, "reason")
         self._check("escalate", actor)
-        self._fire("escalate")
-        return self._record(ev.Escalated, actor, authority=authority, reason=reason)
+        return self._move("escalate", actor, ev.Escalated, authority=authority, reason=reason)
 
     def close(self, actor: str, outcome: Outcome | str, reason: str = "") -> ev.Closed:
         """Close the case with an outcome.
@@ -737,9 +863,9 @@ class Mediation:
             reason = check_text(reason, "reason")
         else:
             reason = reason.strip() if isinstance(reason, str) else check_text(reason, "reason")
-        self._check_closed()
-        self._fire(CLOSING_TRIGGERS[outcome.value])
-        return self._record(ev.Closed, actor, outcome=outcome, reason=reason)
+        return self._move(
+            CLOSING_TRIGGERS[outcome.value], actor, ev.Closed, outcome=outcome, reason=reason
+        )
 
     def withdraw(self, actor: str, reason: str = "") -> ev.Withdrew:
         """A party withdraws (never refused while the case is open). When fewer than two
@@ -754,12 +880,13 @@ class Mediation:
             self._fire("close_withdrawn")
         withdrew = self._record(ev.Withdrew, actor, reason=reason, notify=not closes)
         if closes:
+            # close_withdrawn has no guards and no checks: _fire above cleared the way.
             self._record(
                 ev.Closed,
                 actor,
+                notify=False,
                 outcome=Outcome.WITHDRAWN,
                 reason="fewer than two parties remain",
-                notify=False,
             )
             self._notify(self._events[-2:])
         return withdrew
@@ -825,11 +952,13 @@ class Mediation:
         state.apply(event)
         self._events.append(event)
         self._log(event)
-        if notify and self._listeners:
+        if notify:
             self._notify((event,))
         return event
 
     def _notify(self, recorded: Sequence[ev.Event]) -> None:
+        if not self._listeners:
+            return
         for event in recorded:
             for listener in tuple(self._listeners or ()):
                 listener(self, event)
@@ -845,16 +974,30 @@ class Mediation:
             actor_id=event.actor,
         )
 
-    def _fire(self, trigger: str) -> str:
-        """Run ``trigger`` through the shared machine; return the destination stage."""
+    def _fire(self, trigger: str) -> tuple[str, list[Finding]]:
+        """Run ``trigger`` through the shared machine and the neutrality checks.
+
+        Returns:
+            The destination stage, and the findings to record (warnings, and blocks a
+            supervisor overrode).
+
+        Raises:
+            TransitionRefused: with every failing guard and every blocking finding.
+        """
+        source = self.stage
         cursor = _Cursor(self._state, self._process.guards)  # type: ignore[arg-type]
-        if self._process.fire(trigger, cursor):
-            return cursor.stage
-        raise TransitionRefused(
-            self._explain(trigger)
-            or cursor.failures
-            or [_reason("guard_failed", f"cannot {trigger.replace('_', ' ')} now")]
-        )
+        if not self._process.fire(trigger, cursor):
+            raise TransitionRefused(
+                self._transition_blockers(trigger)
+                or cursor.failures
+                or [_reason("guard_failed", f"cannot {trigger.replace('_', ' ')} now")]
+            )
+        findings = evaluate(self._process.checks, self._state, trigger, source, cursor.stage)
+        overrides = self._state.overrides
+        blocking = [f for f in findings if f.blocking and f.code not in overrides]
+        if blocking:
+            raise TransitionRefused(blocking)
+        return cursor.stage, findings
 
     def _explain(self, trigger: str) -> list[Reason]:
         """Every failing guard's reasons (the machine stops at the first failing one)."""
@@ -868,12 +1011,52 @@ class Mediation:
                                 reasons.append(reason)
         return reasons
 
-    def _change_stage(self, trigger: str, actor: str, reason: str = "") -> ev.StageChanged:
+    def _findings_for(self, trigger: str) -> list[Finding]:
+        """What the checks find about ``trigger`` from the current stage (modes applied)."""
+        for row in self._process.table:
+            if row.trigger == trigger and row.source == self.stage:
+                return evaluate(self._process.checks, self._state, trigger, row.source, row.dest)
+        return []
+
+    def _transition_blockers(self, trigger: str) -> list[Reason]:
+        """Failing guards plus blocking findings not overridden, for ``trigger``."""
+        reasons = self._explain(trigger)
+        overrides = self._state.overrides
+        reasons += [
+            f for f in self._findings_for(trigger) if f.blocking and f.code not in overrides
+        ]
+        return reasons
+
+    def _move(self, trigger: str, actor: str, event_type: type[E], **fields: Any) -> E:
+        """Fire ``trigger``, record its findings and the event that moves the case."""
         source = self.stage
-        dest = self._fire(trigger)
-        return self._record(
-            ev.StageChanged, actor, trigger=trigger, source=source, dest=dest, reason=reason
-        )
+        dest, findings = self._fire(trigger)
+        recorded: list[ev.Event] = [
+            self._record(
+                ev.FindingRecorded,
+                actor,
+                notify=False,
+                **finding_fields(f, overridden=f.blocking),
+            )
+            for f in findings
+        ]
+        if event_type is ev.StageChanged:
+            fields = {"trigger": trigger, "source": source, "dest": dest, **fields}
+        moved = self._record(event_type, actor, notify=False, **fields)
+        recorded.append(moved)
+        self._notify(recorded)
+        return moved
+
+    def _change_stage(self, trigger: str, actor: str, reason: str = "") -> ev.StageChanged:
+        return self._move(trigger, actor, ev.StageChanged, reason=reason)
+
+    def pending_findings(self) -> tuple[Finding, ...]:
+        """What the neutrality checks find now about the next forward move (``advance``,
+        or settling from the last stage); blocking ones not overridden would refuse it."""
+        if self.is_closed:
+            return ()
+        last = self._process.definition.active_stages[-1]
+        return tuple(self._findings_for("settle" if self.stage == last else "advance"))
 
     def _authorize(self, action: str, actor: str) -> Role:
         role = self.role_of(actor) if isinstance(actor, str) else None
@@ -1042,7 +1225,7 @@ class Mediation:
             return [
                 _reason("wrong_stage", f"cannot {trigger.replace('_', ' ')} from {self.stage!r}")
             ]
-        return self._explain(trigger)
+        return self._transition_blockers(trigger)
 
     def _blocks_advance(self, actor: str) -> list[Reason]:
         return self._blocks_stage_change("advance")
@@ -1062,6 +1245,17 @@ class Mediation:
 
     def _blocks_withdraw(self, actor: str) -> list[Reason]:
         return self._taking_part(actor)
+
+    def _blocks_intervene(self, actor: str) -> list[Reason]:
+        return [*self._in_active_stage(), *self._joint()]
+
+    def _blocks_override(self, actor: str) -> list[Reason]:
+        overridable = [
+            f for f in self.pending_findings() if f.blocking and f.code not in self._state.overrides
+        ]
+        if overridable:
+            return []
+        return [_reason("nothing_to_override", "no neutrality finding blocks the next move")]
 
     def _blocks_reassign(self, actor: str) -> list[Reason]:
         return self._joint()
@@ -1111,4 +1305,11 @@ _ACTIONS: dict[str, tuple[frozenset[Role], _Blockers]] = {
     "withdraw": (frozenset({_P}), Mediation._blocks_withdraw),
     "set_deadline": (frozenset({_M, _S}), Mediation._blocks_nothing),
     "reassign_mediator": (frozenset({_S}), Mediation._blocks_reassign),
+    "invite_to_speak": (frozenset({_M}), Mediation._blocks_intervene),
+    "paraphrase": (frozenset({_M}), Mediation._blocks_intervene),
+    "ask": (frozenset({_M}), Mediation._blocks_intervene),
+    "offer_caucus": (frozenset({_M}), Mediation._blocks_open_caucus),
+    "add_support_person": (frozenset({_P, _M}), Mediation._blocks_raise_issue),
+    "override": (frozenset({_S}), Mediation._blocks_override),
+    "review_deadlines": (frozenset({_M, _S}), Mediation._blocks_nothing),
 }

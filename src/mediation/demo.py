@@ -85,6 +85,10 @@ def describe(case: Mediation, event: ev.Event) -> str | None:
         return f"   {who} signs the agreement"
     if isinstance(event, ev.CaucusOpened):
         return f"   private session (caucus) with {_name(case, event.party)}"
+    if isinstance(event, ev.MediatorIntervened) and event.kind == "invite":
+        return f"   {who} invites {_name(case, event.party)} to speak"
+    if isinstance(event, ev.FindingRecorded):
+        return f"   finding ({event.mode}): {event.message}"
     if isinstance(event, ev.CaucusClosed):
         return f"   caucus ends after {event.seconds / 60:.0f} min (content stays confidential)"
     if isinstance(event, ev.Withdrew):
@@ -129,7 +133,9 @@ def workplace_dispute(narrate: Callable[[str], None] | None = None) -> Mediation
     case.consent("lin")
     case.consent("zhao")
     case.advance("chen")
+    case.invite_to_speak("chen", "zhao")
     case.speak("zhao", "Since January I carry two analysts' workload and miss my evenings.", 240)
+    case.invite_to_speak("chen", "lin")
     case.speak("lin", "The Q2 reports are due to the board; I cannot move those dates.", 200)
     case.speak("zhao", "I was never asked before the deadlines were promised.", 90)
     case.speak("lin", "I assumed the team could absorb it, as it did last year.", 80)
@@ -151,14 +157,24 @@ def workplace_dispute(narrate: Callable[[str], None] | None = None) -> Mediation
     case.reserve_difference("zhao", "Who assigns work: a planning meeting, not ad hoc.", "major")
     style = case.reserve_difference("lin", "Updates by chat rather than e-mail.", "minor")
     case.park_difference("chen", style.difference_id)
-    case.advance("chen")
+    try:
+        case.advance("chen")
+    except TransitionRefused as refused:
+        if narrate is not None:
+            narrate(f"   (neutrality check: {refused})")
     case.open_caucus("chen", "zhao")
     clock.advance(timedelta(minutes=12))
     case.caucus_note("zhao", "I am close to resigning over this.")
     case.close_caucus("chen")
+    try:
+        case.advance("chen")
+    except TransitionRefused as refused:
+        if narrate is not None:
+            narrate(f"   (neutrality check: {refused})")
     case.open_caucus("chen", "lin")
     clock.advance(timedelta(minutes=10))
     case.close_caucus("chen")
+    case.advance("chen")
     offer = case.propose("zhao", "A weekly planning meeting; deadlines are set there.")
     case.answer_proposal("lin", offer.proposal_id, accept=False)
     case.pause("lin", "tempers rose; a short break")

@@ -17,12 +17,15 @@ import attrs
 
 __all__ = [
     "CaseClosed",
+    "CaseNotFound",
+    "ChainBroken",
     "CommandRefused",
     "ConcurrencyError",
     "InvalidInput",
     "MediationError",
     "NotAuthorized",
     "Reason",
+    "SchemaVersionError",
     "TransitionRefused",
 ]
 
@@ -86,3 +89,36 @@ class TransitionRefused(CommandRefused):
 
 class CaseClosed(CommandRefused):
     """The case is closed and accepts no further command."""
+
+
+class CaseNotFound(MediationError, LookupError):
+    """A store holds no case with this id.
+
+    Attributes:
+        case_id: The id that was looked up.
+    """
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(f"no case {case_id!r} in this store")
+
+
+class ChainBroken(MediationError, ValueError):
+    """An audit chain failed verification (or an import was refused because of it).
+
+    Attributes:
+        case_id: The case whose chain is broken (may be empty when unknown).
+        seq: Sequence number where the chain breaks (``None`` when it concerns the
+            whole chain, e.g. a missing anchor).
+        code: A stable identifier of the kind of break, e.g. ``"hash_mismatch"``.
+    """
+
+    def __init__(self, case_id: str, seq: int | None, code: str, message: str) -> None:
+        self.case_id = case_id
+        self.seq = seq
+        self.code = code
+        super().__init__(message)
+
+
+class SchemaVersionError(MediationError):
+    """A store's schema is newer than this version of the library understands."""

@@ -22,13 +22,15 @@ import cattrs
 
 from mediation.errors import InvalidInput
 from mediation.model import Issue, Mediator, Outcome, Party, Relation, RelationKind, Severity
-from mediation.policy import Policy
+from mediation.policy import Mode, Policy, Safeguard
 
 __all__ = [
     "EVENT_TYPES",
+    "BlockOverridden",
     "CaseOpened",
     "CaucusClosed",
     "CaucusNoteRecorded",
+    "CaucusOffered",
     "CaucusOpened",
     "Closed",
     "CommonGroundAssented",
@@ -41,8 +43,10 @@ __all__ = [
     "DisclosureMade",
     "Escalated",
     "Event",
+    "FindingRecorded",
     "IssueFlagged",
     "IssueRaised",
+    "MediatorIntervened",
     "MediatorReassigned",
     "ProposalAnswered",
     "ProposalMade",
@@ -52,6 +56,7 @@ __all__ = [
     "Signed",
     "StageChanged",
     "StatementMade",
+    "SupportPersonJoined",
     "Withdrew",
     "from_dict",
     "to_dict",
@@ -338,6 +343,65 @@ class MediatorReassigned(Event):
     reason: str
 
 
+@attrs.frozen(kw_only=True)
+class MediatorIntervened(Event):
+    """The mediator addressed a party: invited them to speak, paraphrased or asked them."""
+
+    type_name: ClassVar[str] = "mediator_intervened"
+
+    kind: str
+    """``invite``, ``paraphrase`` or ``question``."""
+    party: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CaucusOffered(Event):
+    """The mediator offered a party a private session."""
+
+    type_name: ClassVar[str] = "caucus_offered"
+
+    party: str
+
+
+@attrs.frozen(kw_only=True)
+class SupportPersonJoined(Event):
+    """A support person joined to accompany a party."""
+
+    type_name: ClassVar[str] = "support_person_joined"
+
+    party: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class FindingRecorded(Event):
+    """A neutrality check found something and the process went on (``warn``, or a
+    ``block`` a supervisor overrode)."""
+
+    type_name: ClassVar[str] = "finding_recorded"
+
+    check: str
+    code: str
+    message: str
+    parties: tuple[str, ...] = ()
+    source: str = ""
+    mode: str = "warn"
+    overridden: bool = False
+    about_stage: str = ""
+    """The stage the finding concerns, when not the stage it was recorded in."""
+
+
+@attrs.frozen(kw_only=True)
+class BlockOverridden(Event):
+    """A supervisor overrode blocking findings for the next move from this stage."""
+
+    type_name: ClassVar[str] = "block_overridden"
+
+    codes: tuple[str, ...]
+    reason: str
+
+
 _ALL_EVENT_CLASSES: tuple[type[Event], ...] = (
     CaseOpened,
     DisclosureMade,
@@ -365,6 +429,11 @@ _ALL_EVENT_CLASSES: tuple[type[Event], ...] = (
     Withdrew,
     DeadlineSet,
     MediatorReassigned,
+    MediatorIntervened,
+    CaucusOffered,
+    SupportPersonJoined,
+    FindingRecorded,
+    BlockOverridden,
 )
 
 EVENT_TYPES: Mapping[str, type[Event]] = {cls.type_name: cls for cls in _ALL_EVENT_CLASSES}
@@ -383,7 +452,7 @@ _converter.register_structure_hook(timedelta, lambda value, _: timedelta(seconds
 _converter.register_unstructure_hook_func(
     lambda cls: getattr(cls, "__origin__", cls) is frozenset, sorted
 )
-for _enum in (RelationKind, Severity, Outcome):
+for _enum in (RelationKind, Severity, Outcome, Mode, Safeguard):
     # str-valued enums would otherwise pass through as enum members (str's hook wins).
     _converter.register_unstructure_hook(_enum, _enum_value)
 

@@ -7,16 +7,209 @@ recorded in the case's first event, so a replay and an audit see the rules in fo
 
 from __future__ import annotations
 
+import math
+import os
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from enum import Enum
 from typing import Any
 
 import attrs
+import cattrs
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 from mediation.errors import InvalidInput
 from mediation.model import NON_MEDIABLE_FLAGS, Authority, check_id
 
-__all__ = ["Policy"]
+__all__ = [
+    "CaucusParity",
+    "MediatorConduct",
+    "Mode",
+    "Policy",
+    "PowerImbalance",
+    "Reciprocity",
+    "Responsiveness",
+    "Safeguard",
+    "VoiceBalance",
+]
+
+
+class Mode(str, Enum):
+    """What a neutrality check does when it finds something."""
+
+    BLOCK = "block"
+    """Refuse the stage change (a supervisor may override, with a recorded reason)."""
+    WARN = "warn"
+    """Record the finding as an event and go on."""
+    OFF = "off"
+    """Do not run the check."""
+
+
+class Safeguard(str, Enum):
+    """Safeguards a policy can require when one party manages another."""
+
+    CAUCUS_OFFER = "caucus_offer"
+    """The subordinate is offered a caucus before the compromise stage."""
+    SUBORDINATE_SPEAKS_FIRST = "subordinate_speaks_first"
+    """In listening, the subordinate speaks before the manager."""
+    SUPPORT_PERSON = "support_person"
+    """The subordinate has a support person present before listening starts."""
+
+
+def _positive(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not (math.isfinite(value) and value > 0)
+    ):
+        raise InvalidInput(f"{attribute.name} must be a positive finite number; got {value!r}")
+
+
+def _at_least_one(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _positive(_instance, attribute, value)
+    if float(value) < 1:  # type: ignore[arg-type]
+        raise InvalidInput(f"{attribute.name} is a max/min ratio and must be >= 1; got {value!r}")
+
+
+def _gini_bound(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    _positive(_instance, attribute, value)
+    if float(value) > 1:  # type: ignore[arg-type]
+        raise InvalidInput(f"{attribute.name} is a Gini bound in (0, 1]; got {value!r}")
+
+
+def _count(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"{attribute.name} must be a whole number >= 0; got {value!r}")
+
+
+def _stage_name(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_id(value, attribute.name)
+
+
+def _to_mode(value: object) -> Mode:
+    try:
+        return Mode(value)
+    except ValueError:
+        raise InvalidInput(f"mode must be one of block, warn, off; got {value!r}") from None
+
+
+def _to_safeguards(value: Iterable[str]) -> frozenset[Safeguard]:
+    if isinstance(value, str):
+        raise InvalidInput(f"safeguards must be a list, not the string {value!r}")
+    try:
+        return frozenset(Safeguard(item) for item in value)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown safeguard in {list(value)}; known: {[s.value for s in Safeguard]}"
+        ) from None
+
+
+@attrs.frozen(kw_only=True)
+class VoiceBalance:
+    """Voice balance: airtime and turns per party in ``stage``, as shares.
+
+    Both measures are checked against both bounds; a party that never spoke still counts
+    (with a share of 0, which makes the max/min ratio infinite).
+
+    Attributes:
+        mode: Default ``block``: leaving ``stage`` is refused while out of balance.
+        stage: The stage whose talk is measured (default ``listening``).
+        max_gini: Highest Gini coefficient of the shares allowed (default 0.3).
+        max_ratio: Highest ratio of the largest share to the smallest (default 3.0).
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+    stage: str = attrs.field(default="listening", validator=_stage_name)
+    max_gini: float = attrs.field(default=0.3, validator=_gini_bound)
+    max_ratio: float = attrs.field(default=3.0, validator=_at_least_one)
+
+
+@attrs.frozen(kw_only=True)
+class Reciprocity:
+    """Perspective-swap reciprocity: every party restated someone's view, and had its own
+    view restated, with the restatement confirmed — nobody skipped.
+
+    Attributes:
+        mode: Default ``block``.
+        stage: The perspective-swap stage (default ``perspective_swap``).
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+    stage: str = attrs.field(default="perspective_swap", validator=_stage_name)
+
+
+@attrs.frozen(kw_only=True)
+class CaucusParity:
+    """Caucus parity: once any party had a caucus, every other party is offered one before
+    ``before_stage``; caucus time among the parties who had one stays within a ratio.
+
+    Attributes:
+        mode: Default ``block``.
+        before_stage: Checked on entering this stage (default ``compromise``).
+        max_time_ratio: Highest ratio of the longest total caucus time to the shortest
+            (default 2.0).
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+    before_stage: str = attrs.field(default="compromise", validator=_stage_name)
+    max_time_ratio: float = attrs.field(default=2.0, validator=_at_least_one)
+
+
+@attrs.frozen(kw_only=True)
+class MediatorConduct:
+    """Even-handed mediator conduct: invitations to speak, paraphrases and questions the
+    mediator addressed to each party — the observable markers of neutrality.
+
+    Attributes:
+        mode: Default ``warn``: markers are evidence, not proof.
+        max_ratio: Highest ratio of the most-addressed party's count to the least (default 2.0).
+        min_interventions: Below this many interventions in all, nothing is judged (default 6).
+    """
+
+    mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
+    max_ratio: float = attrs.field(default=2.0, validator=_at_least_one)
+    min_interventions: int = attrs.field(default=6, validator=_count)
+
+
+@attrs.frozen(kw_only=True)
+class PowerImbalance:
+    """Safeguards when one party manages another (leader and subordinate).
+
+    Attributes:
+        mode: Default ``block``.
+        safeguards: Which safeguards apply; default: a caucus offered to the subordinate.
+        caucus_before_stage: The stage a caucus offer must precede (default ``compromise``).
+        listening_stage: The stage where the subordinate speaks first (default ``listening``).
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+    safeguards: frozenset[Safeguard] = attrs.field(
+        default=frozenset({Safeguard.CAUCUS_OFFER}), converter=_to_safeguards
+    )
+    caucus_before_stage: str = attrs.field(default="compromise", validator=_stage_name)
+    listening_stage: str = attrs.field(default="listening", validator=_stage_name)
+
+
+@attrs.frozen(kw_only=True)
+class Responsiveness:
+    """Responsiveness: stage deadlines (``Policy.deadlines``) are kept.
+
+    Attributes:
+        mode: Default ``warn``: an overdue stage is recorded as a finding.
+        escalate_to: When set, reviewing an overdue case also escalates it to this authority.
+    """
+
+    mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
+    escalate_to: str | None = None
+
+
+def _to_custom_modes(value: Mapping[str, Any]) -> dict[str, Mode]:
+    return {check_id(code, "check code"): _to_mode(mode) for code, mode in dict(value).items()}
 
 
 def _to_flags(value: Iterable[str]) -> frozenset[str]:
@@ -55,6 +248,11 @@ def _to_deadlines(value: Mapping[str, Any]) -> dict[str, timedelta]:
     return deadlines
 
 
+def _check_bool(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{attribute.name} must be True or False; got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Policy:
     """Host-configurable rules for a case.
@@ -66,6 +264,10 @@ class Policy:
             built-in :class:`~mediation.model.Authority` values; a host adds its own.
         deadlines: How long each stage may take, from the moment it is entered, keyed by
             stage name. Stages without an entry have no deadline.
+        supervisor_reads_text: Whether a supervisor's redacted view of a case
+            (:func:`mediation.audit.view`) shows what was said in joint session (statements,
+            restatements, proposals). Default ``False``: supervisors see the process, not
+            the words. Caucus notes stay confidential to their party whatever this says.
     """
 
     non_mediable_flags: frozenset[str] = attrs.field(
@@ -77,6 +279,77 @@ class Policy:
     deadlines: Mapping[str, timedelta] = attrs.field(
         factory=dict, converter=_to_deadlines, hash=False
     )
+    supervisor_reads_text: bool = attrs.field(default=False, validator=_check_bool)
+    voice_balance: VoiceBalance = attrs.field(factory=VoiceBalance)
+    reciprocity: Reciprocity = attrs.field(factory=Reciprocity)
+    caucus_parity: CaucusParity = attrs.field(factory=CaucusParity)
+    mediator_conduct: MediatorConduct = attrs.field(factory=MediatorConduct)
+    power_imbalance: PowerImbalance = attrs.field(factory=PowerImbalance)
+    responsiveness: Responsiveness = attrs.field(factory=Responsiveness)
+    custom_checks: Mapping[str, Mode] = attrs.field(
+        factory=dict, converter=_to_custom_modes, hash=False
+    )
+    """Modes for checks a host registers (by code); a host check absent here uses its
+    own default."""
+
+    def __attrs_post_init__(self) -> None:
+        escalate_to = self.responsiveness.escalate_to
+        if escalate_to is not None and escalate_to not in self.authorities:
+            raise InvalidInput(
+                f"responsiveness.escalate_to {escalate_to!r} is not one of the authorities "
+                f"{list(self.authorities)}"
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Policy:
+        """Build a policy from plain data (as read from TOML or JSON).
+
+        Unknown keys are refused; every error names the key and the bad value. Nothing in
+        the data is imported, evaluated or executed.
+
+        Raises:
+            InvalidInput: an unknown key, a wrong type or a value out of range.
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidInput(f"a policy must be a table of settings; got {data!r}")
+        try:
+            return _policy_converter.structure(dict(data), cls)
+        except InvalidInput:
+            raise
+        except cattrs.BaseValidationError as error:
+            problems = cattrs.transform_error(error, path="policy", format_exception=_problem)
+            raise InvalidInput("invalid policy: " + "; ".join(problems)) from error
+
+    @classmethod
+    def from_toml(cls, text: str) -> Policy:
+        """Build a policy from TOML text (see ``examples/hr_policy.toml``).
+
+        Raises:
+            InvalidInput: malformed TOML or an invalid setting.
+        """
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidInput(f"policy is not valid TOML: {error}") from error
+        return cls.from_dict(data)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Policy:
+        """Read a policy from a TOML file.
+
+        Raises:
+            InvalidInput: as :meth:`from_toml`.
+            OSError: the file cannot be read.
+        """
+        with open(path, encoding="utf-8") as file:
+            return cls.from_toml(file.read())
+
+    def mode_of(self, code: str, default: Mode = Mode.WARN) -> Mode:
+        """The mode of a built-in check family or of a host check registered by ``code``."""
+        settings = getattr(self, code, None) if code in _BUILT_IN_CHECKS else None
+        if settings is not None:
+            return settings.mode  # type: ignore[no-any-return]
+        return self.custom_checks.get(code, default)
 
     @classmethod
     def default(cls) -> Policy:
@@ -88,5 +361,33 @@ class Policy:
         """Return the subset of ``flags`` that this policy treats as non-mediable."""
         return self.non_mediable_flags.intersection(flags)
 
+
+_BUILT_IN_CHECKS = frozenset(
+    {
+        "voice_balance",
+        "reciprocity",
+        "caucus_parity",
+        "mediator_conduct",
+        "power_imbalance",
+        "responsiveness",
+    }
+)
+
+
+def _problem(error: BaseException, _type: Any) -> str:
+    if isinstance(error, KeyError):
+        return "required"
+    if isinstance(error, cattrs.ForbiddenExtraKeysError):
+        return f"unknown keys {sorted(error.extra_fields)}"
+    if isinstance(error, InvalidInput):
+        return str(error)
+    return f"invalid value ({error})"
+
+
+_policy_converter = cattrs.Converter(forbid_extra_keys=True)
+_policy_converter.register_structure_hook(
+    timedelta,
+    lambda value, _: timedelta(seconds=value) if not isinstance(value, timedelta) else value,
+)
 
 _DEFAULT = Policy()

@@ -31,6 +31,7 @@ from transitions.extensions import GraphMachine
 
 from mediation.errors import InvalidInput, Reason, TransitionRefused
 from mediation.model import check_id
+from mediation.neutrality import BUILTIN_CHECKS, Check
 
 __all__ = [
     "ACTIVITIES",
@@ -467,17 +468,31 @@ class Process:
     Args:
         definition: The process as data.
         guards: Guard name → guard function for every guard the definition names.
+        checks: Neutrality checks run on every forward move; default: the built-in
+            checks. Pass ``(*BUILTIN_CHECKS, my_check)`` to add a host check.
 
     Raises:
         InvalidInput: the definition names a guard that ``guards`` lacks.
     """
 
-    def __init__(self, definition: ProcessDefinition, guards: Mapping[str, Guard]) -> None:
+    def __init__(
+        self,
+        definition: ProcessDefinition,
+        guards: Mapping[str, Guard],
+        checks: Sequence[Check] | None = None,
+    ) -> None:
         missing = sorted(definition.guard_names() - set(guards))
         if missing:
             raise InvalidInput(f"process {definition.name!r} uses undefined guards: {missing}")
         self.definition = definition
         self.guards: Mapping[str, Guard] = dict(guards)
+        self.checks: tuple[Check, ...] = BUILTIN_CHECKS if checks is None else tuple(checks)
+        """Neutrality checks run on every forward move (default: the built-in ones)."""
+        codes = [check.code for check in self.checks]
+        if len(set(codes)) != len(codes):
+            raise InvalidInput(
+                f"process {definition.name!r} has checks with the same code: {codes}"
+            )
         self.stages: Mapping[str, StageSpec] = {stage.name: stage for stage in definition.stages}
         """Stage name → spec, for O(1) look-ups on the hot path."""
         self.has_cooling_off = definition.has_cooling_off

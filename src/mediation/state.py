@@ -131,6 +131,25 @@ class CaseState:
     caucus_seconds: dict[str, float] = attrs.Factory(dict)
     caucus_notes: dict[str, CaucusNote] = attrs.Factory(dict)
     deadlines: dict[str, datetime] = attrs.Factory(dict)
+    stage_airtime: dict[str, dict[str, float]] = attrs.Factory(dict)
+    """Stage → party → seconds spoken in that stage."""
+    stage_turns: dict[str, dict[str, int]] = attrs.Factory(dict)
+    """Stage → party → statements made in that stage."""
+    first_speaker: dict[str, str] = attrs.Factory(dict)
+    """Stage → the party who spoke first in it."""
+    confirmed_restaters: dict[str, None] = attrs.Factory(dict)
+    """Parties who gave a restatement that the restated party confirmed."""
+    caucus_offered: dict[str, None] = attrs.Factory(dict)
+    """Parties offered a caucus (or who had one)."""
+    interventions: dict[str, dict[str, int]] = attrs.Factory(dict)
+    """Party → kind (invite, paraphrase, question) → count of mediator interventions."""
+    support_persons: dict[str, list[str]] = attrs.Factory(dict)
+    findings: list[ev.FindingRecorded] = attrs.Factory(list)
+    """Findings on record, in order."""
+    overrides: dict[str, str] = attrs.Factory(dict)
+    """Blocking finding code → the supervisor's reason, for the next move from this stage."""
+    deadline_findings: dict[str, datetime] = attrs.Factory(dict)
+    """Stage → the due time already recorded as missed (so it is recorded once)."""
 
     @classmethod
     def open(cls, event: ev.CaseOpened) -> CaseState:
@@ -219,6 +238,8 @@ class CaseState:
 
     def _enter(self, stage: str, at: datetime) -> None:
         self.stage = stage
+        if self.overrides:
+            self.overrides = {}
         limit = self.policy.deadlines.get(stage)
         if limit is not None and stage not in self.deadlines:
             self.deadlines[stage] = at + limit
@@ -256,8 +277,14 @@ class CaseState:
         self._enter("closed", event.at)
 
     def _on_statement(self, event: ev.StatementMade) -> None:
-        self.airtime[event.actor] = self.airtime.get(event.actor, 0.0) + event.seconds
-        self.turns[event.actor] = self.turns.get(event.actor, 0) + 1
+        party = event.actor
+        self.airtime[party] = self.airtime.get(party, 0.0) + event.seconds
+        self.turns[party] = self.turns.get(party, 0) + 1
+        airtime = self.stage_airtime.setdefault(event.stage, {})
+        airtime[party] = airtime.get(party, 0.0) + event.seconds
+        turns = self.stage_turns.setdefault(event.stage, {})
+        turns[party] = turns.get(party, 0) + 1
+        self.first_speaker.setdefault(event.stage, party)
 
     def _on_restatement(self, event: ev.RestatementMade) -> None:
         self.restatements[event.restatement_id] = Restatement(
@@ -265,7 +292,10 @@ class CaseState:
         )
 
     def _on_restatement_reviewed(self, event: ev.RestatementReviewed) -> None:
-        self.restatements[event.restatement_id].accurate = event.accurate
+        restatement = self.restatements[event.restatement_id]
+        restatement.accurate = event.accurate
+        if event.accurate:
+            self.confirmed_restaters[restatement.by] = None
 
     def _on_common_ground_proposed(self, event: ev.CommonGroundProposed) -> None:
         self.common_ground[event.item_id] = CommonGroundItem(proposer=event.actor, text=event.text)
@@ -298,6 +328,7 @@ class CaseState:
     def _on_caucus_opened(self, event: ev.CaucusOpened) -> None:
         self.caucus = (event.caucus_id, Caucus(party=event.party, opened_at=event.at))
         self.caucus_count += 1
+        self.caucus_offered[event.party] = None
 
     def _on_caucus_note(self, event: ev.CaucusNoteRecorded) -> None:
         assert self.caucus is not None
@@ -331,6 +362,33 @@ class CaseState:
         self.disclosed = frozenset()
 
 
+def _on_intervened(state: CaseState, event: ev.MediatorIntervened) -> None:
+    counts = state.interventions.setdefault(event.party, {})
+    counts[event.kind] = counts.get(event.kind, 0) + 1
+
+
+def _on_caucus_offered(state: CaseState, event: ev.CaucusOffered) -> None:
+    state.caucus_offered[event.party] = None
+
+
+def _on_support_person(state: CaseState, event: ev.SupportPersonJoined) -> None:
+    state.support_persons.setdefault(event.party, []).append(event.name)
+
+
+def _on_finding(state: CaseState, event: ev.FindingRecorded) -> None:
+    state.findings.append(event)
+    if event.check == "responsiveness" and event.code == "deadline_passed":
+        stage = event.about_stage or event.stage
+        due = state.deadlines.get(stage)
+        if due is not None:
+            state.deadline_findings[stage] = due
+
+
+def _on_override(state: CaseState, event: ev.BlockOverridden) -> None:
+    for code in event.codes:
+        state.overrides[code] = event.reason
+
+
 _HANDLERS: dict[type[ev.Event], Callable[[CaseState, Any], None]] = {
     ev.DisclosureMade: CaseState._on_disclosure,
     ev.ConsentGiven: CaseState._on_consent,
@@ -357,4 +415,9 @@ _HANDLERS: dict[type[ev.Event], Callable[[CaseState, Any], None]] = {
     ev.Withdrew: CaseState._on_withdrew,
     ev.DeadlineSet: CaseState._on_deadline_set,
     ev.MediatorReassigned: CaseState._on_mediator_reassigned,
+    ev.MediatorIntervened: _on_intervened,
+    ev.CaucusOffered: _on_caucus_offered,
+    ev.SupportPersonJoined: _on_support_person,
+    ev.FindingRecorded: _on_finding,
+    ev.BlockOverridden: _on_override,
 }

@@ -144,7 +144,7 @@ class MediationMachine(RuleBasedStateMachine):
         case = self.live
         state = case.state
         plan: list[tuple[str, str]] = []
-        for actor in (state.mediator.id, *state.active):
+        for actor in (state.mediator.id, *state.active, *state.supervisors):
             for status in case.allowed_actions(actor):
                 if status.allowed and status.name in _PRODUCTIVE:
                     if status.name == "disclose" and state.disclosure_seq is not None:
@@ -214,6 +214,9 @@ _PRODUCTIVE = frozenset(
         "answer_proposal",
         "sign",
         "close",
+        "invite_to_speak",
+        "offer_caucus",
+        "override",
     }
 )
 
@@ -360,6 +363,42 @@ def _reassign(machine: MediationMachine, _actor: str, data: st.DataObject) -> di
     }
 
 
+def _some_party(
+    machine: MediationMachine, _actor: str, data: st.DataObject
+) -> dict[str, Any] | None:
+    chosen = _pick(data, list(machine.live.state.active), "party")
+    return None if chosen is None else {"party": chosen}
+
+
+def _addressed(machine: MediationMachine, actor: str, data: st.DataObject) -> dict[str, Any] | None:
+    kwargs = _some_party(machine, actor, data)
+    if kwargs is not None:
+        kwargs["text"] = _text(data)
+    return kwargs
+
+
+def _offer(machine: MediationMachine, _actor: str, data: st.DataObject) -> dict[str, Any] | None:
+    state = machine.live.state
+    chosen = _pick(data, [p for p in state.active if p not in state.caucus_offered], "party")
+    return None if chosen is None else {"party": chosen}
+
+
+def _support(machine: MediationMachine, actor: str, data: st.DataObject) -> dict[str, Any] | None:
+    party = actor if actor in machine.live.state.parties else None
+    if party is None:
+        picked = _some_party(machine, actor, data)
+        party = None if picked is None else picked["party"]
+    return None if party is None else {"party": party, "name": _text(data)}
+
+
+def _override(machine: MediationMachine, _actor: str, data: st.DataObject) -> dict[str, Any] | None:
+    codes = sorted({f.code for f in machine.live.pending_findings() if f.blocking})
+    if not codes:
+        return None
+    chosen = data.draw(st.lists(st.sampled_from(codes), min_size=1, unique=True), label="codes")
+    return {"codes": chosen, "reason": _text(data)}
+
+
 _ARGUMENTS: dict[str, ArgumentBuilder] = {
     "disclose": _with_text("statement"),
     "consent": _none,
@@ -392,6 +431,13 @@ _ARGUMENTS: dict[str, ArgumentBuilder] = {
     "withdraw": _with_text("reason"),
     "set_deadline": _deadline,
     "reassign_mediator": _reassign,
+    "invite_to_speak": _some_party,
+    "paraphrase": _addressed,
+    "ask": _addressed,
+    "offer_caucus": _offer,
+    "add_support_person": _support,
+    "override": _override,
+    "review_deadlines": _none,
 }
 
 
@@ -421,6 +467,12 @@ def _garbage(name: str, data: st.DataObject) -> dict[str, Any]:
         "withdraw": ["reason"],
         "set_deadline": ["stage", "due"],
         "reassign_mediator": ["mediator", "reason"],
+        "invite_to_speak": ["party"],
+        "paraphrase": ["party", "text"],
+        "ask": ["party", "text"],
+        "offer_caucus": ["party"],
+        "add_support_person": ["party", "name"],
+        "override": ["codes", "reason"],
     }.get(name, [])
     kwargs: dict[str, Any] = {key: data.draw(bad, label=key) for key in keys}
     if name == "review_restatement":
