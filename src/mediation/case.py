@@ -12,15 +12,19 @@ I/O, no randomness, no thread. Stage changes run through the process's one share
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import attrs
 import structlog
 
 from mediation import events as ev
+from mediation import settlement
 from mediation.errors import (
     CaseClosed,
     CommandRefused,
@@ -130,6 +134,55 @@ class _Cursor:
             self.failures.extend(reasons)
             return False
         return True
+
+
+_PROCEDURES = frozenset({"adjusted_winner", "knaster"})
+
+
+def _exact_valuations(valuations: object) -> dict[str, Fraction]:
+    if not isinstance(valuations, Mapping) or not valuations:
+        raise InvalidInput(
+            f"valuations must be a non-empty mapping item -> number; got {valuations!r}"
+        )
+    exact: dict[str, Fraction] = {}
+    for item, value in valuations.items():
+        check_id(item, "item id")
+        if isinstance(value, bool) or not isinstance(value, (int, float, Fraction, Decimal)):
+            raise InvalidInput(f"valuation of {item!r} must be a number; got {value!r}")
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite:
+            raise InvalidInput(f"valuation of {item!r} must be finite; got {value!r}")
+        if value < 0:
+            raise InvalidInput(f"valuation of {item!r} must not be negative; got {value!r}")
+        exact[item] = Fraction(value)
+    if not any(exact.values()):
+        raise InvalidInput("at least one item must be worth something")
+    return exact
+
+
+def _fraction_text(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{value}"
+
+
+def _describe_terms(
+    state: CaseState,
+    procedure: str,
+    shares: Mapping[str, Mapping[str, Fraction]],
+    payments: Mapping[str, Fraction],
+) -> str:
+    parts = []
+    for party, items in shares.items():
+        held = [
+            item if share == 1 else f"{_fraction_text(share)} of {item}"
+            for item, share in items.items()
+            if share > 0
+        ]
+        line = f"{state.parties[party].name}: {', '.join(held) or 'no items'}"
+        money = payments.get(party)
+        if money:
+            line += f", {'receives' if money > 0 else 'pays'} {_fraction_text(abs(money))}"
+        parts.append(line)
+    return f"Suggested by {procedure.replace('_', ' ')}: " + "; ".join(parts)
 
 
 def _reason(code: str, message: str, *parties: str) -> Reason:
@@ -658,6 +711,96 @@ class Mediation:
         self._check("allow_sharing", actor, extra)
         return self._record(ev.SharingAllowed, actor, note_id=note_id)
 
+    # -- settlement suggestions ---------------------------------------------------------------
+
+    def give_valuations(
+        self, actor: str, valuations: Mapping[str, int | float | Fraction | Decimal]
+    ) -> ev.ValuationsGiven:
+        """In its own caucus, a party tells the mediator what each item is worth to it.
+
+        The valuations stay confidential to that party; they are used only to compute a
+        settlement suggestion. Numbers are converted exactly (floats included).
+
+        Raises:
+            InvalidInput: no items, a bad item id, or a negative, non-finite or all-zero
+                valuation.
+        """
+        self._authorize("give_valuations", actor)
+        exact = _exact_valuations(valuations)
+        self._check("give_valuations", actor)
+        caucus = self._state.caucus
+        assert caucus is not None
+        return self._record(ev.ValuationsGiven, actor, caucus_id=caucus[0], valuations=exact)
+
+    def request_suggestion(self, actor: str) -> ev.SuggestionRequested:
+        """A party asks for (or agrees to) an evaluative settlement suggestion. The
+        mediator may only suggest once every party has."""
+        self._authorize("request_suggestion", actor)
+        extra = (
+            [_reason("already_requested", f"{actor} already asked for a suggestion", actor)]
+            if actor in self._state.suggestion_requests
+            else []
+        )
+        self._check("request_suggestion", actor, extra)
+        return self._record(ev.SuggestionRequested, actor)
+
+    def suggest_settlement(
+        self, actor: str, procedure: str = "adjusted_winner", *, proposal_id: str | None = None
+    ) -> ev.ProposalMade:
+        """The mediator proposes a settlement computed from the parties' confidential
+        valuations by a fair-division procedure (see :mod:`mediation.settlement`).
+
+        Offered only when every party asked for or agreed to a suggestion, so a
+        facilitative mediation never turns evaluative by surprise. The suggestion is a
+        mediator proposal: the parties still accept or reject it. The valuations do not
+        appear in it; only the resulting shares (and payments) do.
+
+        Args:
+            actor: The mediator.
+            procedure: ``"adjusted_winner"`` (two parties) or ``"knaster"`` (valuations
+                are sealed bids in money; any number of parties).
+            proposal_id: Optional id for the proposal.
+
+        Raises:
+            InvalidInput: an unknown procedure or a duplicate proposal id.
+            CommandRefused: a party has not asked for a suggestion or given valuations, or
+                the valuations do not fit the procedure (e.g. different item sets).
+        """
+        self._authorize("suggest_settlement", actor)
+        if procedure not in _PROCEDURES:
+            raise InvalidInput(f"unknown procedure {procedure!r}; one of {sorted(_PROCEDURES)}")
+        proposal_id = self._new_id(proposal_id, self._state.proposals, "pr")
+        self._check("suggest_settlement", actor)
+        state = self._state
+        parties = list(state.active)
+        valuations = {party: state.valuations[party] for party in parties}
+        try:
+            if procedure == "adjusted_winner":
+                if len(parties) != 2:
+                    raise InvalidInput(
+                        f"adjusted_winner divides between two parties; {len(parties)} take part"
+                    )
+                winner = settlement.adjusted_winner(valuations)
+                shares, payments = winner.shares, {}
+            else:
+                bids = settlement.knaster(valuations)
+                shares, payments = bids.shares, dict(bids.payments)
+        except InvalidInput as error:
+            raise CommandRefused([_reason("valuations_unusable", str(error))]) from error
+        plain_shares = {
+            p: {i: Fraction(v) for i, v in items.items()} for p, items in shares.items()
+        }
+        text = _describe_terms(state, procedure, plain_shares, payments)
+        return self._record(
+            ev.ProposalMade,
+            actor,
+            proposal_id=proposal_id,
+            text=text,
+            procedure=procedure,
+            shares=plain_shares,
+            payments={p: Fraction(v) for p, v in payments.items()},
+        )
+
     # -- the mediator's conduct and safeguards ---------------------------------------------
 
     def invite_to_speak(self, actor: str, party: str) -> ev.MediatorIntervened:
@@ -717,9 +860,9 @@ class Mediation:
             InvalidInput: no codes, no reason, or a code that blocks nothing now.
         """
         self._authorize("override", actor)
-        if isinstance(codes, str):
-            raise InvalidInput(f"codes must be a list of finding codes, not the string {codes!r}")
-        wanted = tuple(dict.fromkeys(codes))
+        if isinstance(codes, str) or not isinstance(codes, Iterable):
+            raise InvalidInput(f"codes must be a list of finding codes; got {codes!r}")
+        wanted = tuple(dict.fromkeys(check_id(code, "finding code") for code in codes))
         if not wanted:
             raise InvalidInput("name at least one blocking finding code to override")
         reason = check_text(reason, "reason")
@@ -1249,6 +1392,38 @@ class Mediation:
     def _blocks_intervene(self, actor: str) -> list[Reason]:
         return [*self._in_active_stage(), *self._joint()]
 
+    def _blocks_give_valuations(self, actor: str) -> list[Reason]:
+        caucus = self._state.caucus
+        if caucus is None or caucus[1].party != actor:
+            return [
+                _reason("not_in_caucus", "valuations are given in the party's own caucus", actor)
+            ]
+        return []
+
+    def _blocks_suggest_settlement(self, actor: str) -> list[Reason]:
+        reasons = self._joint_activity(actor, "suggest_settlement")
+        state = self._state
+        unasked = tuple(p for p in state.active if p not in state.suggestion_requests)
+        if unasked:
+            reasons.append(
+                _reason(
+                    "suggestion_not_requested",
+                    f"an evaluative suggestion needs every party's request; not yet from "
+                    f"{', '.join(unasked)}",
+                    *unasked,
+                )
+            )
+        unvalued = tuple(p for p in state.active if p not in state.valuations)
+        if unvalued:
+            reasons.append(
+                _reason(
+                    "valuations_missing",
+                    f"no valuations given in caucus by {', '.join(unvalued)}",
+                    *unvalued,
+                )
+            )
+        return reasons
+
     def _blocks_override(self, actor: str) -> list[Reason]:
         overridable = [
             f for f in self.pending_findings() if f.blocking and f.code not in self._state.overrides
@@ -1312,4 +1487,7 @@ _ACTIONS: dict[str, tuple[frozenset[Role], _Blockers]] = {
     "add_support_person": (frozenset({_P, _M}), Mediation._blocks_raise_issue),
     "override": (frozenset({_S}), Mediation._blocks_override),
     "review_deadlines": (frozenset({_M, _S}), Mediation._blocks_nothing),
+    "give_valuations": (frozenset({_P}), Mediation._blocks_give_valuations),
+    "request_suggestion": (frozenset({_P}), _joint("request_suggestion")),
+    "suggest_settlement": (frozenset({_M}), Mediation._blocks_suggest_settlement),
 }

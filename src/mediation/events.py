@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import Enum
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
@@ -56,7 +57,9 @@ __all__ = [
     "Signed",
     "StageChanged",
     "StatementMade",
+    "SuggestionRequested",
     "SupportPersonJoined",
+    "ValuationsGiven",
     "Withdrew",
     "from_dict",
     "to_dict",
@@ -247,12 +250,40 @@ class DifferencesConfirmed(Event):
 
 @attrs.frozen(kw_only=True)
 class ProposalMade(Event):
-    """A proposal was put forward (by a party, or by the mediator as a suggestion)."""
+    """A proposal was put forward (by a party, or by the mediator as a suggestion).
+
+    A mediator's settlement suggestion also names the ``procedure`` that computed it and
+    its exact terms: ``shares[party][item]`` and, for money-balancing procedures,
+    ``payments[party]`` (received; negative when paid).
+    """
 
     type_name: ClassVar[str] = "proposal_made"
 
     proposal_id: str
     text: str
+    procedure: str = ""
+    shares: Mapping[str, Mapping[str, Fraction]] = attrs.field(factory=dict, hash=False)
+    payments: Mapping[str, Fraction] = attrs.field(factory=dict, hash=False)
+
+
+@attrs.frozen(kw_only=True)
+class ValuationsGiven(Event):
+    """In caucus, a party (the actor) told the mediator how much each item is worth to it.
+
+    Confidential to that party: used only to compute a settlement suggestion.
+    """
+
+    type_name: ClassVar[str] = "valuations_given"
+
+    caucus_id: str
+    valuations: Mapping[str, Fraction] = attrs.field(hash=False)
+
+
+@attrs.frozen(kw_only=True)
+class SuggestionRequested(Event):
+    """A party (the actor) asked for, or agreed to, an evaluative settlement suggestion."""
+
+    type_name: ClassVar[str] = "suggestion_requested"
 
 
 @attrs.frozen(kw_only=True)
@@ -434,6 +465,8 @@ _ALL_EVENT_CLASSES: tuple[type[Event], ...] = (
     SupportPersonJoined,
     FindingRecorded,
     BlockOverridden,
+    ValuationsGiven,
+    SuggestionRequested,
 )
 
 EVENT_TYPES: Mapping[str, type[Event]] = {cls.type_name: cls for cls in _ALL_EVENT_CLASSES}
@@ -452,9 +485,20 @@ _converter.register_structure_hook(timedelta, lambda value, _: timedelta(seconds
 _converter.register_unstructure_hook_func(
     lambda cls: getattr(cls, "__origin__", cls) is frozenset, sorted
 )
+_converter.register_unstructure_hook(Fraction, str)
+_converter.register_structure_hook(Fraction, lambda value, _: _parse_fraction(value))
 for _enum in (RelationKind, Severity, Outcome, Mode, Safeguard):
     # str-valued enums would otherwise pass through as enum members (str's hook wins).
     _converter.register_unstructure_hook(_enum, _enum_value)
+
+
+def _parse_fraction(value: Any) -> Fraction:
+    if not isinstance(value, str):
+        raise InvalidInput(f"an exact number is written as a string like '5/6'; got {value!r}")
+    try:
+        return Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise InvalidInput(f"not an exact number: {value!r}") from None
 
 
 def _parse_time(value: Any) -> datetime:

@@ -90,6 +90,8 @@ ACTIVITIES: frozenset[str] = frozenset(
         "propose",
         "answer_proposal",
         "sign",
+        "request_suggestion",
+        "suggest_settlement",
     }
 )
 """Stage-bound commands a stage may allow. Other commands (caucus, pause, escalate,
@@ -380,6 +382,8 @@ DEFAULT_DEFINITION = ProcessDefinition(
                 "propose",
                 "answer_proposal",
                 "park_difference",
+                "request_suggestion",
+                "suggest_settlement",
             ),
             description="Find the balance point: one proposal every party accepts.",
         ),

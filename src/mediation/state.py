@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -144,6 +145,10 @@ class CaseState:
     interventions: dict[str, dict[str, int]] = attrs.Factory(dict)
     """Party → kind (invite, paraphrase, question) → count of mediator interventions."""
     support_persons: dict[str, list[str]] = attrs.Factory(dict)
+    valuations: dict[str, dict[str, Fraction]] = attrs.Factory(dict)
+    """Party → its latest confidential valuation of the items (given in caucus)."""
+    suggestion_requests: dict[str, None] = attrs.Factory(dict)
+    """Parties who asked for or agreed to an evaluative settlement suggestion."""
     findings: list[ev.FindingRecorded] = attrs.Factory(list)
     """Findings on record, in order."""
     overrides: dict[str, str] = attrs.Factory(dict)
@@ -384,6 +389,14 @@ def _on_finding(state: CaseState, event: ev.FindingRecorded) -> None:
             state.deadline_findings[stage] = due
 
 
+def _on_valuations(state: CaseState, event: ev.ValuationsGiven) -> None:
+    state.valuations[event.actor] = dict(event.valuations)
+
+
+def _on_suggestion_requested(state: CaseState, event: ev.SuggestionRequested) -> None:
+    state.suggestion_requests[event.actor] = None
+
+
 def _on_override(state: CaseState, event: ev.BlockOverridden) -> None:
     for code in event.codes:
         state.overrides[code] = event.reason
@@ -420,4 +433,6 @@ _HANDLERS: dict[type[ev.Event], Callable[[CaseState, Any], None]] = {
     ev.SupportPersonJoined: _on_support_person,
     ev.FindingRecorded: _on_finding,
     ev.BlockOverridden: _on_override,
+    ev.ValuationsGiven: _on_valuations,
+    ev.SuggestionRequested: _on_suggestion_requested,
 }

@@ -217,6 +217,9 @@ _PRODUCTIVE = frozenset(
         "invite_to_speak",
         "offer_caucus",
         "override",
+        "give_valuations",
+        "request_suggestion",
+        "suggest_settlement",
     }
 )
 
@@ -399,6 +402,18 @@ def _override(machine: MediationMachine, _actor: str, data: st.DataObject) -> di
     return {"codes": chosen, "reason": _text(data)}
 
 
+def _valuations(_machine: MediationMachine, _actor: str, data: st.DataObject) -> dict[str, Any]:
+    values = data.draw(
+        st.lists(st.integers(0, 100), min_size=3, max_size=3).filter(any), label="valuations"
+    )
+    return {"valuations": {f"item-{i}": v for i, v in enumerate(values)}}
+
+
+def _suggest(machine: MediationMachine, _actor: str, data: st.DataObject) -> dict[str, Any]:
+    options = ["knaster"] + (["adjusted_winner"] if len(machine.live.state.active) == 2 else [])
+    return {"procedure": data.draw(st.sampled_from(options), label="procedure")}
+
+
 _ARGUMENTS: dict[str, ArgumentBuilder] = {
     "disclose": _with_text("statement"),
     "consent": _none,
@@ -438,6 +453,9 @@ _ARGUMENTS: dict[str, ArgumentBuilder] = {
     "add_support_person": _support,
     "override": _override,
     "review_deadlines": _none,
+    "give_valuations": _valuations,
+    "request_suggestion": _none,
+    "suggest_settlement": _suggest,
 }
 
 
@@ -473,6 +491,8 @@ def _garbage(name: str, data: st.DataObject) -> dict[str, Any]:
         "offer_caucus": ["party"],
         "add_support_person": ["party", "name"],
         "override": ["codes", "reason"],
+        "give_valuations": ["valuations"],
+        "suggest_settlement": ["procedure"],
     }.get(name, [])
     kwargs: dict[str, Any] = {key: data.draw(bad, label=key) for key in keys}
     if name == "review_restatement":
