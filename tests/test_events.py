@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -46,6 +47,8 @@ STABLE_TYPE_NAMES = {
     "support_person_joined",
     "finding_recorded",
     "block_overridden",
+    "valuations_given",
+    "suggestion_requested",
 }
 
 
@@ -103,6 +106,13 @@ def _all_recorded_events() -> list[Event]:
         case.confirm_differences(party)
     case.override("sup", ["caucus_not_offered"], "c declined by phone")
     case.advance("m2")
+    for index, party in enumerate("abc"):
+        case.open_caucus("m2", party)
+        case.give_valuations(party, {"car": 10 + index, "flat": 0.5, "boat": Fraction(1, 3)})
+        case.close_caucus("m2")
+        case.request_suggestion(party)
+    suggestion = case.suggest_settlement("m2", "knaster")
+    assert suggestion.payments and sum(suggestion.payments.values()) == 0
     case.withdraw("c")
     return (
         list(demo.workplace_dispute().events)
