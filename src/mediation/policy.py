@@ -390,4 +390,17 @@ _policy_converter.register_structure_hook(
     lambda value, _: timedelta(seconds=value) if not isinstance(value, timedelta) else value,
 )
 
+
+
+def _collection(value: Any, _cls: Any) -> list[Any]:
+    # The fields' own converters validate the items; a bare string is not a collection.
+    if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):
+        raise InvalidInput(f"expected a list; got {value!r}")
+    return list(value)
+
+
+_policy_converter.register_structure_hook_func(
+    lambda cls: getattr(cls, "__origin__", None) in (tuple, frozenset), _collection
+)
+
 _DEFAULT = Policy()

@@ -6,9 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 from hypothesis import strategies as st
 
+from mediation.events import Event
 from mediation.model import Mediator, Party, Relation, RelationKind
+from mediation.policy import Policy
 
-__all__ = ["clock_starts", "ids", "mediators", "parties", "texts"]
+__all__ = ["clock_starts", "ids", "mediators", "parties", "texts", "ticks", "transcripts"]
 
 ids = st.from_regex(r"[a-z][a-z0-9_-]{0,11}", fullmatch=True)
 """Valid identifiers."""
@@ -64,3 +66,80 @@ def mediators(
 def ticks() -> st.SearchStrategy[timedelta]:
     """How far a test clock moves per reading."""
     return st.integers(min_value=0, max_value=600).map(lambda s: timedelta(seconds=s))
+
+
+@st.composite
+def transcripts(
+    draw: st.DrawFn,
+    min_parties: int = 2,
+    max_parties: int = 4,
+    *,
+    policy: Policy | None = None,
+    integer_seconds: bool = False,
+) -> tuple[Event, ...]:
+    """A case history through intake into ``listening``, with drawn statements (every party
+    heard), mediator interventions and caucuses with offers: the raw material of the
+    neutrality checks. Built through real commands.
+
+    Args:
+        min_parties: Fewest parties.
+        max_parties: Most parties.
+        policy: The policy of the case (default policy when None).
+        integer_seconds: Draw whole seconds only (for exact scaling properties).
+    """
+    from mediation.case import Mediation
+    from mediation.clocks import ManualClock
+
+    count = draw(st.integers(min_value=min_parties, max_value=max_parties))
+    drawn = tuple(Party(f"p{index}", f"Party {index}") for index in range(count))
+    relations = []
+    if count >= 2 and draw(st.booleans()):
+        relations.append(Relation(RelationKind.MANAGES, "p0", "p1"))
+    clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc), tick=timedelta(seconds=30))
+    case = Mediation.open(
+        "transcript",
+        drawn,
+        Mediator("m", "Mediator"),
+        clock=clock,
+        relations=relations,
+        policy=policy,
+    )
+    case.disclose("m", "No relationships.", [])
+    for member in drawn:
+        case.consent(member.id)
+    case.advance("m")
+    seconds = (
+        st.integers(min_value=1, max_value=900)
+        if integer_seconds
+        else st.floats(min_value=0.5, max_value=900, allow_nan=False)
+    )
+    order = draw(st.permutations([member.id for member in drawn]))
+    steps = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["speak", "invite", "paraphrase", "question", "caucus"]),
+                st.integers(0, count - 1),
+                seconds,
+            ),
+            max_size=25,
+        )
+    )
+    for speaker in order:
+        case.speak(speaker, "my view", draw(seconds))
+    for action, index, length in steps:
+        party = drawn[index].id
+        if action == "speak":
+            case.speak(party, "more", length)
+        elif action == "invite":
+            case.invite_to_speak("m", party)
+        elif action == "paraphrase":
+            case.paraphrase("m", party, "what I heard")
+        elif action == "question":
+            case.ask("m", party, "what matters most?")
+        else:
+            if party not in case.state.caucus_offered:
+                case.offer_caucus("m", party)
+            case.open_caucus("m", party)
+            clock.advance(timedelta(seconds=float(length)))
+            case.close_caucus("m")
+    return tuple(case.events)
