@@ -1,0 +1,190 @@
+"""Store and audit figures: each a ratio against a baseline run in the same process.
+
+- ``append_vs_sqlite``: one durable append of one event through the SQLite store / a raw
+  ``sqlite3`` insert of the same bytes in its own transaction with the same pragmas
+  (WAL, synchronous=FULL). Target <= 1.5.
+- ``replay_vs_raw``: events per second loading a 10,000-event case through the store and
+  rebuilding the ``Mediation`` / a raw ``sqlite3`` select plus ``json.loads`` of the same
+  rows. Target >= 0.5.
+- ``verify_vs_hashlib``: ``audit.verify`` throughput / a bare hashlib SHA-256 chain over
+  the same bytes. Target >= 0.5.
+
+Each figure is a ratio of medians: of single appends (interleaved with the baseline's), or
+of whole replays and verifications repeated several times. Run directly to print the JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import structlog
+
+from mediation import audit
+from mediation.case import Mediation
+from mediation.clocks import ManualClock
+from mediation.model import Mediator, Party
+from mediation.store.sql import SQLStore
+
+REPEATS = 9
+APPENDS = 400
+REPLAY_EVENTS = 10_000
+
+
+def _long_case(case_id: str, count: int) -> Mediation:
+    """A case in listening with ``count`` events: statements, with a caucus now and then."""
+    clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=timezone.utc), tick=timedelta(seconds=1))
+    case = Mediation.open(
+        case_id, [Party("a", "Ann"), Party("b", "Bo")], Mediator("m", "Mo"), clock=clock
+    )
+    case.disclose("m", "I have no relationship with either party.", [])
+    case.consent("a")
+    case.consent("b")
+    case.advance("m")
+    turn = 0
+    while case.version < count:
+        party = "ab"[turn % 2]
+        if turn % 25 == 24 and case.version + 3 <= count:
+            case.open_caucus("m", party)
+            case.caucus_note(party, f"Private thought number {turn} — 私下的想法。")
+            case.close_caucus("m")
+        else:
+            case.speak(party, f"Statement {turn}: the workload this quarter is too high.", 30)
+        turn += 1
+    return case
+
+
+def _append_ratio(directory: Path) -> float:
+    case = _long_case("append-bench", 5 + APPENDS + 10)
+    records = audit.record_events(case.case_id, case.events)
+    store = SQLStore(directory / "store.db")
+    store.append(case.case_id, case.events[:5], 0)
+    raw = sqlite3.connect(directory / "raw.db", isolation_level=None)
+    raw.execute("PRAGMA journal_mode = WAL")
+    raw.execute("PRAGMA synchronous = FULL")
+    raw.execute(
+        "CREATE TABLE events (case_id TEXT, seq INTEGER, hash TEXT, body BLOB, "
+        "PRIMARY KEY (case_id, seq))"
+    )
+
+    def ours(index: int) -> float:
+        event = case.events[index]
+        began = time.perf_counter()
+        store.append(case.case_id, (event,), event.seq - 1)
+        return time.perf_counter() - began
+
+    def baseline(index: int) -> float:
+        record = records[index]
+        began = time.perf_counter()
+        raw.execute("BEGIN")
+        raw.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?)",
+            (record.case_id, record.seq, record.hash, record.body),
+        )
+        raw.execute("COMMIT")
+        return time.perf_counter() - began
+
+    mine: list[float] = []
+    theirs: list[float] = []
+    for index in range(5, 5 + APPENDS):  # interleaved: both see the same disk weather
+        if index % 2:
+            mine.append(ours(index))
+            theirs.append(baseline(index))
+        else:
+            theirs.append(baseline(index))
+            mine.append(ours(index))
+    store.close()
+    raw.close()
+    return statistics.median(mine) / statistics.median(theirs)
+
+
+def _replay_ratio(directory: Path) -> float:
+    case = _long_case("replay-bench", REPLAY_EVENTS)
+    path = directory / "replay.db"
+    store = SQLStore(path)
+    store.append(case.case_id, case.events, 0)
+    raw = sqlite3.connect(path)
+
+    def ours() -> float:
+        began = time.perf_counter()
+        rebuilt = Mediation.replay(store.load(case.case_id), clock=lambda: case.state.last_at)
+        elapsed = time.perf_counter() - began
+        assert rebuilt.version == REPLAY_EVENTS
+        return elapsed
+
+    def baseline() -> float:
+        began = time.perf_counter()
+        rows = raw.execute(
+            "SELECT body FROM mediation_events WHERE case_id = ? ORDER BY seq", (case.case_id,)
+        ).fetchall()
+        loaded = [json.loads(body) for (body,) in rows]
+        elapsed = time.perf_counter() - began
+        assert len(loaded) == REPLAY_EVENTS
+        return elapsed
+
+    mine = [ours() for _ in range(REPEATS)]
+    theirs = [baseline() for _ in range(REPEATS)]
+    store.close()
+    raw.close()
+    return statistics.median(theirs) / statistics.median(mine)
+
+
+def _verify_ratio() -> float:
+    case = _long_case("verify-bench", REPLAY_EVENTS)
+    records = audit.record_events(case.case_id, case.events)
+    bodies = [record.body for record in records]
+    start = bytes.fromhex(audit.genesis(case.case_id))
+    sha256 = hashlib.sha256
+
+    def ours() -> float:
+        began = time.perf_counter()
+        result = audit.verify(records)
+        elapsed = time.perf_counter() - began
+        assert result.ok
+        return elapsed
+
+    def baseline() -> float:
+        began = time.perf_counter()
+        head = start
+        for body in bodies:
+            head = sha256(head + body).digest()
+        elapsed = time.perf_counter() - began
+        assert head.hex() == records[-1].hash
+        return elapsed
+
+    mine = [ours() for _ in range(REPEATS)]
+    theirs = [baseline() for _ in range(REPEATS)]
+    return statistics.median(theirs) / statistics.median(mine)
+
+
+def run() -> dict[str, float]:
+    """Measure the three figures (about half a minute).
+
+    Returns:
+        ``append_vs_sqlite``, ``replay_vs_raw`` and ``verify_vs_hashlib``.
+    """
+    previous = structlog.get_config()
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        cache_logger_on_first_use=True,
+    )
+    try:
+        with tempfile.TemporaryDirectory() as directory:
+            return {
+                "append_vs_sqlite": round(_append_ratio(Path(directory)), 3),
+                "replay_vs_raw": round(_replay_ratio(Path(directory)), 3),
+                "verify_vs_hashlib": round(_verify_ratio(), 3),
+            }
+    finally:
+        structlog.configure(**previous)
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), sort_keys=True))

@@ -1,0 +1,681 @@
+"""The SQL store (SQLAlchemy Core 2): a SQLite file by default, PostgreSQL for many servers.
+
+Both databases get the same schema (table names start with ``mediation_``):
+
+``mediation_schema``
+    One row: the schema version (:data:`SCHEMA_VERSION`), for future migrations.
+``mediation_events``
+    One row per event: ``case_id``, ``seq``, ``hash`` (64 hex digits) and ``body`` (the
+    canonical bytes, see :mod:`mediation.audit`). The primary key ``(case_id, seq)``
+    makes the database refuse a second event at the same place.
+``mediation_cases``
+    One row per case: ``version`` and ``head`` (the audit anchor), ``stage``,
+    ``outcome``, ``opened_at``, ``updated_at``, ``next_due`` (indexed, for overdue
+    queries) and ``tracker`` (the JSON the next deadline is computed from).
+``mediation_reads``
+    The read log: ``case_id``, ``reader``, ``at``, ``access``, ``purpose``.
+
+Times are stored as UTC ISO 8601 text of fixed width, which sorts like time on both
+databases. The statements of appends and loads are built with SQLAlchemy Core once per
+store and run on the driver connection. Each append is one transaction: the case row is
+checked (read ``FOR UPDATE`` on PostgreSQL; SQLite takes the write lock at ``BEGIN
+IMMEDIATE``), the version compared, the events inserted and the case row updated in the
+same transaction; any conflict raises
+:class:`~mediation.errors.ConcurrencyError` and nothing is written.
+
+SQLite connections run with ``journal_mode=WAL`` (readers never block the writer),
+``synchronous=FULL`` (a committed append survives power loss), ``foreign_keys=ON`` and
+a ``busy_timeout`` (writers wait for each other instead of failing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import structlog
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+from mediation import audit
+from mediation import events as ev
+from mediation.audit import ReadRecord, RecordedEvent
+from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput, SchemaVersionError
+from mediation.store import _conflict, _logged_append
+from mediation.store._summary import (
+    CaseSummary,
+    DeadlineTracker,
+    check_batch,
+    iso,
+    moves_deadlines,
+    parse_iso,
+    summarize,
+)
+
+__all__ = ["SCHEMA_VERSION", "SQLStore", "metadata", "normalize_url"]
+
+_log = structlog.get_logger("mediation.store")
+
+SCHEMA_VERSION = 1
+"""The schema version this module creates and understands."""
+
+metadata = sa.MetaData()
+"""The tables (for hosts that manage migrations with their own tools)."""
+
+schema_table = sa.Table(
+    "mediation_schema",
+    metadata,
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+events_table = sa.Table(
+    "mediation_events",
+    metadata,
+    sa.Column("case_id", sa.String(128), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+cases_table = sa.Table(
+    "mediation_cases",
+    metadata,
+    sa.Column("case_id", sa.String(128), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("head", sa.String(64), nullable=False),
+    sa.Column("stage", sa.String(128), nullable=False),
+    sa.Column("outcome", sa.String(64), nullable=True),
+    sa.Column("opened_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("next_due", sa.String(40), nullable=True, index=True),
+    sa.Column("tracker", sa.Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+reads_table = sa.Table(
+    "mediation_reads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.String(128), nullable=False, index=True),
+    sa.Column("reader", sa.String(128), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("access", sa.String(64), nullable=False),
+    sa.Column("purpose", sa.Text, nullable=False),
+)
+
+
+class _Statement:
+    """A Core statement compiled once for a dialect, run on the DBAPI cursor (the hot path
+    of appends and loads skips building and caching statements on every call)."""
+
+    def __init__(self, statement: sa.ClauseElement, dialect: sa.Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.text = str(compiled)
+        order = getattr(compiled, "positiontup", None)  # set for positional paramstyles
+        self._order: tuple[str, ...] | None = tuple(order) if order is not None else None
+
+    def params(self, **values: Any) -> Any:
+        """The parameters in the driver's style."""
+        if self._order is not None:
+            return tuple(values[name] for name in self._order)
+        return values
+
+    def __call__(self, **values: Any) -> tuple[str, Any]:
+        return self.text, self.params(**values)
+
+
+_SUMMARY_COLUMNS = (
+    "version",
+    "head",
+    "stage",
+    "outcome",
+    "opened_at",
+    "updated_at",
+    "next_due",
+    "tracker",
+)
+
+
+class _Statements:
+    """The statements of the hot path, compiled for one dialect."""
+
+    def __init__(self, dialect: sa.Dialect) -> None:
+        case: sa.BindParameter[Any] = sa.bindparam("case_id")
+        summary: dict[str, sa.BindParameter[Any]] = {
+            name: sa.bindparam(name) for name in _SUMMARY_COLUMNS
+        }
+        self.select_case = _Statement(
+            sa.select(
+                cases_table.c.version,
+                cases_table.c.head,
+                cases_table.c.tracker,
+                cases_table.c.opened_at,
+            )
+            .where(cases_table.c.case_id == case)
+            .with_for_update(),
+            dialect,
+        )
+        self.insert_case = _Statement(
+            sa.insert(cases_table).values(case_id=case, **summary), dialect
+        )
+        self.update_case = _Statement(
+            sa.update(cases_table)
+            .where(
+                cases_table.c.case_id == sa.bindparam("key"),
+                cases_table.c.version == sa.bindparam("expected"),
+            )
+            .values(**summary),
+            dialect,
+        )
+        self.update_progress = _Statement(
+            sa.update(cases_table)
+            .where(
+                cases_table.c.case_id == sa.bindparam("key"),
+                cases_table.c.version == sa.bindparam("expected"),
+                cases_table.c.head == sa.bindparam("head_before"),
+            )
+            .values(
+                version=sa.bindparam("version"),
+                head=sa.bindparam("head"),
+                updated_at=sa.bindparam("updated_at"),
+            ),
+            dialect,
+        )
+        # Leaving next_due out of the SET when it did not change spares its index a write.
+        self.update_case_same_due = _Statement(
+            sa.update(cases_table)
+            .where(
+                cases_table.c.case_id == sa.bindparam("key"),
+                cases_table.c.version == sa.bindparam("expected"),
+            )
+            .values(**{name: param for name, param in summary.items() if name != "next_due"}),
+            dialect,
+        )
+        self.insert_event = _Statement(
+            sa.insert(events_table).values(
+                case_id=case,
+                seq=sa.bindparam("seq"),
+                hash=sa.bindparam("hash"),
+                body=sa.bindparam("body"),
+            ),
+            dialect,
+        )
+        self.select_bodies = _Statement(
+            sa.select(events_table.c.body)
+            .where(events_table.c.case_id == case)
+            .order_by(events_table.c.seq),
+            dialect,
+        )
+        self.select_records = _Statement(
+            sa.select(events_table.c.seq, events_table.c.hash, events_table.c.body)
+            .where(events_table.c.case_id == case)
+            .order_by(events_table.c.seq),
+            dialect,
+        )
+
+
+_decoder = json.JSONDecoder()
+_HEADS_KEPT = 4096
+_SCHEMA_LOCK = 0x6D656469  # pg_advisory_xact_lock key used while creating the schema
+_WRITE = "mediation_write"
+
+
+def normalize_url(url: str | os.PathLike[str]) -> str:
+    """Turn a path or a short URL into a SQLAlchemy URL.
+
+    A plain path becomes ``sqlite:///<absolute path>``; ``postgresql://`` and
+    ``postgres://`` become ``postgresql+psycopg://`` (psycopg 3).
+
+    Args:
+        url: A path to a SQLite file, or a database URL.
+
+    Returns:
+        The URL to give SQLAlchemy.
+    """
+    if isinstance(url, os.PathLike) or "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class SQLStore:
+    """An :class:`~mediation.store.EventStore` (and read log) in a SQL database.
+
+    Args:
+        url: A SQLite file path (text or path object), a ``sqlite:///`` URL, a
+            ``postgresql://`` URL, or an :class:`sqlalchemy.engine.Engine` the host
+            configured.
+        create: Create the tables if they are missing (default); otherwise require them.
+        busy_timeout: SQLite only: seconds a writer waits for another writer.
+
+    Raises:
+        SchemaVersionError: the database has a schema this version does not understand.
+
+    Use one store (one engine) per process; after ``fork`` call :meth:`close` in the
+    child and open a new store.
+    """
+
+    def __init__(
+        self,
+        url: str | os.PathLike[str] | Engine,
+        *,
+        create: bool = True,
+        busy_timeout: float = 30.0,
+    ) -> None:
+        if isinstance(url, Engine):
+            engine = url
+        else:
+            target = sa.make_url(normalize_url(url))
+            options: dict[str, Any] = {}
+            if target.get_backend_name() == "sqlite":
+                # Every transaction on these connections ends in an explicit COMMIT or
+                # ROLLBACK (autocommit driver mode), so the pool need not reset them.
+                options["pool_reset_on_return"] = None
+                if target.database in (None, "", ":memory:"):
+                    options["poolclass"] = StaticPool
+                    options["connect_args"] = {"check_same_thread": False}
+            engine = sa.create_engine(target, **options)
+        self.engine: Engine = engine
+        self.dialect: str = engine.dialect.name
+        self._busy_ms = int(busy_timeout * 1000)
+        self._in_memory = self.dialect == "sqlite" and engine.url.database in (
+            None,
+            "",
+            ":memory:",
+        )
+        self._local = threading.local()
+        self._own: list[Any] = []
+        self._own_lock = threading.Lock()
+        self._heads: dict[str, tuple[int, str]] = {}
+        """Case id -> (version, head) of this store's last append (a hint, re-checked)."""
+        if self.dialect == "sqlite":
+            _configure_sqlite(engine, self._busy_ms)
+        self._sql = _Statements(engine.dialect)
+        self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
+        self._ensure_schema(create)
+
+    # -- set-up --------------------------------------------------------------------------
+
+    def _ensure_schema(self, create: bool) -> None:
+        with self._write() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+            inspector = sa.inspect(conn)
+            if not inspector.has_table(schema_table.name):
+                if not create:
+                    raise SchemaVersionError("the database has no mediation schema")
+                metadata.create_all(conn)
+                conn.execute(sa.insert(schema_table).values(version=SCHEMA_VERSION))
+                _log.info("schema_created", dialect=self.dialect, version=SCHEMA_VERSION)
+                return
+            version = conn.execute(sa.select(sa.func.max(schema_table.c.version))).scalar()
+            if version != SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"the database has mediation schema version {version}; this library "
+                    f"understands version {SCHEMA_VERSION}"
+                )
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def close(self) -> None:
+        """Close the store's connections (the engine is disposed)."""
+        with self._own_lock:
+            for connection in self._own:
+                connection.close()
+            self._own.clear()
+        self._local = threading.local()
+        self.engine.dispose()
+
+    def __enter__(self) -> SQLStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<SQLStore {self.engine.url.render_as_string(hide_password=True)}>"
+
+    # -- EventStore ----------------------------------------------------------------------
+
+    def append(
+        self, case_id: str, events: Sequence[ev.Event], expected_version: int
+    ) -> tuple[RecordedEvent, ...]:
+        """See :meth:`mediation.store.EventStore.append`."""
+        batch = check_batch(case_id, events, expected_version)
+        connection, release = self._connection()
+        try:
+            cursor = connection.cursor()
+            self._begin(cursor)
+            try:
+                recorded = self._append_in(cursor, case_id, batch, expected_version)
+                self._commit(connection, cursor)
+            except BaseException:
+                self._heads.pop(case_id, None)
+                self._rollback(connection, cursor)
+                raise
+            finally:
+                cursor.close()
+        except self._integrity_error as error:
+            _log.info("append_conflict", case_id=case_id, expected_version=expected_version)
+            raise ConcurrencyError(
+                f"case {case_id!r}: another writer stored events at the same place first; "
+                "reload and retry"
+            ) from error
+        finally:
+            release()
+        if recorded:
+            if len(self._heads) >= _HEADS_KEPT:
+                self._heads.clear()
+            self._heads[case_id] = (recorded[-1].seq, recorded[-1].hash)
+        _logged_append(case_id, recorded)
+        return recorded
+
+    def _append_in(
+        self, cursor: Any, case_id: str, batch: Sequence[ev.Event], expected_version: int
+    ) -> tuple[RecordedEvent, ...]:
+        """The statements of one append, inside its transaction."""
+        sql = self._sql
+        known = self._heads.get(case_id)
+        if (
+            batch
+            and known is not None
+            and known[0] == expected_version
+            and not moves_deadlines(batch)
+        ):
+            # This store wrote the last append: chain on the head it remembers, and let
+            # the UPDATE's WHERE confirm that nobody appended since.
+            recorded = audit.record_events(case_id, batch, known[1])
+            cursor.execute(
+                *sql.update_progress(
+                    key=case_id,
+                    expected=expected_version,
+                    head_before=known[1],
+                    version=batch[-1].seq,
+                    head=recorded[-1].hash,
+                    updated_at=iso(batch[-1].at),
+                )
+            )
+            if cursor.rowcount == 1:
+                self._insert_events(cursor, recorded)
+                return recorded
+        cursor.execute(*sql.select_case(case_id=case_id))
+        row = cursor.fetchone()
+        version = row[0] if row is not None else 0
+        if version != expected_version:
+            raise _conflict(case_id, expected_version, version)
+        recorded = audit.record_events(case_id, batch, row[1] if row else None)
+        if not batch:
+            return recorded
+        if row is not None and not moves_deadlines(batch):
+            cursor.execute(
+                *sql.update_progress(
+                    key=case_id,
+                    expected=expected_version,
+                    head_before=row[1],
+                    version=batch[-1].seq,
+                    head=recorded[-1].hash,
+                    updated_at=iso(batch[-1].at),
+                )
+            )
+        else:
+            self._write_summary(cursor, case_id, batch, recorded, row, expected_version)
+        self._insert_events(cursor, recorded)
+        return recorded
+
+    def _insert_events(self, cursor: Any, recorded: Sequence[RecordedEvent]) -> None:
+        statement = self._sql.insert_event
+        rows = [
+            statement.params(case_id=r.case_id, seq=r.seq, hash=r.hash, body=r.body)
+            for r in recorded
+        ]
+        if len(rows) == 1:
+            cursor.execute(statement.text, rows[0])
+        else:
+            cursor.executemany(statement.text, rows)
+
+    def _write_summary(
+        self,
+        cursor: Any,
+        case_id: str,
+        batch: Sequence[ev.Event],
+        recorded: Sequence[RecordedEvent],
+        row: Any,
+        expected_version: int,
+    ) -> None:
+        sql = self._sql
+        previous = DeadlineTracker.from_json(row[2]) if row is not None else None
+        due_before = previous.next_due() if previous is not None else None
+        summary, tracker = summarize(
+            case_id,
+            batch,
+            recorded[-1].hash,
+            previous,
+            parse_iso(row[3]) if row is not None else None,
+        )
+        values = _summary_values(summary, tracker)
+        if row is None:
+            cursor.execute(*sql.insert_case(case_id=case_id, **values))
+            return
+        update = sql.update_case
+        if due_before == summary.next_due:
+            update = sql.update_case_same_due
+            del values["next_due"]
+        cursor.execute(*update(key=case_id, expected=expected_version, **values))
+
+    def load(self, case_id: str) -> tuple[ev.Event, ...]:
+        """See :meth:`mediation.store.EventStore.load`.
+
+        Raises:
+            CaseNotFound: no such case.
+            InvalidInput: a stored body is not a well-formed event (see
+                :func:`mediation.audit.verify_case` for where the chain breaks).
+        """
+        rows = self._fetch(self._sql.select_bodies, case_id)
+        if not rows:
+            raise CaseNotFound(case_id)
+        decode = _decoder.decode
+        from_dict = ev.from_dict
+        try:
+            # Canonical bodies are strict UTF-8: decoding them here is cheaper than
+            # letting json detect the encoding of every row.
+            return tuple([from_dict(decode(str(body, "utf-8"))) for (body,) in rows])
+        except (UnicodeDecodeError, ValueError) as error:
+            raise InvalidInput(
+                f"case {case_id!r} holds an event that is not well-formed: {error}"
+            ) from error
+
+    def records(self, case_id: str) -> tuple[RecordedEvent, ...]:
+        """See :meth:`mediation.store.EventStore.records`."""
+        rows = self._fetch(self._sql.select_records, case_id)
+        if not rows:
+            raise CaseNotFound(case_id)
+        return tuple(RecordedEvent(case_id, seq, hash_, bytes(body)) for seq, hash_, body in rows)
+
+    def _fetch(self, statement: _Statement, case_id: str) -> list[Any]:
+        connection, release = self._connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(*statement(case_id=case_id))
+            rows: list[Any] = cursor.fetchall()
+            cursor.close()
+            if self.dialect != "sqlite":
+                connection.rollback()  # end the read transaction
+            return rows
+        finally:
+            release()
+
+    def _connection(self) -> tuple[Any, Callable[[], None]]:
+        """A DBAPI connection for the hot path, and how to give it back.
+
+        SQLite: one connection per thread, kept open (a file database's connections are
+        cheap to keep and costly to check out on every append). Others: from the pool.
+        """
+        if self.dialect == "sqlite" and not self._in_memory:
+            connection = getattr(self._local, "connection", None)
+            if connection is None:
+                cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+                cparams["check_same_thread"] = False  # closed by whoever closes the store
+                connection = self.engine.dialect.loaded_dbapi.connect(*cargs, **cparams)
+                _sqlite_pragmas(connection, self._busy_ms, in_memory=False)
+                self._local.connection = connection
+                with self._own_lock:
+                    self._own.append(connection)
+            return connection, _nothing
+        pooled = self.engine.raw_connection()
+        return pooled, pooled.close
+
+    def _begin(self, cursor: Any) -> None:
+        if self.dialect == "sqlite":
+            # Take the write lock up front: no deadlock on upgrading a read lock.
+            cursor.execute("BEGIN IMMEDIATE")
+
+    def _commit(self, connection: Any, cursor: Any) -> None:
+        if self.dialect == "sqlite":
+            cursor.execute("COMMIT")
+        else:
+            connection.commit()
+
+    def _rollback(self, connection: Any, cursor: Any) -> None:
+        if self.dialect == "sqlite":
+            if connection.in_transaction:
+                cursor.execute("ROLLBACK")
+        else:
+            connection.rollback()
+
+    def summary(self, case_id: str) -> CaseSummary | None:
+        """See :meth:`mediation.store.EventStore.summary`."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(cases_table).where(cases_table.c.case_id == case_id)
+            ).first()
+        return _summary(row) if row is not None else None
+
+    def cases(self) -> tuple[CaseSummary, ...]:
+        """See :meth:`mediation.store.EventStore.cases`."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(cases_table).order_by(cases_table.c.opened_at, cases_table.c.case_id)
+            ).all()
+        return tuple(_summary(row) for row in rows)
+
+    def overdue(self, now: datetime) -> tuple[CaseSummary, ...]:
+        """See :meth:`mediation.store.EventStore.overdue`."""
+        if not isinstance(now, datetime):
+            raise InvalidInput(f"now must be a timezone-aware datetime; got {now!r}")
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(cases_table)
+                .where(
+                    cases_table.c.outcome.is_(None),
+                    cases_table.c.next_due.is_not(None),
+                    cases_table.c.next_due < iso(now),
+                )
+                .order_by(cases_table.c.next_due, cases_table.c.case_id)
+            ).all()
+        return tuple(_summary(row) for row in rows)
+
+    # -- ReadLog -------------------------------------------------------------------------
+
+    def record_read(self, record: ReadRecord) -> None:
+        """See :meth:`mediation.store.ReadLog.record_read`."""
+        with self._write() as conn:
+            conn.execute(
+                sa.insert(reads_table).values(
+                    case_id=record.case_id,
+                    reader=record.reader,
+                    at=iso(record.at),
+                    access=record.access,
+                    purpose=record.purpose,
+                )
+            )
+
+    def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
+        """See :meth:`mediation.store.ReadLog.reads`."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(reads_table)
+                .where(reads_table.c.case_id == case_id)
+                .order_by(reads_table.c.id)
+            ).all()
+        return tuple(
+            ReadRecord(row.case_id, row.reader, parse_iso(row.at), row.access, row.purpose)
+            for row in rows
+        )
+
+
+def _summary_values(summary: CaseSummary, tracker: DeadlineTracker) -> dict[str, Any]:
+    return {
+        "version": summary.version,
+        "head": summary.head,
+        "stage": summary.stage,
+        "outcome": summary.outcome,
+        "opened_at": iso(summary.opened_at),
+        "updated_at": iso(summary.updated_at),
+        "next_due": iso(summary.next_due) if summary.next_due is not None else None,
+        "tracker": tracker.to_json(),
+    }
+
+
+def _summary(row: sa.Row[Any]) -> CaseSummary:
+    return CaseSummary(
+        case_id=row.case_id,
+        version=row.version,
+        head=row.head,
+        stage=row.stage,
+        outcome=row.outcome,
+        opened_at=parse_iso(row.opened_at),
+        updated_at=parse_iso(row.updated_at),
+        next_due=parse_iso(row.next_due) if row.next_due is not None else None,
+    )
+
+
+def _nothing() -> None:
+    pass
+
+
+def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int, *, in_memory: bool) -> None:
+    # Transactions are begun explicitly (BEGIN / BEGIN IMMEDIATE), not by pysqlite.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
+    """Durable, concurrent SQLite: WAL, synchronous=FULL, busy timeout, explicit BEGIN."""
+    in_memory = engine.url.database in (None, "", ":memory:")
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        _sqlite_pragmas(dbapi_connection, busy_ms, in_memory=in_memory)
+
+    @sa_event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writer takes the write lock up front: no deadlock on upgrading a read lock.
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

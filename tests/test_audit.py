@@ -1,0 +1,544 @@
+"""The audit trail: canonical bytes, the hash chain, verify, export/import, views, reads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import datetime, timezone
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from structlog.testing import capture_logs
+
+from mediation import audit
+from mediation import events as ev
+from mediation.audit import ChainHead, ReaderRole, RecordedEvent
+from mediation.case import Mediation
+from mediation.demo import non_mediable_case
+from mediation.errors import (
+    CaseNotFound,
+    ChainBroken,
+    ConcurrencyError,
+    InvalidInput,
+    NotAuthorized,
+)
+from mediation.policy import Policy
+from mediation.store import InMemoryStore, Repository
+from mediation.testing import scripted_case
+
+CASE = scripted_case("workload-2026-03")
+COUNT = len(CASE.events)
+NOTE_SEQ = next(e.seq for e in CASE.events if isinstance(e, ev.CaucusNoteRecorded))
+NOTE = "I am close to resigning. 我想辞职。"
+SPOKEN = "我每天加班到很晚。Since January I carry two workloads."
+RECORDS = audit.record_events(CASE.case_id, CASE.events)
+ANCHOR = ChainHead(CASE.case_id, RECORDS[-1].seq, RECORDS[-1].hash)
+
+
+def _export(records: tuple[RecordedEvent, ...] = RECORDS, anchor: ChainHead = ANCHOR) -> bytes:
+    out = io.BytesIO()
+    audit.export_case(records, anchor, out)
+    return out.getvalue()
+
+
+EXPORTED = _export()
+
+
+# -- canonical bytes and chain ------------------------------------------------------------
+
+
+def test_canonical_bytes_are_sorted_compact_utf8_json() -> None:
+    consent = ev.ConsentGiven(
+        seq=3, at=datetime(2026, 3, 2, 9, 6, tzinfo=timezone.utc), actor="lin", stage="intake"
+    )
+    assert audit.canonical_bytes(consent) == (
+        b'{"actor":"lin","at":"2026-03-02T09:06:00+00:00","seq":3,"stage":"intake",'
+        b'"type":"consent_given","v":1}'
+    )
+    for event in CASE.events:
+        body = audit.canonical_bytes(event)
+        data = json.loads(body)
+        assert data == ev.to_dict(event)
+        assert body == json.dumps(
+            data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode("utf-8")
+        assert ev.from_dict(data) == event
+
+
+def test_canonical_bytes_keep_non_ascii_as_utf8() -> None:
+    statement = next(e for e in CASE.events if isinstance(e, ev.StatementMade))
+    body = audit.canonical_bytes(statement)
+    assert "我每天加班到很晚".encode() in body
+    assert b"\\u" not in body
+
+
+def test_canonical_bytes_refuse_what_utf8_cannot_hold() -> None:
+    statement = next(e for e in CASE.events if isinstance(e, ev.StatementMade))
+    with pytest.raises(InvalidInput, match="cannot be stored"):
+        audit.canonical_bytes(attrs.evolve(statement, text="lone \ud800 surrogate"))
+
+
+def test_genesis_and_chain_follow_the_documented_formula() -> None:
+    genesis = hashlib.sha256(b"mediation-chain-v1:" + CASE.case_id.encode()).hexdigest()
+    assert audit.genesis(CASE.case_id) == genesis
+    previous = genesis
+    for record, event in zip(RECORDS, CASE.events, strict=True):
+        body = audit.canonical_bytes(event)
+        expected = hashlib.sha256(bytes.fromhex(previous) + body).hexdigest()
+        assert (record.seq, record.body, record.hash) == (event.seq, body, expected)
+        assert audit.chain_hash(previous, body) == expected
+        previous = expected
+    with pytest.raises(InvalidInput):
+        audit.chain_hash("not hex", b"")
+
+
+def test_recorded_event_reads_its_envelope_from_the_body() -> None:
+    record = RECORDS[2]
+    assert record.actor == "lin"
+    assert record.stage == "intake"
+    assert record.type_name == "consent_given"
+    assert record.at == CASE.events[2].at
+    assert record.event() == CASE.events[2]
+    broken = attrs.evolve(record, body=b"[1]")
+    with pytest.raises(InvalidInput):
+        broken.envelope()
+
+
+# -- verify -------------------------------------------------------------------------------
+
+
+def test_an_intact_chain_verifies() -> None:
+    result = audit.verify(RECORDS, anchor=ANCHOR, deep=True)
+    assert result.ok
+    assert (result.case_id, result.count, result.head) == (CASE.case_id, COUNT, ANCHOR.head)
+    result.raise_if_broken()
+
+
+def _broken(records: list[RecordedEvent], anchor: ChainHead | None = ANCHOR) -> audit.ChainBreak:
+    result = audit.verify(records, case_id=CASE.case_id, anchor=anchor)
+    assert result.broken is not None
+    return result.broken
+
+
+def test_a_changed_byte_is_found_at_its_event() -> None:
+    records = list(RECORDS)
+    body = records[11].body
+    records[11] = attrs.evolve(records[11], body=body.replace(b'"actor":"', b'"actor":"x', 1))
+    broken = _broken(records)
+    assert (broken.seq, broken.code) == (12, "hash_mismatch")
+
+
+def test_a_changed_hash_is_found() -> None:
+    records = list(RECORDS)
+    records[5] = attrs.evolve(records[5], hash="0" * 64)
+    assert (_broken(records).seq, _broken(records).code) == (6, "hash_mismatch")
+
+
+def test_a_deleted_event_is_found() -> None:
+    records = list(RECORDS)
+    del records[20]
+    broken = _broken(records)
+    assert (broken.seq, broken.code) == (21, "missing")
+    renumbered = [*RECORDS[:20], *(attrs.evolve(r, seq=r.seq - 1) for r in RECORDS[21:])]
+    assert (_broken(renumbered).seq, _broken(renumbered).code) == (21, "hash_mismatch")
+
+
+def test_an_inserted_event_is_found() -> None:
+    records = list(RECORDS)
+    records.insert(10, records[9])
+    broken = _broken(records)
+    assert (broken.seq, broken.code) == (11, "duplicate")
+    forged = audit.record_events(CASE.case_id, [attrs.evolve(CASE.events[10], actor="chen")])[0]
+    spliced = [*RECORDS[:10], forged, *(attrs.evolve(r, seq=r.seq + 1) for r in RECORDS[10:])]
+    assert (_broken(spliced).seq, _broken(spliced).code) == (11, "hash_mismatch")
+
+
+def test_reordered_events_are_found() -> None:
+    records = list(RECORDS)
+    records[7], records[8] = records[8], records[7]
+    assert (_broken(records).seq, _broken(records).code) == (8, "out_of_order")
+    swapped = list(RECORDS)
+    swapped[7] = attrs.evolve(RECORDS[8], seq=8)
+    swapped[8] = attrs.evolve(RECORDS[7], seq=9)
+    assert (_broken(swapped).seq, _broken(swapped).code) == (8, "hash_mismatch")
+
+
+def test_truncation_is_found_only_with_an_anchor() -> None:
+    records = list(RECORDS[:-2])
+    assert audit.verify(records).ok
+    broken = _broken(records)
+    assert (broken.seq, broken.code) == (COUNT - 1, "truncated")
+    assert f"events {COUNT - 1} to {COUNT} were removed" in broken.message
+
+
+def test_extra_events_and_a_rewritten_head_are_found_with_an_anchor() -> None:
+    early = ChainHead(CASE.case_id, 30, RECORDS[29].hash)
+    assert _broken(list(RECORDS), early).code == "extra"
+    other = ChainHead(CASE.case_id, COUNT, "f" * 64)
+    assert _broken(list(RECORDS), other).code == "head_mismatch"
+    elsewhere = ChainHead("elsewhere", COUNT, ANCHOR.head)
+    assert _broken(list(RECORDS), elsewhere).code == "wrong_case"
+
+
+def test_events_of_another_case_are_found() -> None:
+    other = non_mediable_case()
+    records = [*RECORDS[:3], *audit.record_events(other.case_id, other.events)[3:5]]
+    records[3] = attrs.evolve(records[3], seq=4)
+    assert _broken(records, None).code == "wrong_case"
+
+
+def test_a_relabelled_chain_fails_at_the_first_event() -> None:
+    relabelled = [attrs.evolve(r, case_id="another-case") for r in RECORDS]
+    broken = audit.verify(relabelled).broken
+    assert broken is not None and (broken.seq, broken.code) == (1, "hash_mismatch")
+
+
+def test_deep_verification_finds_well_hashed_garbage() -> None:
+    garbage = audit.record_events(CASE.case_id, CASE.events[:2])
+    body = b'{"type":"nonsense"}'
+    forged = RecordedEvent(CASE.case_id, 3, audit.chain_hash(garbage[-1].hash, body), body)
+    assert audit.verify([*garbage, forged]).ok
+    broken = audit.verify([*garbage, forged], deep=True).broken
+    assert broken is not None and (broken.seq, broken.code) == (3, "malformed")
+    spaced = b'{"actor": "lin"' + RECORDS[2].body[len(b'{"actor":"lin"') :]
+    forged = RecordedEvent(CASE.case_id, 3, audit.chain_hash(garbage[-1].hash, spaced), spaced)
+    broken = audit.verify([*garbage, forged], deep=True).broken
+    assert broken is not None and broken.code == "not_canonical"
+
+
+def test_raise_if_broken_says_where() -> None:
+    records = list(RECORDS)
+    del records[4]
+    with pytest.raises(ChainBroken, match="event 5 is missing") as caught:
+        audit.verify(records, anchor=ANCHOR).raise_if_broken()
+    assert (caught.value.case_id, caught.value.seq, caught.value.code) == (
+        CASE.case_id,
+        5,
+        "missing",
+    )
+    assert isinstance(caught.value, ValueError)
+
+
+def test_a_broken_chain_is_logged_without_content() -> None:
+    records = list(RECORDS)
+    note = records[NOTE_SEQ - 1]
+    records[NOTE_SEQ - 1] = attrs.evolve(note, body=note.body.replace(b"resign", b"stay"))
+    with capture_logs() as logs:
+        audit.verify(records)
+    assert [entry["event"] for entry in logs] == ["chain_broken"]
+    assert logs[0]["seq"] == NOTE_SEQ
+    assert "resign" not in repr(logs)
+
+
+# -- export and import --------------------------------------------------------------------
+
+
+def test_export_lines_are_exactly_the_documented_form() -> None:
+    lines = EXPORTED.split(b"\n")
+    assert lines[0] == b'{"case_id":"workload-2026-03","format":"mediation-events","version":1}'
+    assert lines[1] == (
+        b'{"seq":1,"hash":"' + RECORDS[0].hash.encode() + b'","event":' + RECORDS[0].body + b"}"
+    )
+    assert lines[-2] == (
+        b'{"case_id":"workload-2026-03","count":%d,"end":true,"head":"' % COUNT
+        + ANCHOR.head.encode()
+        + b'"}'
+    )
+    assert lines[-1] == b""
+    for line in lines[:-1]:
+        json.loads(line)  # every line is plain JSON too
+
+
+def test_an_export_reads_back_and_verifies() -> None:
+    (case,) = audit.read_export(io.BytesIO(EXPORTED))
+    assert case.records == RECORDS
+    assert case.anchor == ANCHOR
+    (result,) = audit.verify_export(io.BytesIO(EXPORTED))
+    assert result.ok and result.count == COUNT
+
+
+def test_a_store_exports_and_imports_every_case() -> None:
+    source = InMemoryStore()
+    other = non_mediable_case()
+    for case in (CASE, other):
+        source.append(case.case_id, case.events, 0)
+    out = io.BytesIO()
+    heads = audit.export_store(source, out)
+    assert [head.case_id for head in heads] == [other.case_id, CASE.case_id]  # same time: by id
+    target = InMemoryStore()
+    imported = audit.import_export(io.BytesIO(out.getvalue()), target)
+    assert imported == heads
+    assert target.load(CASE.case_id) == CASE.events
+    assert target.records(other.case_id) == source.records(other.case_id)
+    with pytest.raises(ConcurrencyError):
+        audit.import_export(io.BytesIO(out.getvalue()), target)
+
+
+def test_export_refuses_a_broken_store_unless_asked() -> None:
+    store = InMemoryStore()
+    store.append(CASE.case_id, CASE.events, 0)
+    store._records[CASE.case_id][3] = attrs.evolve(RECORDS[3], hash="a" * 64)
+    with pytest.raises(ChainBroken) as caught:
+        audit.export_store(store, io.BytesIO())
+    assert caught.value.seq == 4
+    out = io.BytesIO()
+    audit.export_store(store, out, [CASE.case_id], allow_broken=True)
+    (result,) = audit.verify_export(io.BytesIO(out.getvalue()))
+    assert result.broken is not None and result.broken.seq == 4
+    with pytest.raises(CaseNotFound):
+        audit.export_store(store, io.BytesIO(), ["nobody"])
+
+
+def test_import_refuses_a_broken_file_and_stores_nothing() -> None:
+    other = non_mediable_case()
+    other_records = audit.record_events(other.case_id, other.events)
+    good = _export(
+        audit.record_events(other.case_id, other.events),
+        ChainHead(other.case_id, other.version, other_records[-1].hash),
+    )
+    tampered = EXPORTED.replace(b"I am close to resigning", b"I am happy here, really", 1)
+    assert tampered != EXPORTED
+    store = InMemoryStore()
+    with pytest.raises(ChainBroken) as caught:
+        audit.import_export(io.BytesIO(good + tampered), store)
+    assert (caught.value.case_id, caught.value.seq, caught.value.code) == (
+        CASE.case_id,
+        NOTE_SEQ,
+        "hash_mismatch",
+    )
+    assert store.cases() == ()
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "malformed"),
+        (EXPORTED[:-1], "malformed"),
+        (EXPORTED.rsplit(b"\n", 2)[0] + b"\n", "truncated"),
+        (b"{}\n", "malformed"),
+        (EXPORTED.replace(b'"version":1', b'"version":2', 1), "malformed"),
+        (EXPORTED.replace(b'"end":true', b'"end":false', 1), "malformed"),
+        (EXPORTED.replace(b"\n", b"\n\n", 1), "malformed"),
+        (EXPORTED.replace(b'"format"', b' "format"', 1), "malformed"),
+    ],
+)
+def test_malformed_files_are_refused_with_their_line(data: bytes, code: str) -> None:
+    with pytest.raises(ChainBroken) as caught:
+        audit.read_export(io.BytesIO(data))
+    assert caught.value.code == code
+    (result,) = audit.verify_export(io.BytesIO(data))
+    assert not result.ok and result.broken is not None and result.broken.code == code
+
+
+@st.composite
+def _edits(draw: st.DrawFn, size: int) -> tuple[str, int, int]:
+    kind = draw(st.sampled_from(["replace", "delete", "insert"]))
+    position = draw(st.integers(min_value=0, max_value=size - (0 if kind == "insert" else 1)))
+    return kind, position, draw(st.integers(min_value=0, max_value=255))
+
+
+def _apply(data: bytes, edit: tuple[str, int, int]) -> bytes:
+    kind, position, value = edit
+    if kind == "replace":
+        new = value if value != data[position] else (value + 1) % 256
+        return data[:position] + bytes([new]) + data[position + 1 :]
+    if kind == "delete":
+        return data[:position] + data[position + 1 :]
+    return data[:position] + bytes([value]) + data[position:]
+
+
+@given(edits=st.lists(_edits(len(EXPORTED)), min_size=1, max_size=3))
+def test_every_edit_of_an_export_is_detected(edits: list[tuple[str, int, int]]) -> None:
+    data = EXPORTED
+    for edit in edits:
+        edited = _apply(data, (edit[0], min(edit[1], len(data) - 1), edit[2]))
+        data = edited if edited else data
+    if data == EXPORTED:  # e.g. an insert undone by a delete
+        return
+    results = audit.verify_export(io.BytesIO(data))
+    assert not all(result.ok for result in results)
+    store = InMemoryStore()
+    with pytest.raises(ChainBroken):
+        audit.import_export(io.BytesIO(data), store)
+    assert store.cases() == ()
+
+
+# -- redacted views -----------------------------------------------------------------------
+
+
+def _texts(view: audit.CaseView) -> set[str]:
+    return {
+        entry[key]
+        for entry in view.entries
+        for key in ("text", "comment")
+        if isinstance(entry.get(key), str) and entry[key]
+    }
+
+
+def test_the_mediator_sees_everything() -> None:
+    seen = audit.view(CASE, "chen")
+    assert seen.role is ReaderRole.MEDIATOR
+    assert seen.redacted_count == 0
+    assert [dict(entry) for entry in seen.entries] == [ev.to_dict(e) for e in CASE.events]
+
+
+def test_a_party_sees_its_own_caucus_only() -> None:
+    zhao = audit.view(CASE, "zhao")
+    lin = audit.view(CASE, "lin")
+    assert zhao.role is ReaderRole.PARTY
+    assert NOTE in _texts(zhao)
+    assert NOTE not in _texts(lin)
+    notes = [e for e in lin.entries if e["type"] == "caucus_note_recorded"]
+    assert [note.get("redacted") for note in notes] == [["text"], None]
+    assert notes[0]["text"] is None and notes[0]["note_id"] == "cn-1"
+    assert "Lin would accept a planning meeting." in _texts(lin)  # lin's own caucus
+    assert "Lin would accept a planning meeting." not in _texts(zhao)
+    assert SPOKEN in _texts(lin)
+
+
+def test_a_shared_note_is_seen_by_every_party() -> None:
+    case = _case_with_caucus_notes(share=True)
+    assert "Party a would accept a later date." in _texts(audit.view(case, "b"))
+    assert "Only a knows this." not in _texts(audit.view(case, "b"))
+    assert "Only a knows this." in _texts(audit.view(case, "a"))
+
+
+def test_a_supervisor_sees_the_process_not_the_words() -> None:
+    seen = audit.view(CASE, "hr-lead")
+    assert seen.role is ReaderRole.SUPERVISOR
+    assert _texts(seen) == set()
+    types = [entry["type"] for entry in seen.entries]
+    assert types == [event.type_name for event in CASE.events]
+    disclosure = seen.entries[1]
+    assert disclosure["statement"].startswith("I report to Lin Wei")  # process, not speech
+    assert any(entry.get("redacted") == ["comment"] for entry in seen.entries)
+    closed = seen.entries[-1]
+    assert closed["outcome"] == "settled"
+
+
+def test_a_supervisor_reads_joint_text_when_the_policy_allows_but_never_private_notes() -> None:
+    case = _case_with_caucus_notes(share=True, policy=Policy(supervisor_reads_text=True))
+    texts = _texts(audit.view(case, "sup"))
+    assert "a explains" in texts
+    assert "Party a would accept a later date." in texts
+    assert "Only a knows this." not in texts
+
+
+def test_the_policy_that_lets_supervisors_read_survives_a_store() -> None:
+    case = _case_with_caucus_notes(share=True, policy=Policy(supervisor_reads_text=True))
+    store = InMemoryStore()
+    store.append(case.case_id, case.events, 0)
+    replayed = Mediation.replay(
+        [record.event() for record in store.records(case.case_id)], clock=lambda: case.state.last_at
+    )
+    assert replayed.state.policy.supervisor_reads_text
+
+
+def test_strangers_get_no_view() -> None:
+    with pytest.raises(NotAuthorized, match="authority_report"):
+        audit.view(CASE, "someone-else")
+
+
+def test_the_outside_authority_learns_only_what_uma_7_allows() -> None:
+    report = audit.authority_report(CASE)
+    assert report.took_place and report.concluded and report.settled
+    assert [(a.id, a.name, a.role) for a in report.attended] == [
+        ("chen", "Chen Jie", "mediator"),
+        ("lin", "Lin Wei", "party"),
+        ("zhao", "Zhao Min", "party"),
+    ]
+    assert set(attrs.asdict(report)) == {
+        "case_id",
+        "took_place",
+        "concluded",
+        "settled",
+        "attended",
+    }
+    escalated = audit.authority_report(non_mediable_case())
+    assert not escalated.took_place and escalated.concluded and escalated.settled is False
+    open_case = scripted_case("still-open", close=False)
+    assert audit.authority_report(open_case).settled is None
+
+
+def _case_with_caucus_notes(*, share: bool, policy: Policy | None = None) -> Mediation:
+    from mediation.clocks import ManualClock
+    from mediation.model import Mediator, Party
+
+    clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+    case = Mediation.open(
+        "caucus-case",
+        [Party("a", "A"), Party("b", "B")],
+        Mediator("m", "M"),
+        clock=clock,
+        supervisors=["sup"],
+        policy=policy,
+    )
+    case.disclose("m", "No ties.", [])
+    case.consent("a")
+    case.consent("b")
+    case.advance("m")
+    case.speak("a", "a explains", 30)
+    case.open_caucus("m", "a")
+    shared = case.caucus_note("a", "Party a would accept a later date.")
+    case.caucus_note("m", "Only a knows this.")
+    case.close_caucus("m")
+    if share:
+        case.allow_sharing("a", shared.note_id)
+    return case
+
+
+# -- read log through the repository ------------------------------------------------------
+
+
+def test_reads_through_the_repository_are_recorded_and_logged() -> None:
+    store = InMemoryStore()
+    store.append(CASE.case_id, CASE.events, 0)
+    moments = iter(datetime(2026, 4, 1, hour, tzinfo=timezone.utc) for hour in range(9, 20))
+    repository = Repository(store, clock=lambda: next(moments))
+    with capture_logs() as logs:
+        repository.load(CASE.case_id, reader="hr-officer", purpose="appeal")
+        repository.view(CASE.case_id, "zhao")
+        repository.authority_report(CASE.case_id, "labour-court")
+        repository.export(io.BytesIO(), [CASE.case_id], reader="auditor")
+        with pytest.raises(NotAuthorized):
+            repository.view(CASE.case_id, "curious-colleague")
+    reads = repository.reads(CASE.case_id)
+    assert [(r.reader, r.access, r.at.hour) for r in reads] == [
+        ("hr-officer", "load", 9),
+        ("zhao", "view", 10),
+        ("labour-court", "authority_report", 11),
+        ("auditor", "export", 12),
+        ("curious-colleague", "view", 13),
+    ]
+    assert reads[0].purpose == "appeal"
+    read_logs = [entry for entry in logs if entry["event"] == "case_read"]
+    assert [entry["reader"] for entry in read_logs] == [r.reader for r in reads]
+    with pytest.raises(CaseNotFound):
+        repository.load("nobody", reader="hr-officer")
+
+
+def test_a_repository_can_require_a_reader() -> None:
+    store = InMemoryStore()
+    store.append(CASE.case_id, CASE.events, 0)
+    repository = Repository(store, clock=lambda: CASE.state.last_at, require_reader=True)
+    with pytest.raises(InvalidInput, match="who reads"):
+        repository.load(CASE.case_id)
+    assert repository.load(CASE.case_id, reader="hr").version == COUNT
+
+
+def test_logs_never_carry_what_was_said() -> None:
+    store = InMemoryStore()
+    repository = Repository(store, clock=lambda: CASE.state.last_at)
+    with capture_logs() as logs:
+        store.append(CASE.case_id, CASE.events, 0)
+        repository.view(CASE.case_id, "chen")
+        repository.verify(CASE.case_id)
+        audit.import_export(io.BytesIO(EXPORTED), InMemoryStore())
+    assert logs
+    spoken = [e.text for e in CASE.events if isinstance(e, ev.StatementMade)]
+    dumped = repr(logs)
+    assert not any(text in dumped for text in spoken)
+    assert NOTE not in dumped

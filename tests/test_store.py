@@ -1,0 +1,230 @@
+"""The store protocol, the in-memory store, the repository and the retry helper."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import settings
+from hypothesis.stateful import invariant
+
+from mediation import audit
+from mediation import events as ev
+from mediation.case import Mediation
+from mediation.errors import (
+    CaseNotFound,
+    CommandRefused,
+    ConcurrencyError,
+    InvalidInput,
+)
+from mediation.model import Mediator, Party
+from mediation.policy import Policy
+from mediation.store import (
+    EventStore,
+    InMemoryStore,
+    ReadLog,
+    Repository,
+    open_store,
+    retry_on_conflict,
+)
+from mediation.store._summary import CaseSummary, DeadlineTracker
+from mediation.testing import MediationMachine, StoreConformance, check_store, scripted_case
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+class TestInMemoryStore(StoreConformance):
+    """The conformance suite, as a third-party store's test module would run it."""
+
+    def make_store(self) -> EventStore:
+        return InMemoryStore()
+
+
+def test_check_store_runs_every_check_with_a_shared_store() -> None:
+    shared = InMemoryStore()
+    count = check_store(lambda: shared)
+    assert count == len([name for name in dir(StoreConformance) if name.startswith("test_")])
+    assert len(shared.cases()) > count  # the checks used fresh ids in one store
+
+
+def test_check_store_fails_a_store_that_loses_events() -> None:
+    class Forgetful(InMemoryStore):
+        def load(self, case_id: str) -> tuple[ev.Event, ...]:
+            return super().load(case_id)[:-1]
+
+    with pytest.raises(AssertionError):
+        check_store(Forgetful)
+
+
+def test_stores_satisfy_the_protocols() -> None:
+    store = open_store("memory:")
+    assert isinstance(store, InMemoryStore)
+    assert isinstance(store, EventStore)
+    assert isinstance(store, ReadLog)
+
+
+def test_the_in_memory_store_refuses_a_second_event_at_a_place() -> None:
+    store = InMemoryStore()
+    case = scripted_case("unique")
+    store.append(case.case_id, case.events[:3], 0)
+    store._keys.add((case.case_id, 4))  # as if a concurrent writer got there first
+    with pytest.raises(ConcurrencyError):
+        store.append(case.case_id, case.events[3:5], 3)
+    assert len(store.load(case.case_id)) == 3
+
+
+def test_overdue_needs_an_aware_time() -> None:
+    with pytest.raises(InvalidInput):
+        InMemoryStore().overdue(datetime(2026, 1, 1))
+
+
+# -- repository ---------------------------------------------------------------------------
+
+
+def _repository(store: EventStore | None = None) -> Repository:
+    return Repository(store if store is not None else InMemoryStore(), clock=lambda: START)
+
+
+def _open(repository: Repository, case_id: str = "c-1") -> None:
+    repository.open(case_id, [Party("a", "Ann"), Party("b", "Bo")], Mediator("m", "Mo"))
+
+
+def test_the_repository_opens_updates_and_loads() -> None:
+    repository = _repository()
+    _open(repository)
+    disclosed = repository.update("c-1", lambda case: case.disclose("m", "No ties.", []))
+    assert disclosed.seq == 2
+    repository.update("c-1", lambda case: case.consent("a"))
+    case = repository.load("c-1")
+    assert case.version == 3
+    assert case.state.consent_seq == {"a": 3}
+    assert repository.verify("c-1").ok
+
+
+def test_a_refused_command_saves_nothing() -> None:
+    repository = _repository()
+    _open(repository)
+    with pytest.raises(CommandRefused):
+        repository.update("c-1", lambda case: case.consent("a"))  # before disclosure
+    assert repository.load("c-1").version == 1
+
+
+def test_opening_an_existing_case_conflicts() -> None:
+    repository = _repository()
+    _open(repository)
+    with pytest.raises(ConcurrencyError):
+        _open(repository)
+
+
+def test_loading_an_unknown_case() -> None:
+    with pytest.raises(CaseNotFound):
+        _repository().load("nobody")
+
+
+def test_update_retries_against_fresh_state() -> None:
+    store = InMemoryStore()
+    repository = _repository(store)
+    _open(repository)
+    repository.update("c-1", lambda case: case.disclose("m", "No ties.", []))
+    calls: list[int] = []
+
+    def consent_after_someone_else(case: Mediation) -> int:
+        calls.append(1)
+        if len(calls) == 1:  # someone else consents in between
+            repository.update("c-1", lambda other: other.consent("b"))
+        return case.consent("a").seq
+
+    assert repository.update("c-1", consent_after_someone_else) == 4
+    assert len(calls) == 2
+    assert [type(e).__name__ for e in store.load("c-1")[2:]] == ["ConsentGiven"] * 2
+
+
+def test_update_gives_up_after_its_attempts() -> None:
+    repository = _repository()
+    _open(repository)
+    repository.update("c-1", lambda case: case.disclose("m", "No ties.", []))
+
+    def always_beaten(case: Mediation) -> None:
+        repository.update("c-1", lambda other: other.disclose("m", "Still no ties.", []))
+        case.disclose("m", "No ties, again.", [])
+
+    with pytest.raises(ConcurrencyError):
+        repository.update("c-1", always_beaten, attempts=2)
+
+
+def test_retry_on_conflict_reports_each_conflict() -> None:
+    seen: list[int] = []
+    results: list[ConcurrencyError | str] = [
+        ConcurrencyError("first"),
+        ConcurrencyError("second"),
+        "done",
+    ]
+
+    def operation() -> str:
+        result = results.pop(0)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    assert retry_on_conflict(operation, on_conflict=lambda _e, n: seen.append(n)) == "done"
+    assert seen == [1, 2]
+    with pytest.raises(InvalidInput):
+        retry_on_conflict(lambda: None, attempts=0)
+    with pytest.raises(ValueError, match="other"):
+        retry_on_conflict(lambda: (_ for _ in ()).throw(ValueError("other")))
+
+
+# -- the summary's deadline tracker follows the case exactly -------------------------------
+
+
+class StoredMediationMachine(MediationMachine):
+    """Random histories, saved after every step: the store's summary (and so its overdue
+    query) agrees with the case, and the chain verifies."""
+
+    policy = Policy(
+        deadlines={
+            "intake": timedelta(hours=1),
+            "listening": timedelta(hours=2),
+            "cooling_off": timedelta(minutes=10),
+            "compromise": timedelta(minutes=30),
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = InMemoryStore()
+        self.saved = 0
+
+    @invariant()
+    def store_agrees_with_the_case(self) -> None:
+        if self.case is None:
+            return
+        case = self.case
+        self.store.append(case.case_id, case.events_since(self.saved), self.saved)
+        self.saved = case.version
+        summary = self.store.summary(case.case_id)
+        assert isinstance(summary, CaseSummary)
+        assert (summary.version, summary.stage) == (case.version, case.stage)
+        assert summary.outcome == (case.outcome.value if case.outcome else None)
+        far = datetime(9999, 1, 1, tzinfo=timezone.utc)
+        dues = [deadline.due for deadline in case.overdue(far)]
+        assert summary.next_due == (min(dues) if dues else None)
+        for due in dues:
+            for now in (due, due + timedelta(microseconds=1)):
+                found = {s.case_id for s in self.store.overdue(now)}
+                assert (case.case_id in found) == bool(case.overdue(now))
+        tracker = DeadlineTracker.from_json(self.store._summaries[case.case_id][1].to_json())
+        assert tracker.next_due() == summary.next_due
+
+    def teardown(self) -> None:
+        if self.case is not None:
+            assert audit.verify_case(self.store, self.case.case_id, deep=True).ok
+
+
+StoredMediationMachine.TestCase.settings = settings(settings(), stateful_step_count=30)
+TestStoredMediationMachine = StoredMediationMachine.TestCase
+
+
+def test_a_corrupt_summary_is_a_typed_error() -> None:
+    with pytest.raises(InvalidInput, match="corrupt"):
+        DeadlineTracker.from_json("[]")

@@ -1,0 +1,504 @@
+"""The SQL store on a SQLite file and on PostgreSQL: conformance, processes, crashes,
+tampering, schema.
+
+PostgreSQL tests need a server: set ``MEDIATION_TEST_POSTGRES_URL`` (``bash .ci/run``
+starts one and sets it). Without it they skip, unless ``MEDIATION_REQUIRE_POSTGRES=1``,
+where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mediation import audit
+from mediation import events as ev
+from mediation.clocks import system_clock
+from mediation.errors import CaseNotFound, SchemaVersionError
+from mediation.model import Mediator, Party
+from mediation.store import EventStore, Repository, open_store
+from mediation.store.sql import SQLStore, cases_table, events_table, normalize_url, schema_table
+from mediation.testing import StoreConformance, scripted_case
+
+WORKER = Path(__file__).with_name("store_worker.py")
+PG_URL = os.environ.get("MEDIATION_TEST_POSTGRES_URL", "")
+REQUIRE_PG = os.environ.get("MEDIATION_REQUIRE_POSTGRES", "") == "1"
+HOW_TO_ENABLE = (
+    "PostgreSQL tests skipped: set MEDIATION_TEST_POSTGRES_URL to a database URL such as "
+    "postgresql://user@127.0.0.1:5432/mediation_test to run them (bash .ci/run starts a "
+    "throwaway server and sets it)"
+)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A URL whose connections use a fresh schema of the test database (dropped after)."""
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("MEDIATION_REQUIRE_POSTGRES=1 but MEDIATION_TEST_POSTGRES_URL is not set")
+        pytest.skip(HOW_TO_ENABLE)
+    schema = f"mediation_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(normalize_url(PG_URL))
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as error:
+        pytest.fail(f"cannot reach PostgreSQL at MEDIATION_TEST_POSTGRES_URL: {error}")
+    url = (
+        sa.make_url(normalize_url(PG_URL))
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+    yield url
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_store(pg_url: str) -> Iterator[SQLStore]:
+    store = SQLStore(pg_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store URL on each backend (a fresh SQLite file; the shared PostgreSQL schema)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "cases.db")
+    return str(request.getfixturevalue("pg_url"))
+
+
+class TestSQLiteStore(StoreConformance):
+    """The conformance suite on a fresh SQLite file per check."""
+
+    @pytest.fixture(autouse=True)
+    def _directory(self, tmp_path: Path) -> Iterator[None]:
+        self.directory = tmp_path
+        self.opened: list[SQLStore] = []
+        yield
+        for store in self.opened:
+            store.close()
+
+    def make_store(self) -> EventStore:
+        store = SQLStore(self.directory / f"{uuid.uuid4().hex}.db")
+        self.opened.append(store)
+        return store
+
+
+class TestPostgresStore(StoreConformance):
+    """The conformance suite on one shared PostgreSQL schema."""
+
+    @pytest.fixture(autouse=True)
+    def _store(self, pg_store: SQLStore) -> None:
+        self.store = pg_store
+
+    def make_store(self) -> EventStore:
+        return self.store
+
+
+def test_the_tables_are_the_documented_schema(tmp_path: Path) -> None:
+    store = SQLStore(str(tmp_path / "cases.db"))
+    inspector = sa.inspect(store.engine)
+    assert set(inspector.get_table_names()) == {
+        "mediation_schema",
+        "mediation_events",
+        "mediation_cases",
+        "mediation_reads",
+    }
+    assert inspector.get_pk_constraint("mediation_events")["constrained_columns"] == [
+        "case_id",
+        "seq",
+    ]
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(schema_table.c.version)).scalars().all() == [1]
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    store.close()
+
+
+def test_the_database_itself_refuses_a_second_event_at_a_place(url: str) -> None:
+    store = SQLStore(url)
+    case = scripted_case(f"dup-{uuid.uuid4().hex[:8]}")
+    store.append(case.case_id, case.events[:2], 0)
+    row = {"case_id": case.case_id, "seq": 2, "hash": "0" * 64, "body": b"{}"}
+    with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+        conn.execute(sa.insert(events_table).values(**row))
+    store.close()
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = str(tmp_path / "cases.db")
+    SQLStore(path).close()
+    with sa.create_engine(normalize_url(path)).begin() as conn:
+        conn.execute(sa.update(schema_table).values(version=2))
+    with pytest.raises(SchemaVersionError, match="version 2"):
+        SQLStore(path)
+    with pytest.raises(SchemaVersionError, match="no mediation schema"):
+        SQLStore(str(tmp_path / "empty.db"), create=False)
+
+
+def test_urls_and_paths(tmp_path: Path) -> None:
+    assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert normalize_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
+    store = open_store("sqlite://")  # in memory, one shared connection
+    case = scripted_case("in-memory")
+    store.append(case.case_id, case.events, 0)
+    assert store.load(case.case_id) == case.events
+    assert "sqlite" in repr(store)
+
+
+def test_a_store_reopened_from_its_file_has_everything(tmp_path: Path) -> None:
+    path = str(tmp_path / "cases.db")
+    case = scripted_case("durable")
+    with SQLStore(path) as store:
+        store.append(case.case_id, case.events, 0)
+    with SQLStore(path, create=False) as store:
+        assert store.load(case.case_id) == case.events
+        assert audit.verify_case(store, case.case_id, deep=True).ok
+
+
+# -- several OS processes -----------------------------------------------------------------
+
+
+def _prepare(url: str, prefix: str) -> str:
+    case_id = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    with SQLStore(url) as store:
+        repository = Repository(store, clock=system_clock)
+        repository.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+        repository.update(case_id, lambda case: case.disclose("m", "No ties.", []))
+        repository.update(case_id, lambda case: case.consent("a"))
+        repository.update(case_id, lambda case: case.consent("b"))
+        repository.update(case_id, lambda case: case.advance("m"))
+    return case_id
+
+
+def _worker(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE, text=True)
+
+
+def test_processes_appending_to_one_case_lose_nothing(url: str) -> None:
+    case_id = _prepare(url, "procs")
+    workers, each = 4, 8
+    start = str(time.time() + 3)  # every worker starts appending at the same moment
+    processes = [_worker("append", url, case_id, str(w), str(each), start) for w in range(workers)]
+    reports = []
+    for process in processes:
+        out, _ = process.communicate(timeout=300)
+        assert process.returncode == 0
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    with SQLStore(url) as store:
+        events = store.load(case_id)
+        texts = [e.text for e in events if isinstance(e, ev.StatementMade)]
+        assert sorted(texts) == sorted(
+            f"worker {w} statement {i}" for w in range(workers) for i in range(each)
+        )
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        assert all(r["saved"] == each for r in reports)
+        # every try either saved or was reported as a conflict, and there were conflicts
+        assert all(r["tries"] == r["saved"] + r["conflicts"] for r in reports)
+        assert sum(r["conflicts"] for r in reports) > 0
+        assert audit.verify_case(store, case_id, deep=True).ok
+        summary = store.summary(case_id)
+        assert summary is not None and summary.version == len(events)
+
+
+def test_a_process_killed_while_appending_leaves_a_sound_store(url: str) -> None:
+    case_id = _prepare(url, "crash")
+    process = _worker("forever", url, case_id, "0")
+    assert process.stdout is not None
+    committed = 0
+    deadline = time.monotonic() + 120
+    while committed < 40 and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if line.startswith("saved "):
+            committed = int(line.split()[1])
+    time.sleep(0.003)  # land the kill somewhere inside later appends
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert committed >= 40
+    with SQLStore(url) as store:
+        events = store.load(case_id)
+        assert len(events) >= committed
+        assert (len(events) - 5) % 5 == 0  # whole appends only
+        result = audit.verify_case(store, case_id, deep=True)
+        assert result.ok, result.broken
+        repository = Repository(store, clock=system_clock)
+        repository.update(case_id, lambda case: case.speak("a", "after the crash", 1))
+        assert audit.verify_case(store, case_id).ok
+
+
+# -- tampering with the stored bytes ------------------------------------------------------
+
+TAMPER_CASE = scripted_case("tampered")
+N = len(TAMPER_CASE.events)
+
+
+@st.composite
+def _tampering(draw: st.DrawFn) -> tuple[str, int, int, int]:
+    kind = draw(
+        st.sampled_from(
+            [
+                "body_byte",
+                "body_insert",
+                "body_delete",
+                "hash_char",
+                "delete_row",
+                "delete_tail",
+                "swap_rows",
+                "renumber",
+                "duplicate_tail",
+                "head",
+                "version",
+                "move_case",
+            ]
+        )
+    )
+    seq = draw(st.integers(min_value=1, max_value=N))
+    other = draw(st.integers(min_value=1, max_value=N).filter(lambda s: s != seq))
+    return kind, seq, other, draw(st.integers(min_value=0, max_value=10_000))
+
+
+def _body(conn: sa.Connection, seq: int) -> bytes | None:
+    body = conn.execute(
+        sa.select(events_table.c.body).where(
+            events_table.c.case_id == "tampered", events_table.c.seq == seq
+        )
+    ).scalar()
+    return bytes(body) if body is not None else None
+
+
+def _set(conn: sa.Connection, at_seq: int, /, **values: object) -> None:
+    conn.execute(
+        sa.update(events_table)
+        .where(events_table.c.case_id == "tampered", events_table.c.seq == at_seq)
+        .values(**values)
+    )
+
+
+def _tamper(conn: sa.Connection, edit: tuple[str, int, int, int]) -> None:
+    kind, seq, other, number = edit
+    where = events_table.c.case_id == "tampered"
+    if kind in ("body_byte", "body_insert", "body_delete"):
+        body = _body(conn, seq)
+        if not body:
+            return
+        at = number % len(body)
+        if kind == "body_byte":
+            new = bytes([(body[at] + 1 + number % 255) % 256])
+            body = body[:at] + new + body[at + 1 :]
+        elif kind == "body_insert":
+            body = body[:at] + bytes([number % 256]) + body[at:]
+        else:
+            body = body[:at] + body[at + 1 :]
+        _set(conn, seq, body=body)
+    elif kind == "hash_char":
+        old = conn.execute(
+            sa.select(events_table.c.hash).where(where, events_table.c.seq == seq)
+        ).scalar()
+        if old is None:
+            return
+        at = number % 64
+        char = "0123456789abcdef"[(int(old[at], 16) + 1 + number % 15) % 16]
+        _set(conn, seq, hash=old[:at] + char + old[at + 1 :])
+    elif kind == "delete_row":
+        conn.execute(sa.delete(events_table).where(where, events_table.c.seq == seq))
+    elif kind == "delete_tail":
+        conn.execute(sa.delete(events_table).where(where, events_table.c.seq >= seq))
+    elif kind == "swap_rows":
+        _set(conn, seq, seq=-1)
+        _set(conn, other, seq=seq)
+        _set(conn, -1, seq=other)
+    elif kind == "renumber":  # remove one event and close the gap
+        conn.execute(sa.delete(events_table).where(where, events_table.c.seq == seq))
+        for later in range(seq + 1, N + 1):
+            _set(conn, later, seq=later - 1)
+    elif kind == "duplicate_tail":
+        last = conn.execute(sa.select(sa.func.max(events_table.c.seq)).where(where)).scalar()
+        copied = conn.execute(
+            sa.select(events_table.c.hash, events_table.c.body).where(where).limit(1)
+        ).first()
+        if last is not None and copied is not None:
+            conn.execute(
+                sa.insert(events_table).values(
+                    case_id="tampered", seq=last + 1, hash=copied.hash, body=copied.body
+                )
+            )
+    elif kind == "head":
+        conn.execute(sa.update(cases_table).values(head="f" * 64))
+    elif kind == "version":
+        conn.execute(sa.update(cases_table).values(version=N - 1 if number % 2 else N + 1))
+    else:  # move_case: events relabelled as another case
+        conn.execute(sa.update(events_table).where(where).values(case_id="other"))
+
+
+def _contents(conn: sa.Connection) -> tuple[object, ...]:
+    rows = conn.execute(sa.select(events_table).order_by(*events_table.primary_key)).all()
+    heads = conn.execute(sa.select(cases_table.c.version, cases_table.c.head)).all()
+    return (tuple(tuple(row) for row in rows), tuple(tuple(row) for row in heads))
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pristine") / "cases.db"
+    with SQLStore(str(path)) as store:
+        store.append(TAMPER_CASE.case_id, TAMPER_CASE.events, 0)
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(_tampering(), min_size=1, max_size=3))
+def test_every_edit_of_the_stored_bytes_is_detected(
+    edits: list[tuple[str, int, int, int]], pristine: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / f"{uuid.uuid4().hex}.db"
+    path.write_bytes(pristine.read_bytes())
+    with SQLStore(str(path)) as store:
+        with store.engine.begin() as conn:
+            before = _contents(conn)
+            for edit in edits:
+                _tamper(conn, edit)
+            if _contents(conn) == before:  # e.g. a swap undone by the same swap
+                return
+        try:
+            result = audit.verify_case(store, "tampered")
+        except CaseNotFound:  # every event moved away and the summary too: nothing left
+            return
+        assert not result.ok
+        assert result.broken is not None
+        first = min(edit[1] for edit in edits)
+        if result.broken.seq is not None:
+            assert result.broken.seq <= max(first, N + 1) or result.broken.code in (
+                "extra",
+                "head_mismatch",
+                "truncated",
+            )
+
+
+def test_tampering_on_postgresql_is_detected_and_located(pg_store: SQLStore) -> None:
+    case = scripted_case(f"pg-tamper-{uuid.uuid4().hex[:8]}")
+    pg_store.append(case.case_id, case.events, 0)
+    assert audit.verify_case(pg_store, case.case_id).ok
+    with pg_store.engine.begin() as conn:
+        conn.execute(
+            sa.update(events_table)
+            .where(events_table.c.case_id == case.case_id, events_table.c.seq == 7)
+            .values(body=audit.canonical_bytes(case.events[6]).replace(b"lin", b"LIN"))
+        )
+    result = audit.verify_case(pg_store, case.case_id)
+    assert result.broken is not None and (result.broken.seq, result.broken.code) == (
+        7,
+        "hash_mismatch",
+    )
+
+
+def test_overdue_query_uses_utc_text_times(url: str) -> None:
+    from datetime import timedelta
+
+    from mediation.policy import Policy
+
+    store = SQLStore(url)
+    policy = Policy(deadlines={"compromise": timedelta(minutes=30)})
+    case = scripted_case(f"due-{uuid.uuid4().hex[:8]}", policy=policy, close=False)
+    store.append(case.case_id, case.events, 0)
+    due = case.state.deadlines["compromise"]
+    tokyo = timezone(timedelta(hours=9))
+    later = (due + timedelta(seconds=1)).astimezone(tokyo)
+    assert case.case_id in {s.case_id for s in store.overdue(later)}
+    assert case.case_id not in {s.case_id for s in store.overdue(due.astimezone(tokyo))}
+    store.close()
+
+
+def test_reads_are_recorded_in_the_database(url: str) -> None:
+    store = SQLStore(url)
+    case = scripted_case(f"reads-{uuid.uuid4().hex[:8]}")
+    store.append(case.case_id, case.events, 0)
+    moment = datetime(2026, 4, 1, 12, tzinfo=timezone.utc)
+    repository = Repository(store, clock=lambda: moment)
+    repository.view(case.case_id, "hr-lead", purpose="quarterly review")
+    (read,) = store.reads(case.case_id)
+    assert (read.reader, read.access, read.purpose, read.at) == (
+        "hr-lead",
+        "view",
+        "quarterly review",
+        moment,
+    )
+    store.close()
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def test_cli_verifies_exports_and_imports(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mediation.cli import cli
+
+    path = str(tmp_path / "cases.db")
+    with SQLStore(path) as store:
+        for case_id in ("cli-a", "cli-b"):
+            case = scripted_case(case_id)
+            store.append(case_id, case.events, 0)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["verify", path])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("ok ") == 2
+    assert runner.invoke(cli, ["verify", f"sqlite:///{path}", "cli-b"]).output.startswith(
+        "ok      cli-b  34 events"
+    )
+    exported = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["export", path, "-o", str(exported), "--reader", "auditor"])
+    assert result.exit_code == 0, result.output
+    with SQLStore(path) as store:
+        assert [read.reader for read in store.reads("cli-a")] == ["auditor"]
+    assert runner.invoke(cli, ["verify", str(exported)]).exit_code == 0
+    stdout = runner.invoke(cli, ["export", path, "cli-a"]).stdout_bytes
+    assert stdout.startswith(b'{"case_id":"cli-a","format":"mediation-events","version":1}\n')
+
+    target = str(tmp_path / "copy.db")
+    result = runner.invoke(cli, ["import", str(exported), target])
+    assert result.exit_code == 0, result.output
+    assert "imported cli-a  34 events" in result.output
+    assert runner.invoke(cli, ["verify", target]).exit_code == 0
+
+    tampered = tmp_path / "tampered.jsonl"
+    tampered.write_bytes(exported.read_bytes().replace(b"Lin Wei", b"Lin Mei", 1))
+    result = runner.invoke(cli, ["verify", str(tampered)])
+    assert result.exit_code == 1
+    assert "BROKEN  cli-a at event 1 [hash_mismatch]" in result.output  # a party name
+    elsewhere = tmp_path / "never.db"
+    assert runner.invoke(cli, ["import", str(tampered), str(elsewhere)]).exit_code == 1
+    assert not elsewhere.exists()
+    result = runner.invoke(cli, ["verify", str(tmp_path / "missing.db")])
+    assert result.exit_code == 1 and "no such file" in result.output
+    assert not (tmp_path / "missing.db").exists()
+
+    with SQLStore(path) as store, store.engine.begin() as conn:
+        conn.execute(
+            sa.update(events_table)
+            .where(events_table.c.case_id == "cli-b", events_table.c.seq == 9)
+            .values(hash="0" * 64)
+        )
+    result = runner.invoke(cli, ["verify", path])
+    assert result.exit_code == 1
+    assert "BROKEN  cli-b at event 9" in result.output
+    assert runner.invoke(cli, ["export", path, "cli-b"]).exit_code == 1
