@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -50,3 +51,25 @@ def test_unknown_command_fails_cleanly() -> None:
     result = CliRunner().invoke(cli, ["fly"])
     assert result.exit_code == 2
     assert "No such command" in result.output
+
+
+def test_report_prints_the_neutrality_report_of_a_stored_case(tmp_path: Path) -> None:
+    from mediation import demo
+    from mediation.store.sql import SQLStore
+
+    case = demo.workplace_dispute()
+    path = tmp_path / "cases.db"
+    store = SQLStore(str(path))
+    store.append(case.case_id, case.events, 0)
+    store.close()
+    result = CliRunner().invoke(cli, ["report", str(path), case.case_id])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# Neutrality report: workload-2026-03")
+    assert "Verdict: **even-handed**" in result.output
+    assert "resigning" not in result.output
+    missing = CliRunner().invoke(cli, ["report", str(path), "nope"])
+    assert missing.exit_code == 1
+    assert "no case 'nope'" in missing.output
+    absent = CliRunner().invoke(cli, ["report", str(tmp_path / "none.db"), "x"])
+    assert absent.exit_code == 1
+    assert "no such file" in absent.output

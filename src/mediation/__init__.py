@@ -6,15 +6,29 @@ caucuses and withdrawal; every step is an immutable event, and the state is a pu
 of those events.
 """
 
+from mediation.audit import (
+    AuthorityReport,
+    CaseView,
+    ChainBreak,
+    ChainHead,
+    RecordedEvent,
+    Verification,
+    authority_report,
+    verify,
+    view,
+)
 from mediation.case import DEFAULT_PROCESS, ActionStatus, Clock, Deadline, Listener, Mediation, Role
 from mediation.errors import (
     CaseClosed,
+    CaseNotFound,
+    ChainBroken,
     CommandRefused,
     ConcurrencyError,
     InvalidInput,
     MediationError,
     NotAuthorized,
     Reason,
+    SchemaVersionError,
     TransitionRefused,
 )
 from mediation.events import EVENT_TYPES, Event, from_dict, to_dict
@@ -59,6 +73,14 @@ from mediation.process import (
     TransitionSpec,
 )
 from mediation.state import CaseState
+from mediation.store import (
+    CaseSummary,
+    EventStore,
+    InMemoryStore,
+    Repository,
+    open_store,
+    retry_on_conflict,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -71,9 +93,16 @@ __all__ = [
     "NON_MEDIABLE_FLAGS",
     "ActionStatus",
     "Authority",
+    "AuthorityReport",
     "CaseClosed",
+    "CaseNotFound",
     "CaseState",
+    "CaseSummary",
+    "CaseView",
     "CaucusParity",
+    "ChainBreak",
+    "ChainBroken",
+    "ChainHead",
     "Check",
     "CheckContext",
     "Clock",
@@ -81,7 +110,9 @@ __all__ = [
     "ConcurrencyError",
     "Deadline",
     "Event",
+    "EventStore",
     "Finding",
+    "InMemoryStore",
     "InvalidInput",
     "Issue",
     "Listener",
@@ -100,20 +131,29 @@ __all__ = [
     "ProcessDefinition",
     "Reason",
     "Reciprocity",
+    "RecordedEvent",
     "Relation",
     "RelationKind",
+    "Repository",
     "Responsiveness",
     "Role",
     "Safeguard",
+    "SchemaVersionError",
     "Severity",
     "Stage",
     "StageKind",
     "StageSpec",
     "TransitionRefused",
     "TransitionSpec",
+    "Verification",
     "VoiceBalance",
     "__version__",
+    "authority_report",
     "from_dict",
     "neutrality_report",
+    "open_store",
+    "retry_on_conflict",
     "to_dict",
+    "verify",
+    "view",
 ]

@@ -1,4 +1,4 @@
-"""The ``mediation`` command line: demo and diagram (more commands join as they land).
+"""The ``mediation`` command line: demo, diagram, simulate, verify, export, import.
 
 This module is at the edge: it may print, configure logging for its own process, and
 read the wall clock; the library's core does none of these.
@@ -7,13 +7,22 @@ read the wall clock; the library's core does none of these.
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 import click
 import structlog
 from rich.console import Console
 
+from mediation import audit
 from mediation.case import DEFAULT_PROCESS
+from mediation.clocks import system_clock
 from mediation.demo import non_mediable_case, workplace_dispute
+from mediation.errors import MediationError
+from mediation.store import EventStore
 
 __all__ = ["cli", "main"]
 
@@ -44,11 +53,170 @@ def diagram() -> None:
     click.echo(DEFAULT_PROCESS.mermaid())
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+
+
+@contextmanager
+def _store(location: str) -> Iterator[EventStore]:
+    """Open an existing store (never create one) from a path or URL."""
+    from mediation.store.sql import SQLStore
+
+    if "://" not in location and not Path(location).is_file():
+        raise click.ClickException(f"{location}: no such file")
+    try:
+        store = SQLStore(location, create=False)
+    except MediationError as error:
+        raise click.ClickException(f"{location}: {error}") from error
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _report(results: tuple[audit.Verification, ...]) -> None:
+    broken = 0
+    for result in results:
+        if result.broken is None:
+            click.echo(f"ok      {result.case_id}  {result.count} events  head {result.head}")
+        else:
+            broken += 1
+            where = f" at event {result.broken.seq}" if result.broken.seq is not None else ""
+            click.echo(
+                f"BROKEN  {result.case_id or '?'}{where} [{result.broken.code}]: "
+                f"{result.broken.message}"
+            )
+    if broken:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("case_id", required=False)
+@click.option("--deep/--shallow", default=True, help="Also decode and re-encode every event.")
+def verify(source: str, case_id: str | None, deep: bool) -> None:
+    """Verify audit hash chains in SOURCE: an export file (JSON Lines), a SQLite store
+    file, or a database URL. Checks CASE_ID only, when given. Exits 1 if a chain is
+    broken and says where."""
+    path = Path(source)
+    if path.is_file() and not _is_sqlite_file(path):
+        with path.open("rb") as stream:
+            results = audit.verify_export(stream, deep=deep)
+        if case_id is not None:
+            results = tuple(r for r in results if r.case_id == case_id)
+            if not results:
+                raise click.ClickException(f"no case {case_id!r} in {source}")
+        _report(results)
+        return
+    with _store(source) as store:
+        ids = [case_id] if case_id is not None else [s.case_id for s in store.cases()]
+        try:
+            results = tuple(audit.verify_case(store, one, deep=deep) for one in ids)
+        except MediationError as error:
+            raise click.ClickException(str(error)) from error
+    _report(results)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("case_ids", nargs=-1)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+@click.option("--reader", help="Record this reader in the store's read log.")
+@click.option("--allow-broken", is_flag=True, help="Export even a chain that does not verify.")
+def export(
+    source: str,
+    case_ids: tuple[str, ...],
+    output: str | None,
+    reader: str | None,
+    allow_broken: bool,
+) -> None:
+    """Export cases of the store at SOURCE (a SQLite file or a database URL) as JSON Lines
+    that `mediation verify` (or an auditor without Python) can check. Every case when
+    no CASE_IDS are given."""
+    from mediation.store import Repository
+
+    with _store(source) as store:
+        ids = list(case_ids) or [summary.case_id for summary in store.cases()]
+        out: IO[bytes] = sys.stdout.buffer if output is None else open(output, "wb")  # noqa: SIM115
+        try:
+            if reader is not None and not allow_broken:
+                Repository(store, clock=system_clock).export(out, ids, reader=reader)
+            else:
+                audit.export_store(store, out, ids, allow_broken=allow_broken)
+        except MediationError as error:
+            raise click.ClickException(str(error)) from error
+        finally:
+            if output is not None:
+                out.close()
+            else:
+                out.flush()
+    click.echo(f"exported {len(ids)} case(s)", err=True)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("target")
+def import_(file: str, target: str) -> None:
+    """Import an export FILE into the store at TARGET (a SQLite file, created if missing,
+    or a database URL). Every chain is verified first; nothing is stored if one breaks."""
+    from mediation.store.sql import SQLStore
+
+    with open(file, "rb") as stream:
+        results = audit.verify_export(stream)
+    if not all(result.ok for result in results):
+        _report(results)  # exits 1 before the target is even opened
+    try:
+        with SQLStore(target) as store, open(file, "rb") as stream:
+            heads = audit.import_export(stream, store)
+    except MediationError as error:
+        raise click.ClickException(str(error)) from error
+    for head in heads:
+        click.echo(f"imported {head.case_id}  {head.version} events  head {head.head}")
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("case_id")
+def report(source: str, case_id: str) -> None:
+    """Print the neutrality report of CASE_ID in the store at SOURCE, as Markdown.
+
+    The report carries per-party figures, findings and the verdict; never statement
+    text or caucus content. Cases of a custom process need a host script instead.
+    """
+    from mediation.case import Mediation
+    from mediation.neutrality import neutrality_report
+
+    with _store(source) as store:
+        try:
+            events = store.load(case_id)
+            case = Mediation.replay(events, clock=system_clock)
+        except MediationError as error:
+            raise click.ClickException(f"{case_id}: {error}") from error
+    click.echo(neutrality_report(case).to_markdown(), nl=False)
+
+
+def _register_simulate() -> None:
+    from mediation._cli_simulate import simulate
+
+    cli.add_command(simulate)
+
+
+_register_simulate()
+
+
 def main() -> None:
     """Entry point of the ``mediation`` console script."""
     # A command-line program is an application: it may choose its own log output.
     structlog.configure(
         wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        # stdout carries the commands' output (e.g. an export); logs go to stderr.
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )
     cli()
