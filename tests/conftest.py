@@ -9,6 +9,7 @@ import pytest
 
 from mediation import Mediation, Mediator, Party, Relation
 from mediation.clocks import ManualClock
+from mediation.testing import advance_to as drive
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -38,51 +39,7 @@ def new_case(clock: ManualClock) -> Callable[..., Mediation]:
     return build
 
 
-def _to_listening(case: Mediation) -> Mediation:
-    """Disclose, consent everyone, advance."""
-    case.disclose("m", "My relationships, if any, are on record.")
-    for party in case.state.parties:
-        case.consent(party)
-    case.advance("m")
-    return case
-
-
-def _to_stage(case: Mediation, stage: str) -> Mediation:
-    """Drive a fresh case through the default process up to ``stage``."""
-    parties = list(case.state.active)
-    order = ["intake", "listening", "perspective_swap", "common_ground", "compromise", "agreement"]
-    if stage == "intake":
-        return case
-    _to_listening(case)
-    if stage == "listening":
-        return case
-    for party in parties:
-        case.speak(party, f"{party} explains", 60)
-    case.advance("m")
-    if stage == "perspective_swap":
-        return case
-    for index, party in enumerate(parties):
-        other = parties[(index + 1) % len(parties)]
-        made = case.restate(other, party, f"{other} restates {party}")
-        case.review_restatement(party, made.restatement_id, accurate=True)
-    case.advance("m")
-    if stage == "common_ground":
-        return case
-    item = case.propose_common_ground("m", "We all want this solved")
-    for party in parties:
-        case.assent(party, item.item_id)
-    case.advance("m")
-    if stage == "compromise":
-        return case
-    proposal = case.propose(parties[0], "A fair deal")
-    for party in parties[1:]:
-        case.answer_proposal(party, proposal.proposal_id, accept=True)
-    case.advance("m")
-    assert case.stage == order[-1] == stage
-    return case
-
-
 @pytest.fixture
 def advance_to() -> Callable[[Mediation, str], Mediation]:
     """Drive a fresh case through the default process up to a stage, cooperatively."""
-    return _to_stage
+    return drive

@@ -182,7 +182,7 @@ def _describe_terms(
         if money:
             line += f", {'receives' if money > 0 else 'pays'} {_fraction_text(abs(money))}"
         parts.append(line)
-    return f"Suggested by {procedure.replace('_', ' ')}: " + "; ".join(parts)
+    return f"Suggested by {procedure.replace('_', ' ')}: " + "; ".join(sorted(parts))
 
 
 def _reason(code: str, message: str, *parties: str) -> Reason:
@@ -736,12 +736,7 @@ class Mediation:
         """A party asks for (or agrees to) an evaluative settlement suggestion. The
         mediator may only suggest once every party has."""
         self._authorize("request_suggestion", actor)
-        extra = (
-            [_reason("already_requested", f"{actor} already asked for a suggestion", actor)]
-            if actor in self._state.suggestion_requests
-            else []
-        )
-        self._check("request_suggestion", actor, extra)
+        self._check("request_suggestion", actor)
         return self._record(ev.SuggestionRequested, actor)
 
     def suggest_settlement(
@@ -1392,6 +1387,14 @@ class Mediation:
     def _blocks_intervene(self, actor: str) -> list[Reason]:
         return [*self._in_active_stage(), *self._joint()]
 
+    def _blocks_request_suggestion(self, actor: str) -> list[Reason]:
+        reasons = self._joint_activity(actor, "request_suggestion")
+        if actor in self._state.suggestion_requests:
+            reasons.append(
+                _reason("already_requested", f"{actor} already asked for a suggestion", actor)
+            )
+        return reasons
+
     def _blocks_give_valuations(self, actor: str) -> list[Reason]:
         caucus = self._state.caucus
         if caucus is None or caucus[1].party != actor:
@@ -1409,7 +1412,7 @@ class Mediation:
                 _reason(
                     "suggestion_not_requested",
                     f"an evaluative suggestion needs every party's request; not yet from "
-                    f"{', '.join(unasked)}",
+                    f"{state.names(unasked)}",
                     *unasked,
                 )
             )
@@ -1418,7 +1421,7 @@ class Mediation:
             reasons.append(
                 _reason(
                     "valuations_missing",
-                    f"no valuations given in caucus by {', '.join(unvalued)}",
+                    f"no valuations given in caucus by {state.names(unvalued)}",
                     *unvalued,
                 )
             )
@@ -1488,6 +1491,6 @@ _ACTIONS: dict[str, tuple[frozenset[Role], _Blockers]] = {
     "override": (frozenset({_S}), Mediation._blocks_override),
     "review_deadlines": (frozenset({_M, _S}), Mediation._blocks_nothing),
     "give_valuations": (frozenset({_P}), Mediation._blocks_give_valuations),
-    "request_suggestion": (frozenset({_P}), _joint("request_suggestion")),
+    "request_suggestion": (frozenset({_P}), Mediation._blocks_request_suggestion),
     "suggest_settlement": (frozenset({_M}), Mediation._blocks_suggest_settlement),
 }

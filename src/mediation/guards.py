@@ -28,10 +28,6 @@ __all__ = [
 ]
 
 
-def _names(parties: list[str]) -> str:
-    return ", ".join(parties)
-
-
 def no_open_caucus(state: CaseState) -> tuple[Reason, ...]:
     """No private session is in progress (the joint process waits for it to close)."""
     if state.caucus is None:
@@ -76,7 +72,7 @@ def disclosure_made(state: CaseState) -> tuple[Reason, ...]:
             Reason(
                 "disclosure_incomplete",
                 f"mediator {state.mediator.id} has not disclosed their relationship with "
-                f"{_names(parties)}",
+                f"{state.names(parties)}",
                 tuple(parties),
             ),
         )
@@ -95,7 +91,7 @@ def consent_current(state: CaseState) -> tuple[Reason, ...]:
     return (
         Reason(
             "consent_missing",
-            f"no consent after the latest disclosure from {_names(missing)}",
+            f"no consent after the latest disclosure from {state.names(missing)}",
             tuple(missing),
         ),
     )
@@ -106,7 +102,7 @@ def all_heard(state: CaseState) -> tuple[Reason, ...]:
     missing = [party for party in state.active if not state.turns.get(party)]
     if not missing:
         return ()
-    return (Reason("not_heard", f"not yet heard: {_names(missing)}", tuple(missing)),)
+    return (Reason("not_heard", f"not yet heard: {state.names(missing)}", tuple(missing)),)
 
 
 def all_views_restated(state: CaseState) -> tuple[Reason, ...]:
@@ -122,7 +118,7 @@ def all_views_restated(state: CaseState) -> tuple[Reason, ...]:
     return (
         Reason(
             "view_not_restated",
-            f"no confirmed restatement yet of the view of {_names(missing)}",
+            f"no confirmed restatement yet of the view of {state.names(missing)}",
             tuple(missing),
         ),
     )
@@ -141,7 +137,7 @@ def common_ground_or_differences_listed(state: CaseState) -> tuple[Reason, ...]:
         Reason(
             "no_common_ground",
             "no common-ground item has every party's assent, and the differences are not "
-            + ("listed" if not state.differences else f"confirmed by {_names(unconfirmed)}"),
+            + ("listed" if not state.differences else f"confirmed by {state.names(unconfirmed)}"),
             tuple(unconfirmed) if state.differences else (),
         ),
     )
@@ -158,7 +154,8 @@ def proposal_accepted_by_all(state: CaseState) -> tuple[Reason, ...]:
     return (
         Reason(
             "proposal_not_accepted",
-            f"no proposal is accepted by every party; the latest still needs {_names(missing)}",
+            "no proposal is accepted by every party; the latest still needs "
+            f"{state.names(missing)}",
             tuple(missing),
         ),
     )
@@ -172,7 +169,9 @@ def all_signed(state: CaseState) -> tuple[Reason, ...]:
     missing = [party for party in state.active if state.signatures.get(party) != agreed]
     if not missing:
         return ()
-    return (Reason("signature_missing", f"not yet signed by {_names(missing)}", tuple(missing)),)
+    return (
+        Reason("signature_missing", f"not yet signed by {state.names(missing)}", tuple(missing)),
+    )
 
 
 BUILTIN_GUARDS: Mapping[str, Guard] = {

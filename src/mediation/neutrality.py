@@ -217,7 +217,7 @@ def _ratio_text(ratio: Fraction | None) -> str:
 
 
 def _names(state: CaseState, parties: Iterable[str]) -> str:
-    return ", ".join(state.parties[party].name for party in parties)
+    return state.names(parties)
 
 
 def _least(values: Mapping[str, Fraction]) -> tuple[str, ...]:

@@ -391,7 +391,6 @@ _policy_converter.register_structure_hook(
 )
 
 
-
 def _collection(value: Any, _cls: Any) -> list[Any]:
     # The fields' own converters validate the items; a bare string is not a collection.
     if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):

@@ -226,6 +226,11 @@ class CaseState:
                 return proposal_id
         return None
 
+    def names(self, parties: Iterable[str]) -> str:
+        """Display names of ``parties`` for messages, in alphabetical order (an order that
+        does not depend on the parties' labels or on the order they were listed in)."""
+        return ", ".join(sorted(self.parties[p].name if p in self.parties else p for p in parties))
+
     def open_caucus_id(self) -> str | None:
         """Id of the caucus in progress, if any."""
         return None if self.caucus is None else self.caucus[0]

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from hypothesis import strategies as st
 
 from mediation.events import Event
-from mediation.model import Mediator, Party, Relation, RelationKind
+from mediation.model import Issue, Mediator, Party, Relation, RelationKind
 from mediation.policy import Policy
 
-__all__ = ["clock_starts", "ids", "mediators", "parties", "texts", "ticks", "transcripts"]
+if TYPE_CHECKING:
+    from mediation.case import Mediation
+    from mediation.process import Process
+
+__all__ = [
+    "STAGES_IN_ORDER",
+    "cases",
+    "clock_starts",
+    "event_histories",
+    "ids",
+    "issues",
+    "mediators",
+    "parties",
+    "policies",
+    "texts",
+    "ticks",
+    "transcripts",
+    "valuations",
+]
 
 ids = st.from_regex(r"[a-z][a-z0-9_-]{0,11}", fullmatch=True)
 """Valid identifiers."""
@@ -75,6 +94,7 @@ def transcripts(
     max_parties: int = 4,
     *,
     policy: Policy | None = None,
+    process: Process | None = None,
     integer_seconds: bool = False,
 ) -> tuple[Event, ...]:
     """A case history through intake into ``listening``, with drawn statements (every party
@@ -85,9 +105,10 @@ def transcripts(
         min_parties: Fewest parties.
         max_parties: Most parties.
         policy: The policy of the case (default policy when None).
+        process: The process (the default process when None).
         integer_seconds: Draw whole seconds only (for exact scaling properties).
     """
-    from mediation.case import Mediation
+    from mediation.case import DEFAULT_PROCESS, Mediation
     from mediation.clocks import ManualClock
 
     count = draw(st.integers(min_value=min_parties, max_value=max_parties))
@@ -103,6 +124,7 @@ def transcripts(
         clock=clock,
         relations=relations,
         policy=policy,
+        process=process if process is not None else DEFAULT_PROCESS,
     )
     case.disclose("m", "No relationships.", [])
     for member in drawn:
@@ -143,3 +165,114 @@ def transcripts(
             clock.advance(timedelta(seconds=float(length)))
             case.close_caucus("m")
     return tuple(case.events)
+
+
+STAGES_IN_ORDER = (
+    "intake",
+    "listening",
+    "perspective_swap",
+    "common_ground",
+    "compromise",
+    "agreement",
+    "closed",
+)
+
+
+def issues(issue_ids: st.SearchStrategy[str] = ids) -> st.SearchStrategy[Issue]:
+    """Issues, some carrying screening flags (non-mediable ones included)."""
+    flags = st.frozensets(
+        st.sampled_from(["budget", "workload", "harassment", "safety", "style"]), max_size=2
+    )
+    return st.builds(Issue, issue_ids, texts, flags)
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> Policy:
+    """Valid policies: any mode per check, thresholds in range, some deadlines."""
+    modes = st.sampled_from(["block", "warn", "off"])
+    safeguards = st.frozensets(
+        st.sampled_from(["caucus_offer", "subordinate_speaks_first", "support_person"])
+    )
+    return Policy.from_dict(
+        {
+            "voice_balance": {
+                "mode": draw(modes),
+                "max_gini": draw(st.floats(min_value=0.05, max_value=1.0)),
+                "max_ratio": draw(st.floats(min_value=1.0, max_value=20.0)),
+            },
+            "reciprocity": {"mode": draw(modes)},
+            "caucus_parity": {
+                "mode": draw(modes),
+                "max_time_ratio": draw(st.floats(min_value=1.0, max_value=10.0)),
+            },
+            "mediator_conduct": {
+                "mode": draw(modes),
+                "max_ratio": draw(st.floats(min_value=1.0, max_value=10.0)),
+                "min_interventions": draw(st.integers(min_value=0, max_value=20)),
+            },
+            "power_imbalance": {"mode": draw(modes), "safeguards": sorted(draw(safeguards))},
+            "deadlines": draw(
+                st.dictionaries(
+                    st.sampled_from(STAGES_IN_ORDER[:-1]),
+                    st.integers(min_value=60, max_value=30 * 86400),
+                    max_size=3,
+                )
+            ),
+        }
+    )
+
+
+@st.composite
+def valuations(
+    draw: st.DrawFn, party_ids: tuple[str, ...] = ("p0", "p1"), max_items: int = 6
+) -> dict[str, dict[str, int]]:
+    """Valuations for the settlement procedures: party → item → points, the same items for
+    every party, nobody valuing everything at zero."""
+    count = draw(st.integers(min_value=1, max_value=max_items))
+    items = [f"item-{index}" for index in range(count)]
+    points = st.lists(st.integers(min_value=0, max_value=100), min_size=count, max_size=count)
+    return {party: dict(zip(items, draw(points.filter(any)), strict=True)) for party in party_ids}
+
+
+@st.composite
+def cases(
+    draw: st.DrawFn,
+    stage: str | None = None,
+    *,
+    min_parties: int = 2,
+    max_parties: int = 4,
+    policy: Policy | None = None,
+    process: Process | None = None,
+) -> Mediation:
+    """Cases advanced to ``stage`` (drawn when None) through real commands, every party
+    cooperating (see :func:`advance_to`); some with a manager among the parties and a
+    mediator with relationships to disclose. ``policy`` and ``process`` default to the
+    library's defaults; a process must keep the default stages for the drive to work."""
+    from mediation.case import DEFAULT_PROCESS, Mediation
+    from mediation.clocks import ManualClock
+    from mediation.testing._drive import advance_to
+
+    target = stage if stage is not None else draw(st.sampled_from(STAGES_IN_ORDER))
+    drawn = draw(parties(min_size=min_parties, max_size=max_parties))
+    party_list = tuple(party.id for party in drawn)
+    relations = []
+    if draw(st.booleans()):
+        boss, junior = draw(st.permutations(party_list))[:2]
+        relations.append(Relation(RelationKind.MANAGES, boss, junior))
+    clock = ManualClock(draw(clock_starts()), tick=draw(ticks()))
+    case = Mediation.open(
+        "generated",
+        drawn,
+        draw(mediators(party_list)),
+        clock=clock,
+        supervisors=["sup"],
+        relations=relations,
+        policy=policy,
+        process=process if process is not None else DEFAULT_PROCESS,
+    )
+    return advance_to(case, target)
+
+
+def event_histories(stage: str | None = None) -> st.SearchStrategy[tuple[Event, ...]]:
+    """Valid event histories of cases at ``stage`` (any stage when None)."""
+    return cases(stage).map(lambda case: case.events)

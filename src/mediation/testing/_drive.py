@@ -1,0 +1,94 @@
+"""Driving a case cooperatively to a stage, through real commands."""
+
+from __future__ import annotations
+
+from mediation.case import Mediation
+from mediation.errors import InvalidInput
+from mediation.neutrality import subordinates
+
+__all__ = ["advance_to"]
+
+
+def advance_to(case: Mediation, stage: str) -> Mediation:
+    """Drive ``case`` from its current stage to ``stage`` of the default process, with
+    every party cooperating and every built-in safeguard met on the way (disclosure and
+    consents, support persons and the first word for subordinates, equal airtime, a
+    confirmed restatement of every party's view by the next party, common ground, a
+    caucus offered to every party, an accepted proposal).
+
+    Args:
+        case: A case of the default process, in an active stage at or before ``stage``.
+        stage: An active stage of the default process (``intake`` … ``agreement``), or
+            ``closed`` to settle the case.
+
+    Returns:
+        The same case, now at ``stage``.
+
+    Raises:
+        InvalidInput: ``stage`` is not one the default process can reach from here.
+    """
+    order = [
+        "intake",
+        "listening",
+        "perspective_swap",
+        "common_ground",
+        "compromise",
+        "agreement",
+        "closed",
+    ]
+    if (
+        stage not in order
+        or case.stage not in order
+        or order.index(stage) < order.index(case.stage)
+    ):
+        raise InvalidInput(f"cannot drive a case from {case.stage!r} to {stage!r}")
+    mediator = case.state.mediator.id
+    while case.stage != stage:
+        _do_stage_work(case, mediator)
+        if case.stage == "agreement":
+            case.close(mediator, "settled")
+        else:
+            case.advance(mediator)
+    return case
+
+
+def _do_stage_work(case: Mediation, mediator: str) -> None:
+    state = case.state
+    parties = list(state.active)
+    juniors = subordinates(state)
+    if case.stage == "intake":
+        for party in juniors:
+            if not state.support_persons.get(party):
+                case.add_support_person(party, party, "a colleague")
+        if state.disclosure_seq is None or any(
+            rel not in state.disclosed for rel in state.mediator.relationships
+        ):
+            case.disclose(mediator, "My relationships with the parties are on record.")
+        for party in parties:
+            if state.consent_seq.get(party, 0) < (state.disclosure_seq or 0):
+                case.consent(party)
+    elif case.stage == "listening":
+        first = [p for p in parties if p in juniors] + [p for p in parties if p not in juniors]
+        for party in first:
+            case.invite_to_speak(mediator, party)
+            case.speak(party, f"{state.parties[party].name} explains the dispute.", 120)
+    elif case.stage == "perspective_swap":
+        for index, party in enumerate(parties):
+            other = parties[(index + 1) % len(parties)]
+            made = case.restate(other, party, f"{other} restates the view of {party}.")
+            case.review_restatement(party, made.restatement_id, accurate=True)
+    elif case.stage == "common_ground":
+        item = case.propose_common_ground(mediator, "Everyone wants this resolved.")
+        for party in parties:
+            case.assent(party, item.item_id)
+        for party in parties:
+            if party not in state.caucus_offered:
+                case.offer_caucus(mediator, party)
+    elif case.stage == "compromise":
+        proposal = case.propose(parties[0], "A balanced arrangement.")
+        for party in parties[1:]:
+            case.answer_proposal(party, proposal.proposal_id, accept=True)
+    elif case.stage == "agreement":
+        for party in parties:
+            if state.signatures.get(party) != state.agreed_proposal():
+                case.sign(party)

@@ -1,0 +1,138 @@
+"""Tests for mediation.testing: the strategies and helpers hosts rely on can fail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mediation import Mediation, Policy, demo, neutrality_report, settlement
+from mediation.events import Event, Signed
+from mediation.testing import (
+    STAGES_IN_ORDER,
+    advance_to,
+    assert_confidential,
+    assert_label_blind,
+    assert_replay_equal,
+    assert_self_determined,
+    cases,
+    event_histories,
+    issues,
+    mirrored,
+    party_ids,
+    policies,
+    relabelled,
+    transcripts,
+    valuations,
+)
+
+Build = Callable[..., Mediation]
+
+
+@pytest.mark.parametrize("stage", STAGES_IN_ORDER)
+@given(data=st.data())
+def test_cases_reach_the_stage_asked_for(stage: str, data: st.DataObject) -> None:
+    case = data.draw(cases(stage))
+    assert case.stage == stage
+    if stage == "closed":
+        assert case.outcome is not None and case.outcome.value == "settled"
+
+
+@given(policies(), st.data())
+def test_cases_reach_agreement_under_any_generated_policy(
+    policy: Policy, data: st.DataObject
+) -> None:
+    case = data.draw(cases("agreement", policy=policy))
+    assert case.stage == "agreement"
+    assert_self_determined(case)
+
+
+@given(event_histories())
+def test_event_histories_replay(events: tuple[Event, ...]) -> None:
+    assert Mediation.replay(events, clock=lambda: events[-1].at) is not None
+
+
+@given(cases())
+def test_the_library_keeps_its_own_invariants(case: Mediation) -> None:
+    assert_replay_equal(case)
+    assert_self_determined(case)
+    assert_confidential(case)
+    assert_label_blind(neutrality_report, case)
+    assert_label_blind(lambda c: c.pending_findings(), case)
+
+
+@given(valuations(("a", "b")))
+def test_valuations_feed_the_settlement_procedures(points: dict[str, dict[str, int]]) -> None:
+    result = settlement.adjusted_winner(points)
+    assert result.points["a"] == result.points["b"]
+
+
+@given(issues())
+def test_issues_are_valid(issue: object) -> None:
+    assert issue is not None
+
+
+@given(transcripts())
+def test_relabelling_twice_with_inverse_mappings_gives_the_history_back(
+    events: tuple[Event, ...],
+) -> None:
+    ids = party_ids(events)
+    forward = dict(zip(ids, reversed(ids), strict=True))
+    back = {new: old for old, new in forward.items()}
+    assert relabelled(relabelled(events, forward), back) == list(events)
+    assert mirrored(mirrored(events)) == list(events)
+
+
+def test_relabelled_refuses_a_mapping_that_is_not_a_permutation() -> None:
+    events = demo.workplace_dispute().events
+    with pytest.raises(ValueError, match="permute"):
+        relabelled(events, {"lin": "zhao"})
+
+
+def test_assert_label_blind_catches_a_positional_rule() -> None:
+    case = demo.workplace_dispute()
+    with pytest.raises(AssertionError, match="not label-blind"):
+        assert_label_blind(lambda c: next(iter(c.state.parties)), case)
+
+
+def test_assert_confidential_catches_a_mediator_repeating_caucus_content(
+    new_case: Build,
+) -> None:
+    case = advance_to(new_case(), "listening")
+    case.open_caucus("m", "a")
+    case.caucus_note("a", "I have another job offer")
+    case.close_caucus("m")
+    assert_confidential(case)
+    case.paraphrase("m", "b", "I have another job offer")
+    with pytest.raises(AssertionError, match="b can see confidential content of a"):
+        assert_confidential(case)
+
+
+def test_assert_self_determined_catches_a_forged_signature() -> None:
+    case = demo.workplace_dispute()
+    assert_self_determined(case)
+    forged = [
+        attrs.evolve(e, actor="chen") if isinstance(e, Signed) and e.actor == "lin" else e
+        for e in case.events
+    ]
+    rebuilt = Mediation.replay(forged, clock=lambda: case.state.last_at)
+    with pytest.raises(AssertionError, match=r"signed #\d+ was made by chen"):
+        assert_self_determined(rebuilt)
+
+
+def test_assert_replay_equal_passes_on_the_demo() -> None:
+    assert_replay_equal(demo.workplace_dispute())
+
+
+def test_valuations_stay_with_the_party_that_gave_them(new_case: Build) -> None:
+    case = advance_to(new_case(), "compromise")
+    for party in "ab":
+        case.open_caucus("m", party)
+        case.give_valuations(party, {"car": 70 if party == "a" else 20, "flat": 30})
+        case.close_caucus("m")
+        case.request_suggestion(party)
+    case.suggest_settlement("m")
+    assert_confidential(case)
