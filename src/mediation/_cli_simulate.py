@@ -1,0 +1,175 @@
+"""The ``mediation simulate`` command (registered on the ``mediation`` group in cli.py).
+
+At the edge like the rest of the CLI: it prints, shows a progress bar and writes files.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mediation.errors import InvalidInput
+from mediation.simulation import RunResult, Summary, SweepResult, load_scenario, run, sweep
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["simulate"]
+
+
+def _grid_entry(text: str) -> tuple[str, list[Any]]:
+    """``path=v1,v2`` → ``(path, [v1, v2])``; values are TOML values, or plain words."""
+    path, sep, values = text.partition("=")
+    if not sep or not path.strip() or not values.strip():
+        raise click.BadParameter(
+            f"expected PATH=VALUE[,VALUE...]; got {text!r}", param_hint="--sweep"
+        )
+    parsed: list[Any] = []
+    for raw in values.split(","):
+        item = raw.strip()
+        try:
+            parsed.append(tomllib.loads(f"v = {item}")["v"])
+        except tomllib.TOMLDecodeError:
+            parsed.append(item)
+    return path.strip(), parsed
+
+
+def _summary_table(title: str, summary: Summary) -> Table:
+    table = Table(title=title, show_header=True, header_style="bold")
+    table.add_column("measure")
+    table.add_column("value", overflow="fold")
+    for measure, value in summary.rows():
+        table.add_row(measure, value)
+    return table
+
+
+def _write(result: RunResult | SweepResult, out: Path) -> None:
+    if out.suffix.lower() in (".jsonl", ".ndjson"):
+        result.write_jsonl(out)
+    else:
+        result.write_csv(out)
+
+
+@click.command()
+@click.argument("scenario", metavar="SCENARIO")
+@click.option(
+    "-n",
+    "n",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Mediations to simulate (per sweep point).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes (1: run in this process).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Run seed: the same seed gives the same results.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write one row per mediation: .csv, or .jsonl for JSON Lines.",
+)
+@click.option(
+    "--summary-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the summary (or one per sweep point) as JSON.",
+)
+@click.option(
+    "--sweep",
+    "sweeps",
+    multiple=True,
+    metavar="PATH=V1,V2",
+    help="Sweep a setting, e.g. policy.voice_balance.max_ratio=2,3,4 (repeatable).",
+)
+@click.option(
+    "--plots",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --sweep: write settlement_rate.svg and fairness.svg here.",
+)
+def simulate(
+    scenario: str,
+    n: int,
+    workers: int,
+    seed: int,
+    out: Path | None,
+    summary_json: Path | None,
+    sweeps: tuple[str, ...],
+    plots: Path | None,
+) -> None:
+    """Simulate mediations of SCENARIO (a TOML file or a built-in scenario name)."""
+    console = Console(highlight=False, soft_wrap=True)
+    try:
+        chosen = load_scenario(scenario)
+        grid = dict(_grid_entry(entry) for entry in sweeps)
+        if plots is not None and not grid:
+            raise click.UsageError("--plots needs at least one --sweep")
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            total = n * max(1, _points(grid))
+            task = bar.add_task(f"simulating {chosen.name}", total=total)
+
+            def progress(done: int, _total: int) -> None:
+                bar.update(task, completed=done)
+
+            if grid:
+                result: RunResult | SweepResult = sweep(
+                    chosen, grid, n, seed, workers=workers, progress=progress
+                )
+            else:
+                result = run(chosen, n, seed, workers=workers, progress=progress)
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    if isinstance(result, SweepResult):
+        summaries = [
+            {"params": dict(point.params), "summary": point.run.summary.to_dict()}
+            for point in result.points
+        ]
+        for point in result.points:
+            console.print(_summary_table(f"{chosen.name}: {point.label()}", point.run.summary))
+    else:
+        summaries = [{"params": {}, "summary": result.summary.to_dict()}]
+        console.print(_summary_table(f"{chosen.name} (n={n}, seed={seed})", result.summary))
+    if out is not None:
+        _write(result, out)
+        console.print(f"wrote {out}")
+    if summary_json is not None:
+        summary_json.write_text(json.dumps(summaries, indent=2) + "\n", encoding="utf-8")
+        console.print(f"wrote {summary_json}")
+    if plots is not None and isinstance(result, SweepResult):
+        for path in result.write_plots(plots):
+            console.print(f"wrote {path}")
+
+
+def _points(grid: dict[str, list[Any]]) -> int:
+    count = 1
+    for values in grid.values():
+        count *= len(values)
+    return count if grid else 0

@@ -1,0 +1,84 @@
+"""``mediation.simulation``: thousands of simulated mediations through the real engine.
+
+Party agents (:class:`PartyAgent`: hidden additive valuations, a BATNA, a Thomas–Kilmann
+style, an emotion level) and a simulated mediator following a :class:`MediatorStrategy`
+drive real :class:`~mediation.Mediation` cases under a scenario's
+:class:`~mediation.Policy`, with every check and every event. :func:`run` simulates a
+scenario ``n`` times on any :class:`concurrent.futures.Executor`, reproducibly to the bit
+for a seed; :func:`sweep` runs a grid of variants; :func:`summarize` and the writers turn
+results into tables and plots.
+"""
+
+from mediation.simulation.agents import TRAITS, PartyAgent, Style, StyleTraits, draw_valuations
+from mediation.simulation.metrics import (
+    MediationResult,
+    Summary,
+    envy,
+    equitability_gap,
+    nash_point,
+    result_row,
+    summarize,
+    write_csv,
+    write_jsonl,
+)
+from mediation.simulation.plots import line_chart, write_sweep_plots
+from mediation.simulation.runner import (
+    Progress,
+    RunResult,
+    SweepPoint,
+    SweepResult,
+    run,
+    sweep,
+)
+from mediation.simulation.scenarios import (
+    BUILTIN_SCENARIOS,
+    IssueSpec,
+    MediatorSpec,
+    PartySpec,
+    Scenario,
+    ScenarioError,
+    builtin,
+    load_scenario,
+)
+from mediation.simulation.session import START, SimulationError, derive_seed, simulate
+from mediation.simulation.strategies import Approach, MediatorStrategy, OnBlock
+
+__all__ = [
+    "BUILTIN_SCENARIOS",
+    "START",
+    "TRAITS",
+    "Approach",
+    "IssueSpec",
+    "MediationResult",
+    "MediatorSpec",
+    "MediatorStrategy",
+    "OnBlock",
+    "PartyAgent",
+    "PartySpec",
+    "Progress",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "SimulationError",
+    "Style",
+    "StyleTraits",
+    "Summary",
+    "SweepPoint",
+    "SweepResult",
+    "builtin",
+    "derive_seed",
+    "draw_valuations",
+    "envy",
+    "equitability_gap",
+    "line_chart",
+    "load_scenario",
+    "nash_point",
+    "result_row",
+    "run",
+    "simulate",
+    "summarize",
+    "sweep",
+    "write_csv",
+    "write_jsonl",
+    "write_sweep_plots",
+]
