@@ -92,3 +92,8 @@ def test_unique_ids_names_the_duplicate() -> None:
     unique_ids(["a", "b"], "party")
     with pytest.raises(InvalidInput, match="duplicate party id 'a'"):
         unique_ids(["a", "b", "a"], "party")
+
+
+def test_text_that_cannot_be_stored_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="not valid Unicode"):
+        check_text("half a pair \ud800")

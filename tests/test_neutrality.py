@@ -503,3 +503,13 @@ def test_policy_settings_are_validated() -> None:
         PowerImbalance(safeguards=["bodyguard"])
     with pytest.raises(CommandRefused):
         raise CommandRefused([Finding("x", "y")])
+
+
+def test_a_refusal_separates_findings_from_guard_reasons(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(), "perspective_swap")
+    with pytest.raises(TransitionRefused) as refused:
+        case.advance("m")
+    assert [f.code for f in refused.value.findings] == ["restatement_missing"]
+    assert set(refused.value.codes) == {"view_not_restated", "restatement_missing"}

@@ -84,7 +84,18 @@ class CommandRefused(MediationError):
 
 
 class TransitionRefused(CommandRefused):
-    """A stage change was refused because guards (or blocking checks) failed."""
+    """A stage change was refused because guards (or blocking checks) failed.
+
+    :attr:`reasons` holds the failing guards' reasons and the blocking neutrality
+    findings; :attr:`findings` gives the latter alone.
+    """
+
+    @property
+    def findings(self) -> tuple[Reason, ...]:
+        """The blocking :class:`~mediation.neutrality.Finding` values among the reasons."""
+        from mediation.neutrality import Finding
+
+        return tuple(reason for reason in self.reasons if isinstance(reason, Finding))
 
 
 class CaseClosed(CommandRefused):

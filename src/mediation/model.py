@@ -57,6 +57,11 @@ def check_text(value: object, what: str = "text") -> str:
     stripped = value.strip()
     if not stripped:
         raise InvalidInput(f"{what} must not be empty or whitespace")
+    try:
+        stripped.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates cannot be stored, hashed or exported: refuse them up front.
+        raise InvalidInput(f"{what} is not valid Unicode text: {value!r}") from None
     return stripped
 
 
