@@ -32,7 +32,7 @@ import attrs
 from mediation import events as ev
 from mediation.errors import Reason
 from mediation.model import RelationKind
-from mediation.policy import Mode, Policy, Safeguard
+from mediation.policy import BUILT_IN_CHECKS, Mode, Policy, Safeguard
 from mediation.state import CaseState
 
 if TYPE_CHECKING:
@@ -636,14 +636,7 @@ def neutrality_report(case: Mediation) -> NeutralityReport:
         CheckStatus(code, TITLES[code], SOURCES[code], "enforced", _enforced_status(state, code))
         for code in _ENFORCED
     ]
-    for code in (
-        "voice_balance",
-        "reciprocity",
-        "caucus_parity",
-        "mediator_conduct",
-        "power_imbalance",
-        "responsiveness",
-    ):
+    for code in BUILT_IN_CHECKS:
         mode = policy.mode_of(code)
         status = "off" if mode is Mode.OFF else ("findings" if code in flagged else "ok")
         checks.append(CheckStatus(code, TITLES[code], SOURCES[code], mode.value, status))

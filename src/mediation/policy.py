@@ -27,6 +27,7 @@ from mediation.errors import InvalidInput
 from mediation.model import NON_MEDIABLE_FLAGS, Authority, check_id
 
 __all__ = [
+    "BUILT_IN_CHECKS",
     "CaucusParity",
     "MediatorConduct",
     "Mode",
@@ -346,7 +347,7 @@ class Policy:
 
     def mode_of(self, code: str, default: Mode = Mode.WARN) -> Mode:
         """The mode of a built-in check family or of a host check registered by ``code``."""
-        settings = getattr(self, code, None) if code in _BUILT_IN_CHECKS else None
+        settings = getattr(self, code, None) if code in BUILT_IN_CHECKS else None
         if settings is not None:
             return settings.mode  # type: ignore[no-any-return]
         return self.custom_checks.get(code, default)
@@ -362,16 +363,16 @@ class Policy:
         return self.non_mediable_flags.intersection(flags)
 
 
-_BUILT_IN_CHECKS = frozenset(
-    {
-        "voice_balance",
-        "reciprocity",
-        "caucus_parity",
-        "mediator_conduct",
-        "power_imbalance",
-        "responsiveness",
-    }
+BUILT_IN_CHECKS: tuple[str, ...] = (
+    "voice_balance",
+    "reciprocity",
+    "caucus_parity",
+    "mediator_conduct",
+    "power_imbalance",
+    "responsiveness",
 )
+"""The configurable check families, in the order reports list them; each is a
+:class:`Policy` field of the same name."""
 
 
 def _problem(error: BaseException, _type: Any) -> str:

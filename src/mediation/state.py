@@ -8,7 +8,7 @@ Only :mod:`mediation.case` applies events to a live state; everyone else reads i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -27,6 +27,7 @@ __all__ = [
     "Difference",
     "Proposal",
     "Restatement",
+    "Schedule",
 ]
 
 
@@ -87,8 +88,65 @@ class CaucusNote:
     shared: bool = False
 
 
-@attrs.define(slots=True)
-class CaseState:
+@attrs.define(slots=True, kw_only=True)
+class Schedule:
+    """Where a case stands in its process and what is due: the part of the fold that a
+    store also keeps (to find overdue cases without replaying them).
+
+    Attributes:
+        stage: The current stage.
+        limits: How long each stage may take (the policy's ``deadlines``).
+        paused_from: The stage a cooling-off pause left, while paused.
+        outcome: How the case ended, once closed.
+        deadlines: Stage → due time (from ``limits`` on entering it, or set explicitly).
+    """
+
+    stage: str
+    limits: Mapping[str, timedelta] = attrs.Factory(dict)
+    paused_from: str | None = None
+    outcome: Outcome | None = None
+    deadlines: dict[str, datetime] = attrs.Factory(dict)
+
+    def enter(self, stage: str, at: datetime) -> None:
+        """The case enters ``stage`` at ``at``; its deadline starts unless one is set."""
+        self.stage = stage
+        limit = self.limits.get(stage)
+        if limit is not None and stage not in self.deadlines:
+            self.deadlines[stage] = at + limit
+
+    def follow(self, event: ev.Event) -> None:
+        """Update with an event if it moves the case or sets a deadline; ignore others."""
+        if isinstance(event, ev.StageChanged):
+            if event.trigger == "pause":
+                self.paused_from = event.source
+            elif event.trigger == "resume":
+                self.paused_from = None
+            self.enter(event.dest, event.at)
+        elif isinstance(event, ev.Escalated):
+            self.paused_from = None
+            self.enter("escalated", event.at)
+        elif isinstance(event, ev.Closed):
+            self.outcome = event.outcome
+            self.paused_from = None
+            self.enter("closed", event.at)
+        elif isinstance(event, ev.DeadlineSet):
+            self.deadlines[event.for_stage] = event.due
+
+    def next_due(self) -> datetime | None:
+        """The earliest deadline that counts now (the current stage's, or the paused
+        stage's), or None; None once closed."""
+        if self.outcome is not None:
+            return None
+        dues = [
+            self.deadlines[stage]
+            for stage in (self.stage, self.paused_from)
+            if stage is not None and stage in self.deadlines
+        ]
+        return min(dues) if dues else None
+
+
+@attrs.define(slots=True, kw_only=True)
+class CaseState(Schedule):
     """Everything the process decides on, derived from events only.
 
     Attributes are public for reading; treat them as read-only. Per-party mappings are
@@ -102,15 +160,12 @@ class CaseState:
     mediator: Mediator
     supervisors: tuple[str, ...]
     relations: tuple[Relation, ...]
-    stage: str
     version: int
     opened_at: datetime
     last_at: datetime
     active: dict[str, None]
     """Parties taking part (not withdrawn), in case order."""
     issues: dict[str, Issue]
-    outcome: Outcome | None = None
-    paused_from: str | None = None
     escalation: tuple[str, str] | None = None
     """``(authority, reason)`` once escalated."""
     disclosure_seq: int | None = None
@@ -131,7 +186,6 @@ class CaseState:
     caucus_count: int = 0
     caucus_seconds: dict[str, float] = attrs.Factory(dict)
     caucus_notes: dict[str, CaucusNote] = attrs.Factory(dict)
-    deadlines: dict[str, datetime] = attrs.Factory(dict)
     stage_airtime: dict[str, dict[str, float]] = attrs.Factory(dict)
     """Stage → party → seconds spoken in that stage."""
     stage_turns: dict[str, dict[str, int]] = attrs.Factory(dict)
@@ -168,13 +222,14 @@ class CaseState:
             supervisors=event.supervisors,
             relations=event.relations,
             stage=event.stage,
+            limits=event.policy.deadlines,
             version=event.seq,
             opened_at=event.at,
             last_at=event.at,
             active=dict.fromkeys(party.id for party in event.parties),
             issues={issue.id: issue for issue in event.issues},
         )
-        state._enter(event.stage, event.at)
+        state.enter(event.stage, event.at)
         return state
 
     @classmethod
@@ -246,13 +301,11 @@ class CaseState:
 
     # -- event handlers -----------------------------------------------------------------
 
-    def _enter(self, stage: str, at: datetime) -> None:
-        self.stage = stage
+    def enter(self, stage: str, at: datetime) -> None:
+        """As :meth:`Schedule.enter`; overrides apply to one move only."""
+        Schedule.enter(self, stage, at)
         if self.overrides:
             self.overrides = {}
-        limit = self.policy.deadlines.get(stage)
-        if limit is not None and stage not in self.deadlines:
-            self.deadlines[stage] = at + limit
 
     def _on_disclosure(self, event: ev.DisclosureMade) -> None:
         self.disclosure_seq = event.seq
@@ -269,22 +322,15 @@ class CaseState:
         self.issues[event.issue_id] = attrs.evolve(issue, flags=issue.flags.union((event.flag,)))
 
     def _on_stage_changed(self, event: ev.StageChanged) -> None:
-        if event.trigger == "pause":
-            self.paused_from = event.source
-        elif event.trigger == "resume":
-            self.paused_from = None
-        self._enter(event.dest, event.at)
+        self.follow(event)
 
     def _on_escalated(self, event: ev.Escalated) -> None:
         self.escalation = (event.authority, event.reason)
-        self.paused_from = None
-        self._enter("escalated", event.at)
+        self.follow(event)
 
     def _on_closed(self, event: ev.Closed) -> None:
-        self.outcome = event.outcome
-        self.paused_from = None
+        self.follow(event)
         self.caucus = None
-        self._enter("closed", event.at)
 
     def _on_statement(self, event: ev.StatementMade) -> None:
         party = event.actor
@@ -364,7 +410,7 @@ class CaseState:
             self.caucus = None
 
     def _on_deadline_set(self, event: ev.DeadlineSet) -> None:
-        self.deadlines[event.for_stage] = event.due
+        self.follow(event)
 
     def _on_mediator_reassigned(self, event: ev.MediatorReassigned) -> None:
         self.mediator = event.mediator

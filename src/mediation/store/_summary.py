@@ -19,7 +19,8 @@ import attrs
 
 from mediation import events as ev
 from mediation.errors import InvalidInput
-from mediation.model import check_id
+from mediation.model import Outcome, check_id
+from mediation.state import Schedule
 
 __all__ = [
     "CaseSummary",
@@ -84,62 +85,21 @@ class CaseSummary:
         return self.next_due is not None and self.next_due < now
 
 
-@attrs.define
-class DeadlineTracker:
-    """The part of a case's state a store needs to know what is due, kept per event."""
-
-    stage: str
-    paused_from: str | None = None
-    outcome: str | None = None
-    limits: dict[str, float] = attrs.Factory(dict)
-    deadlines: dict[str, datetime] = attrs.Factory(dict)
+@attrs.define(slots=True, kw_only=True)
+class DeadlineTracker(Schedule):
+    """The part of a case's state a store keeps to know what is due: the fold's own
+    :class:`~mediation.state.Schedule`, saved with the case's summary row."""
 
     @classmethod
     def start(cls, opened: ev.CaseOpened) -> DeadlineTracker:
         """The tracker right after the case's first event."""
-        tracker = cls(
-            stage=opened.stage,
-            limits={
-                stage: limit.total_seconds() for stage, limit in opened.policy.deadlines.items()
-            },
-        )
-        tracker._enter(opened.stage, opened.at)
+        tracker = cls(stage=opened.stage, limits=dict(opened.policy.deadlines))
+        tracker.enter(opened.stage, opened.at)
         return tracker
 
     def apply(self, event: ev.Event) -> None:
-        """Update with one more event (mirrors :class:`mediation.state.CaseState`)."""
-        if isinstance(event, ev.StageChanged):
-            if event.trigger == "pause":
-                self.paused_from = event.source
-            elif event.trigger == "resume":
-                self.paused_from = None
-            self._enter(event.dest, event.at)
-        elif isinstance(event, ev.Escalated):
-            self.paused_from = None
-            self._enter("escalated", event.at)
-        elif isinstance(event, ev.Closed):
-            self.outcome = event.outcome.value
-            self.paused_from = None
-            self._enter("closed", event.at)
-        elif isinstance(event, ev.DeadlineSet):
-            self.deadlines[event.for_stage] = event.due
-
-    def _enter(self, stage: str, at: datetime) -> None:
-        self.stage = stage
-        limit = self.limits.get(stage)
-        if limit is not None and stage not in self.deadlines:
-            self.deadlines[stage] = at + timedelta(seconds=limit)
-
-    def next_due(self) -> datetime | None:
-        """The earliest deadline that counts now, or ``None``."""
-        if self.outcome is not None:
-            return None
-        dues = [
-            self.deadlines[stage]
-            for stage in (self.stage, self.paused_from)
-            if stage is not None and stage in self.deadlines
-        ]
-        return min(dues) if dues else None
+        """Update with one more event."""
+        self.follow(event)
 
     def to_json(self) -> str:
         """Plain JSON text (for a store's summary row)."""
@@ -147,8 +107,8 @@ class DeadlineTracker:
             {
                 "stage": self.stage,
                 "paused_from": self.paused_from,
-                "outcome": self.outcome,
-                "limits": self.limits,
+                "outcome": None if self.outcome is None else self.outcome.value,
+                "limits": {stage: limit.total_seconds() for stage, limit in self.limits.items()},
                 "deadlines": {stage: due.isoformat() for stage, due in self.deadlines.items()},
             },
             sort_keys=True,
@@ -167,8 +127,8 @@ class DeadlineTracker:
             return cls(
                 stage=str(data["stage"]),
                 paused_from=data["paused_from"],
-                outcome=data["outcome"],
-                limits={str(k): float(v) for k, v in data["limits"].items()},
+                outcome=None if data["outcome"] is None else Outcome(data["outcome"]),
+                limits={str(k): timedelta(seconds=float(v)) for k, v in data["limits"].items()},
                 deadlines={str(k): parse_iso(v) for k, v in data["deadlines"].items()},
             )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
@@ -240,7 +200,7 @@ def summarize(
         version=last.seq,
         head=head,
         stage=tracker.stage,
-        outcome=tracker.outcome,
+        outcome=None if tracker.outcome is None else tracker.outcome.value,
         opened_at=opened_at,
         updated_at=last.at,
         next_due=tracker.next_due(),

@@ -5,8 +5,12 @@ from __future__ import annotations
 from mediation.case import Mediation
 from mediation.errors import InvalidInput
 from mediation.neutrality import subordinates
+from mediation.process import DEFAULT_DEFINITION, Stage
 
-__all__ = ["advance_to"]
+__all__ = ["STAGES_IN_ORDER", "advance_to"]
+
+STAGES_IN_ORDER: tuple[str, ...] = (*DEFAULT_DEFINITION.active_stages, Stage.CLOSED.value)
+"""The stages of the default process a cooperative case goes through, in order."""
 
 
 def advance_to(case: Mediation, stage: str) -> Mediation:
@@ -27,15 +31,7 @@ def advance_to(case: Mediation, stage: str) -> Mediation:
     Raises:
         InvalidInput: ``stage`` is not one the default process can reach from here.
     """
-    order = [
-        "intake",
-        "listening",
-        "perspective_swap",
-        "common_ground",
-        "compromise",
-        "agreement",
-        "closed",
-    ]
+    order = STAGES_IN_ORDER
     if (
         stage not in order
         or case.stage not in order

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from mediation.events import Event
 from mediation.model import Issue, Mediator, Party, Relation, RelationKind
 from mediation.policy import Policy
+from mediation.testing._drive import STAGES_IN_ORDER
 
 if TYPE_CHECKING:
     from mediation.case import Mediation
@@ -165,17 +166,6 @@ def transcripts(
             clock.advance(timedelta(seconds=float(length)))
             case.close_caucus("m")
     return tuple(case.events)
-
-
-STAGES_IN_ORDER = (
-    "intake",
-    "listening",
-    "perspective_swap",
-    "common_ground",
-    "compromise",
-    "agreement",
-    "closed",
-)
 
 
 def issues(issue_ids: st.SearchStrategy[str] = ids) -> st.SearchStrategy[Issue]:
