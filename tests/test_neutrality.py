@@ -513,3 +513,12 @@ def test_a_refusal_separates_findings_from_guard_reasons(
         case.advance("m")
     assert [f.code for f in refused.value.findings] == ["restatement_missing"]
     assert set(refused.value.codes) == {"view_not_restated", "restatement_missing"}
+
+
+@given(shares)
+def test_gini_equals_the_mean_absolute_difference_over_twice_the_mean(values: list[int]) -> None:
+    total = sum(values)
+    n = len(values)
+    pairwise = sum(abs(a - b) for a in values for b in values)
+    expected = Fraction(pairwise, 2 * n * total) if total else Fraction(0)
+    assert gini(values) == expected

@@ -182,14 +182,17 @@ def gini(values: Sequence[Fraction | int | float]) -> Fraction:
     """The Gini coefficient of non-negative values, exactly.
 
     0 when all values are equal (or all zero); at most ``(n - 1) / n``. Scale-invariant and
-    symmetric in its arguments.
+    symmetric in its arguments. Computed from the sorted values,
+    ``sum((2i - n - 1) x_i) / (n sum(x))``, which equals the mean absolute difference
+    over twice the mean.
     """
-    exact = [Fraction(value) for value in values]
+    exact = sorted(Fraction(value) for value in values)
     total = sum(exact, Fraction(0))
     if not exact or total == 0:
         return Fraction(0)
-    spread = sum((abs(a - b) for a in exact for b in exact), Fraction(0))
-    return spread / (2 * len(exact) * total)
+    n = len(exact)
+    weighted = sum(((2 * rank - n - 1) * x for rank, x in enumerate(exact, 1)), Fraction(0))
+    return weighted / (n * total)
 
 
 def max_min_ratio(values: Sequence[Fraction | int | float]) -> Fraction | None:
