@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
+import subprocess
 from datetime import datetime, timezone
+from pathlib import Path
 
 import attrs
 import pytest
@@ -87,7 +90,8 @@ def test_genesis_and_chain_follow_the_documented_formula() -> None:
     previous = genesis
     for record, event in zip(RECORDS, CASE.events, strict=True):
         body = audit.canonical_bytes(event)
-        expected = hashlib.sha256(bytes.fromhex(previous) + body).hexdigest()
+        leaf = hashlib.sha256(body).digest()
+        expected = hashlib.sha256(bytes.fromhex(previous) + leaf).hexdigest()
         assert (record.seq, record.body, record.hash) == (event.seq, body, expected)
         assert audit.chain_hash(previous, body) == expected
         previous = expected
@@ -542,3 +546,53 @@ def test_logs_never_carry_what_was_said() -> None:
     dumped = repr(logs)
     assert not any(text in dumped for text in spoken)
     assert NOTE not in dumped
+
+
+def _documented_script(tmp_path: Path) -> Path:
+    text = (Path(__file__).parent.parent / "docs" / "audit.md").read_text(encoding="utf-8")
+    script = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "verify-chain.sh"
+    path.write_text(script, encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(
+    shutil.which("xxd") is None or shutil.which("sha256sum") is None,
+    reason="the documented shell check needs xxd and sha256sum",
+)
+def test_the_documented_shell_script_checks_full_and_reader_exports(tmp_path: Path) -> None:
+    script = _documented_script(tmp_path)
+    full = io.BytesIO()
+    audit.export_case(RECORDS, audit.ChainHead(CASE.case_id, len(RECORDS), RECORDS[-1].hash), full)
+    reader = io.BytesIO()
+    audit.export_view(CASE, "lin", reader)
+    assert b'"redacted_digest"' in reader.getvalue()
+    for name, data in (("full", full.getvalue()), ("reader", reader.getvalue())):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_bytes(data)
+        done = subprocess.run(["sh", str(script), str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.stdout.startswith(f"ok {CASE.case_id} {len(RECORDS)} events")
+        tampered = tmp_path / f"{name}-tampered.jsonl"
+        tampered.write_bytes(data.replace(b'"seconds":240.0', b'"seconds":241.0', 1))
+        assert tampered.read_bytes() != data
+        done = subprocess.run(["sh", str(script), str(tampered)], capture_output=True, text=True)
+        assert done.returncode == 1
+        assert "chain breaks at event" in done.stdout
+
+
+def test_a_reader_export_verifies_but_hides_and_cannot_be_imported() -> None:
+    out = io.BytesIO()
+    audit.export_view(CASE, "lin", out)
+    data = out.getvalue()
+    assert b"resigning" not in data
+    (result,) = audit.verify_export(io.BytesIO(data))
+    assert result.ok and result.count == len(RECORDS)
+    with pytest.raises(ChainBroken) as refused:
+        audit.import_export(io.BytesIO(data), InMemoryStore())
+    assert refused.value.code == "redacted"
+    at = data.index(b'"redacted_digest":"') + len(b'"redacted_digest":"')
+    other = b"1" if data[at : at + 1] == b"0" else b"0"
+    (result,) = audit.verify_export(io.BytesIO(data[:at] + other + data[at + 1 :]))
+    assert not result.ok
+    assert result.broken is not None and result.broken.code == "hash_mismatch"

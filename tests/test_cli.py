@@ -73,3 +73,26 @@ def test_report_prints_the_neutrality_report_of_a_stored_case(tmp_path: Path) ->
     absent = CliRunner().invoke(cli, ["report", str(tmp_path / "none.db"), "x"])
     assert absent.exit_code == 1
     assert "no such file" in absent.output
+
+
+def test_export_for_a_reader_leaves_out_what_they_may_not_see(tmp_path: Path) -> None:
+    from mediation import demo
+    from mediation.store.sql import SQLStore
+
+    case = demo.workplace_dispute()
+    path = tmp_path / "cases.db"
+    store = SQLStore(str(path))
+    store.append(case.case_id, case.events, 0)
+    store.close()
+    full, mine = tmp_path / "full.jsonl", tmp_path / "lin.jsonl"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export", str(path), "-o", str(full)]).exit_code == 0
+    result = runner.invoke(cli, ["export", str(path), "--for", "lin", "-o", str(mine)])
+    assert result.exit_code == 0, result.output
+    assert b"resigning" in full.read_bytes()
+    assert b"resigning" not in mine.read_bytes()
+    verified = runner.invoke(cli, ["verify", str(mine)])
+    assert verified.exit_code == 0
+    assert verified.output.startswith("ok      workload-2026-03  41 events")
+    stranger = runner.invoke(cli, ["export", str(path), "--for", "nobody", "-o", str(mine)])
+    assert stranger.exit_code == 1

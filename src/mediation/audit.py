@@ -3,14 +3,16 @@
 Every event of a case is stored as its *canonical bytes* (see :func:`canonical_bytes`)
 together with a hash that chains it to the event before it::
 
-    hash_0 = SHA-256("mediation-chain-v1:" + case_id)          (the genesis value)
-    hash_n = SHA-256(hash_{n-1} || canonical_bytes(event_n))   (raw 32-byte digests)
+    hash_0 = SHA-256("mediation-chain-v1:" + case_id)                  (the genesis value)
+    hash_n = SHA-256(hash_{n-1} || SHA-256(canonical_bytes(event_n)))  (raw 32-byte digests)
 
 so changing, removing, inserting or reordering any stored event changes every hash after
-it. :func:`verify` recomputes the chain and says where it breaks; an *anchor* (the
-head hash and event count a store keeps per case, or an export's trailer line, or a copy
-kept anywhere else) also makes truncation detectable. ``docs/audit.md`` specifies the
-format precisely enough to verify a chain without Python.
+it. Because the chain commits to each body's digest, an export for one reader can leave
+out what that reader may not see — carrying the digest instead — and still verify
+(:func:`export_view`). :func:`verify` recomputes the chain and says where it breaks; an
+*anchor* (the head hash and event count a store keeps per case, or an export's trailer
+line, or a copy kept anywhere else) also makes truncation detectable. ``docs/audit.md``
+specifies the format precisely enough to verify a chain without Python.
 
 The module also provides JSON Lines export and import (:func:`export_case`,
 :func:`read_export`, :func:`verify_export`, :func:`import_export`), redacted views of a
@@ -60,6 +62,7 @@ __all__ = [
     "chain_hash",
     "export_case",
     "export_store",
+    "export_view",
     "genesis",
     "import_export",
     "read_export",
@@ -81,7 +84,9 @@ EXPORT_FORMAT = "mediation-events"
 _EXPORT_VERSION = 1
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _EVENT_LINE = re.compile(
-    rb'\{"seq":(0|[1-9][0-9]{0,18}),"hash":"([0-9a-f]{64})","event":(.*)\}', re.S
+    rb'\{"seq":(0|[1-9][0-9]{0,18}),"hash":"([0-9a-f]{64})",'
+    rb'(?:"redacted_digest":"([0-9a-f]{64})",)?"event":(.*)\}',
+    re.S,
 )
 _sha256 = hashlib.sha256
 _canonical_encoder = json.JSONEncoder(
@@ -134,7 +139,7 @@ def genesis(case_id: str) -> str:
 
 
 def chain_hash(previous: str, body: bytes) -> str:
-    """``SHA-256(previous digest || body)`` as lowercase hex.
+    """``SHA-256(previous digest || SHA-256(body))`` as lowercase hex.
 
     Args:
         previous: The previous hash (or the genesis value), 64 hex digits.
@@ -148,7 +153,7 @@ def chain_hash(previous: str, body: bytes) -> str:
     """
     if not isinstance(previous, str) or _HEX64.fullmatch(previous) is None:
         raise InvalidInput(f"a chain hash is 64 lowercase hex digits; got {previous!r}")
-    return _sha256(bytes.fromhex(previous) + body).hexdigest()
+    return _sha256(bytes.fromhex(previous) + _sha256(body).digest()).hexdigest()
 
 
 @attrs.frozen
@@ -169,6 +174,16 @@ class RecordedEvent:
     seq: int
     hash: str
     body: bytes
+    redacted_digest: str | None = None
+    """For a record read from a reader's export: the SHA-256 (hex) of the canonical bytes
+    that were left out; :attr:`body` is then the reader's redacted entry, not canonical."""
+
+    @property
+    def leaf(self) -> bytes:
+        """The digest the chain commits to: SHA-256 of the canonical bytes."""
+        if self.redacted_digest is not None:
+            return bytes.fromhex(self.redacted_digest)
+        return _sha256(self.body).digest()
 
     def envelope(self) -> dict[str, Any]:
         """The body parsed as JSON (a plain dictionary, nothing instantiated).
@@ -234,7 +249,7 @@ def record_events(
     recorded: list[RecordedEvent] = []
     for event in events:
         body = canonical_bytes(event)
-        digest = _sha256(head + body).digest()
+        digest = _sha256(head + _sha256(body).digest()).digest()
         recorded.append(RecordedEvent(case_id, event.seq, digest.hex(), body))
         head = digest
     return tuple(recorded)
@@ -362,7 +377,7 @@ def verify(
                     expected, "wrong_case", f"event {expected} belongs to case {record.case_id!r}"
                 )
                 break
-            digest = sha(prev + record.body).digest()
+            digest = sha(prev + record.leaf).digest()
             hexed = digest.hex()
             if hexed != record.hash:
                 broken = ChainBreak(
@@ -372,7 +387,7 @@ def verify(
                     "before it was inserted, removed or moved",
                 )
                 break
-            if deep:
+            if deep and record.redacted_digest is None:
                 broken = _deep_check(case_id, record)
                 if broken is not None:
                     break
@@ -550,6 +565,53 @@ def export_case(records: Sequence[RecordedEvent], anchor: ChainHead, out: IO[byt
     return anchor
 
 
+def export_view(case: Mediation, reader: str, out: IO[bytes]) -> ChainHead:
+    """Export ``case`` as ``reader`` may see it (see :func:`view`), still verifiable.
+
+    Events the reader sees in full are written as in :func:`export_case`. An event with
+    something withheld is written as the reader's redacted entry (canonical JSON, withheld
+    fields ``null`` and listed under ``"redacted"``) with the SHA-256 of the left-out
+    canonical bytes in ``"redacted_digest"``, so the chain still verifies against the
+    trailer. Such an export cannot be imported.
+
+    Args:
+        case: The case.
+        reader: Id of a party, the mediator or a supervisor of the case.
+        out: A binary stream.
+
+    Returns:
+        The anchor written (the case's head).
+
+    Raises:
+        NotAuthorized: the reader takes no part in the case.
+    """
+    seen = view(case, reader)
+    records = record_events(case.case_id, case.events)
+    anchor = ChainHead(case.case_id, len(records), records[-1].hash)
+    out.write(
+        _json_line({"case_id": anchor.case_id, "format": EXPORT_FORMAT, "version": _EXPORT_VERSION})
+    )
+    for record, entry in zip(records, seen.entries, strict=True):
+        if "redacted" in entry:
+            digest = _sha256(record.body).hexdigest()
+            out.write(
+                b'{"seq":%d,"hash":"%s","redacted_digest":"%s","event":'
+                % (record.seq, record.hash.encode("ascii"), digest.encode("ascii"))
+            )
+            out.write(_json_line(entry)[:-1])
+        else:
+            out.write(b'{"seq":%d,"hash":"%s","event":' % (record.seq, record.hash.encode("ascii")))
+            out.write(record.body)
+        out.write(b"}\n")
+    out.write(
+        _json_line(
+            {"case_id": anchor.case_id, "count": anchor.version, "end": True, "head": anchor.head}
+        )
+    )
+    _log.info("case_exported_for_reader", case_id=case.case_id, role=seen.role.value)
+    return anchor
+
+
 def export_store(
     store: EventStore,
     out: IO[bytes],
@@ -613,7 +675,12 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
             match = _EVENT_LINE.fullmatch(line)
             if match is not None:
                 seq = int(match.group(1))
-                records.append(RecordedEvent(case_id, seq, match.group(2).decode(), match.group(3)))
+                digest = match.group(3).decode() if match.group(3) is not None else None
+                if digest is not None:
+                    _strict_json(match.group(4), number, case_id)
+                records.append(
+                    RecordedEvent(case_id, seq, match.group(2).decode(), match.group(4), digest)
+                )
                 continue
         data = _strict_json(line, number, case_id)
         if case_id is None:
@@ -706,6 +773,15 @@ def import_export(stream: IO[bytes], store: EventStore) -> tuple[ChainHead, ...]
         ConcurrencyError: a case with the same id already exists in the store.
     """
     cases = read_export(stream)
+    for case in cases:
+        if any(record.redacted_digest is not None for record in case.records):
+            raise ChainBroken(
+                case.case_id,
+                None,
+                "redacted",
+                f"the export of case {case.case_id!r} was made for one reader and leaves "
+                "content out: it verifies, but cannot be imported",
+            )
     decoded: list[tuple[ExportedCase, list[ev.Event]]] = []
     for case in cases:
         verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=True).raise_if_broken()

@@ -128,24 +128,36 @@ def verify(source: str, case_id: str | None, deep: bool) -> None:
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
 )
 @click.option("--reader", help="Record this reader in the store's read log.")
+@click.option(
+    "--for",
+    "for_reader",
+    help="Export as this party, mediator or supervisor may see it: what they may not see "
+    "is left out (its digest kept, so the export still verifies).",
+)
 @click.option("--allow-broken", is_flag=True, help="Export even a chain that does not verify.")
 def export(
     source: str,
     case_ids: tuple[str, ...],
     output: str | None,
     reader: str | None,
+    for_reader: str | None,
     allow_broken: bool,
 ) -> None:
     """Export cases of the store at SOURCE (a SQLite file or a database URL) as JSON Lines
     that `mediation verify` (or an auditor without Python) can check. Every case when
-    no CASE_IDS are given."""
+    no CASE_IDS are given. A full export holds everything, caucus notes included: keep it
+    as you keep the store; give people `--for` exports."""
     from mediation.store import Repository
 
     with _store(source) as store:
         ids = list(case_ids) or [summary.case_id for summary in store.cases()]
         out: IO[bytes] = sys.stdout.buffer if output is None else open(output, "wb")  # noqa: SIM115
         try:
-            if reader is not None and not allow_broken:
+            if for_reader is not None:
+                Repository(store, clock=system_clock).export_for(
+                    out, ids, reader=reader or for_reader
+                )
+            elif reader is not None and not allow_broken:
                 Repository(store, clock=system_clock).export(out, ids, reader=reader)
             else:
                 audit.export_store(store, out, ids, allow_broken=allow_broken)

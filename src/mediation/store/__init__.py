@@ -467,6 +467,25 @@ class Repository:
             self._record_read(case_id, reader, "export", purpose)
         return written
 
+    def export_for(
+        self, out: IO[bytes], case_ids: Iterable[str], *, reader: str, purpose: str = ""
+    ) -> tuple[ChainHead, ...]:
+        """Export cases as ``reader`` may see them (:func:`mediation.audit.export_view`):
+        redacted, still verifiable, not importable; each export recorded.
+
+        Raises:
+            CaseNotFound: a case is not in the store.
+            NotAuthorized: the reader takes no part in a case.
+            ChainBroken: a stored chain does not verify.
+        """
+        written: list[ChainHead] = []
+        for case_id in case_ids:
+            audit.verify_case(self.store, case_id).raise_if_broken()
+            case = self._replay(case_id)
+            self._record_read(case_id, reader, "export_for_reader", purpose)
+            written.append(audit.export_view(case, reader, out))
+        return tuple(written)
+
     def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
         """Every recorded read of ``case_id`` (empty when reads are not recorded)."""
         return self.read_log.reads(case_id) if self.read_log is not None else ()

@@ -111,28 +111,48 @@ def assert_replay_equal(case: Mediation) -> None:
 
 def assert_confidential(case: Mediation) -> None:
     """Assert that no caucus content or confidential valuation reaches anyone it does not
-    belong to: another party's or a supervisor's view, or the outside-authority report.
+    belong to: another party's or a supervisor's view, an export made for them, or the
+    outside-authority report.
     """
-    from mediation.audit import authority_report, view
+    import io
+
+    from mediation.audit import authority_report, export_view, view
 
     state = case.state
-    secrets: list[tuple[str, str]] = [
-        (note.party, note.text) for note in state.caucus_notes.values() if not note.shared
-    ]
-    secrets += [
-        (event.actor, json.dumps(ev.to_dict(event)["valuations"], sort_keys=True))
-        for event in case.events
-        if isinstance(event, ev.ValuationsGiven)
-    ]
-    readers = [*state.parties, *state.supervisors]
-    for reader in readers:
-        seen = json.dumps([dict(entry) for entry in view(case, reader).entries], sort_keys=True)
+    # seq -> (owner, field) of every confidential event: unshared caucus notes, valuations.
+    confidential: dict[int, tuple[str, str]] = {}
+    secrets: list[tuple[str, str]] = []
+    for event in case.events:
+        if isinstance(event, ev.CaucusNoteRecorded):
+            note = state.caucus_notes[event.note_id]
+            if not note.shared:
+                confidential[event.seq] = (note.party, "text")
+                secrets.append((note.party, note.text))
+        elif isinstance(event, ev.ValuationsGiven):
+            confidential[event.seq] = (event.actor, "valuations")
+    for reader in (*state.parties, *state.supervisors):
+        entries = view(case, reader).entries
+        exported = io.BytesIO()
+        export_view(case, reader, exported)
+        lines = [json.loads(line) for line in exported.getvalue().splitlines()[1:-1]]
+        for seq, (owner, field) in confidential.items():
+            if reader == owner:
+                continue
+            entry, line = entries[seq - 1], lines[seq - 1]
+            assert entry.get(field) is None, (
+                f"{reader} can see the {field} of event {seq}, which belongs to {owner}"
+            )
+            assert "redacted_digest" in line and line["event"].get(field) is None, (
+                f"the export for {reader} holds the {field} of event {seq}, which belongs "
+                f"to {owner}"
+            )
+        seen = json.dumps([dict(entry) for entry in entries], ensure_ascii=False)
         for owner, secret in secrets:
             if reader != owner:
                 assert secret not in seen, (
                     f"{reader} can see confidential content of {owner}: {secret!r}"
                 )
-    outside = json.dumps(_plain(authority_report(case)), sort_keys=True, default=str)
+    outside = json.dumps(_plain(authority_report(case)), ensure_ascii=False, default=str)
     for owner, secret in secrets:
         assert secret not in outside, f"the authority report shows {owner}'s {secret!r}"
 
