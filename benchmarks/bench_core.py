@@ -10,6 +10,7 @@ Figures (ratios against baselines measured in the same process; medians):
   10,000 cases in one process. Target <= 8192.
 - ``step_cost_growth``: cost per command once the case holds 10,000 events / once it
   holds 10. Target <= 1.2.
+- ``check_cost_growth``: the same for evaluating every neutrality check for the next move.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def _listening_case(clock: ManualClock) -> Mediation:
     return case
 
 
-def _median_per_call(block: Callable[[], None], calls: int, repeats: int) -> float:
+def _median_per_call(block: Callable[[], object], calls: int, repeats: int) -> float:
     timings = []
     for _ in range(repeats):
         started = time.perf_counter()
@@ -174,6 +175,26 @@ def step_cost_growth(events: int = 10_000) -> dict[str, float]:
     }
 
 
+def check_cost_growth(events: int = 10_000) -> dict[str, float]:
+    """Cost of running every neutrality check for the next move (``pending_findings``)
+    once the case holds 10,000 events / once it holds about 10: the checks read running
+    figures kept by the fold, so the ratio stays near 1."""
+    early: list[float] = []
+    for _ in range(60):
+        fresh = _listening_case(ManualClock(START, tick=timedelta(seconds=1)))
+        fresh.speak("bench-a", "x", 10)
+        fresh.speak("bench-b", "y", 10)
+        early.append(_median_per_call(fresh.pending_findings, 20, 1))
+    big = _listening_case(ManualClock(START, tick=timedelta(seconds=1)))
+    while big.version < events:
+        big.speak("bench-a", "I would like to say something.", 12.5)
+        big.speak("bench-b", "So would I.", 12.5)
+        big.invite_to_speak("med", "bench-a")
+        big.invite_to_speak("med", "bench-b")
+    late = [_median_per_call(big.pending_findings, 20, 1) for _ in range(60)]
+    return {"check_cost_growth": round(statistics.median(late) / statistics.median(early), 3)}
+
+
 def run() -> dict[str, float]:
     """All core figures."""
     _quiet_logging()
@@ -181,6 +202,7 @@ def run() -> dict[str, float]:
     figures.update(step_vs_transitions())
     figures.update(bytes_per_case())
     figures.update(step_cost_growth())
+    figures.update(check_cost_growth())
     return figures
 
 
