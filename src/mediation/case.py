@@ -46,7 +46,7 @@ from mediation.model import (
     check_text,
     unique_ids,
 )
-from mediation.neutrality import SOURCES, Finding, evaluate, finding_fields
+from mediation.neutrality import CHECKED_TRIGGERS, SOURCES, Finding, evaluate, finding_fields
 from mediation.policy import Mode, Policy
 from mediation.process import CLOSING_TRIGGERS, DEFAULT_DEFINITION, Guard, Process, Stage, StageKind
 from mediation.state import CaseState
@@ -1130,6 +1130,8 @@ class Mediation:
                 or cursor.failures
                 or [_reason("guard_failed", f"cannot {trigger.replace('_', ' ')} now")]
             )
+        if trigger not in CHECKED_TRIGGERS:
+            return cursor.stage, []
         findings = evaluate(self._process.checks, self._state, trigger, source, cursor.stage)
         overrides = self._state.overrides
         blocking = [f for f in findings if f.blocking and f.code not in overrides]
@@ -1169,17 +1171,18 @@ class Mediation:
         """Fire ``trigger``, record its findings and the event that moves the case."""
         source = self.stage
         dest, findings = self._fire(trigger)
+        if event_type is ev.StageChanged:
+            fields["trigger"] = trigger
+            fields["source"] = source
+            fields["dest"] = dest
+        if not findings:
+            return self._record(event_type, actor, **fields)
         recorded: list[ev.Event] = [
             self._record(
-                ev.FindingRecorded,
-                actor,
-                notify=False,
-                **finding_fields(f, overridden=f.blocking),
+                ev.FindingRecorded, actor, notify=False, **finding_fields(f, overridden=f.blocking)
             )
             for f in findings
         ]
-        if event_type is ev.StageChanged:
-            fields = {"trigger": trigger, "source": source, "dest": dest, **fields}
         moved = self._record(event_type, actor, notify=False, **fields)
         recorded.append(moved)
         self._notify(recorded)

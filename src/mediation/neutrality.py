@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUILTIN_CHECKS",
+    "CHECKED_TRIGGERS",
     "SOURCES",
     "Check",
     "CheckContext",
@@ -100,6 +101,7 @@ TITLES: Mapping[str, str] = {
 
 _ENFORCED = ("conflict_of_interest", "informed_consent", "self_determination", "confidentiality")
 CHECKED_TRIGGERS = frozenset({"advance", "settle", "settle_partially"})
+"""The moves neutrality checks run on: forward moves and settlement."""
 
 
 @attrs.frozen
