@@ -334,13 +334,17 @@ class CaseState(Schedule):
 
     def _on_statement(self, event: ev.StatementMade) -> None:
         party = event.actor
+        stage = event.stage
         self.airtime[party] = self.airtime.get(party, 0.0) + event.seconds
         self.turns[party] = self.turns.get(party, 0) + 1
-        airtime = self.stage_airtime.setdefault(event.stage, {})
+        airtime = self.stage_airtime.get(stage)
+        if airtime is None:
+            airtime = self.stage_airtime[stage] = {}
+            self.stage_turns[stage] = {}
+            self.first_speaker[stage] = party
         airtime[party] = airtime.get(party, 0.0) + event.seconds
-        turns = self.stage_turns.setdefault(event.stage, {})
+        turns = self.stage_turns[stage]
         turns[party] = turns.get(party, 0) + 1
-        self.first_speaker.setdefault(event.stage, party)
 
     def _on_restatement(self, event: ev.RestatementMade) -> None:
         self.restatements[event.restatement_id] = Restatement(
