@@ -174,3 +174,9 @@ def test_replayed_demo_case_from_dicts_is_equal() -> None:
         [from_dict(to_dict(event)) for event in case.events], clock=lambda: case.state.last_at
     )
     assert rebuilt == case
+
+
+@pytest.mark.parametrize("data", ["case_opened", ["type", "case_opened"], None, 3])
+def test_from_dict_refuses_what_is_not_a_mapping(data: object) -> None:
+    with pytest.raises(InvalidInput, match="mapping of fields"):
+        from_dict(data)  # type: ignore[arg-type]

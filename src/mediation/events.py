@@ -549,7 +549,9 @@ def from_dict(data: Mapping[str, Any]) -> Event:
     Raises:
         InvalidInput: unknown type name, unsupported schema version, or malformed fields.
     """
-    cls = EVENT_TYPES.get(data.get("type")) if isinstance(data, Mapping) else None  # type: ignore[arg-type]
+    if not isinstance(data, Mapping):
+        raise InvalidInput(f"an event is a mapping of fields; got {type(data).__name__}")
+    cls = EVENT_TYPES.get(data.get("type"))  # type: ignore[arg-type]
     if cls is not None and data.get("v") == cls.schema_version:
         names, quick = _QUICK[cls]
         if names.issuperset(data):
