@@ -121,7 +121,7 @@ class _Cursor:
 
     __slots__ = ("failures", "guards", "paused_from", "stage", "state")
 
-    def __init__(self, state: CaseState, guards: dict[str, Guard]) -> None:
+    def __init__(self, state: CaseState, guards: Mapping[str, Guard]) -> None:
         self.state = state
         self.guards = guards
         self.stage = state.stage
@@ -1123,7 +1123,7 @@ class Mediation:
             TransitionRefused: with every failing guard and every blocking finding.
         """
         source = self.stage
-        cursor = _Cursor(self._state, self._process.guards)  # type: ignore[arg-type]
+        cursor = _Cursor(self._state, self._process.guards)
         if not self._process.fire(trigger, cursor):
             raise TransitionRefused(
                 self._transition_blockers(trigger)

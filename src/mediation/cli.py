@@ -39,12 +39,12 @@ def demo() -> None:
     console = Console(highlight=False, soft_wrap=True)
     console.print("[bold]1. A workload dispute between a department head and an analyst[/bold]")
     case = workplace_dispute(console.print)
-    console.print(f"   {case.version} events recorded; outcome: {case.outcome.value}\n")  # type: ignore[union-attr]
+    assert case.outcome is not None
+    console.print(f"   {case.version} events recorded; outcome: {case.outcome.value}\n")
     console.print("[bold]2. Screening finds a non-mediable issue[/bold]")
     escalated = non_mediable_case(console.print)
-    console.print(
-        f"   {escalated.version} events recorded; outcome: {escalated.outcome.value}"  # type: ignore[union-attr]
-    )
+    assert escalated.outcome is not None
+    console.print(f"   {escalated.version} events recorded; outcome: {escalated.outcome.value}")
 
 
 @cli.command()

@@ -71,15 +71,15 @@ def _positive(_instance: Any, attribute: attrs.Attribute[Any], value: object) ->
         raise InvalidInput(f"{attribute.name} must be a positive finite number; got {value!r}")
 
 
-def _at_least_one(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+def _at_least_one(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     _positive(_instance, attribute, value)
-    if float(value) < 1:  # type: ignore[arg-type]
+    if float(value) < 1:
         raise InvalidInput(f"{attribute.name} is a max/min ratio and must be >= 1; got {value!r}")
 
 
-def _gini_bound(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+def _gini_bound(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     _positive(_instance, attribute, value)
-    if float(value) > 1:  # type: ignore[arg-type]
+    if float(value) > 1:
         raise InvalidInput(f"{attribute.name} is a Gini bound in (0, 1]; got {value!r}")
 
 
