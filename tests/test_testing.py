@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import find, given
 from hypothesis import strategies as st
 
 from mediation import Mediation, Policy, demo, neutrality_report, settlement
@@ -51,8 +51,11 @@ def test_cases_reach_agreement_under_any_generated_policy(
 
 
 @given(event_histories())
-def test_event_histories_replay(events: tuple[Event, ...]) -> None:
-    assert Mediation.replay(events, clock=lambda: events[-1].at) is not None
+def test_event_histories_are_valid_histories(events: tuple[Event, ...]) -> None:
+    assert [event.seq for event in events] == list(range(1, len(events) + 1))
+    case = Mediation.replay(events, clock=lambda: events[-1].at)
+    assert case.events == events
+    assert case.stage in STAGES_IN_ORDER
 
 
 @given(cases())
@@ -70,9 +73,11 @@ def test_valuations_feed_the_settlement_procedures(points: dict[str, dict[str, i
     assert result.points["a"] == result.points["b"]
 
 
-@given(issues())
-def test_issues_are_valid(issue: object) -> None:
-    assert issue is not None
+def test_issues_cover_screening_flags() -> None:
+    flagged = find(issues(), lambda issue: bool(Policy.default().is_non_mediable(issue.flags)))
+    plain = find(issues(), lambda issue: not issue.flags)
+    assert flagged.flags & {"harassment", "safety"}
+    assert plain.flags == frozenset()
 
 
 @given(transcripts())

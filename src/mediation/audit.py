@@ -550,13 +550,27 @@ def export_case(records: Sequence[RecordedEvent], anchor: ChainHead, out: IO[byt
     Returns:
         The anchor written.
     """
+    return _write_section(anchor, ((record, None) for record in records), out)
+
+
+def _write_section(
+    anchor: ChainHead,
+    lines: Iterable[tuple[RecordedEvent, Mapping[str, Any] | None]],
+    out: IO[bytes],
+) -> ChainHead:
+    """Write a case's section: header, one line per event, trailer. An event given with
+    a redacted entry is written as that entry plus the digest of its left-out bytes."""
     out.write(
         _json_line({"case_id": anchor.case_id, "format": EXPORT_FORMAT, "version": _EXPORT_VERSION})
     )
-    for record in records:
-        out.write(b'{"seq":%d,"hash":"%s","event":' % (record.seq, record.hash.encode("ascii")))
-        out.write(record.body)
-        out.write(b"}\n")
+    for record, redacted in lines:
+        prefix = b'{"seq":%d,"hash":"%s",' % (record.seq, record.hash.encode("ascii"))
+        if redacted is None:
+            out.write(prefix + b'"event":' + record.body + b"}\n")
+        else:
+            digest = _sha256(record.body).hexdigest().encode("ascii")
+            out.write(prefix + b'"redacted_digest":"%s","event":' % digest)
+            out.write(_json_line(redacted)[:-1] + b"}\n")
     out.write(
         _json_line(
             {"case_id": anchor.case_id, "count": anchor.version, "end": True, "head": anchor.head}
@@ -588,26 +602,11 @@ def export_view(case: Mediation, reader: str, out: IO[bytes]) -> ChainHead:
     seen = view(case, reader)
     records = record_events(case.case_id, case.events)
     anchor = ChainHead(case.case_id, len(records), records[-1].hash)
-    out.write(
-        _json_line({"case_id": anchor.case_id, "format": EXPORT_FORMAT, "version": _EXPORT_VERSION})
+    lines = (
+        (record, entry if "redacted" in entry else None)
+        for record, entry in zip(records, seen.entries, strict=True)
     )
-    for record, entry in zip(records, seen.entries, strict=True):
-        if "redacted" in entry:
-            digest = _sha256(record.body).hexdigest()
-            out.write(
-                b'{"seq":%d,"hash":"%s","redacted_digest":"%s","event":'
-                % (record.seq, record.hash.encode("ascii"), digest.encode("ascii"))
-            )
-            out.write(_json_line(entry)[:-1])
-        else:
-            out.write(b'{"seq":%d,"hash":"%s","event":' % (record.seq, record.hash.encode("ascii")))
-            out.write(record.body)
-        out.write(b"}\n")
-    out.write(
-        _json_line(
-            {"case_id": anchor.case_id, "count": anchor.version, "end": True, "head": anchor.head}
-        )
-    )
+    _write_section(anchor, lines, out)
     _log.info("case_exported_for_reader", case_id=case.case_id, role=seen.role.value)
     return anchor
 

@@ -172,8 +172,6 @@ class CaseState(Schedule):
     """Sequence number of the latest disclosure by the current mediator."""
     disclosed: frozenset[Relation] = frozenset()
     consent_seq: dict[str, int] = attrs.Factory(dict)
-    airtime: dict[str, float] = attrs.Factory(dict)
-    turns: dict[str, int] = attrs.Factory(dict)
     restatements: dict[str, Restatement] = attrs.Factory(dict)
     common_ground: dict[str, CommonGroundItem] = attrs.Factory(dict)
     differences: dict[str, Difference] = attrs.Factory(dict)
@@ -273,6 +271,24 @@ class CaseState(Schedule):
 
     # -- derived views ------------------------------------------------------------------
 
+    @property
+    def airtime(self) -> dict[str, float]:
+        """Seconds each party spoke in joint session, over all stages."""
+        totals: dict[str, float] = {}
+        for per_party in self.stage_airtime.values():
+            for party, seconds in per_party.items():
+                totals[party] = totals.get(party, 0.0) + seconds
+        return totals
+
+    @property
+    def turns(self) -> dict[str, int]:
+        """Statements each party made in joint session, over all stages."""
+        totals: dict[str, int] = {}
+        for per_party in self.stage_turns.values():
+            for party, count in per_party.items():
+                totals[party] = totals.get(party, 0) + count
+        return totals
+
     def agreed_proposal(self) -> str | None:
         """Id of the latest proposal every taking-part party has accepted, if any."""
         for proposal_id in reversed(self.proposals):
@@ -285,10 +301,6 @@ class CaseState(Schedule):
         """Display names of ``parties`` for messages, in alphabetical order (an order that
         does not depend on the parties' labels or on the order they were listed in)."""
         return ", ".join(sorted(self.parties[p].name if p in self.parties else p for p in parties))
-
-    def open_caucus_id(self) -> str | None:
-        """Id of the caucus in progress, if any."""
-        return None if self.caucus is None else self.caucus[0]
 
     def non_mediable_issues(self) -> dict[str, frozenset[str]]:
         """Issue id → the non-mediable flags it carries under the policy."""
@@ -335,8 +347,6 @@ class CaseState(Schedule):
     def _on_statement(self, event: ev.StatementMade) -> None:
         party = event.actor
         stage = event.stage
-        self.airtime[party] = self.airtime.get(party, 0.0) + event.seconds
-        self.turns[party] = self.turns.get(party, 0) + 1
         airtime = self.stage_airtime.get(stage)
         if airtime is None:
             airtime = self.stage_airtime[stage] = {}
