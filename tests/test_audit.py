@@ -31,7 +31,7 @@ from mediation.errors import (
 )
 from mediation.policy import Policy
 from mediation.store import InMemoryStore, Repository
-from mediation.testing import scripted_case
+from mediation.testing import event_histories, scripted_case
 
 CASE = scripted_case("workload-2026-03")
 COUNT = len(CASE.events)
@@ -70,6 +70,20 @@ def test_canonical_bytes_are_sorted_compact_utf8_json() -> None:
             data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode("utf-8")
         assert ev.from_dict(data) == event
+
+
+@given(event_histories())
+def test_canonical_bytes_are_what_json_dumps_writes_for_every_event(
+    events: tuple[ev.Event, ...],
+) -> None:
+    for event in events:
+        assert audit.canonical_bytes(event) == json.dumps(
+            ev.to_dict(event),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+        ).encode("utf-8")
 
 
 def test_canonical_bytes_keep_non_ascii_as_utf8() -> None:

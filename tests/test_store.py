@@ -27,7 +27,7 @@ from mediation.store import (
     open_store,
     retry_on_conflict,
 )
-from mediation.store._summary import CaseSummary, DeadlineTracker
+from mediation.store._summary import CaseSummary, DeadlineTracker, iso, parse_iso
 from mediation.testing import MediationMachine, StoreConformance, check_store, scripted_case
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -87,6 +87,17 @@ def _repository(store: EventStore | None = None) -> Repository:
 
 def _open(repository: Repository, case_id: str = "c-1") -> None:
     repository.open(case_id, [Party("a", "Ann"), Party("b", "Bo")], Mediator("m", "Mo"))
+
+
+def test_stored_times_are_fixed_width_utc_whatever_the_offset() -> None:
+    berlin = timezone(timedelta(hours=1))
+    for moment in (START, START.replace(microsecond=5), START.astimezone(berlin)):
+        text = iso(moment)
+        assert text.endswith("+00:00") and len(text) == len("2026-03-02T09:00:00.000000+00:00")
+        assert parse_iso(text) == moment
+    assert iso(START.astimezone(berlin)) == iso(START)
+    with pytest.raises(InvalidInput, match="timezone-aware"):
+        iso(START.replace(tzinfo=None))
 
 
 def test_the_repository_opens_updates_and_loads() -> None:

@@ -511,6 +511,13 @@ def _parse_time(value: Any) -> datetime:
     return parsed
 
 
+# Each class's generated unstructure function, looked up once rather than dispatched on
+# every call (to_dict runs on every append, for the canonical bytes).
+_UNSTRUCTURE: Mapping[type[Event], Callable[[Event], dict[str, Any]]] = {
+    cls: _converter.get_unstructure_hook(cls) for cls in _ALL_EVENT_CLASSES
+}
+
+
 def to_dict(event: Event) -> dict[str, Any]:
     """Return a JSON-compatible dictionary for ``event``, with ``type`` and ``v`` keys first.
 
@@ -520,8 +527,8 @@ def to_dict(event: Event) -> dict[str, Any]:
     Returns:
         ``{"type": type_name, "v": schema_version, <fields>...}``.
     """
-    body = _converter.unstructure(event)
-    return {"type": event.type_name, "v": event.schema_version, **body}
+    unstructure = _UNSTRUCTURE.get(type(event)) or _converter.unstructure
+    return {"type": event.type_name, "v": event.schema_version, **unstructure(event)}
 
 
 _Structure = Callable[[Mapping[str, Any], Any], Event]

@@ -168,7 +168,6 @@ class InMemoryStore:
             self._events.setdefault(case_id, []).extend(batch)
             self._keys.update(keys)
             self._summaries[case_id] = (summary, tracker)
-        _logged_append(case_id, recorded)
         return recorded
 
     def load(self, case_id: str) -> tuple[ev.Event, ...]:
@@ -229,17 +228,6 @@ def _conflict(case_id: str, expected: int, found: int) -> ConcurrencyError:
         f"case {case_id!r} is at version {found}, not {expected}: someone appended first; "
         "reload and retry"
     )
-
-
-def _logged_append(case_id: str, recorded: Sequence[RecordedEvent]) -> None:
-    if recorded:
-        _log.info(
-            "events_appended",
-            case_id=case_id,
-            first_seq=recorded[0].seq,
-            last_seq=recorded[-1].seq,
-            head=recorded[-1].hash,
-        )
 
 
 def retry_on_conflict(

@@ -39,6 +39,8 @@ def iso(moment: datetime) -> str:
     Raises:
         InvalidInput: ``moment`` is naive.
     """
+    if moment.tzinfo is timezone.utc:  # what the library's clocks give: no conversion
+        return moment.isoformat(timespec="microseconds")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput(f"a time must be timezone-aware; got {moment!r}")
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")

@@ -31,6 +31,7 @@ a ``busy_timeout`` (writers wait for each other instead of failing).
 from __future__ import annotations
 
 import json
+import operator
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -49,7 +50,7 @@ from mediation import audit
 from mediation import events as ev
 from mediation.audit import ReadRecord, RecordedEvent
 from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput, SchemaVersionError
-from mediation.store import _conflict, _logged_append
+from mediation.store import _conflict
 from mediation.store._summary import (
     CaseSummary,
     DeadlineTracker,
@@ -121,12 +122,15 @@ class _Statement:
         compiled = statement.compile(dialect=dialect)
         self.text = str(compiled)
         order = getattr(compiled, "positiontup", None)  # set for positional paramstyles
-        self._order: tuple[str, ...] | None = tuple(order) if order is not None else None
+        self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None
+        if order is not None:
+            pick = operator.itemgetter(*order)
+            self._pick = pick if len(order) > 1 else lambda values: (pick(values),)
 
     def params(self, **values: Any) -> Any:
         """The parameters in the driver's style."""
-        if self._order is not None:
-            return tuple(values[name] for name in self._order)
+        if self._pick is not None:
+            return self._pick(values)
         return values
 
     def __call__(self, **values: Any) -> tuple[str, Any]:
@@ -386,7 +390,6 @@ class SQLStore:
             if len(self._heads) >= _HEADS_KEPT:
                 self._heads.clear()
             self._heads[case_id] = (recorded[-1].seq, recorded[-1].hash)
-        _logged_append(case_id, recorded)
         return recorded
 
     def _append_in(
