@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ import attrs
 import structlog
 
 from mediation import events as ev
+from mediation._canonical import canonical_text
 from mediation.errors import CaseNotFound, ChainBroken, InvalidInput, NotAuthorized
 from mediation.model import Outcome
 
@@ -89,40 +90,6 @@ _EVENT_LINE = re.compile(
     re.S,
 )
 _sha256 = hashlib.sha256
-_canonical_encoder = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
-
-
-def _canonical_text_function() -> Callable[[Any], str]:
-    """The JSON text of a plain value with ``_canonical_encoder``'s settings.
-
-    ``JSONEncoder.encode`` builds json's C encoder anew on every call; this builds it
-    once, with the same arguments ``JSONEncoder.iterencode`` gives it (no circularity
-    markers: an unstructured event is a tree). Without the C accelerator, ``encode``.
-    """
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - CPython always has it
-        return _canonical_encoder.encode
-    encode = make(
-        None,
-        _canonical_encoder.default,
-        json.encoder.encode_basestring,
-        None,
-        _canonical_encoder.key_separator,
-        _canonical_encoder.item_separator,
-        True,
-        False,
-        False,
-    )
-
-    def text(value: Any) -> str:
-        return "".join(encode(value, 0))
-
-    return text
-
-
-_canonical_text = _canonical_text_function()
 
 
 # -- canonical form and chain ------------------------------------------------------------
@@ -148,7 +115,7 @@ def canonical_bytes(event: ev.Event) -> bytes:
             surrogate) or a float that JSON cannot represent (NaN, infinity).
     """
     try:
-        return _canonical_text(ev.to_dict(event)).encode("utf-8")
+        return canonical_text(event).encode("utf-8")
     except (UnicodeEncodeError, ValueError) as error:
         raise InvalidInput(
             f"event {event.seq} ({event.type_name}) cannot be stored: {error}"
