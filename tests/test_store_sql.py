@@ -16,9 +16,10 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -27,9 +28,10 @@ from hypothesis import strategies as st
 from mediation import audit
 from mediation import events as ev
 from mediation.clocks import system_clock
-from mediation.errors import CaseNotFound, SchemaVersionError
+from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput, SchemaVersionError
 from mediation.model import Mediator, Party
 from mediation.store import EventStore, Repository, open_store
+from mediation.store._summary import DEADLINE_EVENTS
 from mediation.store.sql import SQLStore, cases_table, events_table, normalize_url, schema_table
 from mediation.testing import StoreConformance, scripted_case
 
@@ -172,6 +174,134 @@ def test_a_store_reopened_from_its_file_has_everything(tmp_path: Path) -> None:
     with SQLStore(path, create=False) as store:
         assert store.load(case.case_id) == case.events
         assert audit.verify_case(store, case.case_id, deep=True).ok
+
+
+# -- the one-event path of SQLite files ----------------------------------------------------
+
+
+def _one_by_one(store: SQLStore, events: tuple[ev.Event, ...], start: int = 0) -> None:
+    for event in events[start:]:
+        store.append(event_case_id(events), (event,), event.seq - 1)
+
+
+def event_case_id(events: tuple[ev.Event, ...]) -> str:
+    opened = events[0]
+    assert isinstance(opened, ev.CaseOpened)
+    return opened.case_id
+
+
+def test_events_appended_one_by_one_are_stored_as_a_batch_would_be(tmp_path: Path) -> None:
+    case = scripted_case("one-by-one")
+    with SQLStore(tmp_path / "one.db") as one, SQLStore(tmp_path / "batch.db") as batch:
+        _one_by_one(one, case.events)
+        batch.append(case.case_id, case.events, 0)
+        assert one.records(case.case_id) == batch.records(case.case_id)
+        assert one.summary(case.case_id) == batch.summary(case.case_id)
+        assert audit.verify_case(one, case.case_id, deep=True).ok
+
+
+def test_plain_events_take_the_one_event_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = scripted_case("fast")
+    plain = [
+        index
+        for index, event in enumerate(case.events)
+        if index > 0 and not isinstance(event, DEADLINE_EVENTS)
+    ]
+    with SQLStore(tmp_path / "fast.db") as store:
+        assert store._one_event_path
+        store.append(case.case_id, case.events[: plain[0]], 0)
+
+        def refuse(*args: object) -> None:
+            raise AssertionError("the general path ran")
+
+        monkeypatch.setattr("mediation.store.sql.check_batch", refuse)
+        event = case.events[plain[0]]
+        store.append(case.case_id, [event], event.seq - 1)  # a list is a sequence too
+        assert store.load(case.case_id) == case.events[: plain[0] + 1]
+    assert not SQLStore("sqlite://")._one_event_path  # in memory: the general path
+
+
+def test_a_stale_writer_on_the_one_event_path_gets_a_conflict_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    case = scripted_case("stale")
+    path = tmp_path / "shared.db"
+    with SQLStore(path) as first, SQLStore(path) as second:
+        first.append(case.case_id, case.events[:6], 0)
+        second.append(case.case_id, case.events[6:7], 6)
+        with pytest.raises(ConcurrencyError, match="at version 7, not 6"):
+            first.append(case.case_id, case.events[6:7], 6)
+        assert first.summary(case.case_id) == second.summary(case.case_id)
+        first.append(case.case_id, case.events[7:8], 7)  # reloaded, it goes on
+        assert first.load(case.case_id) == case.events[:8]
+        assert audit.verify_case(first, case.case_id, deep=True).ok
+
+
+def test_a_remembered_head_that_is_no_longer_the_head_is_not_chained_on(
+    tmp_path: Path,
+) -> None:
+    # Same version, another head: as after the file was restored from a copy and the
+    # case taken as far again by someone else.
+    case = scripted_case("restored")
+    with SQLStore(tmp_path / "restored.db") as store:
+        store.append(case.case_id, case.events[:6], 0)
+        store._heads[case.case_id] = (6, "f" * 64)
+        store.append(case.case_id, case.events[6:7], 6)
+        assert audit.verify_case(store, case.case_id, deep=True).ok
+        assert (
+            store.records(case.case_id)[-1]
+            == audit.record_events(case.case_id, case.events[:7])[-1]
+        )
+
+
+def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(tmp_path: Path) -> None:
+    case = scripted_case("taken")
+    with SQLStore(tmp_path / "taken.db") as store:
+        store.append(case.case_id, case.events[:6], 0)
+        before = store.summary(case.case_id)
+        with store.engine.begin() as conn:  # a row at seq 7 the summary does not know
+            conn.execute(
+                sa.insert(events_table).values(
+                    case_id=case.case_id, seq=7, hash="0" * 64, body=b"{}"
+                )
+            )
+        with pytest.raises(ConcurrencyError, match="same place"):
+            store.append(case.case_id, case.events[6:7], 6)
+        assert store.summary(case.case_id) == before
+
+
+def test_times_with_another_offset_take_the_general_path_and_are_stored_in_utc(
+    tmp_path: Path,
+) -> None:
+    case = scripted_case("offset")
+    plus_two = timezone(timedelta(hours=2))
+    event = case.events[6]
+    assert not isinstance(event, DEADLINE_EVENTS)
+    shifted = attrs.evolve(event, at=event.at.astimezone(plus_two))
+    with SQLStore(tmp_path / "offset.db") as store:
+        store.append(case.case_id, case.events[:6], 0)
+        store.append(case.case_id, (shifted,), 6)
+        summary = store.summary(case.case_id)
+        assert summary is not None and summary.updated_at == event.at
+        assert store.load(case.case_id)[-1] == shifted
+
+
+def test_bad_input_on_a_case_the_store_knows_is_refused_as_before(tmp_path: Path) -> None:
+    case = scripted_case("bad")
+    with SQLStore(tmp_path / "bad.db") as store:
+        store.append(case.case_id, case.events[:6], 0)
+        with pytest.raises(InvalidInput, match="expected_version must be an int"):
+            store.append(case.case_id, case.events[6:7], True)
+        with pytest.raises(InvalidInput, match="does not follow"):
+            store.append(case.case_id, case.events[7:8], 6)
+        with pytest.raises(InvalidInput, match="only events"):
+            store.append(case.case_id, ("not an event",), 6)  # type: ignore[arg-type]
+        with pytest.raises(InvalidInput, match="cannot be stored"):
+            store.append(case.case_id, (attrs.evolve(case.events[6], actor="\ud800"),), 6)
+        store.append(case.case_id, iter(case.events[6:7]), 6)  # type: ignore[arg-type]
+        assert store.load(case.case_id) == case.events[:7]
 
 
 # -- several OS processes -----------------------------------------------------------------

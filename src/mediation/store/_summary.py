@@ -23,6 +23,7 @@ from mediation.model import Outcome, check_id
 from mediation.state import Schedule
 
 __all__ = [
+    "DEADLINE_EVENTS",
     "CaseSummary",
     "DeadlineTracker",
     "check_batch",
@@ -168,13 +169,14 @@ def check_batch(
     return batch
 
 
-_DEADLINE_EVENTS = (ev.CaseOpened, ev.StageChanged, ev.Escalated, ev.Closed, ev.DeadlineSet)
+DEADLINE_EVENTS = (ev.CaseOpened, ev.StageChanged, ev.Escalated, ev.Closed, ev.DeadlineSet)
+"""The event types that can change a case's stage, outcome or deadlines."""
 
 
 def moves_deadlines(batch: Sequence[ev.Event]) -> bool:
     """Whether any event of ``batch`` can change the stage, outcome or deadlines (if not,
     a store only needs to move the summary's version, head and time)."""
-    return any(isinstance(event, _DEADLINE_EVENTS) for event in batch)
+    return any(isinstance(event, DEADLINE_EVENTS) for event in batch)
 
 
 def summarize(
