@@ -494,7 +494,7 @@ class SQLStore:
             )
             if cursor.rowcount != 1:  # someone else appended: the general path says what
                 cursor.execute("ROLLBACK")
-                del self._heads[case_id]
+                self._heads.pop(case_id, None)  # other threads share the map
                 return None
             cursor.execute(self._sql.insert_event.text, (case_id, seq, digest, recorded.body))
             cursor.execute("COMMIT")
