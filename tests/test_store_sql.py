@@ -272,7 +272,7 @@ def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(tmp_path:
         assert store.summary(case.case_id) == before
 
 
-def test_times_with_another_offset_take_the_general_path_and_are_stored_in_utc(
+def test_times_with_another_offset_are_kept_and_summarized_in_utc(
     tmp_path: Path,
 ) -> None:
     case = scripted_case("offset")

@@ -36,7 +36,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,8 @@ class _Statement:
     """A Core statement compiled once for a dialect, run on the DBAPI cursor (the hot path
     of appends and loads skips building and caching statements on every call).
 
-    ``order`` names the parameters in the order :meth:`row` takes their values.
+    ``order`` optionally names the parameters in the order a caller that passes a plain
+    tuple gives them (see :attr:`takes_rows_as_given`).
     """
 
     def __init__(
@@ -129,37 +130,18 @@ class _Statement:
     ) -> None:
         compiled = statement.compile(dialect=dialect)
         self.text = str(compiled)
-        self._order = order
         positions = getattr(compiled, "positiontup", None)  # set for positional paramstyles
-        self._named = positions is None
         self._pick: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None
-        self._shuffle: tuple[int, ...] | None = None
         if positions is not None:
             pick = operator.itemgetter(*positions)
             self._pick = pick if len(positions) > 1 else lambda values: (pick(values),)
-            if order:
-                shuffle = tuple(order.index(name) for name in positions)
-                if shuffle != tuple(range(len(order))):
-                    self._shuffle = shuffle
+        self.takes_rows_as_given = positions is not None and tuple(positions) == order
+        """Whether the driver takes a tuple of the values in ``order`` as they are."""
 
     def params(self, **values: Any) -> Any:
         """The parameters in the driver's style."""
         if self._pick is not None:
             return self._pick(values)
-        return values
-
-    @property
-    def takes_rows_as_given(self) -> bool:
-        """Whether :meth:`row` returns its values unchanged (a positional driver, and the
-        compiled statement wants them in the declared order)."""
-        return not self._named and self._shuffle is None
-
-    def row(self, values: tuple[Any, ...]) -> Any:
-        """The parameters in the driver's style, from values in the declared order."""
-        if self._named:
-            return dict(zip(self._order, values, strict=True))
-        if self._shuffle is not None:
-            return tuple([values[index] for index in self._shuffle])
         return values
 
     def __call__(self, **values: Any) -> tuple[str, Any]:
@@ -406,28 +388,12 @@ class SQLStore:
             if recorded is not None:
                 return recorded
         batch = check_batch(case_id, events, expected_version)
-        known = self._heads.get(case_id)
-        chained: tuple[RecordedEvent, ...] | None = None
-        if (
-            batch
-            and known is not None
-            and known[0] == expected_version
-            and not moves_deadlines(batch)
-        ):
-            # This store wrote the case's last append: chain on the head it remembers
-            # before taking the write lock; the UPDATE's WHERE confirms that nobody
-            # appended since, or the append goes the long way.
-            chained = audit.record_events(case_id, batch, known[1])
         connection, release = self._connection()
         try:
             cursor = connection.cursor()
             self._begin(cursor)
             try:
-                recorded = None
-                if chained is not None and known is not None:
-                    recorded = self._append_chained(cursor, case_id, batch, chained, known[1])
-                if recorded is None:
-                    recorded = self._append_in(cursor, case_id, batch, expected_version)
+                recorded = self._append_in(cursor, case_id, batch, expected_version)
                 self._commit(connection, cursor)
             except BaseException:
                 self._heads.pop(case_id, None)
@@ -455,8 +421,8 @@ class SQLStore:
         Python runs several times slower than warm, and each layer of the general path
         showed in ``append_vs_sqlite``. Returns None when the case is not that simple
         (a batch, a first event, an event that moves the stage or deadlines, a head this
-        store did not write, a non-UTC time, or a case someone else appended to): the
-        general path then checks and does everything.
+        store did not write, or a case someone else appended to): the general path then
+        checks and does everything.
         """
         if type(events) is not tuple and type(events) is not list:
             return None
@@ -470,7 +436,6 @@ class SQLStore:
             or not isinstance(event, ev.Event)
             or isinstance(event, DEADLINE_EVENTS)
             or event.seq != expected_version + 1
-            or event.at.tzinfo is not timezone.utc
         ):
             return None
         cursor = getattr(self._local, "cursor", None)
@@ -479,18 +444,12 @@ class SQLStore:
         head_before = known[1]
         (recorded,) = audit.record_events(case_id, events, head_before)
         seq, digest = recorded.seq, recorded.hash
+        updated_at = iso(event.at)
         try:
             cursor.execute("BEGIN IMMEDIATE")
             cursor.execute(
                 self._sql.update_progress.text,
-                (
-                    seq,
-                    digest,
-                    event.at.isoformat(timespec="microseconds"),
-                    case_id,
-                    expected_version,
-                    head_before,
-                ),
+                (seq, digest, updated_at, case_id, expected_version, head_before),
             )
             if cursor.rowcount != 1:  # someone else appended: the general path says what
                 cursor.execute("ROLLBACK")
@@ -508,40 +467,34 @@ class SQLStore:
         self._heads[case_id] = (seq, digest)
         return (recorded,)
 
-    def _append_chained(
-        self,
-        cursor: Any,
-        case_id: str,
-        batch: Sequence[ev.Event],
-        recorded: tuple[RecordedEvent, ...],
-        head_before: str,
-    ) -> tuple[RecordedEvent, ...] | None:
-        """Store events chained on the remembered head, if it is still the case's head."""
-        last = recorded[-1]
-        progress = self._sql.update_progress
-        cursor.execute(
-            progress.text,
-            progress.row(
-                (
-                    last.seq,
-                    last.hash,
-                    iso(batch[-1].at),
-                    case_id,
-                    last.seq - len(batch),
-                    head_before,
-                )
-            ),
-        )
-        if cursor.rowcount != 1:
-            return None
-        self._insert_events(cursor, recorded)
-        return recorded
-
     def _append_in(
         self, cursor: Any, case_id: str, batch: Sequence[ev.Event], expected_version: int
     ) -> tuple[RecordedEvent, ...]:
-        """The statements of one append whose chain starts from the stored head."""
+        """The statements of one append, inside its transaction."""
         sql = self._sql
+        known = self._heads.get(case_id)
+        if (
+            batch
+            and known is not None
+            and known[0] == expected_version
+            and not moves_deadlines(batch)
+        ):
+            # This store wrote the last append: chain on the head it remembers, and let
+            # the UPDATE's WHERE confirm that nobody appended since.
+            recorded = audit.record_events(case_id, batch, known[1])
+            cursor.execute(
+                *sql.update_progress(
+                    key=case_id,
+                    expected=expected_version,
+                    head_before=known[1],
+                    version=batch[-1].seq,
+                    head=recorded[-1].hash,
+                    updated_at=iso(batch[-1].at),
+                )
+            )
+            if cursor.rowcount == 1:
+                self._insert_events(cursor, recorded)
+                return recorded
         cursor.execute(*sql.select_case(case_id=case_id))
         row = cursor.fetchone()
         version = row[0] if row is not None else 0
@@ -551,12 +504,15 @@ class SQLStore:
         if not batch:
             return recorded
         if row is not None and not moves_deadlines(batch):
-            last = recorded[-1]
             cursor.execute(
-                sql.update_progress.text,
-                sql.update_progress.row(
-                    (last.seq, last.hash, iso(batch[-1].at), case_id, expected_version, row[1])
-                ),
+                *sql.update_progress(
+                    key=case_id,
+                    expected=expected_version,
+                    head_before=row[1],
+                    version=batch[-1].seq,
+                    head=recorded[-1].hash,
+                    updated_at=iso(batch[-1].at),
+                )
             )
         else:
             self._write_summary(cursor, case_id, batch, recorded, row, expected_version)
@@ -564,14 +520,15 @@ class SQLStore:
         return recorded
 
     def _insert_events(self, cursor: Any, recorded: Sequence[RecordedEvent]) -> None:
-        insert = self._sql.insert_event
-        if len(recorded) == 1:
-            r = recorded[0]
-            cursor.execute(insert.text, insert.row((r.case_id, r.seq, r.hash, r.body)))
+        statement = self._sql.insert_event
+        rows = [
+            statement.params(case_id=r.case_id, seq=r.seq, hash=r.hash, body=r.body)
+            for r in recorded
+        ]
+        if len(rows) == 1:
+            cursor.execute(statement.text, rows[0])
         else:
-            cursor.executemany(
-                insert.text, [insert.row((r.case_id, r.seq, r.hash, r.body)) for r in recorded]
-            )
+            cursor.executemany(statement.text, rows)
 
     def _write_summary(
         self,
