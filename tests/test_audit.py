@@ -30,7 +30,7 @@ from mediation.errors import (
     NotAuthorized,
 )
 from mediation.policy import Policy
-from mediation.store import InMemoryStore, Repository
+from mediation.store import InMemoryStore, Repository, export_store, import_export
 from mediation.testing import event_histories, scripted_case
 
 CASE = scripted_case("workload-2026-03")
@@ -285,15 +285,15 @@ def test_a_store_exports_and_imports_every_case() -> None:
     for case in (CASE, other):
         source.append(case.case_id, case.events, 0)
     out = io.BytesIO()
-    heads = audit.export_store(source, out)
+    heads = export_store(source, out)
     assert [head.case_id for head in heads] == [other.case_id, CASE.case_id]  # same time: by id
     target = InMemoryStore()
-    imported = audit.import_export(io.BytesIO(out.getvalue()), target)
+    imported = import_export(io.BytesIO(out.getvalue()), target)
     assert imported == heads
     assert target.load(CASE.case_id) == CASE.events
     assert target.records(other.case_id) == source.records(other.case_id)
     with pytest.raises(ConcurrencyError):
-        audit.import_export(io.BytesIO(out.getvalue()), target)
+        import_export(io.BytesIO(out.getvalue()), target)
 
 
 def test_export_refuses_a_broken_store_unless_asked() -> None:
@@ -301,14 +301,14 @@ def test_export_refuses_a_broken_store_unless_asked() -> None:
     store.append(CASE.case_id, CASE.events, 0)
     store._records[CASE.case_id][3] = attrs.evolve(RECORDS[3], hash="a" * 64)
     with pytest.raises(ChainBroken) as caught:
-        audit.export_store(store, io.BytesIO())
+        export_store(store, io.BytesIO())
     assert caught.value.seq == 4
     out = io.BytesIO()
-    audit.export_store(store, out, [CASE.case_id], allow_broken=True)
+    export_store(store, out, [CASE.case_id], allow_broken=True)
     (result,) = audit.verify_export(io.BytesIO(out.getvalue()))
     assert result.broken is not None and result.broken.seq == 4
     with pytest.raises(CaseNotFound):
-        audit.export_store(store, io.BytesIO(), ["nobody"])
+        export_store(store, io.BytesIO(), ["nobody"])
 
 
 def test_import_refuses_a_broken_file_and_stores_nothing() -> None:
@@ -322,7 +322,7 @@ def test_import_refuses_a_broken_file_and_stores_nothing() -> None:
     assert tampered != EXPORTED
     store = InMemoryStore()
     with pytest.raises(ChainBroken) as caught:
-        audit.import_export(io.BytesIO(good + tampered), store)
+        import_export(io.BytesIO(good + tampered), store)
     assert (caught.value.case_id, caught.value.seq, caught.value.code) == (
         CASE.case_id,
         NOTE_SEQ,
@@ -381,7 +381,7 @@ def test_every_edit_of_an_export_is_detected(edits: list[tuple[str, int, int]]) 
     assert not all(result.ok for result in results)
     store = InMemoryStore()
     with pytest.raises(ChainBroken):
-        audit.import_export(io.BytesIO(data), store)
+        import_export(io.BytesIO(data), store)
     assert store.cases() == ()
 
 
@@ -555,7 +555,7 @@ def test_logs_never_carry_what_was_said() -> None:
         store.append(CASE.case_id, CASE.events, 0)
         repository.view(CASE.case_id, "chen")
         repository.verify(CASE.case_id)
-        audit.import_export(io.BytesIO(EXPORTED), InMemoryStore())
+        import_export(io.BytesIO(EXPORTED), InMemoryStore())
     assert logs
     spoken = [e.text for e in CASE.events if isinstance(e, ev.StatementMade)]
     dumped = repr(logs)
@@ -604,7 +604,7 @@ def test_a_reader_export_verifies_but_hides_and_cannot_be_imported() -> None:
     (result,) = audit.verify_export(io.BytesIO(data))
     assert result.ok and result.count == len(RECORDS)
     with pytest.raises(ChainBroken) as refused:
-        audit.import_export(io.BytesIO(data), InMemoryStore())
+        import_export(io.BytesIO(data), InMemoryStore())
     assert refused.value.code == "redacted"
     at = data.index(b'"redacted_digest":"') + len(b'"redacted_digest":"')
     other = b"1" if data[at : at + 1] == b"0" else b"0"

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import settings
 from hypothesis.stateful import invariant
 
-from mediation import audit
 from mediation import events as ev
 from mediation.case import Mediation
 from mediation.errors import (
@@ -26,6 +25,7 @@ from mediation.store import (
     Repository,
     open_store,
     retry_on_conflict,
+    verify_case,
 )
 from mediation.store._summary import CaseSummary, DeadlineTracker, iso, parse_iso
 from mediation.testing import MediationMachine, StoreConformance, check_store, scripted_case
@@ -229,7 +229,7 @@ class StoredMediationMachine(MediationMachine):
 
     def teardown(self) -> None:
         if self.case is not None:
-            assert audit.verify_case(self.store, self.case.case_id, deep=True).ok
+            assert verify_case(self.store, self.case.case_id, deep=True).ok
 
 
 StoredMediationMachine.TestCase.settings = settings(settings(), stateful_step_count=30)

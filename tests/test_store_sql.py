@@ -30,7 +30,7 @@ from mediation import events as ev
 from mediation.clocks import system_clock
 from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput, SchemaVersionError
 from mediation.model import Mediator, Party
-from mediation.store import EventStore, Repository, open_store
+from mediation.store import EventStore, Repository, open_store, verify_case
 from mediation.store._summary import DEADLINE_EVENTS
 from mediation.store.sql import SQLStore, cases_table, events_table, normalize_url, schema_table
 from mediation.testing import StoreConformance, scripted_case
@@ -173,7 +173,7 @@ def test_a_store_reopened_from_its_file_has_everything(tmp_path: Path) -> None:
         store.append(case.case_id, case.events, 0)
     with SQLStore(path, create=False) as store:
         assert store.load(case.case_id) == case.events
-        assert audit.verify_case(store, case.case_id, deep=True).ok
+        assert verify_case(store, case.case_id, deep=True).ok
 
 
 # -- the one-event path of SQLite files ----------------------------------------------------
@@ -197,7 +197,7 @@ def test_events_appended_one_by_one_are_stored_as_a_batch_would_be(tmp_path: Pat
         batch.append(case.case_id, case.events, 0)
         assert one.records(case.case_id) == batch.records(case.case_id)
         assert one.summary(case.case_id) == batch.summary(case.case_id)
-        assert audit.verify_case(one, case.case_id, deep=True).ok
+        assert verify_case(one, case.case_id, deep=True).ok
 
 
 def test_plain_events_take_the_one_event_path(
@@ -236,7 +236,7 @@ def test_a_stale_writer_on_the_one_event_path_gets_a_conflict_and_writes_nothing
         assert first.summary(case.case_id) == second.summary(case.case_id)
         first.append(case.case_id, case.events[7:8], 7)  # reloaded, it goes on
         assert first.load(case.case_id) == case.events[:8]
-        assert audit.verify_case(first, case.case_id, deep=True).ok
+        assert verify_case(first, case.case_id, deep=True).ok
 
 
 def test_a_remembered_head_that_is_no_longer_the_head_is_not_chained_on(
@@ -249,7 +249,7 @@ def test_a_remembered_head_that_is_no_longer_the_head_is_not_chained_on(
         store.append(case.case_id, case.events[:6], 0)
         store._heads[case.case_id] = (6, "f" * 64)
         store.append(case.case_id, case.events[6:7], 6)
-        assert audit.verify_case(store, case.case_id, deep=True).ok
+        assert verify_case(store, case.case_id, deep=True).ok
         assert (
             store.records(case.case_id)[-1]
             == audit.record_events(case.case_id, case.events[:7])[-1]
@@ -344,7 +344,7 @@ def test_processes_appending_to_one_case_lose_nothing(url: str) -> None:
         # every try either saved or was reported as a conflict, and there were conflicts
         assert all(r["tries"] == r["saved"] + r["conflicts"] for r in reports)
         assert sum(r["conflicts"] for r in reports) > 0
-        assert audit.verify_case(store, case_id, deep=True).ok
+        assert verify_case(store, case_id, deep=True).ok
         summary = store.summary(case_id)
         assert summary is not None and summary.version == len(events)
 
@@ -368,11 +368,11 @@ def test_a_process_killed_while_appending_leaves_a_sound_store(url: str) -> None
         events = store.load(case_id)
         assert len(events) >= committed
         assert (len(events) - 5) % 5 == 0  # whole appends only
-        result = audit.verify_case(store, case_id, deep=True)
+        result = verify_case(store, case_id, deep=True)
         assert result.ok, result.broken
         repository = Repository(store, clock=system_clock)
         repository.update(case_id, lambda case: case.speak("a", "after the crash", 1))
-        assert audit.verify_case(store, case_id).ok
+        assert verify_case(store, case_id).ok
 
 
 # -- tampering with the stored bytes ------------------------------------------------------
@@ -510,7 +510,7 @@ def test_every_edit_of_the_stored_bytes_is_detected(
             if _contents(conn) == before:  # e.g. a swap undone by the same swap
                 return
         try:
-            result = audit.verify_case(store, "tampered")
+            result = verify_case(store, "tampered")
         except CaseNotFound:  # every event moved away and the summary too: nothing left
             return
         assert not result.ok
@@ -527,14 +527,14 @@ def test_every_edit_of_the_stored_bytes_is_detected(
 def test_tampering_on_postgresql_is_detected_and_located(pg_store: SQLStore) -> None:
     case = scripted_case(f"pg-tamper-{uuid.uuid4().hex[:8]}")
     pg_store.append(case.case_id, case.events, 0)
-    assert audit.verify_case(pg_store, case.case_id).ok
+    assert verify_case(pg_store, case.case_id).ok
     with pg_store.engine.begin() as conn:
         conn.execute(
             sa.update(events_table)
             .where(events_table.c.case_id == case.case_id, events_table.c.seq == 7)
             .values(body=audit.canonical_bytes(case.events[6]).replace(b"lin", b"LIN"))
         )
-    result = audit.verify_case(pg_store, case.case_id)
+    result = verify_case(pg_store, case.case_id)
     assert result.broken is not None and (result.broken.seq, result.broken.code) == (
         7,
         "hash_mismatch",

@@ -18,11 +18,13 @@ import structlog
 from rich.console import Console
 
 from mediation import audit
-from mediation.case import DEFAULT_PROCESS
+from mediation._cli_simulate import simulate
+from mediation.case import DEFAULT_PROCESS, Mediation
 from mediation.clocks import system_clock
 from mediation.demo import non_mediable_case, workplace_dispute
 from mediation.errors import MediationError
-from mediation.store import EventStore
+from mediation.neutrality import neutrality_report
+from mediation.store import EventStore, Repository, export_store, import_export, verify_case
 
 __all__ = ["cli", "main"]
 
@@ -64,7 +66,7 @@ def _is_sqlite_file(path: Path) -> bool:
 @contextmanager
 def _store(location: str) -> Iterator[EventStore]:
     """Open an existing store (never create one) from a path or URL."""
-    from mediation.store.sql import SQLStore
+    from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
 
     if "://" not in location and not Path(location).is_file():
         raise click.ClickException(f"{location}: no such file")
@@ -115,7 +117,7 @@ def verify(source: str, case_id: str | None, deep: bool) -> None:
     with _store(source) as store:
         ids = [case_id] if case_id is not None else [s.case_id for s in store.cases()]
         try:
-            results = tuple(audit.verify_case(store, one, deep=deep) for one in ids)
+            results = tuple(verify_case(store, one, deep=deep) for one in ids)
         except MediationError as error:
             raise click.ClickException(str(error)) from error
     _report(results)
@@ -147,8 +149,6 @@ def export(
     that `mediation verify` (or an auditor without Python) can check. Every case when
     no CASE_IDS are given. A full export holds everything, caucus notes included: keep it
     as you keep the store; give people `--for` exports."""
-    from mediation.store import Repository
-
     with _store(source) as store:
         ids = list(case_ids) or [summary.case_id for summary in store.cases()]
         out: IO[bytes] = sys.stdout.buffer if output is None else open(output, "wb")  # noqa: SIM115
@@ -160,7 +160,7 @@ def export(
             elif reader is not None and not allow_broken:
                 Repository(store, clock=system_clock).export(out, ids, reader=reader)
             else:
-                audit.export_store(store, out, ids, allow_broken=allow_broken)
+                export_store(store, out, ids, allow_broken=allow_broken)
         except MediationError as error:
             raise click.ClickException(str(error)) from error
         finally:
@@ -177,7 +177,7 @@ def export(
 def import_(file: str, target: str) -> None:
     """Import an export FILE into the store at TARGET (a SQLite file, created if missing,
     or a database URL). Every chain is verified first; nothing is stored if one breaks."""
-    from mediation.store.sql import SQLStore
+    from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
 
     with open(file, "rb") as stream:
         results = audit.verify_export(stream)
@@ -185,7 +185,7 @@ def import_(file: str, target: str) -> None:
         _report(results)  # exits 1 before the target is even opened
     try:
         with SQLStore(target) as store, open(file, "rb") as stream:
-            heads = audit.import_export(stream, store)
+            heads = import_export(stream, store)
     except MediationError as error:
         raise click.ClickException(str(error)) from error
     for head in heads:
@@ -201,9 +201,6 @@ def report(source: str, case_id: str) -> None:
     The report carries per-party figures, findings and the verdict; never statement
     text or caucus content. Cases of a custom process need a host script instead.
     """
-    from mediation.case import Mediation
-    from mediation.neutrality import neutrality_report
-
     with _store(source) as store:
         try:
             events = store.load(case_id)
@@ -213,13 +210,7 @@ def report(source: str, case_id: str) -> None:
     click.echo(neutrality_report(case).to_markdown(), nl=False)
 
 
-def _register_simulate() -> None:
-    from mediation._cli_simulate import simulate
-
-    cli.add_command(simulate)
-
-
-_register_simulate()
+cli.add_command(simulate)
 
 
 def main() -> None:

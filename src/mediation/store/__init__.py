@@ -10,7 +10,9 @@ deadline) for listing cases and finding overdue ones.
 Implementations: :class:`InMemoryStore` here, and
 :class:`mediation.store.sql.SQLStore` (a SQLite file by default, or PostgreSQL).
 :class:`Repository` is what a host uses: open, load, run commands, save, with a retry
-helper for conflicts; it can record who read which case.
+helper for conflicts; it can record who read which case. The audit helpers that take a
+store — :func:`verify_case`, :func:`export_store`, :func:`import_export` — live here too,
+so that :mod:`mediation.audit` never imports the stores.
 
 Third-party stores prove themselves with :class:`mediation.testing.StoreConformance`.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import IO, Any, Protocol, TypeVar, runtime_checkable
+from typing import IO, Any, TypeVar
 
 import structlog
 
@@ -31,7 +33,15 @@ from mediation.case import DEFAULT_PROCESS, Clock, Mediation
 from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput
 from mediation.model import Mediator, Party, check_id
 from mediation.process import Process
-from mediation.store._summary import CaseSummary, DeadlineTracker, check_batch, summarize
+from mediation.store._audit import export_store, import_export, verify_case
+from mediation.store._protocol import EventStore, ReadLog
+from mediation.store._summary import (
+    CaseSummary,
+    DeadlineTracker,
+    check_batch,
+    conflict,
+    summarize,
+)
 
 __all__ = [
     "CaseSummary",
@@ -40,8 +50,11 @@ __all__ = [
     "ReadLog",
     "Repository",
     "check_batch",
+    "export_store",
+    "import_export",
     "open_store",
     "retry_on_conflict",
+    "verify_case",
 ]
 
 _log = structlog.get_logger("mediation.store")
@@ -49,79 +62,10 @@ _log = structlog.get_logger("mediation.store")
 T = TypeVar("T")
 
 
-@runtime_checkable
-class EventStore(Protocol):
-    """What the library needs from a store. ``docs/stores.md`` lists the requirements.
-
-    A store must: append a batch atomically (all or nothing); refuse with
-    :class:`~mediation.errors.ConcurrencyError` when the case's stored version is not
-    ``expected_version`` (and never store two events with the same ``(case_id, seq)``,
-    even under concurrent appends); chain each event with
-    :func:`mediation.audit.record_events` and return the bytes and hashes exactly as
-    given; keep the summary (version and head in the same transaction as the events).
-    """
-
-    def append(
-        self, case_id: str, events: Sequence[ev.Event], expected_version: int
-    ) -> tuple[RecordedEvent, ...]:
-        """Append ``events`` (sequence numbers ``expected_version + 1`` on) atomically.
-
-        Args:
-            case_id: The case.
-            events: The new events, in order; the first event of a case is its
-                ``case_opened``, appended with ``expected_version`` 0.
-            expected_version: The version the caller last saw (0 for a new case).
-
-        Returns:
-            The recorded events (canonical bytes and chained hashes).
-
-        Raises:
-            ConcurrencyError: the stored version is not ``expected_version``.
-            InvalidInput: the batch does not fit (see :func:`check_batch`).
-        """
-        ...
-
-    def load(self, case_id: str) -> tuple[ev.Event, ...]:
-        """Every event of the case, in order.
-
-        Raises:
-            CaseNotFound: no such case.
-        """
-        ...
-
-    def records(self, case_id: str) -> tuple[RecordedEvent, ...]:
-        """Every recorded event of the case (bytes and hashes), in order of ``seq``.
-
-        Raises:
-            CaseNotFound: no such case.
-        """
-        ...
-
-    def summary(self, case_id: str) -> CaseSummary | None:
-        """The case's summary (its audit anchor included), or ``None`` if unknown."""
-        ...
-
-    def cases(self) -> tuple[CaseSummary, ...]:
-        """Every case, ordered by opening time then id."""
-        ...
-
-    def overdue(self, now: datetime) -> tuple[CaseSummary, ...]:
-        """Open cases with a deadline that counts and has passed at ``now``, earliest
-        first (the cases whose :meth:`mediation.Mediation.overdue` is not empty)."""
-        ...
-
-
-@runtime_checkable
-class ReadLog(Protocol):
-    """Where reads of cases are recorded (who read which case, when, how)."""
-
-    def record_read(self, record: ReadRecord) -> None:
-        """Store one read."""
-        ...
-
-    def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
-        """Every read of ``case_id``, oldest first."""
-        ...
+def _aware(now: datetime) -> datetime:
+    if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
+        raise InvalidInput(f"now must be a timezone-aware datetime; got {now!r}")
+    return now
 
 
 class InMemoryStore:
@@ -149,7 +93,7 @@ class InMemoryStore:
             current = self._summaries.get(case_id)
             version = current[0].version if current is not None else 0
             if version != expected_version:
-                raise _conflict(case_id, expected_version, version)
+                raise conflict(case_id, expected_version, version)
             if not batch:
                 return ()
             keys = [(case_id, event.seq) for event in batch]
@@ -214,20 +158,6 @@ class InMemoryStore:
         """See :meth:`ReadLog.reads`."""
         with self._lock:
             return tuple(read for read in self._reads if read.case_id == case_id)
-
-
-def _aware(now: datetime) -> datetime:
-    if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
-        raise InvalidInput(f"now must be a timezone-aware datetime; got {now!r}")
-    return now
-
-
-def _conflict(case_id: str, expected: int, found: int) -> ConcurrencyError:
-    _log.info("append_conflict", case_id=case_id, expected_version=expected, version=found)
-    return ConcurrencyError(
-        f"case {case_id!r} is at version {found}, not {expected}: someone appended first; "
-        "reload and retry"
-    )
 
 
 def retry_on_conflict(
@@ -433,24 +363,24 @@ class Repository:
 
     def verify(self, case_id: str, *, deep: bool = False) -> Verification:
         """Verify the stored case's chain against the store's head
-        (:func:`mediation.audit.verify_case`).
+        (:func:`verify_case`).
 
         Raises:
             CaseNotFound: no such case.
         """
-        return audit.verify_case(self.store, case_id, deep=deep)
+        return verify_case(self.store, case_id, deep=deep)
 
     def export(
         self, out: IO[bytes], case_ids: Iterable[str], *, reader: str, purpose: str = ""
     ) -> tuple[ChainHead, ...]:
-        """Export cases as JSON Lines (:func:`mediation.audit.export_store`); recorded.
+        """Export cases as JSON Lines (:func:`export_store`); recorded.
 
         Raises:
             CaseNotFound: a case is not in the store.
             ChainBroken: a case's chain does not verify.
         """
         ids = list(case_ids)
-        written = audit.export_store(self.store, out, ids)
+        written = export_store(self.store, out, ids)
         for case_id in ids:
             self._record_read(case_id, reader, "export", purpose)
         return written
@@ -468,7 +398,7 @@ class Repository:
         """
         written: list[ChainHead] = []
         for case_id in case_ids:
-            audit.verify_case(self.store, case_id).raise_if_broken()
+            verify_case(self.store, case_id).raise_if_broken()
             case = self._replay(case_id)
             self._record_read(case_id, reader, "export_for_reader", purpose)
             written.append(audit.export_view(case, reader, out))
@@ -504,6 +434,8 @@ def open_store(url: str, **options: Any) -> EventStore:
     """
     if url == "memory:":
         return InMemoryStore()
+    # Imported here, not at the top, only to defer loading SQLAlchemy until a SQL store
+    # is opened (it roughly doubles `import mediation`); there is no import loop to dodge.
     from mediation.store.sql import SQLStore
 
     return SQLStore(url, **options)

@@ -1,4 +1,4 @@
-"""What every store shares: checking a batch to append and keeping a per-case summary.
+"""What every store shares: checking a batch to append, refusing a stale one, and the summary.
 
 The summary is a small row per case (version and head for concurrency and as the audit
 anchor; stage, outcome and the next deadline for listing and for finding overdue
@@ -16,9 +16,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
+import structlog
 
 from mediation import events as ev
-from mediation.errors import InvalidInput
+from mediation.errors import ConcurrencyError, InvalidInput
 from mediation.model import Outcome, check_id
 from mediation.state import Schedule
 
@@ -27,11 +28,14 @@ __all__ = [
     "CaseSummary",
     "DeadlineTracker",
     "check_batch",
+    "conflict",
     "iso",
     "moves_deadlines",
     "parse_iso",
     "summarize",
 ]
+
+_log = structlog.get_logger("mediation.store")
 
 
 def iso(moment: datetime) -> str:
@@ -210,3 +214,21 @@ def summarize(
         next_due=tracker.next_due(),
     )
     return summary, tracker
+
+
+def conflict(case_id: str, expected: int, found: int) -> ConcurrencyError:
+    """The error a store raises when an append finds another version than expected.
+
+    Args:
+        case_id: The case.
+        expected: The version the caller gave.
+        found: The version stored.
+
+    Returns:
+        The error to raise (the conflict is also logged).
+    """
+    _log.info("append_conflict", case_id=case_id, expected_version=expected, version=found)
+    return ConcurrencyError(
+        f"case {case_id!r} is at version {found}, not {expected}: someone appended first; "
+        "reload and retry"
+    )

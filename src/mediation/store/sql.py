@@ -50,12 +50,12 @@ from mediation import audit
 from mediation import events as ev
 from mediation.audit import ReadRecord, RecordedEvent
 from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput, SchemaVersionError
-from mediation.store import _conflict
 from mediation.store._summary import (
     DEADLINE_EVENTS,
     CaseSummary,
     DeadlineTracker,
     check_batch,
+    conflict,
     iso,
     moves_deadlines,
     parse_iso,
@@ -499,7 +499,7 @@ class SQLStore:
         row = cursor.fetchone()
         version = row[0] if row is not None else 0
         if version != expected_version:
-            raise _conflict(case_id, expected_version, version)
+            raise conflict(case_id, expected_version, version)
         recorded = audit.record_events(case_id, batch, row[1] if row else None)
         if not batch:
             return recorded
@@ -565,7 +565,7 @@ class SQLStore:
         Raises:
             CaseNotFound: no such case.
             InvalidInput: a stored body is not a well-formed event (see
-                :func:`mediation.audit.verify_case` for where the chain breaks).
+                :func:`mediation.store.verify_case` for where the chain breaks).
         """
         rows = self._fetch(self._sql.select_bodies, case_id)
         if not rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -12,6 +13,7 @@ from typing import Any
 import attrs
 
 from mediation import events as ev
+from mediation.audit import authority_report, export_view, view
 from mediation.case import Mediation
 from mediation.testing._relabel import party_ids, relabelled
 
@@ -114,10 +116,6 @@ def assert_confidential(case: Mediation) -> None:
     belong to: another party's or a supervisor's view, an export made for them, or the
     outside-authority report.
     """
-    import io
-
-    from mediation.audit import authority_report, export_view, view
-
     state = case.state
     # seq -> (owner, field) of every confidential event: unshared caucus notes, valuations.
     confidential: dict[int, tuple[str, str]] = {}

@@ -25,7 +25,7 @@ from mediation.clocks import ManualClock
 from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput
 from mediation.model import Issue, Mediator, Party, Relation, RelationKind
 from mediation.policy import Policy
-from mediation.store import EventStore, ReadLog, Repository, retry_on_conflict
+from mediation.store import EventStore, ReadLog, Repository, retry_on_conflict, verify_case
 
 __all__ = ["StoreConformance", "check_store", "scripted_case"]
 
@@ -162,7 +162,7 @@ class StoreConformance:
             records = store.records(case.case_id)
             assert records == audit.record_events(case.case_id, events)
             assert [record.body for record in records[1:]] == expected_bodies[1:]
-            assert audit.verify_case(store, case.case_id, deep=True).ok
+            assert verify_case(store, case.case_id, deep=True).ok
 
     def test_summary_is_the_audit_anchor(self) -> None:
         """The summary's version and head are those of the last stored event."""
@@ -177,7 +177,7 @@ class StoreConformance:
         assert summary.outcome == "settled"
         assert summary.opened_at == case.events[0].at
         assert summary.updated_at == case.events[-1].at
-        assert audit.verify_case(store, case.case_id).ok
+        assert verify_case(store, case.case_id).ok
 
     def test_unicode_and_floats_survive(self) -> None:
         """Text in any script and float durations come back exactly."""
@@ -278,7 +278,7 @@ class StoreConformance:
         )
         assert len(events) == base + workers * each
         assert len(tries) == workers * each + len(conflicts)
-        assert audit.verify_case(store, case_id, deep=True).ok
+        assert verify_case(store, case_id, deep=True).ok
 
     # -- checks on the batch -------------------------------------------------------------
 

@@ -1,0 +1,270 @@
+"""Reader views: what each reader of a case may see, the outside-authority report, and reads.
+
+:func:`view` redacts a case for one reader (party, mediator, supervisor);
+:func:`export_view` writes that view as an export that still verifies against the case's
+chain; :func:`authority_report` is all an outside authority may be told (UMA §7);
+:class:`ReadRecord` is one entry of a read log (who read which case, when, how).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import Enum
+from typing import IO, Any
+
+import attrs
+import structlog
+
+from mediation import events as ev
+from mediation.audit.chain import ChainHead, record_events
+from mediation.audit.exports import write_section
+from mediation.case import Mediation
+from mediation.errors import NotAuthorized
+from mediation.model import Outcome
+
+__all__ = [
+    "Attendee",
+    "AuthorityReport",
+    "CaseView",
+    "ReadRecord",
+    "ReaderRole",
+    "authority_report",
+    "export_view",
+    "view",
+]
+
+_log = structlog.get_logger("mediation.audit")
+
+
+class ReaderRole(str, Enum):
+    """What a reader is to a case, which decides what a view shows."""
+
+    PARTY = "party"
+    """Sees the joint session, its own caucus content, and others' notes only once shared."""
+    MEDIATOR = "mediator"
+    """Sees everything."""
+    SUPERVISOR = "supervisor"
+    """Sees the process; what was said only if the policy allows; never unshared caucus
+    notes."""
+
+
+_SPOKEN = ("text", "comment")
+"""Fields that hold what someone said (in any event type, present or future): statements,
+restatements and their review comments, common ground, differences, proposals, the
+mediator's paraphrases and questions, caucus notes."""
+
+
+@attrs.frozen
+class CaseView:
+    """What one reader may see of a case.
+
+    Attributes:
+        case_id: The case.
+        reader: The reader's id.
+        role: The reader's role in the case.
+        entries: One dictionary per event, as :func:`mediation.events.to_dict` gives it,
+            except that withheld fields are ``None`` and listed under ``"redacted"``.
+    """
+
+    case_id: str
+    reader: str
+    role: ReaderRole
+    entries: tuple[Mapping[str, Any], ...]
+
+    @property
+    def redacted_count(self) -> int:
+        """How many entries had something withheld."""
+        return sum(1 for entry in self.entries if "redacted" in entry)
+
+
+def view(case: Mediation, reader: str) -> CaseView:
+    """The case as ``reader`` may see it.
+
+    - a party sees the joint session, everything said in its own caucuses (and its own
+      valuations), and another party's caucus notes only once that party allowed sharing
+      — never another party's valuations;
+    - the mediator sees everything;
+    - a supervisor sees every process event (findings included), but not what was said
+      (the ``text`` and ``comment`` fields of any event: statements, restatements,
+      proposals, common ground, differences, the mediator's paraphrases) unless the
+      case's policy sets ``supervisor_reads_text``, and never a caucus note that was not
+      shared.
+
+    An outside authority gets no view: see :func:`authority_report`.
+
+    Args:
+        case: The case.
+        reader: Id of a party, the (current) mediator or a supervisor of the case.
+
+    Returns:
+        The redacted view.
+
+    Raises:
+        NotAuthorized: the reader takes no part in the case.
+    """
+    state = case.state
+    if reader in state.parties:
+        role = ReaderRole.PARTY
+    elif reader == state.mediator.id:
+        role = ReaderRole.MEDIATOR
+    elif reader in state.supervisors:
+        role = ReaderRole.SUPERVISOR
+    else:
+        raise NotAuthorized(
+            f"{reader!r} takes no part in case {case.case_id!r}; an outside authority gets "
+            "authority_report() only"
+        )
+    spoken_visible = role is not ReaderRole.SUPERVISOR or state.policy.supervisor_reads_text
+    entries: list[Mapping[str, Any]] = []
+    for event in case.events:
+        entry = ev.to_dict(event)
+        withheld: tuple[str, ...] = ()
+        if role is ReaderRole.MEDIATOR:
+            pass
+        elif isinstance(event, ev.CaucusNoteRecorded):
+            note = state.caucus_notes.get(event.note_id)
+            own = note is not None and role is ReaderRole.PARTY and note.party == reader
+            shared = note is not None and note.shared and spoken_visible
+            if not (own or shared):
+                withheld = ("text",)
+        elif isinstance(event, ev.ValuationsGiven):
+            # Confidential to the party that gave them, like its caucus notes.
+            if not (role is ReaderRole.PARTY and event.actor == reader):
+                withheld = ("valuations",)
+        elif not spoken_visible:
+            withheld = tuple(name for name in _SPOKEN if entry.get(name))
+        if withheld:
+            for name in withheld:
+                entry[name] = None
+            entry["redacted"] = list(withheld)
+        entries.append(entry)
+    return CaseView(case.case_id, reader, role, tuple(entries))
+
+
+def export_view(case: Mediation, reader: str, out: IO[bytes]) -> ChainHead:
+    """Export ``case`` as ``reader`` may see it (see :func:`view`), still verifiable.
+
+    Events the reader sees in full are written as in :func:`export_case`. An event with
+    something withheld is written as the reader's redacted entry (canonical JSON, withheld
+    fields ``null`` and listed under ``"redacted"``) with the SHA-256 of the left-out
+    canonical bytes in ``"redacted_digest"``, so the chain still verifies against the
+    trailer. Such an export cannot be imported.
+
+    Args:
+        case: The case.
+        reader: Id of a party, the mediator or a supervisor of the case.
+        out: A binary stream.
+
+    Returns:
+        The anchor written (the case's head).
+
+    Raises:
+        NotAuthorized: the reader takes no part in the case.
+    """
+    seen = view(case, reader)
+    records = record_events(case.case_id, case.events)
+    anchor = ChainHead(case.case_id, len(records), records[-1].hash)
+    lines = (
+        (record, entry if "redacted" in entry else None)
+        for record, entry in zip(records, seen.entries, strict=True)
+    )
+    write_section(anchor, lines, out)
+    _log.info("case_exported_for_reader", case_id=case.case_id, role=seen.role.value)
+    return anchor
+
+
+@attrs.frozen
+class Attendee:
+    """Someone who took part in a mediation.
+
+    Attributes:
+        id: Their id in the case.
+        name: Their display name.
+        role: ``"party"`` or ``"mediator"``.
+    """
+
+    id: str
+    name: str
+    role: str
+
+
+@attrs.frozen
+class AuthorityReport:
+    """All an outside authority (a court, an agency) may be told (UMA §7(b)(1)).
+
+    Attributes:
+        case_id: The case.
+        took_place: Whether a mediation session took place (the case left intake for its
+            first joint stage).
+        concluded: Whether the mediation has ended.
+        settled: Whether a settlement was reached (``True`` for a full or partial
+            settlement); ``None`` while the mediation has not ended.
+        attended: The parties and mediators who took part (recorded at least one event).
+    """
+
+    case_id: str
+    took_place: bool
+    concluded: bool
+    settled: bool | None
+    attended: tuple[Attendee, ...]
+
+
+def authority_report(case: Mediation) -> AuthorityReport:
+    """What may be reported to an outside authority: whether the mediation took place,
+    whether it settled, and who attended — nothing else (UMA §7).
+
+    Args:
+        case: The case.
+
+    Returns:
+        The report.
+    """
+    state = case.state
+    initial = case.process.definition.initial
+    names: dict[str, tuple[str, str]] = {
+        party_id: (party.name, "party") for party_id, party in state.parties.items()
+    }
+    took_place = False
+    acted: dict[str, None] = {}
+    for event in case.events:
+        if isinstance(event, ev.CaseOpened):
+            names.setdefault(event.mediator.id, (event.mediator.name, "mediator"))
+            continue
+        if isinstance(event, ev.MediatorReassigned):
+            names.setdefault(event.mediator.id, (event.mediator.name, "mediator"))
+        if (
+            isinstance(event, ev.StageChanged)
+            and event.trigger == "advance"
+            and event.source == initial
+        ):
+            took_place = True
+        if event.actor in names:
+            acted[event.actor] = None
+    outcome = state.outcome
+    settled = None if outcome is None else outcome in (Outcome.SETTLED, Outcome.PARTIALLY_SETTLED)
+    attended = tuple(Attendee(who, *names[who]) for who in acted)
+    return AuthorityReport(case.case_id, took_place, outcome is not None, settled, attended)
+
+
+# -- read log ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ReadRecord:
+    """One read of a case through the library: who read which case, when, and how.
+
+    Attributes:
+        case_id: The case read.
+        reader: Who read it (an id the host chooses: a user, a service).
+        at: When (timezone-aware, from the repository's clock).
+        access: What was read: ``"load"``, ``"view"``, ``"authority_report"``,
+            ``"export"``, or a host-defined word.
+        purpose: Why, in the reader's words (optional).
+    """
+
+    case_id: str
+    reader: str
+    at: datetime
+    access: str
+    purpose: str = ""

@@ -1,0 +1,88 @@
+"""The store protocols: what the library needs from an event store and a read log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from mediation import events as ev
+from mediation.audit import ReadRecord, RecordedEvent
+from mediation.store._summary import CaseSummary
+
+__all__ = ["EventStore", "ReadLog"]
+
+
+@runtime_checkable
+class EventStore(Protocol):
+    """What the library needs from a store. ``docs/stores.md`` lists the requirements.
+
+    A store must: append a batch atomically (all or nothing); refuse with
+    :class:`~mediation.errors.ConcurrencyError` when the case's stored version is not
+    ``expected_version`` (and never store two events with the same ``(case_id, seq)``,
+    even under concurrent appends); chain each event with
+    :func:`mediation.audit.record_events` and return the bytes and hashes exactly as
+    given; keep the summary (version and head in the same transaction as the events).
+    """
+
+    def append(
+        self, case_id: str, events: Sequence[ev.Event], expected_version: int
+    ) -> tuple[RecordedEvent, ...]:
+        """Append ``events`` (sequence numbers ``expected_version + 1`` on) atomically.
+
+        Args:
+            case_id: The case.
+            events: The new events, in order; the first event of a case is its
+                ``case_opened``, appended with ``expected_version`` 0.
+            expected_version: The version the caller last saw (0 for a new case).
+
+        Returns:
+            The recorded events (canonical bytes and chained hashes).
+
+        Raises:
+            ConcurrencyError: the stored version is not ``expected_version``.
+            InvalidInput: the batch does not fit (see :func:`check_batch`).
+        """
+        ...
+
+    def load(self, case_id: str) -> tuple[ev.Event, ...]:
+        """Every event of the case, in order.
+
+        Raises:
+            CaseNotFound: no such case.
+        """
+        ...
+
+    def records(self, case_id: str) -> tuple[RecordedEvent, ...]:
+        """Every recorded event of the case (bytes and hashes), in order of ``seq``.
+
+        Raises:
+            CaseNotFound: no such case.
+        """
+        ...
+
+    def summary(self, case_id: str) -> CaseSummary | None:
+        """The case's summary (its audit anchor included), or ``None`` if unknown."""
+        ...
+
+    def cases(self) -> tuple[CaseSummary, ...]:
+        """Every case, ordered by opening time then id."""
+        ...
+
+    def overdue(self, now: datetime) -> tuple[CaseSummary, ...]:
+        """Open cases with a deadline that counts and has passed at ``now``, earliest
+        first (the cases whose :meth:`mediation.Mediation.overdue` is not empty)."""
+        ...
+
+
+@runtime_checkable
+class ReadLog(Protocol):
+    """Where reads of cases are recorded (who read which case, when, how)."""
+
+    def record_read(self, record: ReadRecord) -> None:
+        """Store one read."""
+        ...
+
+    def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
+        """Every read of ``case_id``, oldest first."""
+        ...
