@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
 
 from hypothesis import strategies as st
 
+from mediation.case import DEFAULT_PROCESS, Mediation
+from mediation.clocks import ManualClock
 from mediation.events import Event
 from mediation.model import Issue, Mediator, Party, Relation, RelationKind
 from mediation.policy import Policy
-from mediation.testing._drive import STAGES_IN_ORDER
-
-if TYPE_CHECKING:
-    from mediation.case import Mediation
-    from mediation.process import Process
+from mediation.process import Process
+from mediation.testing._drive import STAGES_IN_ORDER, advance_to
 
 __all__ = [
     "STAGES_IN_ORDER",
@@ -109,9 +107,6 @@ def transcripts(
         process: The process (the default process when None).
         integer_seconds: Draw whole seconds only (for exact scaling properties).
     """
-    from mediation.case import DEFAULT_PROCESS, Mediation
-    from mediation.clocks import ManualClock
-
     count = draw(st.integers(min_value=min_parties, max_value=max_parties))
     drawn = tuple(Party(f"p{index}", f"Party {index}") for index in range(count))
     relations = []
@@ -238,10 +233,6 @@ def cases(
     cooperating (see :func:`advance_to`); some with a manager among the parties and a
     mediator with relationships to disclose. ``policy`` and ``process`` default to the
     library's defaults; a process must keep the default stages for the drive to work."""
-    from mediation.case import DEFAULT_PROCESS, Mediation
-    from mediation.clocks import ManualClock
-    from mediation.testing._drive import advance_to
-
     target = stage if stage is not None else draw(st.sampled_from(STAGES_IN_ORDER))
     drawn = draw(parties(min_size=min_parties, max_size=max_parties))
     party_list = tuple(party.id for party in drawn)
