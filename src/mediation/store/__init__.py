@@ -435,7 +435,7 @@ def open_store(url: str, **options: Any) -> EventStore:
     if url == "memory:":
         return InMemoryStore()
     # Imported here, not at the top, only to defer loading SQLAlchemy until a SQL store
-    # is opened (it roughly doubles `import mediation`); there is no import loop to dodge.
+    # is opened (it adds about half to the time `import mediation` takes); no import loop.
     from mediation.store.sql import SQLStore
 
     return SQLStore(url, **options)
