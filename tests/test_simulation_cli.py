@@ -60,8 +60,8 @@ def test_a_sweep_writes_plots(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "plain_5x5: patience=3, approach=evaluative" in result.output
-    assert (tmp_path / "settlement_rate.svg").read_text().startswith("<svg")
-    assert (tmp_path / "fairness.svg").exists()
+    for name in ("outcomes", "neutrality", "fairness"):
+        assert "<svg" in (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
 
 
 def test_a_bad_scenario_file_fails_cleanly(tmp_path: Path) -> None:

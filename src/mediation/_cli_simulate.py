@@ -106,7 +106,8 @@ def _write(result: RunResult | SweepResult, out: Path) -> None:
     "--plots",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="With --sweep: write settlement_rate.svg and fairness.svg here.",
+    help="With --sweep: write outcomes.svg, neutrality.svg and fairness.svg here "
+    "(needs the charts extra).",
 )
 def simulate(
     scenario: str,
@@ -164,7 +165,14 @@ def simulate(
         summary_json.write_text(json.dumps(summaries, indent=2) + "\n", encoding="utf-8")
         console.print(f"wrote {summary_json}")
     if plots is not None and isinstance(result, SweepResult):
-        for path in result.write_plots(plots):
+        from mediation.errors import MissingExtra
+        from mediation.simulation.plots import write_sweep_plots
+
+        try:
+            written = write_sweep_plots(result, plots)
+        except MissingExtra as error:
+            raise click.ClickException(str(error)) from None
+        for path in written:
             console.print(f"wrote {path}")
 
 

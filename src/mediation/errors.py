@@ -23,6 +23,7 @@ __all__ = [
     "ConcurrencyError",
     "InvalidInput",
     "MediationError",
+    "MissingExtra",
     "NotAuthorized",
     "Reason",
     "SchemaVersionError",
@@ -133,3 +134,18 @@ class ChainBroken(MediationError, ValueError):
 
 class SchemaVersionError(MediationError):
     """A store's schema is newer than this version of the library understands."""
+
+
+class MissingExtra(MediationError, ImportError):
+    """An optional feature needs a package (or program) that is not installed.
+
+    The message names what to install, e.g. ``pip install 'mediation[charts]'``.
+
+    Attributes:
+        extra: The name of the optional extra that provides it (``"charts"``,
+            ``"diagrams"``).
+    """
+
+    def __init__(self, extra: str, message: str) -> None:
+        self.extra = extra
+        super().__init__(message)

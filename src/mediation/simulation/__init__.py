@@ -21,7 +21,7 @@ from mediation.simulation.metrics import (
     write_csv,
     write_jsonl,
 )
-from mediation.simulation.plots import line_chart, write_sweep_plots
+from mediation.simulation.plots import sweep_figures, sweep_series, write_sweep_plots
 from mediation.simulation.runner import (
     Progress,
     RunResult,
@@ -70,7 +70,6 @@ __all__ = [
     "draw_valuations",
     "envy",
     "equitability_gap",
-    "line_chart",
     "load_scenario",
     "nash_point",
     "result_row",
@@ -80,5 +79,7 @@ __all__ = [
     "sweep",
     "write_csv",
     "write_jsonl",
+    "sweep_figures",
+    "sweep_series",
     "write_sweep_plots",
 ]

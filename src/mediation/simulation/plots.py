@@ -1,167 +1,146 @@
-"""Plots of a sweep as plain SVG files (no plotting library needed).
+"""Charts of a sweep: what moves from one point to the next, with its uncertainty.
 
-:func:`line_chart` draws one chart as SVG text; :func:`write_sweep_plots` writes the
-settlement rate and the fairness measures across a sweep's points.
+Drawn with :mod:`mediation.charts` (matplotlib, the optional extra ``charts``). The runner
+returns results and knows nothing of plots; a caller (the ``mediation simulate --plots``
+command, a notebook) draws them from a :class:`~mediation.simulation.runner.SweepResult`.
+
+:func:`sweep_figures` gives the figures; :func:`write_sweep_plots` writes them:
+
+- ``outcomes``: settlement and escalation rates per point, each with its Wilson interval;
+- ``neutrality``: refused moves (blocks) and recorded findings per mediation, with
+  95 % intervals of the mean;
+- ``fairness``: equitability gap, envy and distance from the Nash point over settled
+  mediations, with 95 % intervals of the mean.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from html import escape
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mediation.charts import Estimate, GroupRate, mean_interval, save_figure, trend_chart
+from mediation.errors import InvalidInput
+from mediation.simulation.metrics import MediationResult
+from mediation.simulation.runner import SweepResult
+
 if TYPE_CHECKING:
-    from mediation.simulation.runner import SweepResult
+    from matplotlib.figure import Figure
 
-__all__ = ["line_chart", "write_sweep_plots"]
+__all__ = ["SWEEP_PLOTS", "sweep_figures", "sweep_series", "write_sweep_plots"]
 
-_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
-_WIDTH, _HEIGHT = 720, 420
-_LEFT, _RIGHT, _TOP, _BOTTOM = 70, 180, 50, 110
+SWEEP_PLOTS = ("outcomes", "neutrality", "fairness")
+"""The names of the charts of a sweep, in order (file names without suffix)."""
 
 
-def line_chart(
-    title: str,
-    labels: Sequence[str],
-    series: Mapping[str, Sequence[float | None]],
-    y_label: str = "",
-    y_max: float | None = None,
-) -> str:
-    """One line chart as SVG text: a line (with markers) per series over the labels.
+def _mean(values: Sequence[float]) -> Estimate | None:
+    return mean_interval(values) if values else None
 
-    Missing values (None) leave a gap. The y axis starts at 0 and ends at ``y_max``
-    (default: the largest value, at least 1e-9).
+
+def _rate(results: Sequence[MediationResult], hit: int) -> Estimate:
+    return GroupRate("", hit, len(results)).estimate()
+
+
+def sweep_series(sweep: SweepResult) -> dict[str, dict[str, list[Estimate | None]]]:
+    """The estimates drawn by :func:`sweep_figures`, per chart and series, one per point.
+
+    Needs no plotting library: use it for tables or your own charts.
 
     Args:
-        title: Chart title.
-        labels: One label per x position.
-        series: Series name → one value per label.
-        y_label: Label of the y axis.
-        y_max: Top of the y axis.
+        sweep: The sweep's results.
 
     Returns:
-        A complete SVG document.
+        Chart name → series name → one estimate (with its interval) per sweep point.
+    """
+    charts: dict[str, dict[str, list[Estimate | None]]] = {
+        "outcomes": {"settled": [], "escalated": []},
+        "neutrality": {"blocked moves": [], "findings recorded": []},
+        "fairness": {"equitability gap": [], "envy": [], "distance from Nash": []},
+    }
+    for point in sweep.points:
+        results = point.run.results
+        outcomes = charts["outcomes"]
+        outcomes["settled"].append(_rate(results, sum(r.settled for r in results)))
+        outcomes["escalated"].append(_rate(results, sum(bool(r.escalation) for r in results)))
+        neutrality = charts["neutrality"]
+        neutrality["blocked moves"].append(_mean([sum(r.blocks.values()) for r in results]))
+        neutrality["findings recorded"].append(_mean([sum(r.findings.values()) for r in results]))
+        fairness = charts["fairness"]
+        fairness["equitability gap"].append(
+            _mean([r.equitability_gap for r in results if r.equitability_gap is not None])
+        )
+        fairness["envy"].append(_mean([r.envy for r in results if r.envy is not None]))
+        fairness["distance from Nash"].append(
+            _mean([r.nash_distance for r in results if r.nash_distance is not None])
+        )
+    return charts
+
+
+def sweep_figures(sweep: SweepResult) -> dict[str, Figure]:
+    """The charts of a sweep (see the module's description), by name.
+
+    Args:
+        sweep: The sweep's results.
+
+    Returns:
+        ``{"outcomes": ..., "neutrality": ..., "fairness": ...}``.
 
     Raises:
-        ValueError: no labels, or a series whose length differs from the labels'.
+        InvalidInput: the sweep has no points.
+        MissingExtra: matplotlib is not installed (``pip install 'mediation[charts]'``).
     """
-    if not labels:
-        raise ValueError("a chart needs at least one x label")
-    for name, values in series.items():
-        if len(values) != len(labels):
-            raise ValueError(f"series {name!r} has {len(values)} values for {len(labels)} labels")
-    present = [v for values in series.values() for v in values if v is not None]
-    top = y_max if y_max is not None else max([*present, 1e-9])
-    plot_w = _WIDTH - _LEFT - _RIGHT
-    plot_h = _HEIGHT - _TOP - _BOTTOM
-    step = plot_w / max(len(labels) - 1, 1)
-
-    def x(position: int) -> float:
-        return _LEFT + (position * step if len(labels) > 1 else plot_w / 2)
-
-    def y(value: float) -> float:
-        return _TOP + plot_h - plot_h * (value / top if top else 0.0)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" '
-        f'viewBox="0 0 {_WIDTH} {_HEIGHT}" font-family="sans-serif" font-size="12">',
-        f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="white"/>',
-        f'<text x="{_WIDTH / 2:.1f}" y="24" text-anchor="middle" font-size="15">'
-        f"{escape(title)}</text>",
-    ]
-    for tick in range(6):
-        value = top * tick / 5
-        parts.append(
-            f'<line x1="{_LEFT}" y1="{y(value):.1f}" x2="{_LEFT + plot_w}" y2="{y(value):.1f}" '
-            'stroke="#dddddd"/>'
-        )
-        parts.append(
-            f'<text x="{_LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:.2f}</text>'
-        )
-    parts.append(
-        f'<text x="16" y="{_TOP + plot_h / 2:.1f}" text-anchor="middle" '
-        f'transform="rotate(-90 16 {_TOP + plot_h / 2:.1f})">{escape(y_label)}</text>'
-    )
-    for position, label in enumerate(labels):
-        parts.append(
-            f'<text x="{x(position):.1f}" y="{_TOP + plot_h + 16}" text-anchor="end" '
-            f'transform="rotate(-30 {x(position):.1f} {_TOP + plot_h + 16})">'
-            f"{escape(label)}</text>"
-        )
-    for number, (name, values) in enumerate(series.items()):
-        colour = _COLOURS[number % len(_COLOURS)]
-        runs: list[list[str]] = [[]]
-        for position, point in enumerate(values):
-            if point is None:
-                runs.append([])
-                continue
-            runs[-1].append(f"{x(position):.1f},{y(point):.1f}")
-            parts.append(
-                f'<circle cx="{x(position):.1f}" cy="{y(point):.1f}" r="3.5" fill="{colour}">'
-                f"<title>{escape(name)}: {point:.4f}</title></circle>"
-            )
-        for run in runs:
-            if len(run) > 1:
-                parts.append(
-                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
-                    'stroke-width="2"/>'
-                )
-        legend_y = _TOP + 18 * number
-        parts.append(
-            f'<rect x="{_WIDTH - _RIGHT + 16}" y="{legend_y}" width="12" height="12" '
-            f'fill="{colour}"/>'
-        )
-        parts.append(f'<text x="{_WIDTH - _RIGHT + 34}" y="{legend_y + 10}">{escape(name)}</text>')
-    parts.append(
-        f'<line x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{_LEFT + plot_w}" y2="{_TOP + plot_h}" '
-        'stroke="black"/>'
-    )
-    parts.append(
-        f'<line x1="{_LEFT}" y1="{_TOP}" x2="{_LEFT}" y2="{_TOP + plot_h}" stroke="black"/>'
-    )
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+    if not sweep.points:
+        raise InvalidInput("the sweep has no points to plot")
+    labels = [point.label() for point in sweep.points]
+    series = sweep_series(sweep)
+    n = sorted({point.run.n for point in sweep.points})
+    per_point = f"n={n[0]} per point" if len(n) == 1 else "n varies per point"
+    return {
+        "outcomes": trend_chart(
+            labels,
+            series["outcomes"],
+            title=f"Outcomes across the sweep ({per_point}; 95 % Wilson intervals)",
+            y_label="share of mediations",
+            rate=True,
+        ),
+        "neutrality": trend_chart(
+            labels,
+            series["neutrality"],
+            title=f"Neutrality checks across the sweep ({per_point}; 95 % intervals)",
+            y_label="per mediation (mean)",
+        ),
+        "fairness": trend_chart(
+            labels,
+            series["fairness"],
+            title="Fairness of settlements (lower is fairer; 95 % intervals)",
+            y_label="mean over settled mediations",
+        ),
+    }
 
 
-def write_sweep_plots(sweep: SweepResult, directory: str | os.PathLike[str]) -> list[Path]:
-    """Write ``settlement_rate.svg`` and ``fairness.svg`` for a sweep.
+def write_sweep_plots(
+    sweep: SweepResult, directory: str | os.PathLike[str], *, image_format: str = "svg"
+) -> list[Path]:
+    """Write ``outcomes``, ``neutrality`` and ``fairness`` charts of a sweep.
 
     Args:
         sweep: The sweep's results.
         directory: Where to write (created if missing).
+        image_format: ``"svg"``, ``"png"`` or ``"pdf"``.
 
     Returns:
         The paths written.
+
+    Raises:
+        InvalidInput: an unknown format, or a sweep without points.
+        MissingExtra: matplotlib is not installed (``pip install 'mediation[charts]'``).
     """
+    if image_format not in ("svg", "png", "pdf"):
+        raise InvalidInput(f"image format must be svg, png or pdf; got {image_format!r}")
+    figures = sweep_figures(sweep)
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    labels = [point.label() for point in sweep.points]
-    summaries = [point.run.summary for point in sweep.points]
-    rate = folder / "settlement_rate.svg"
-    rate.write_text(
-        line_chart(
-            "Settlement rate across the sweep",
-            labels,
-            {"settlement rate": [s.settlement_rate for s in summaries]},
-            y_label="share settled",
-            y_max=1.0,
-        ),
-        encoding="utf-8",
-    )
-    fairness = folder / "fairness.svg"
-    fairness.write_text(
-        line_chart(
-            "Fairness of settlements across the sweep",
-            labels,
-            {
-                "equitability gap": [s.mean_equitability_gap for s in summaries],
-                "envy": [s.mean_envy for s in summaries],
-                "distance from Nash": [s.mean_nash_distance for s in summaries],
-            },
-            y_label="mean (lower is fairer)",
-        ),
-        encoding="utf-8",
-    )
-    return [rate, fairness]
+    return [
+        save_figure(figure, folder / f"{name}.{image_format}") for name, figure in figures.items()
+    ]

@@ -116,16 +116,6 @@ class SweepResult:
         results, extra = self._extra()
         write_jsonl(results, path, extra)
 
-    def write_plots(self, directory: str | os.PathLike[str]) -> list[Path]:
-        """Write ``settlement_rate.svg`` and ``fairness.svg`` into ``directory``.
-
-        Returns:
-            The paths written.
-        """
-        from mediation.simulation.plots import write_sweep_plots
-
-        return write_sweep_plots(self, directory)
-
 
 def _chunk(scenario: Scenario, seed: int, start: int, stop: int) -> list[MediationResult]:
     return [simulate(scenario, index, seed) for index in range(start, stop)]
