@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mediation.cli import cli
@@ -36,7 +38,39 @@ def test_diagram_prints_mermaid() -> None:
     result = CliRunner().invoke(cli, ["diagram"])
     assert result.exit_code == 0
     assert "stateDiagram-v2" in result.output
-    assert "cooling_off --> compromise: resume [paused_from_compromise]" in result.output
+    assert "cooling_off --> compromise: resume\n" in result.output
+    zh = CliRunner().invoke(cli, ["diagram", "--lang", "zh"])
+    assert zh.exit_code == 0 and "求同存异" in zh.output
+
+
+def test_diagram_renders_svg_to_a_file(tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but Graphviz's dot program is missing")
+        pytest.skip("Graphviz's dot program is not installed (apt-get install graphviz)")
+    out = tmp_path / "process.svg"
+    result = CliRunner().invoke(cli, ["diagram", "--format", "svg", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "<svg" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--lang", "fr"], "unknown language 'fr'"),
+        (["--format", "svg", "--out", "missing-dir/x.svg"], "does not exist"),
+    ],
+)
+def test_diagram_bad_input_fails_cleanly(
+    arguments: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["diagram", *arguments])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_python_dash_m_runs_the_demo_without_log_noise() -> None:

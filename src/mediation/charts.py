@@ -180,8 +180,7 @@ class GroupRate:
     def __attrs_post_init__(self) -> None:
         if self.n < 0 or self.successes < 0 or self.successes > self.n:
             raise InvalidInput(
-                f"group {self.group!r}: need 0 <= successes <= n; got {self.successes} "
-                f"of {self.n}"
+                f"group {self.group!r}: need 0 <= successes <= n; got {self.successes} of {self.n}"
             )
 
     @property
@@ -431,12 +430,12 @@ def trend_chart(
         top = 0.0
         for number, (name, estimates) in enumerate(series.items()):
             colour = PALETTE[number % len(PALETTE)]
-            values = [math.nan if e is None else e.value for e in estimates]
+            points = [math.nan if e is None else e.value for e in estimates]
             lows = [math.nan if e is None or e.low is None else e.low for e in estimates]
             highs = [math.nan if e is None or e.high is None else e.high for e in estimates]
-            axes.plot(positions, values, marker="o", color=colour, label=name, linewidth=1.8)
+            axes.plot(positions, points, marker="o", color=colour, label=name, linewidth=1.8)
             axes.fill_between(positions, lows, highs, color=colour, alpha=0.18, linewidth=0)
-            present = [v for v in (*values, *highs) if not math.isnan(v)]
+            present = [v for v in (*points, *highs) if not math.isnan(v)]
             top = max([top, *present])
         axes.set_xticks(positions, list(labels))
         axes.set_xlim(-0.3, len(labels) - 0.7)
@@ -493,8 +492,7 @@ def figure_svg(figure: Figure, *, id_prefix: str = "chart") -> str:
     # from any other chart's even when the hashes would coincide.
     text = re.sub(r'id="([^"]+)"', lambda m: f'id="{id_prefix}-{m.group(1)}"', text)
     text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{id_prefix}-{m.group(1)})", text)
-    text = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{id_prefix}-{m.group(1)}"', text)
-    return text
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{id_prefix}-{m.group(1)}"', text)
 
 
 def save_figure(figure: Figure, path: str | os.PathLike[str], **options: Any) -> Path:

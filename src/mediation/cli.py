@@ -49,10 +49,77 @@ def demo() -> None:
     console.print(f"   {escalated.version} events recorded; outcome: {escalated.outcome.value}")
 
 
+_LANG = click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    help="Language of the labels: en or zh.",
+)
+
+
+def _check_lang(lang: str) -> str:
+    from mediation.i18n import check_language
+
+    try:
+        return check_language(lang)
+    except MediationError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _check_output(out: str | None) -> Path | None:
+    """The output path, refused (before any work) when its directory does not exist."""
+    if out is None:
+        return None
+    path = Path(out)
+    if not path.parent.is_dir():
+        raise click.ClickException(f"{out}: directory {str(path.parent)!r} does not exist")
+    if path.is_dir():
+        raise click.ClickException(f"{out}: is a directory")
+    return path
+
+
+def _emit(data: bytes, path: Path | None, what: str) -> None:
+    if path is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        path.write_bytes(data)
+        click.echo(f"wrote {what} to {path}", err=True)
+
+
 @cli.command()
-def diagram() -> None:
-    """Print the default process as a mermaid stateDiagram-v2."""
-    click.echo(DEFAULT_PROCESS.mermaid())
+@click.option(
+    "--format",
+    "image_format",
+    type=click.Choice(["mermaid", "dot", "svg", "png"]),
+    default="mermaid",
+    show_default=True,
+    help="mermaid or dot text (no dependency), or an SVG/PNG drawn by Graphviz "
+    "(needs the diagrams extra and Graphviz's dot program).",
+)
+@_LANG
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+def diagram(image_format: str, lang: str, out: str | None) -> None:
+    """Draw the default process: its stages and the moves between them."""
+    from mediation import diagram as drawing
+
+    lang = _check_lang(lang)
+    path = _check_output(out)
+    if image_format == "png" and path is None and sys.stdout.isatty():
+        raise click.ClickException("a PNG is binary: give --out FILE or redirect stdout")
+    definition = DEFAULT_PROCESS.definition
+    if image_format == "mermaid":
+        data = drawing.mermaid(definition, lang=lang).encode("utf-8")
+    elif image_format == "dot":
+        data = drawing.dot(definition, lang=lang).encode("utf-8")
+    else:
+        try:
+            data = drawing.render(definition, "svg" if image_format == "svg" else "png", lang=lang)
+        except MediationError as error:
+            raise click.ClickException(str(error)) from None
+    _emit(data, path, f"the {image_format} diagram")
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"

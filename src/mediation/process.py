@@ -27,7 +27,6 @@ from typing import Any, Protocol
 
 import attrs
 from transitions import Machine, MachineError
-from transitions.extensions import GraphMachine
 
 from mediation.errors import InvalidInput, Reason, TransitionRefused
 from mediation.model import check_id
@@ -561,30 +560,19 @@ class Process:
         except MachineError as error:  # pragma: no cover - guarded above
             raise TransitionRefused([Reason("wrong_stage", str(error.value))]) from error
 
-    def mermaid(self, title: str | None = None) -> str:
-        """The process as a mermaid ``stateDiagram-v2``, drawn by transitions itself."""
+    def mermaid(self, title: str | None = None, *, lang: str = "en") -> str:
+        """The process as a mermaid ``stateDiagram-v2`` (see :func:`mediation.diagram.mermaid`).
 
-        class _Diagram:
-            pass
+        Args:
+            title: Diagram title (default: the process's name).
+            lang: ``"en"`` or ``"zh"`` labels.
 
-        diagram = _Diagram()
-        GraphMachine(
-            model=diagram,
-            title=title or f"mediation process: {self.definition.name}",
-            states=[stage.name for stage in self.definition.stages],
-            initial=self.definition.initial,
-            transitions=[
-                {
-                    "trigger": row.trigger,
-                    "source": row.source,
-                    "dest": row.dest,
-                    "conditions": list(row.guards),
-                }
-                for row in self.table
-            ],
-            auto_transitions=False,
-            show_conditions=True,
-            graph_engine="mermaid",
-        )
-        text: str = diagram.get_graph().draw(None)  # type: ignore[attr-defined]
-        return text
+        Returns:
+            The mermaid source.
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        from mediation.diagram import mermaid
+
+        return mermaid(self.definition, lang=lang, title=title)

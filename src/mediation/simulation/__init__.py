@@ -77,9 +77,9 @@ __all__ = [
     "simulate",
     "summarize",
     "sweep",
-    "write_csv",
-    "write_jsonl",
     "sweep_figures",
     "sweep_series",
+    "write_csv",
+    "write_jsonl",
     "write_sweep_plots",
 ]

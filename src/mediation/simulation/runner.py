@@ -21,7 +21,6 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from pathlib import Path
 from typing import Any
 
 import attrs
