@@ -85,16 +85,6 @@ def test_an_invalid_trigger_raises_instead_of_returning_false(
         case.resume("m")
 
 
-def test_mermaid_diagram_of_the_process() -> None:
-    text = DEFAULT_PROCESS.mermaid()
-    assert "stateDiagram-v2" in text
-    for stage in [*ACTIVE, "escalated", "cooling_off", "closed"]:
-        label = DEFAULT_PROCESS.definition.stage(stage).label_en
-        assert f'state "{label}" as {stage}' in text
-    assert "intake --> listening: advance [the mediator disclosed relationships]" in text
-    assert 'state "倾听" as listening' in DEFAULT_PROCESS.mermaid(lang="zh")
-
-
 def test_definitions_are_validated() -> None:
     stages = DEFAULT_DEFINITION.stages
     with pytest.raises(InvalidInput, match="duplicate stage"):

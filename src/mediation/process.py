@@ -559,20 +559,3 @@ class Process:
             return bool(event.trigger(subject))
         except MachineError as error:  # pragma: no cover - guarded above
             raise TransitionRefused([Reason("wrong_stage", str(error.value))]) from error
-
-    def mermaid(self, title: str | None = None, *, lang: str = "en") -> str:
-        """The process as a mermaid ``stateDiagram-v2`` (see :func:`mediation.diagram.mermaid`).
-
-        Args:
-            title: Diagram title (default: the process's name).
-            lang: ``"en"`` or ``"zh"`` labels.
-
-        Returns:
-            The mermaid source.
-
-        Raises:
-            InvalidInput: an unknown language.
-        """
-        from mediation.diagram import mermaid
-
-        return mermaid(self.definition, lang=lang, title=title)
