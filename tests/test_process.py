@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -164,3 +166,37 @@ def test_a_process_without_cooling_off_refuses_pause(new_case: Callable[..., Med
     with pytest.raises(Exception, match="no cooling-off stage"):
         case.pause("a", "tired")
     assert case.version == 1
+
+
+# -- layering ------------------------------------------------------------------------------
+
+_LOADED_BY = """
+import sys, types, pathlib, mediation as _found
+package = types.ModuleType("mediation")
+package.__path__ = list(_found.__path__)
+for name in [m for m in sys.modules if m == "mediation" or m.startswith("mediation.")]:
+    del sys.modules[name]
+sys.modules["mediation"] = package
+import importlib
+importlib.import_module(sys.argv[1])
+print(" ".join(sorted(m for m in sys.modules if m.startswith("mediation."))))
+"""
+
+
+@pytest.mark.parametrize("module", ["mediation.process", "mediation.guards", "mediation.errors"])
+def test_the_process_layer_does_not_import_the_checks(module: str) -> None:
+    """Importing the process (or the guards, or the errors) on its own loads no check.
+
+    The top-level package imports everything, so the package's ``__init__`` is skipped:
+    what is measured is the module's own import closure.
+    """
+    loaded = subprocess.run(
+        [sys.executable, "-c", _LOADED_BY, module],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert module in loaded
+    assert not [
+        name for name in loaded if name.startswith(("mediation.neutrality", "mediation.case"))
+    ]

@@ -46,7 +46,15 @@ from mediation.model import (
     check_text,
     unique_ids,
 )
-from mediation.neutrality import CHECKED_TRIGGERS, SOURCES, Finding, evaluate, finding_fields
+from mediation.neutrality import (
+    CHECKED_TRIGGERS,
+    SOURCES,
+    Check,
+    Finding,
+    checks_in_force,
+    evaluate,
+    finding_fields,
+)
 from mediation.policy import Mode, Policy
 from mediation.process import CLOSING_TRIGGERS, DEFAULT_DEFINITION, Guard, Process, Stage, StageKind
 from mediation.state import CaseState
@@ -203,7 +211,7 @@ class Mediation:
     command methods, each of which returns the event it recorded.
     """
 
-    __slots__ = ("_clock", "_events", "_listeners", "_process", "_state")
+    __slots__ = ("_checks", "_clock", "_events", "_listeners", "_process", "_state")
 
     def __init__(
         self, opened: ev.CaseOpened, *, clock: Clock, process: Process = DEFAULT_PROCESS
@@ -214,6 +222,7 @@ class Mediation:
             )
         self._clock = clock
         self._process = process
+        self._checks = checks_in_force(process.checks)
         self._state = CaseState.open(opened)
         self._events: list[ev.Event] = [opened]
         self._listeners: list[Listener] | None = None
@@ -348,6 +357,13 @@ class Mediation:
     def process(self) -> Process:
         """The compiled process the case follows."""
         return self._process
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """The neutrality checks run on every forward move: the process's, or the
+        built-in ones (:data:`~mediation.neutrality.BUILTIN_CHECKS`) when it names none.
+        The case brings process and checks together; the process never imports them."""
+        return self._checks
 
     @property
     def events(self) -> tuple[ev.Event, ...]:
@@ -1132,7 +1148,7 @@ class Mediation:
             )
         if trigger not in CHECKED_TRIGGERS:
             return cursor.stage, []
-        findings = evaluate(self._process.checks, self._state, trigger, source, cursor.stage)
+        findings = evaluate(self._checks, self._state, trigger, source, cursor.stage)
         overrides = self._state.overrides
         blocking = [f for f in findings if f.blocking and f.code not in overrides]
         if blocking:
@@ -1155,7 +1171,7 @@ class Mediation:
         """What the checks find about ``trigger`` from the current stage (modes applied)."""
         for row in self._process.table:
             if row.trigger == trigger and row.source == self.stage:
-                return evaluate(self._process.checks, self._state, trigger, row.source, row.dest)
+                return evaluate(self._checks, self._state, trigger, row.source, row.dest)
         return []
 
     def _transition_blockers(self, trigger: str) -> list[Reason]:

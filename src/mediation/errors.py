@@ -48,6 +48,12 @@ class Reason:
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def is_finding(self) -> bool:
+        """Whether this reason is a neutrality :class:`~mediation.neutrality.Finding`
+        (which answers True); a guard's or a precondition's reason answers False."""
+        return False
+
 
 class MediationError(Exception):
     """Root of every exception raised by ``mediation``."""
@@ -94,9 +100,7 @@ class TransitionRefused(CommandRefused):
     @property
     def findings(self) -> tuple[Reason, ...]:
         """The blocking :class:`~mediation.neutrality.Finding` values among the reasons."""
-        from mediation.neutrality import Finding
-
-        return tuple(reason for reason in self.reasons if isinstance(reason, Finding))
+        return tuple(reason for reason in self.reasons if reason.is_finding)
 
 
 class CaseClosed(CommandRefused):

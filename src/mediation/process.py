@@ -28,9 +28,9 @@ from typing import Any, Protocol
 import attrs
 from transitions import Machine, MachineError
 
+from mediation._checks import Check
 from mediation.errors import InvalidInput, Reason, TransitionRefused
 from mediation.model import check_id
-from mediation.neutrality import BUILTIN_CHECKS, Check
 
 __all__ = [
     "ACTIVITIES",
@@ -471,11 +471,15 @@ class Process:
     Args:
         definition: The process as data.
         guards: Guard name → guard function for every guard the definition names.
-        checks: Neutrality checks run on every forward move; default: the built-in
-            checks. Pass ``(*BUILTIN_CHECKS, my_check)`` to add a host check.
+        checks: Neutrality checks run on every forward move; None (the default): the
+            built-in ones, which the case supplies
+            (:data:`~mediation.neutrality.BUILTIN_CHECKS`). Pass
+            ``(*BUILTIN_CHECKS, my_check)`` to add a host check. The process only holds
+            them: it never imports :mod:`mediation.neutrality`.
 
     Raises:
-        InvalidInput: the definition names a guard that ``guards`` lacks.
+        InvalidInput: the definition names a guard that ``guards`` lacks, or two checks
+            share a code.
     """
 
     def __init__(
@@ -489,9 +493,10 @@ class Process:
             raise InvalidInput(f"process {definition.name!r} uses undefined guards: {missing}")
         self.definition = definition
         self.guards: Mapping[str, Guard] = dict(guards)
-        self.checks: tuple[Check, ...] = BUILTIN_CHECKS if checks is None else tuple(checks)
-        """Neutrality checks run on every forward move (default: the built-in ones)."""
-        codes = [check.code for check in self.checks]
+        self.checks: tuple[Check, ...] | None = None if checks is None else tuple(checks)
+        """The neutrality checks registered on the process; None: the built-in ones
+        (:attr:`mediation.Mediation.checks` resolves them)."""
+        codes = [check.code for check in self.checks or ()]
         if len(set(codes)) != len(codes):
             raise InvalidInput(
                 f"process {definition.name!r} has checks with the same code: {codes}"

@@ -1,0 +1,114 @@
+"""The contract between a case and its neutrality checks: findings, context, protocol.
+
+This module sits just above :mod:`mediation.state` so that :mod:`mediation.process` can
+accept a host's checks (``Process(..., checks=...)``) without importing the checks
+themselves. Users import these names from :mod:`mediation.neutrality` (or ``mediation``);
+the built-in checks, written against exactly this protocol, live there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from mediation.errors import Reason
+from mediation.policy import Mode, Policy
+from mediation.state import CaseState
+
+__all__ = ["Check", "CheckContext", "Finding"]
+
+
+@attrs.frozen
+class Finding(Reason):
+    """Something a neutrality check found.
+
+    Attributes:
+        check: The check family, e.g. ``"voice_balance"``.
+        source: The standard the check comes from.
+        mode: ``block`` or ``warn`` under the case's policy.
+        figures: The measured values behind the finding (for reports).
+    """
+
+    check: str = attrs.field(default="", kw_only=True)
+    source: str = attrs.field(default="", kw_only=True)
+    mode: Mode = attrs.field(default=Mode.WARN, kw_only=True)
+    figures: Mapping[str, float] = attrs.field(factory=dict, kw_only=True, eq=False, hash=False)
+
+    @property
+    def blocking(self) -> bool:
+        """Whether the finding refuses the stage change."""
+        return self.mode is Mode.BLOCK
+
+    @property
+    def is_finding(self) -> bool:
+        """Always True: this reason comes from a neutrality check."""
+        return True
+
+
+@attrs.frozen
+class CheckContext:
+    """What a check sees: the state, the policy and the move being attempted.
+
+    Attributes:
+        state: The case's state before the move.
+        trigger: The move, e.g. ``"advance"`` or ``"settle"``.
+        source: The stage the case leaves.
+        dest: The stage the case would enter.
+    """
+
+    state: CaseState
+    trigger: str
+    source: str
+    dest: str
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force."""
+        return self.state.policy
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """The parties taking part, in case order."""
+        return tuple(self.state.active)
+
+
+@runtime_checkable
+class Check(Protocol):
+    """A neutrality check: the built-in ones and a host's are written the same way.
+
+    Register a host check on the process (``Process(definition, guards,
+    checks=(*BUILTIN_CHECKS, my_check))``); the policy's ``custom_checks`` sets its mode.
+
+    Attributes:
+        code: Stable identifier of the check; the policy's ``custom_checks`` may set its mode.
+        source: The standard or house rule it comes from.
+        default_mode: The mode used when the policy does not name the check.
+    """
+
+    @property
+    def code(self) -> str:
+        """Stable identifier of the check."""
+        ...
+
+    @property
+    def source(self) -> str:
+        """The standard or house rule the check comes from."""
+        ...
+
+    @property
+    def default_mode(self) -> Mode:
+        """The mode used when the policy does not name the check."""
+        ...
+
+    def evaluate(self, context: CheckContext) -> Iterable[Finding]:
+        """Return findings for the move in ``context`` (modes are set by the caller).
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            The findings, without modes (the caller applies the policy's).
+        """
+        ...

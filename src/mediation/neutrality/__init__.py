@@ -1,0 +1,95 @@
+"""Neutrality: checks grounded in mediator standards, findings, and the report.
+
+Checks run when a case is about to move on (``advance`` and settlement). Each returns
+:class:`Finding` values — a stable code, a plain-words message, the parties concerned and
+the standard it comes from. What happens next is the policy's choice, per check:
+``block`` refuses the stage change with :class:`~mediation.errors.TransitionRefused`
+listing the findings (a supervisor may override with a recorded reason), ``warn`` records
+the findings as events and goes on, ``off`` skips the check.
+
+The checks read running figures that the state fold keeps up to date in O(1) per event
+(airtime and turns per stage and party, confirmed restatements, caucus offers and time,
+mediator interventions per party); nothing re-scans the history.
+
+Some obligations are enforced by the process itself rather than by a configurable check
+(they are not thresholds): conflict-of-interest disclosure and consent (guards
+``disclosure_made`` and ``consent_current``), informed and voluntary participation
+(withdrawal is never refused), self-determination (only parties consent, accept and sign)
+and caucus confidentiality (notes belong to their party). The report shows them too.
+
+Label-blindness: every figure is a symmetric function of the per-party values, so
+renaming the parties renames every per-party figure and finding and changes no verdict.
+
+The package has one module per check family, named like its page under
+``docs/neutrality/``, each holding the family's check (a class written against the same
+:class:`Check` protocol as a host's), its source and its :class:`Family` entry;
+:mod:`~mediation.neutrality.registry` lists the families and runs the checks,
+:mod:`~mediation.neutrality.measures` holds the shared measures and
+:mod:`~mediation.neutrality.report` the report. Adding a family means adding a module, a
+line in :data:`~mediation.neutrality.registry.FAMILIES` and a docs page. Everything is
+importable from ``mediation.neutrality`` itself.
+"""
+
+from __future__ import annotations
+
+from mediation._checks import Check, CheckContext, Finding
+from mediation.neutrality._family import Family
+from mediation.neutrality._standards import STD_I, STD_II, STD_III, STD_V, STD_VI
+from mediation.neutrality.caucus_parity import CaucusParityCheck
+from mediation.neutrality.measures import gini, max_min_ratio
+from mediation.neutrality.mediator_conduct import MediatorConductCheck
+from mediation.neutrality.power_imbalance import PowerImbalanceCheck, subordinates
+from mediation.neutrality.reciprocity import ReciprocityCheck
+from mediation.neutrality.registry import (
+    BUILTIN_CHECKS,
+    CHECKED_TRIGGERS,
+    FAMILIES,
+    SOURCES,
+    TITLES,
+    checks_in_force,
+    evaluate,
+    finding_fields,
+    recorded_finding,
+)
+from mediation.neutrality.report import (
+    CheckStatus,
+    NeutralityReport,
+    PartyFigures,
+    ReportedCase,
+    neutrality_report,
+)
+from mediation.neutrality.voice_balance import VoiceBalanceCheck
+
+__all__ = [
+    "BUILTIN_CHECKS",
+    "CHECKED_TRIGGERS",
+    "FAMILIES",
+    "SOURCES",
+    "STD_I",
+    "STD_II",
+    "STD_III",
+    "STD_V",
+    "STD_VI",
+    "TITLES",
+    "CaucusParityCheck",
+    "Check",
+    "CheckContext",
+    "CheckStatus",
+    "Family",
+    "Finding",
+    "MediatorConductCheck",
+    "NeutralityReport",
+    "PartyFigures",
+    "PowerImbalanceCheck",
+    "ReciprocityCheck",
+    "ReportedCase",
+    "VoiceBalanceCheck",
+    "checks_in_force",
+    "evaluate",
+    "finding_fields",
+    "gini",
+    "max_min_ratio",
+    "neutrality_report",
+    "recorded_finding",
+    "subordinates",
+]

@@ -1,0 +1,50 @@
+"""What the registry knows about a check family: its code, title, source and check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from mediation._checks import Check
+from mediation.state import CaseState
+
+__all__ = ["Family"]
+
+
+@attrs.frozen
+class Family:
+    """One check family, as listed in the registry and the report.
+
+    A family is either *configurable* (a policy field of the same name sets its mode; its
+    :attr:`check`, if any, runs on every forward move) or *enforced* by the process itself
+    (an obligation, not a threshold: the report shows whether the process waits for it).
+
+    Attributes:
+        code: Stable identifier, e.g. ``"voice_balance"``; the docs page and the module
+            of the family carry the same name.
+        title: The heading the report shows.
+        source: The standard the family comes from.
+        check: The check run on forward moves (None for enforced families and for checks
+            run elsewhere, such as responsiveness).
+        enforced: Whether the process enforces the obligation (not configurable).
+        waiting: For an enforced family, whether the process waits for it now.
+    """
+
+    code: str
+    title: str
+    source: str
+    check: Check | None = None
+    enforced: bool = False
+    waiting: Callable[[CaseState], bool] | None = None
+
+    def status(self, state: CaseState) -> str:
+        """The report status of an enforced family: ``waiting`` or ``ok``.
+
+        Args:
+            state: The case's state.
+
+        Returns:
+            ``waiting`` while the process waits for the obligation, else ``ok``.
+        """
+        return "waiting" if self.waiting is not None and self.waiting(state) else "ok"

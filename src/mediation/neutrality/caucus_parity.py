@@ -1,0 +1,82 @@
+"""Caucus parity (configurable): a caucus for one means one offered to every other.
+
+Page: ``docs/neutrality/caucus-parity.md``. Settings: :class:`~mediation.policy.CaucusParity`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import attrs
+
+from mediation._checks import CheckContext, Finding
+from mediation.neutrality._family import Family
+from mediation.neutrality._standards import STD_II
+from mediation.neutrality.measures import least, max_min_ratio, ratio_float, ratio_text
+from mediation.policy import Mode
+
+__all__ = ["FAMILY", "SOURCE", "CaucusParityCheck"]
+
+SOURCE = STD_II
+"""Model Standards Std. II (Impartiality); European Code 2.2."""
+
+
+@attrs.frozen
+class CaucusParityCheck:
+    """Once one party had a caucus, every other is offered one; caucus time balanced.
+
+    Checked when the case is about to enter the policy's ``caucus_parity.before_stage``.
+    """
+
+    code: str = "caucus_parity"
+    source: str = SOURCE
+    default_mode: Mode = Mode.WARN
+
+    def evaluate(self, context: CheckContext) -> list[Finding]:
+        """Return ``caucus_not_offered`` and ``caucus_time_imbalance`` findings.
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            Zero, one or two findings.
+        """
+        settings = context.policy.caucus_parity
+        if context.dest != settings.before_stage:
+            return []
+        state = context.state
+        had = {
+            p: Fraction(state.caucus_seconds[p])
+            for p in context.parties
+            if p in state.caucus_seconds
+        }
+        if not had:
+            return []
+        findings = []
+        not_offered = tuple(p for p in context.parties if p not in state.caucus_offered)
+        if not_offered:
+            findings.append(
+                Finding(
+                    "caucus_not_offered",
+                    f"{state.names(had)} had a caucus but {state.names(not_offered)} "
+                    "was not offered one",
+                    not_offered,
+                )
+            )
+        if len(had) > 1:
+            ratio = max_min_ratio(list(had.values()))
+            if ratio is None or ratio > Fraction(settings.max_time_ratio):
+                findings.append(
+                    Finding(
+                        "caucus_time_imbalance",
+                        f"caucus time is unbalanced: longest/shortest {ratio_text(ratio)} "
+                        f"(at most {settings.max_time_ratio}); least: "
+                        f"{state.names(least(had))}",
+                        least(had),
+                        figures={"ratio": ratio_float(ratio)},
+                    )
+                )
+        return findings
+
+
+FAMILY = Family("caucus_parity", "Caucus parity", SOURCE, check=CaucusParityCheck())

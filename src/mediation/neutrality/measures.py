@@ -1,0 +1,130 @@
+"""Measures the checks and the report share: Gini, max/min ratio and their helpers.
+
+Every measure is exact (on :class:`~fractions.Fraction`) and a symmetric function of the
+per-party values, so renaming the parties changes no figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from mediation._checks import Finding
+
+__all__ = ["balance_finding", "gini", "least", "max_min_ratio", "ratio_float", "ratio_text"]
+
+
+def gini(values: Sequence[Fraction | int | float]) -> Fraction:
+    """The Gini coefficient of non-negative values, exactly.
+
+    0 when all values are equal (or all zero); at most ``(n - 1) / n``. Scale-invariant and
+    symmetric in its arguments. Computed from the sorted values,
+    ``sum((2i - n - 1) x_i) / (n sum(x))``, which equals the mean absolute difference
+    over twice the mean.
+
+    Args:
+        values: Non-negative numbers, one per party.
+
+    Returns:
+        The coefficient, as an exact fraction.
+    """
+    exact = sorted(Fraction(value) for value in values)
+    total = sum(exact, Fraction(0))
+    if not exact or total == 0:
+        return Fraction(0)
+    n = len(exact)
+    weighted = sum(((2 * rank - n - 1) * x for rank, x in enumerate(exact, 1)), Fraction(0))
+    return weighted / (n * total)
+
+
+def max_min_ratio(values: Sequence[Fraction | int | float]) -> Fraction | None:
+    """Largest value over smallest, exactly.
+
+    Args:
+        values: Non-negative numbers, one per party.
+
+    Returns:
+        The ratio; None (read: infinite) when the smallest is 0 and the largest is not;
+        1 when all are zero.
+    """
+    exact = [Fraction(value) for value in values]
+    if not exact or max(exact) == 0:
+        return Fraction(1)
+    smallest = min(exact)
+    return None if smallest == 0 else max(exact) / smallest
+
+
+def ratio_float(ratio: Fraction | None) -> float:
+    """A ratio as a float for reports: infinite for None or beyond the float range.
+
+    Args:
+        ratio: A value of :func:`max_min_ratio`.
+
+    Returns:
+        The float value (``inf`` when infinite).
+    """
+    if ratio is None:
+        return float("inf")
+    try:
+        return float(ratio)
+    except OverflowError:
+        return float("inf")
+
+
+def ratio_text(ratio: Fraction | None) -> str:
+    """A ratio as text for messages: two decimals, or ``∞``.
+
+    Args:
+        ratio: A value of :func:`max_min_ratio`.
+
+    Returns:
+        The text.
+    """
+    value = ratio_float(ratio)
+    return "∞" if value == float("inf") else f"{value:.2f}"
+
+
+def least(values: Mapping[str, Fraction]) -> tuple[str, ...]:
+    """The parties with the smallest value, in the mapping's order.
+
+    Args:
+        values: Party → value (not empty).
+
+    Returns:
+        Every party whose value equals the minimum.
+    """
+    lowest = min(values.values())
+    return tuple(party for party, value in values.items() if value == lowest)
+
+
+def balance_finding(
+    measure: str, stage: str, values: Mapping[str, Fraction], max_gini: float, max_ratio: float
+) -> Finding | None:
+    """A ``<measure>_imbalance`` finding when ``values`` are too unequal, else None.
+
+    Args:
+        measure: What is measured, e.g. ``"airtime"``; names the finding's code.
+        stage: The stage the values were measured in (for the message).
+        values: Party → value.
+        max_gini: The largest Gini coefficient allowed.
+        max_ratio: The largest max/min ratio allowed.
+
+    Returns:
+        The finding (about the least-served parties), or None when nothing was measured
+        or both measures are within their limits.
+    """
+    if sum(values.values(), Fraction(0)) == 0:
+        return None
+    coefficient = gini(list(values.values()))
+    ratio = max_min_ratio(list(values.values()))
+    too_unequal = coefficient > Fraction(max_gini)
+    too_far_apart = ratio is None or ratio > Fraction(max_ratio)
+    if not (too_unequal or too_far_apart):
+        return None
+    return Finding(
+        f"{measure}_imbalance",
+        f"{measure} in {stage} is unbalanced: Gini {float(coefficient):.2f} (at most "
+        f"{max_gini}), largest/smallest {ratio_text(ratio)} (at most {max_ratio})",
+        least(values),
+        figures={"gini": float(coefficient), "ratio": ratio_float(ratio)},
+    )

@@ -1,0 +1,117 @@
+"""Power imbalance safeguards (configurable): what a managed party is owed.
+
+Page: ``docs/neutrality/power-imbalance.md``. Settings:
+:class:`~mediation.policy.PowerImbalance`.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from mediation._checks import CheckContext, Finding
+from mediation.model import RelationKind
+from mediation.neutrality._family import Family
+from mediation.neutrality._standards import STD_VI
+from mediation.policy import Mode, Safeguard
+from mediation.state import CaseState
+
+__all__ = ["FAMILY", "SOURCE", "PowerImbalanceCheck", "subordinates"]
+
+SOURCE = STD_VI
+"""Model Standards Std. VI (Quality of the Process: appropriate participants)."""
+
+
+def subordinates(state: CaseState) -> tuple[str, ...]:
+    """Parties taking part whom another party taking part manages, in case order.
+
+    Args:
+        state: The case's state.
+
+    Returns:
+        The managed parties (``manages`` targets and ``reports_to`` sources).
+    """
+    found: set[str] = set()
+    for relation in state.relations:
+        if relation.source in state.active and relation.target in state.active:
+            if relation.kind is RelationKind.MANAGES:
+                found.add(relation.target)
+            elif relation.kind is RelationKind.REPORTS_TO:
+                found.add(relation.source)
+    return tuple(p for p in state.active if p in found)
+
+
+@attrs.frozen
+class PowerImbalanceCheck:
+    """The safeguards the policy requires when one party manages another.
+
+    A support person present before listening, the managed party speaking first in it,
+    and a caucus offered before the policy's ``caucus_before_stage``.
+    """
+
+    code: str = "power_imbalance"
+    source: str = SOURCE
+    default_mode: Mode = Mode.WARN
+
+    def evaluate(self, context: CheckContext) -> list[Finding]:
+        """Return a finding per safeguard the move would skip.
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            ``support_person_missing``, ``subordinate_not_first`` and
+            ``subordinate_caucus_not_offered`` findings, as they apply.
+        """
+        settings = context.policy.power_imbalance
+        state = context.state
+        juniors = subordinates(state)
+        if not juniors:
+            return []
+        findings = []
+        if (
+            Safeguard.SUPPORT_PERSON in settings.safeguards
+            and context.dest == settings.listening_stage
+        ):
+            alone = tuple(p for p in juniors if not state.support_persons.get(p))
+            if alone:
+                findings.append(
+                    Finding(
+                        "support_person_missing",
+                        f"{state.names(alone)} is managed by another party and has no "
+                        "support person present",
+                        alone,
+                    )
+                )
+        if (
+            Safeguard.SUBORDINATE_SPEAKS_FIRST in settings.safeguards
+            and context.source == settings.listening_stage
+            and state.first_speaker.get(settings.listening_stage) not in juniors
+        ):
+            findings.append(
+                Finding(
+                    "subordinate_not_first",
+                    f"in {settings.listening_stage}, {state.names(juniors)} should have "
+                    "spoken before the manager",
+                    juniors,
+                )
+            )
+        if (
+            Safeguard.CAUCUS_OFFER in settings.safeguards
+            and context.dest == settings.caucus_before_stage
+        ):
+            not_offered = tuple(p for p in juniors if p not in state.caucus_offered)
+            if not_offered:
+                findings.append(
+                    Finding(
+                        "subordinate_caucus_not_offered",
+                        f"{state.names(not_offered)} is managed by another party and was "
+                        "not offered a caucus",
+                        not_offered,
+                    )
+                )
+        return findings
+
+
+FAMILY = Family(
+    "power_imbalance", "Power imbalance safeguards", SOURCE, check=PowerImbalanceCheck()
+)

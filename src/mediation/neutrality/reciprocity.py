@@ -1,0 +1,57 @@
+"""Perspective-swap reciprocity (configurable): every party restated another's view.
+
+Page: ``docs/neutrality/reciprocity.md``. Settings: :class:`~mediation.policy.Reciprocity`.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from mediation._checks import CheckContext, Finding
+from mediation.neutrality._family import Family
+from mediation.neutrality._standards import STD_II
+from mediation.policy import Mode
+
+__all__ = ["FAMILY", "SOURCE", "ReciprocityCheck"]
+
+SOURCE = STD_II
+"""Model Standards Std. II (Impartiality); European Code 2.2."""
+
+
+@attrs.frozen
+class ReciprocityCheck:
+    """Every party restated another's view and saw it confirmed: nobody skipped.
+
+    Checked when the case leaves the policy's ``reciprocity.stage``.
+    """
+
+    code: str = "reciprocity"
+    source: str = SOURCE
+    default_mode: Mode = Mode.WARN
+
+    def evaluate(self, context: CheckContext) -> list[Finding]:
+        """Return a ``restatement_missing`` finding about the parties who skipped.
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            Zero or one finding.
+        """
+        settings = context.policy.reciprocity
+        if context.source != settings.stage:
+            return []
+        state = context.state
+        missing = tuple(p for p in context.parties if p not in state.confirmed_restaters)
+        if not missing:
+            return []
+        return [
+            Finding(
+                "restatement_missing",
+                f"{state.names(missing)} did not restate another party's view (confirmed)",
+                missing,
+            )
+        ]
+
+
+FAMILY = Family("reciprocity", "Perspective-swap reciprocity", SOURCE, check=ReciprocityCheck())

@@ -1,0 +1,163 @@
+"""The registry of check families, and running the checks for a move.
+
+Adding a family: write its module (its check written against :class:`~mediation.neutrality.Check`,
+its source, its :class:`~mediation.neutrality.Family` entry), add the entry to
+:data:`FAMILIES` below, and add its page under ``docs/neutrality/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from mediation import events as ev
+from mediation._checks import Check, CheckContext, Finding
+from mediation.errors import InvalidInput
+from mediation.neutrality import (
+    caucus_parity,
+    confidentiality,
+    conflict_of_interest,
+    informed_consent,
+    mediator_conduct,
+    power_imbalance,
+    reciprocity,
+    responsiveness,
+    self_determination,
+    voice_balance,
+)
+from mediation.neutrality._family import Family
+from mediation.policy import Mode
+from mediation.state import CaseState
+
+__all__ = [
+    "BUILTIN_CHECKS",
+    "CHECKED_TRIGGERS",
+    "FAMILIES",
+    "SOURCES",
+    "TITLES",
+    "checks_in_force",
+    "evaluate",
+    "finding_fields",
+    "recorded_finding",
+]
+
+FAMILIES: tuple[Family, ...] = (
+    conflict_of_interest.FAMILY,
+    informed_consent.FAMILY,
+    self_determination.FAMILY,
+    voice_balance.FAMILY,
+    reciprocity.FAMILY,
+    caucus_parity.FAMILY,
+    mediator_conduct.FAMILY,
+    power_imbalance.FAMILY,
+    confidentiality.FAMILY,
+    responsiveness.FAMILY,
+)
+"""The registry: every check family, in the order of the docs pages."""
+
+SOURCES: Mapping[str, str] = {family.code: family.source for family in FAMILIES}
+"""Check family → the standard it comes from."""
+
+TITLES: Mapping[str, str] = {family.code: family.title for family in FAMILIES}
+"""Check family → the heading the report shows."""
+
+BUILTIN_CHECKS: tuple[Check, ...] = tuple(
+    family.check for family in FAMILIES if family.check is not None
+)
+"""The configurable checks run on every forward move (responsiveness runs when deadlines
+are reviewed: :meth:`~mediation.Mediation.review_deadlines`)."""
+
+CHECKED_TRIGGERS = frozenset({"advance", "settle", "settle_partially"})
+"""The moves neutrality checks run on: forward moves and settlement."""
+
+
+def checks_in_force(checks: Iterable[Check] | None) -> tuple[Check, ...]:
+    """The checks a case runs: ``checks``, or :data:`BUILTIN_CHECKS` when None.
+
+    Args:
+        checks: The checks registered on the process (None: the built-in ones).
+
+    Returns:
+        The checks, in order.
+
+    Raises:
+        InvalidInput: two checks share a code.
+    """
+    resolved = BUILTIN_CHECKS if checks is None else tuple(checks)
+    codes = [check.code for check in resolved]
+    if len(set(codes)) != len(codes):
+        raise InvalidInput(f"checks with the same code: {codes}")
+    return resolved
+
+
+def evaluate(
+    checks: Iterable[Check], state: CaseState, trigger: str, source: str, dest: str
+) -> list[Finding]:
+    """Run ``checks`` for a move and return their findings with the policy's modes.
+
+    Checks whose mode is ``off`` are not run. Moves other than ``advance`` and
+    settlement are not checked.
+
+    Args:
+        checks: The checks to run.
+        state: The case's state before the move.
+        trigger: The move, e.g. ``"advance"``.
+        source: The stage the case leaves.
+        dest: The stage the case would enter.
+
+    Returns:
+        The findings, each stamped with its check's code, source and mode.
+    """
+    if trigger not in CHECKED_TRIGGERS:
+        return []
+    context = CheckContext(state=state, trigger=trigger, source=source, dest=dest)
+    findings: list[Finding] = []
+    for check in checks:
+        mode = state.policy.mode_of(check.code, check.default_mode)
+        if mode is Mode.OFF:
+            continue
+        for finding in check.evaluate(context):
+            findings.append(attrs.evolve(finding, check=check.code, source=check.source, mode=mode))
+    return findings
+
+
+def finding_fields(finding: Finding, *, overridden: bool = False) -> dict[str, Any]:
+    """The fields of a :class:`~mediation.events.FindingRecorded` event for ``finding``.
+
+    Args:
+        finding: The finding to record.
+        overridden: Whether a supervisor's override let a blocking finding through.
+
+    Returns:
+        Field name → value.
+    """
+    return {
+        "check": finding.check,
+        "code": finding.code,
+        "message": finding.message,
+        "parties": finding.parties,
+        "source": finding.source,
+        "mode": finding.mode.value,
+        "overridden": overridden,
+    }
+
+
+def recorded_finding(event: ev.FindingRecorded) -> Finding:
+    """The :class:`Finding` a ``finding_recorded`` event carries.
+
+    Args:
+        event: The recorded event.
+
+    Returns:
+        The finding, with its check, source and mode.
+    """
+    return Finding(
+        event.code,
+        event.message,
+        event.parties,
+        check=event.check,
+        source=event.source,
+        mode=Mode(event.mode),
+    )

@@ -1,0 +1,68 @@
+"""Voice balance (configurable): airtime and turns per party in the listening stage.
+
+Page: ``docs/neutrality/voice-balance.md``. Settings: :class:`~mediation.policy.VoiceBalance`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import attrs
+
+from mediation._checks import CheckContext, Finding
+from mediation.neutrality._family import Family
+from mediation.neutrality._standards import STD_II
+from mediation.neutrality.measures import balance_finding
+from mediation.policy import Mode
+
+__all__ = ["FAMILY", "SOURCE", "VoiceBalanceCheck"]
+
+SOURCE = STD_II
+"""Model Standards Std. II (Impartiality); European Code 2.2."""
+
+
+@attrs.frozen
+class VoiceBalanceCheck:
+    """Airtime and turns per party in the listening stage, as shares.
+
+    Checked when the case leaves the policy's ``voice_balance.stage``: a finding per
+    measure (``airtime_imbalance``, ``turns_imbalance``) whose Gini coefficient or max/min
+    ratio exceeds the policy's limits, about the least heard parties.
+    """
+
+    code: str = "voice_balance"
+    source: str = SOURCE
+    default_mode: Mode = Mode.WARN
+
+    def evaluate(self, context: CheckContext) -> list[Finding]:
+        """Return the imbalance findings for the move in ``context``.
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            Zero, one or two findings.
+        """
+        settings = context.policy.voice_balance
+        if context.source != settings.stage:
+            return []
+        state = context.state
+        airtime = state.stage_airtime.get(settings.stage, {})
+        turns = state.stage_turns.get(settings.stage, {})
+        findings = []
+        for measure, table in (("airtime", airtime), ("turns", turns)):
+            values = {party: Fraction(table.get(party, 0)) for party in context.parties}
+            finding = balance_finding(
+                measure, settings.stage, values, settings.max_gini, settings.max_ratio
+            )
+            if finding is not None:
+                findings.append(
+                    attrs.evolve(
+                        finding,
+                        message=f"{finding.message}; least heard: {state.names(finding.parties)}",
+                    )
+                )
+        return findings
+
+
+FAMILY = Family("voice_balance", "Voice balance", SOURCE, check=VoiceBalanceCheck())
