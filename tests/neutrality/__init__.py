@@ -1,0 +1,1 @@
+"""Tests for the mediation.neutrality package, one module per module."""

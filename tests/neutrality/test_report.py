@@ -1,0 +1,131 @@
+"""Tests for mediation.neutrality.report: the neutrality report and label-blindness."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mediation import (
+    Mediation,
+    neutrality_report,
+)
+from mediation.clocks import ManualClock
+from mediation.events import Event, StatementMade
+from mediation.neutrality import NeutralityReport
+from mediation.testing import mirrored, party_ids, relabelled, transcripts
+
+
+def replay(events: Sequence[Event]) -> Mediation:
+    return Mediation.replay(events, clock=ManualClock(events[-1].at))
+
+
+def _mapped_report(report: NeutralityReport, mapping: dict[str, str]) -> dict[str, object]:
+    """The parts of a report that must permute with the labels, keyed by (new) party id."""
+    return {
+        "figures": {
+            mapping[f.party]: attrs.evolve(f, party=mapping[f.party]) for f in report.parties
+        },
+        "pending": sorted(
+            (f.check, f.code, tuple(sorted(mapping[p] for p in f.parties)), f.mode)
+            for f in report.pending
+        ),
+        "recorded": sorted(
+            (f.check, f.code, tuple(sorted(mapping[p] for p in f.parties))) for f in report.recorded
+        ),
+        "numbers": (
+            report.airtime_gini,
+            report.airtime_ratio,
+            report.turns_gini,
+            report.turns_ratio,
+            report.mediator_proposals,
+        ),
+        "verdict": report.verdict,
+        "checks": report.checks,
+    }
+
+
+@given(transcripts(), st.data())
+def test_relabelling_parties_permutes_every_figure_and_finding(
+    events: tuple[Event, ...], data: st.DataObject
+) -> None:
+    ids = list(party_ids(events))
+    mapping = dict(zip(ids, data.draw(st.permutations(ids)), strict=True))
+    original = replay(events)
+    renamed = replay(relabelled(events, mapping))
+    identity = {p: p for p in ids}
+    assert _mapped_report(neutrality_report(original), mapping) == _mapped_report(
+        neutrality_report(renamed), identity
+    )
+    assert [f.code for f in original.pending_findings()] == [
+        f.code for f in renamed.pending_findings()
+    ]
+    assert {s.name: s.allowed for s in original.allowed_actions("m")} == {
+        s.name: s.allowed for s in renamed.allowed_actions("m")
+    }
+
+
+@given(transcripts(max_parties=2))
+def test_the_report_of_a_mirrored_transcript_is_the_mirrored_report(
+    events: tuple[Event, ...],
+) -> None:
+    report = neutrality_report(replay(events))
+    flipped = neutrality_report(replay(mirrored(events)))
+    assert [f.airtime_share for f in flipped.parties] == [
+        f.airtime_share for f in reversed(report.parties)
+    ]
+    assert flipped.verdict == report.verdict
+    assert flipped.airtime_gini == report.airtime_gini
+
+
+@given(transcripts(integer_seconds=True), st.integers(min_value=2, max_value=50))
+def test_scaling_all_durations_changes_no_figure(events: tuple[Event, ...], factor: int) -> None:
+    scaled = [
+        attrs.evolve(event, seconds=event.seconds * factor)
+        if isinstance(event, StatementMade)
+        else event
+        for event in events
+    ]
+    before, after = neutrality_report(replay(events)), neutrality_report(replay(scaled))
+    assert [f.airtime_share for f in before.parties] == [f.airtime_share for f in after.parties]
+    assert (before.airtime_gini, before.airtime_ratio, before.verdict) == (
+        after.airtime_gini,
+        after.airtime_ratio,
+        after.verdict,
+    )
+
+
+@given(transcripts(), st.lists(st.sampled_from(["invite", "paraphrase", "question"]), max_size=6))
+def test_mediator_only_events_change_no_party_balance_figure(
+    events: tuple[Event, ...], kinds: list[str]
+) -> None:
+    case = replay(events)
+    before = neutrality_report(case)
+    party = party_ids(events)[0]
+    for kind in kinds:
+        {
+            "invite": lambda: case.invite_to_speak("m", party),
+            "paraphrase": lambda: case.paraphrase("m", party, "so you mean"),
+            "question": lambda: case.ask("m", party, "and then?"),
+        }[kind]()
+    after = neutrality_report(case)
+    assert [(f.airtime_share, f.turns_share) for f in before.parties] == [
+        (f.airtime_share, f.turns_share) for f in after.parties
+    ]
+    assert (before.airtime_gini, before.turns_gini) == (after.airtime_gini, after.turns_gini)
+
+
+def test_report_of_the_demo_is_even_handed_and_renders_markdown() -> None:
+    from mediation import demo
+
+    report = neutrality_report(demo.workplace_dispute())
+    assert report.verdict == "even-handed"
+    lin, zhao = report.parties
+    assert (lin.party, zhao.party) == ("lin", "zhao")
+    assert zhao.invitations == 1 and zhao.caucus_offered and lin.caucus_offered
+    text = report.to_markdown()
+    assert text.startswith("# Neutrality report: workload-2026-03")
+    assert "| zhao | 330 | 0.54 |" in text
+    assert "Std. III" in text and "resigning" not in text
