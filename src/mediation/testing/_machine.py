@@ -89,7 +89,7 @@ class MediationMachine(RuleBasedStateMachine):
         assert self.clock is not None
         before = Mediation.replay(case.events, clock=self.clock, process=self.process)
         was_closed = case.is_closed
-        method: Callable[..., object] = getattr(case, _METHOD.get(name, name))
+        method: Callable[..., object] = getattr(case, name)
         try:
             method(actor, **kwargs)
         except MediationError as error:
@@ -198,7 +198,6 @@ class MediationMachine(RuleBasedStateMachine):
         assert (case.stage == "cooling_off") == (case.state.paused_from is not None)
 
 
-_METHOD = {"close_escalated": "close"}
 _URGENT = ("advance", "resume", "close_caucus")
 _PRODUCTIVE = frozenset(
     {
@@ -348,7 +347,7 @@ def _close(machine: MediationMachine, _actor: str, data: st.DataObject) -> dict[
 def _close_escalated(
     _machine: MediationMachine, _actor: str, data: st.DataObject
 ) -> dict[str, Any]:
-    return {"outcome": Outcome.ESCALATED, "reason": _text(data)}
+    return {"reason": _text(data)}
 
 
 def _deadline(machine: MediationMachine, _actor: str, data: st.DataObject) -> dict[str, Any]:
@@ -481,7 +480,7 @@ def _garbage(name: str, data: st.DataObject) -> dict[str, Any]:
         "pause": ["reason"],
         "escalate": ["authority", "reason"],
         "close": ["outcome"],
-        "close_escalated": ["outcome"],
+        "close_escalated": ["reason"],
         "withdraw": ["reason"],
         "set_deadline": ["stage", "due"],
         "reassign_mediator": ["mediator", "reason"],

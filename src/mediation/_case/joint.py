@@ -1,0 +1,167 @@
+"""Joint-session commands: speaking, restating, common ground, differences, proposals,
+signatures.
+
+Each records one event once the actor is authorized, the arguments are valid and
+:mod:`mediation.rules` finds nothing in the way.
+"""
+
+from __future__ import annotations
+
+from mediation import events as ev
+from mediation._case import validate
+from mediation._case.core import CaseCore, refusal
+from mediation.errors import InvalidInput, NotAuthorized, Reason
+from mediation.model import Severity, check_duration, check_text
+
+__all__ = ["JointSession"]
+
+
+class JointSession(CaseCore):
+    """The commands of the joint session, from speaking to signing."""
+
+    __slots__ = ()
+
+    def speak(self, actor: str, text: str, seconds: float) -> ev.StatementMade:
+        """A party speaks in the joint session for ``seconds``."""
+        self._authorize("speak", actor)
+        text = check_text(text)
+        seconds = check_duration(seconds, "seconds")
+        self._check("speak", actor)
+        return self._record(ev.StatementMade, actor, text=text, seconds=seconds)
+
+    def restate(
+        self, actor: str, about: str, text: str, *, restatement_id: str | None = None
+    ) -> ev.RestatementMade:
+        """A party restates another party's view in their own words."""
+        self._authorize("restate", actor)
+        validate.other_party(self._state, actor, about, "about")
+        text = check_text(text)
+        restatement_id = validate.new_id(restatement_id, self._state.restatements, "rs")
+        self._check("restate", actor)
+        return self._record(
+            ev.RestatementMade, actor, restatement_id=restatement_id, about=about, text=text
+        )
+
+    def review_restatement(
+        self, actor: str, restatement_id: str, *, accurate: bool, comment: str = ""
+    ) -> ev.RestatementReviewed:
+        """The restated party says whether the restatement is accurate; a rejected one
+        is simply restated again."""
+        self._authorize("review_restatement", actor)
+        restatement = self._state.restatements.get(restatement_id)
+        if restatement is None:
+            raise InvalidInput(f"unknown restatement {restatement_id!r}")
+        if restatement.about != actor:
+            raise NotAuthorized(
+                f"only {restatement.about} can review a restatement of their own view"
+            )
+        if not isinstance(accurate, bool):
+            raise InvalidInput(f"accurate must be True or False; got {accurate!r}")
+        extra = (
+            []
+            if restatement.accurate is None
+            else [
+                refusal("already_reviewed", f"restatement {restatement_id!r} was already reviewed")
+            ]
+        )
+        self._check("review_restatement", actor, extra)
+        return self._record(
+            ev.RestatementReviewed,
+            actor,
+            restatement_id=restatement_id,
+            accurate=accurate,
+            comment=comment.strip(),
+        )
+
+    def propose_common_ground(
+        self, actor: str, text: str, *, item_id: str | None = None
+    ) -> ev.CommonGroundProposed:
+        """Put forward a point of common ground (party or mediator)."""
+        self._authorize("propose_common_ground", actor)
+        text = check_text(text)
+        item_id = validate.new_id(item_id, self._state.common_ground, "cg")
+        self._check("propose_common_ground", actor)
+        return self._record(ev.CommonGroundProposed, actor, item_id=item_id, text=text)
+
+    def assent(self, actor: str, item_id: str) -> ev.CommonGroundAssented:
+        """A party assents to a common-ground item."""
+        self._authorize("assent", actor)
+        item = self._state.common_ground.get(item_id)
+        if item is None:
+            raise InvalidInput(f"unknown common-ground item {item_id!r}")
+        extra = (
+            [refusal("already_assented", f"{actor} already assented to {item_id!r}", actor)]
+            if actor in item.assents
+            else []
+        )
+        self._check("assent", actor, extra)
+        return self._record(ev.CommonGroundAssented, actor, item_id=item_id)
+
+    def reserve_difference(
+        self, actor: str, text: str, severity: Severity | str, *, difference_id: str | None = None
+    ) -> ev.DifferenceReserved:
+        """List a difference and reserve it, as ``major`` (principle) or ``minor`` (style)."""
+        self._authorize("reserve_difference", actor)
+        text = check_text(text)
+        try:
+            severity = Severity(severity)
+        except ValueError:
+            raise InvalidInput(f"severity must be 'major' or 'minor'; got {severity!r}") from None
+        difference_id = validate.new_id(difference_id, self._state.differences, "df")
+        self._check("reserve_difference", actor)
+        return self._record(
+            ev.DifferenceReserved, actor, difference_id=difference_id, text=text, severity=severity
+        )
+
+    def park_difference(self, actor: str, difference_id: str) -> ev.DifferenceParked:
+        """The mediator parks a minor difference: it does not go on to compromise."""
+        self._authorize("park_difference", actor)
+        difference = self._state.differences.get(difference_id)
+        if difference is None:
+            raise InvalidInput(f"unknown difference {difference_id!r}")
+        extra: list[Reason] = []
+        if difference.severity is Severity.MAJOR:
+            extra.append(
+                refusal(
+                    "major_difference",
+                    f"difference {difference_id!r} is a matter of principle; it goes on to "
+                    "compromise and cannot be parked",
+                )
+            )
+        elif difference.parked:
+            extra.append(refusal("already_parked", f"difference {difference_id!r} is parked"))
+        self._check("park_difference", actor, extra)
+        return self._record(ev.DifferenceParked, actor, difference_id=difference_id)
+
+    def confirm_differences(self, actor: str) -> ev.DifferencesConfirmed:
+        """A party confirms that the list of differences is complete."""
+        self._authorize("confirm_differences", actor)
+        self._check("confirm_differences", actor)
+        return self._record(ev.DifferencesConfirmed, actor)
+
+    def propose(self, actor: str, text: str, *, proposal_id: str | None = None) -> ev.ProposalMade:
+        """Put forward a proposal. A party's own proposal counts as accepted by that party;
+        a mediator's proposal is a suggestion every party must accept themselves."""
+        self._authorize("propose", actor)
+        text = check_text(text)
+        proposal_id = validate.new_id(proposal_id, self._state.proposals, "pr")
+        self._check("propose", actor)
+        return self._record(ev.ProposalMade, actor, proposal_id=proposal_id, text=text)
+
+    def answer_proposal(self, actor: str, proposal_id: str, *, accept: bool) -> ev.ProposalAnswered:
+        """A party accepts or rejects a proposal (the latest answer counts)."""
+        self._authorize("answer_proposal", actor)
+        if proposal_id not in self._state.proposals:
+            raise InvalidInput(f"unknown proposal {proposal_id!r}")
+        if not isinstance(accept, bool):
+            raise InvalidInput(f"accept must be True or False; got {accept!r}")
+        self._check("answer_proposal", actor)
+        return self._record(ev.ProposalAnswered, actor, proposal_id=proposal_id, accepted=accept)
+
+    def sign(self, actor: str) -> ev.Signed:
+        """A party signs the agreement (the proposal every party accepted)."""
+        self._authorize("sign", actor)
+        self._check("sign", actor)
+        agreed = self._state.agreed_proposal()
+        assert agreed is not None  # the "sign" blockers guarantee it
+        return self._record(ev.Signed, actor, proposal_id=agreed)

@@ -1,0 +1,61 @@
+"""Checks on command arguments that need the case (which party, which id)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from mediation.errors import InvalidInput
+from mediation.model import check_id
+from mediation.state import CaseState
+
+__all__ = ["aware", "new_id", "other_party", "party_id"]
+
+
+def aware(value: object, what: str) -> datetime:
+    """``value`` if it is a timezone-aware datetime.
+
+    Raises:
+        InvalidInput: it is not.
+    """
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{what} must be a timezone-aware datetime; got {value!r}")
+    return value
+
+
+def party_id(state: CaseState, party: object, what: str) -> str:
+    """``party`` if it is the id of a party to the case.
+
+    Raises:
+        InvalidInput: it is not.
+    """
+    if not isinstance(party, str) or party not in state.parties:
+        raise InvalidInput(f"{what} {party!r} is not a party to case {state.case_id!r}")
+    return party
+
+
+def other_party(state: CaseState, actor: str, party: object, what: str) -> str:
+    """``party`` if it is a party to the case other than ``actor``.
+
+    Raises:
+        InvalidInput: it is not.
+    """
+    party_id(state, party, what)
+    if party == actor:
+        raise InvalidInput(f"{what} must be another party than {actor}")
+    return str(party)
+
+
+def new_id(given: str | None, existing: Mapping[str, Any], prefix: str) -> str:
+    """The id for a new item: ``given`` if free, else ``prefix-N`` for the next N.
+
+    Raises:
+        InvalidInput: ``given`` is malformed or already used.
+    """
+    if given is None:
+        return f"{prefix}-{len(existing) + 1}"
+    check_id(given, f"{prefix} id")
+    if given in existing:
+        raise InvalidInput(f"duplicate id {given!r}")
+    return given
