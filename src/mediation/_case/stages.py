@@ -81,7 +81,8 @@ class StageMoves(CaseCore):
         ``settled`` and ``partially_settled`` need every signature (from the last active
         stage); ``impasse`` may be declared in any active stage; ``terminated_by_mediator``
         in any open stage and needs a reason; ``escalated`` only once escalated (the
-        mediator or a supervisor); ``withdrawn`` is recorded by the parties withdrawing.
+        mediator or a supervisor; :meth:`close_escalated` says it by name); ``withdrawn``
+        is recorded by the parties withdrawing.
         """
         try:
             outcome = Outcome(outcome)
