@@ -197,9 +197,10 @@ def check(situation: Situation, action: str, actor: str, extra: Iterable[Reason]
         TransitionRefused: a stage change is blocked.
         CommandRefused: any other command is blocked.
     """
-    reasons = [*blockers(situation, action, actor), *extra]
+    row = ACTIONS[action]
+    reasons = [*row.blockers(situation, actor), *extra]
     if reasons:
-        raise (TransitionRefused if ACTIONS[action].moves_stage else CommandRefused)(reasons)
+        raise (TransitionRefused if row.moves_stage else CommandRefused)(reasons)
 
 
 def action_statuses(situation: Situation, actor: str) -> tuple[ActionStatus, ...]:
