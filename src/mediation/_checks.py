@@ -29,12 +29,15 @@ class Finding(Reason):
         source: The standard the check comes from.
         mode: ``block`` or ``warn`` under the case's policy.
         figures: The measured values behind the finding (for reports).
+        evidence: The seqs of the events the finding rests on, ascending (recorded with
+            it, shown by the report).
     """
 
     check: str = attrs.field(default="", kw_only=True)
     source: str = attrs.field(default="", kw_only=True)
     mode: Mode = attrs.field(default=Mode.WARN, kw_only=True)
     figures: Mapping[str, float] = attrs.field(factory=dict, kw_only=True, eq=False, hash=False)
+    evidence: tuple[int, ...] = attrs.field(default=(), kw_only=True, eq=False)
 
     @property
     def blocking(self) -> bool:

@@ -422,6 +422,9 @@ class FindingRecorded(Event):
     overridden: bool = False
     about_stage: str = ""
     """The stage the finding concerns, when not the stage it was recorded in."""
+    evidence: tuple[int, ...] = ()
+    """The seqs of the events the finding rests on. Left out of the stored form when
+    empty, so findings recorded before the field existed keep their canonical bytes."""
 
 
 @attrs.frozen(kw_only=True)
@@ -510,6 +513,20 @@ def _parse_time(value: Any) -> datetime:
         raise InvalidInput(f"time must carry a UTC offset; got {value!r}")
     return parsed
 
+
+def _finding_recorded_unstructure() -> Callable[[FindingRecorded], dict[str, Any]]:
+    general = _converter.gen_unstructure_attrs_fromdict(FindingRecorded)
+
+    def unstructure(event: FindingRecorded) -> dict[str, Any]:
+        fields: dict[str, Any] = general(event)
+        if not event.evidence:
+            del fields["evidence"]
+        return fields
+
+    return unstructure
+
+
+_converter.register_unstructure_hook(FindingRecorded, _finding_recorded_unstructure())
 
 # Each class's generated unstructure function, looked up once rather than dispatched on
 # every call (to_dict runs on every append, for the canonical bytes).

@@ -207,6 +207,29 @@ class CaseState(Schedule):
     """Blocking finding code → the supervisor's reason, for the next move from this stage."""
     deadline_findings: dict[str, datetime] = attrs.Factory(dict)
     """Stage → the due time already recorded as missed (so it is recorded once)."""
+    seqs: dict[tuple[str, str], list[int]] = attrs.Factory(dict)
+    """Evidence index: ``(kind, key)`` → the seqs of the events of that kind, in order,
+    appended in O(1) as events arrive, so a finding can name the events it rests on.
+    Kinds: ``statement`` (key: stage), ``intervention`` (key: party), ``caucus`` (key:
+    party; offers, openings and closings), ``restatement`` (key: stage), ``entered`` (key:
+    stage; the event that entered it), ``deadline`` (key: stage; deadlines set)."""
+
+    def evidence(self, *keys: tuple[str, str]) -> tuple[int, ...]:
+        """The seqs of the events indexed under ``keys``, sorted, without repeats.
+
+        Args:
+            keys: ``(kind, key)`` pairs of :attr:`seqs`.
+
+        Returns:
+            The event seqs (empty when none were indexed).
+        """
+        found: set[int] = set()
+        for key in keys:
+            found.update(self.seqs.get(key, ()))
+        return tuple(sorted(found))
+
+    def _index(self, kind: str, key: str, seq: int) -> None:
+        self.seqs.setdefault((kind, key), []).append(seq)
 
     @classmethod
     def open(cls, event: ev.CaseOpened) -> CaseState:
@@ -228,6 +251,7 @@ class CaseState(Schedule):
             issues={issue.id: issue for issue in event.issues},
         )
         state.enter(event.stage, event.at)
+        state._index("entered", event.stage, event.seq)
         return state
 
     @classmethod
@@ -335,14 +359,17 @@ class CaseState(Schedule):
 
     def _on_stage_changed(self, event: ev.StageChanged) -> None:
         self.follow(event)
+        self._index("entered", event.dest, event.seq)
 
     def _on_escalated(self, event: ev.Escalated) -> None:
         self.escalation = (event.authority, event.reason)
         self.follow(event)
+        self._index("entered", "escalated", event.seq)
 
     def _on_closed(self, event: ev.Closed) -> None:
         self.follow(event)
         self.caucus = None
+        self._index("entered", "closed", event.seq)
 
     def _on_statement(self, event: ev.StatementMade) -> None:
         party = event.actor
@@ -355,15 +382,18 @@ class CaseState(Schedule):
         airtime[party] = airtime.get(party, 0.0) + event.seconds
         turns = self.stage_turns[stage]
         turns[party] = turns.get(party, 0) + 1
+        self._index("statement", stage, event.seq)
 
     def _on_restatement(self, event: ev.RestatementMade) -> None:
         self.restatements[event.restatement_id] = Restatement(
             by=event.actor, about=event.about, text=event.text
         )
+        self._index("restatement", event.stage, event.seq)
 
     def _on_restatement_reviewed(self, event: ev.RestatementReviewed) -> None:
         restatement = self.restatements[event.restatement_id]
         restatement.accurate = event.accurate
+        self._index("restatement", event.stage, event.seq)
         if event.accurate:
             self.confirmed_restaters[restatement.by] = None
 
@@ -399,6 +429,7 @@ class CaseState(Schedule):
         self.caucus = (event.caucus_id, Caucus(party=event.party, opened_at=event.at))
         self.caucus_count += 1
         self.caucus_offered[event.party] = None
+        self._index("caucus", event.party, event.seq)
 
     def _on_caucus_note(self, event: ev.CaucusNoteRecorded) -> None:
         assert self.caucus is not None
@@ -414,6 +445,7 @@ class CaseState(Schedule):
         party = self.caucus[1].party
         self.caucus_seconds[party] = self.caucus_seconds.get(party, 0.0) + event.seconds
         self.caucus = None
+        self._index("caucus", party, event.seq)
 
     def _on_sharing_allowed(self, event: ev.SharingAllowed) -> None:
         self.caucus_notes[event.note_id].shared = True
@@ -425,6 +457,7 @@ class CaseState(Schedule):
 
     def _on_deadline_set(self, event: ev.DeadlineSet) -> None:
         self.follow(event)
+        self._index("deadline", event.for_stage, event.seq)
 
     def _on_mediator_reassigned(self, event: ev.MediatorReassigned) -> None:
         self.mediator = event.mediator
@@ -435,10 +468,12 @@ class CaseState(Schedule):
 def _on_intervened(state: CaseState, event: ev.MediatorIntervened) -> None:
     counts = state.interventions.setdefault(event.party, {})
     counts[event.kind] = counts.get(event.kind, 0) + 1
+    state._index("intervention", event.party, event.seq)
 
 
 def _on_caucus_offered(state: CaseState, event: ev.CaucusOffered) -> None:
     state.caucus_offered[event.party] = None
+    state._index("caucus", event.party, event.seq)
 
 
 def _on_support_person(state: CaseState, event: ev.SupportPersonJoined) -> None:

@@ -111,6 +111,9 @@ class Conduct(CaseCore):
                     source=SOURCES["responsiveness"],
                     mode=settings.mode.value,
                     about_stage=deadline.stage,
+                    evidence=self._state.evidence(
+                        ("entered", deadline.stage), ("deadline", deadline.stage)
+                    ),
                 )
             )
         self._notify(recorded)

@@ -61,6 +61,7 @@ class CaucusParityCheck:
                     f"{state.names(had)} had a caucus but {state.names(not_offered)} "
                     "was not offered one",
                     not_offered,
+                    evidence=state.evidence(*(("caucus", p) for p in had)),
                 )
             )
         if len(had) > 1:
@@ -74,6 +75,7 @@ class CaucusParityCheck:
                         f"{state.names(least(had))}",
                         least(had),
                         figures={"ratio": ratio_float(ratio)},
+                        evidence=state.evidence(*(("caucus", p) for p in had)),
                     )
                 )
         return findings

@@ -62,6 +62,7 @@ class MediatorConductCheck:
                 f"{state.names(least_addressed)}",
                 least_addressed,
                 figures={"ratio": ratio_float(ratio)},
+                evidence=state.evidence(*(("intervention", p) for p in context.parties)),
             )
         ]
 

@@ -80,6 +80,7 @@ class PowerImbalanceCheck:
                         f"{state.names(alone)} is managed by another party and has no "
                         "support person present",
                         alone,
+                        evidence=(1, *state.evidence(("entered", state.stage))),
                     )
                 )
         if (
@@ -93,6 +94,7 @@ class PowerImbalanceCheck:
                     f"in {settings.listening_stage}, {state.names(juniors)} should have "
                     "spoken before the manager",
                     juniors,
+                    evidence=(1, *state.evidence(("statement", settings.listening_stage))[:1]),
                 )
             )
         if (
@@ -107,6 +109,7 @@ class PowerImbalanceCheck:
                         f"{state.names(not_offered)} is managed by another party and was "
                         "not offered a caucus",
                         not_offered,
+                        evidence=(1, *state.evidence(*(("caucus", p) for p in context.parties))),
                     )
                 )
         return findings

@@ -50,6 +50,9 @@ class ReciprocityCheck:
                 "restatement_missing",
                 f"{state.names(missing)} did not restate another party's view (confirmed)",
                 missing,
+                evidence=state.evidence(
+                    ("entered", settings.stage), ("restatement", settings.stage)
+                ),
             )
         ]
 

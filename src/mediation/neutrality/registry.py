@@ -141,6 +141,7 @@ def finding_fields(finding: Finding, *, overridden: bool = False) -> dict[str, A
         "source": finding.source,
         "mode": finding.mode.value,
         "overridden": overridden,
+        "evidence": finding.evidence,
     }
 
 
@@ -160,4 +161,5 @@ def recorded_finding(event: ev.FindingRecorded) -> Finding:
         check=event.check,
         source=event.source,
         mode=Mode(event.mode),
+        evidence=event.evidence,
     )

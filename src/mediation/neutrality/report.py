@@ -129,9 +129,23 @@ class NeutralityReport:
         for title, findings in (("Findings on record", self.recorded), ("Pending", self.pending)):
             lines += ["", f"## {title}", ""]
             lines += [
-                f"- `{x.check}/{x.code}` ({x.mode.value}): {x.message}" for x in findings
+                f"- `{x.check}/{x.code}` ({x.mode.value}): {x.message}{_evidence_text(x)}"
+                for x in findings
             ] or ["- none"]
         return "\n".join(lines) + "\n"
+
+
+_EVIDENCE_SHOWN = 12
+"""How many evidence seqs the Markdown report lists before saying how many there are."""
+
+
+def _evidence_text(finding: Finding) -> str:
+    seqs = finding.evidence
+    if not seqs:
+        return ""
+    shown = ", ".join(str(seq) for seq in seqs[:_EVIDENCE_SHOWN])
+    more = f", … ({len(seqs)} in all)" if len(seqs) > _EVIDENCE_SHOWN else ""
+    return f" — events {shown}{more}"
 
 
 def _fmt(value: float) -> str:

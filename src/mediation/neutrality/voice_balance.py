@@ -60,6 +60,7 @@ class VoiceBalanceCheck:
                     attrs.evolve(
                         finding,
                         message=f"{finding.message}; least heard: {state.names(finding.parties)}",
+                        evidence=state.evidence(("statement", settings.stage)),
                     )
                 )
         return findings
