@@ -20,7 +20,7 @@ Third-party stores prove themselves with :class:`mediation.testing.StoreConforma
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any, TypeVar
 
@@ -39,6 +39,7 @@ from mediation.store._summary import (
     CaseSummary,
     DeadlineTracker,
     check_batch,
+    check_batch_size,
     conflict,
     summarize,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "ReadLog",
     "Repository",
     "check_batch",
+    "check_batch_size",
     "export_store",
     "import_export",
     "open_store",
@@ -148,6 +150,20 @@ class InMemoryStore:
         with self._lock:
             found = [s for s, _ in self._summaries.values() if s.is_overdue(audit_now)]
         return tuple(sorted(found, key=lambda s: (s.next_due, s.case_id)))
+
+    def stream_cases(self, batch_size: int = 500) -> Iterator[tuple[ev.Event, ...]]:
+        """See :meth:`EventStore.stream_cases` (``batch_size`` is checked, then unused:
+        each case is copied under the lock as it is reached)."""
+        check_batch_size(batch_size)
+        return self._stream()
+
+    def _stream(self) -> Iterator[tuple[ev.Event, ...]]:
+        with self._lock:
+            ids = sorted(self._events)
+        for case_id in ids:
+            with self._lock:
+                events = tuple(self._events[case_id])
+            yield events
 
     def record_read(self, record: ReadRecord) -> None:
         """See :meth:`ReadLog.record_read`."""

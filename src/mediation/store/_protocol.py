@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -72,6 +72,27 @@ class EventStore(Protocol):
     def overdue(self, now: datetime) -> tuple[CaseSummary, ...]:
         """Open cases with a deadline that counts and has passed at ``now``, earliest
         first (the cases whose :meth:`mediation.Mediation.overdue` is not empty)."""
+        ...
+
+    def stream_cases(self, batch_size: int = 500) -> Iterator[tuple[ev.Event, ...]]:
+        """Every case's events, one case at a time, ordered by case id.
+
+        For reading a whole store in one pass (audits, exports) in memory that does not
+        grow with the number of cases: a durable store reads its rows in batches of
+        ``batch_size`` (PostgreSQL: a server-side cursor) and never holds more than one
+        case's events and one batch at once. Cases appended while the stream runs may
+        or may not appear; each case that appears is whole up to some version.
+
+        Args:
+            batch_size: Rows fetched per round trip (>= 1).
+
+        Returns:
+            An iterator of each case's events, in order of ``seq``.
+
+        Raises:
+            InvalidInput: ``batch_size`` is not a whole number >= 1 (at the call), or a
+                stored event is not well-formed (when it is reached).
+        """
         ...
 
 

@@ -177,6 +177,23 @@ DEADLINE_EVENTS = (ev.CaseOpened, ev.StageChanged, ev.Escalated, ev.Closed, ev.D
 """The event types that can change a case's stage, outcome or deadlines."""
 
 
+def check_batch_size(batch_size: object) -> int:
+    """Return ``batch_size`` if it is a whole number >= 1, else raise :class:`InvalidInput`.
+
+    Args:
+        batch_size: Rows per round trip wanted from a store's streaming read.
+
+    Returns:
+        ``batch_size``.
+
+    Raises:
+        InvalidInput: not a whole number >= 1.
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise InvalidInput(f"batch_size must be a whole number >= 1; got {batch_size!r}")
+    return batch_size
+
+
 def moves_deadlines(batch: Sequence[ev.Event]) -> bool:
     """Whether any event of ``batch`` can change the stage, outcome or deadlines (if not,
     a store only needs to move the summary's version, head and time)."""

@@ -55,6 +55,7 @@ from mediation.store._summary import (
     CaseSummary,
     DeadlineTracker,
     check_batch,
+    check_batch_size,
     conflict,
     iso,
     moves_deadlines,
@@ -231,6 +232,11 @@ class _Statements:
             .where(events_table.c.case_id == case)
             .order_by(events_table.c.seq),
             dialect,
+        )
+        self.select_all_bodies = str(
+            sa.select(events_table.c.case_id, events_table.c.body)
+            .order_by(events_table.c.case_id, events_table.c.seq)
+            .compile(dialect=dialect)
         )
         self.select_records = _Statement(
             sa.select(events_table.c.seq, events_table.c.hash, events_table.c.body)
@@ -580,6 +586,52 @@ class SQLStore:
             raise InvalidInput(
                 f"case {case_id!r} holds an event that is not well-formed: {error}"
             ) from error
+
+    def stream_cases(self, batch_size: int = 500) -> Iterator[tuple[ev.Event, ...]]:
+        """See :meth:`mediation.store.EventStore.stream_cases`.
+
+        One ``SELECT`` ordered by ``(case_id, seq)`` (the primary key's order), on a
+        connection of its own, fetched ``batch_size`` rows at a time; on PostgreSQL
+        through a server-side cursor, so the database sends rows as they are read.
+        """
+        check_batch_size(batch_size)
+        return self._stream(batch_size)
+
+    def _stream(self, batch_size: int) -> Iterator[tuple[ev.Event, ...]]:
+        pooled = self.engine.raw_connection()
+        try:
+            if self.dialect == "postgresql":
+                cursor = pooled.dbapi_connection.cursor(name="mediation_stream")  # type: ignore[union-attr]
+                cursor.itersize = batch_size
+            else:
+                cursor = pooled.cursor()
+            cursor.execute(self._sql.select_all_bodies)
+            decode = _decoder.decode
+            from_dict = ev.from_dict
+            current: str | None = None
+            events: list[ev.Event] = []
+            while True:
+                rows = cursor.fetchmany(batch_size)
+                if not rows:
+                    break
+                for case_id, body in rows:
+                    if case_id != current:
+                        if events:
+                            yield tuple(events)
+                        current, events = case_id, []
+                    try:
+                        events.append(from_dict(decode(str(body, "utf-8"))))
+                    except (UnicodeDecodeError, ValueError) as error:
+                        raise InvalidInput(
+                            f"case {case_id!r} holds an event that is not well-formed: {error}"
+                        ) from error
+            if events:
+                yield tuple(events)
+            cursor.close()
+        finally:
+            if self.dialect != "sqlite":
+                pooled.rollback()  # end the read transaction
+            pooled.close()
 
     def records(self, case_id: str) -> tuple[RecordedEvent, ...]:
         """See :meth:`mediation.store.EventStore.records`."""

@@ -339,6 +339,37 @@ class StoreConformance:
         summary = store.summary(late.case_id)
         assert summary is not None and summary.next_due == late.state.deadlines["compromise"]
 
+    # -- streaming -----------------------------------------------------------------------
+
+    def test_stream_reads_every_case_once_in_order(self) -> None:
+        """``stream_cases`` yields each case once, whole, in order of case id, whatever
+        the batch size (also smaller than a case)."""
+        store = self.make_store()
+        prefix = _fresh_id("stream")
+        cases = [scripted_case(f"{prefix}-{n}", close=n != 1) for n in (2, 0, 1)]
+        for case in cases:
+            store.append(case.case_id, case.events, 0)
+        expected = {case.case_id: case.events for case in cases}
+        for batch_size in (1, 7, 500):
+            seen = [
+                events
+                for events in store.stream_cases(batch_size=batch_size)
+                if isinstance(events[0], ev.CaseOpened) and events[0].case_id in expected
+            ]
+            ids = [events[0].case_id for events in seen]  # type: ignore[attr-defined]
+            assert ids == sorted(expected), (batch_size, ids)
+            for events in seen:
+                assert events == expected[events[0].case_id]  # type: ignore[attr-defined]
+        all_ids = [events[0].case_id for events in store.stream_cases()]  # type: ignore[attr-defined]
+        assert all_ids == sorted(all_ids)
+        assert len(all_ids) == len(set(all_ids))
+
+    def test_stream_refuses_a_bad_batch_size(self) -> None:
+        """A batch size that is not a whole number >= 1 is refused at once."""
+        store = self.make_store()
+        for bad in (0, -1, 1.5, True):
+            _raises(InvalidInput, lambda bad=bad: store.stream_cases(batch_size=bad))  # type: ignore[misc]
+
     # -- read log ------------------------------------------------------------------------
 
     def test_reads_are_recorded(self) -> None:

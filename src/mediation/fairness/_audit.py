@@ -1,0 +1,1038 @@
+"""The metric definitions and statistics of the fairness audit, over case records.
+
+Pure: :class:`FairnessAudit` takes :class:`~mediation.fairness.CaseRecord` values one at
+a time (from a store, from simulation results, from anywhere) and keeps only running
+figures per group — counts for rates; count, mean and sum of squares for means, plus the
+values themselves while a group is small enough to permute — so its memory does not grow
+with the number of cases. :meth:`FairnessAudit.report` then computes intervals, tests,
+effect sizes and the false-discovery correction with an injected random stream.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from random import Random
+from typing import Any
+
+import attrs
+
+from mediation import stats
+from mediation.errors import InvalidInput
+from mediation.fairness._records import CaseRecord, PartyRecord
+
+__all__ = [
+    "BUILTIN_DIMENSIONS",
+    "DEFAULT_DIMENSIONS",
+    "METRICS",
+    "AttributeLookup",
+    "Comparison",
+    "EmptyAudit",
+    "FairnessAudit",
+    "FairnessReport",
+    "GroupFigure",
+    "MediatorFindings",
+    "Metric",
+    "MissingAttributes",
+    "SupervisorOverrides",
+    "UnknownDimension",
+    "audit_records",
+]
+
+
+class UnknownDimension(InvalidInput):
+    """A dimension to group by is neither built in nor an attribute the host gave."""
+
+
+class MissingAttributes(InvalidInput):
+    """Someone in the cases has no attributes (or lacks the one grouped by)."""
+
+
+class EmptyAudit(InvalidInput):
+    """There is nothing to audit: no cases."""
+
+
+AttributeLookup = Callable[[str], "Mapping[str, str] | None"]
+"""``lookup(person_id)`` → that person's attributes (name → value), or None if unknown."""
+
+
+# -- metrics ---------------------------------------------------------------------------------
+
+Value = "bool | float | None"
+
+
+@attrs.frozen
+class Metric:
+    """One measure the audit computes per group.
+
+    Attributes:
+        name: Stable key (in JSON and on the command line).
+        label: Plain words, e.g. "settlement rate".
+        kind: ``rate`` (a share of yes/no units, with a Wilson interval and Fisher's
+            exact test) or ``mean`` (a mean, with a t interval and a permutation test).
+        levels: Where it applies: ``case`` (one unit per case), ``party`` (one unit per
+            party in a case), or both.
+        unit: What a unit is counted over, in plain words.
+        value: ``value(case, party)`` → the unit's value, or None when the unit does not
+            count for this metric (``party`` is None at case level).
+    """
+
+    name: str
+    label: str
+    kind: str
+    levels: frozenset[str]
+    unit: str
+    value: Callable[[CaseRecord, PartyRecord | None], bool | float | None] = attrs.field(
+        eq=False, repr=False
+    )
+
+
+def _settled(case: CaseRecord, _party: PartyRecord | None) -> bool | None:
+    return None if case.outcome is None else case.outcome == "settled"
+
+
+def _withdrew(case: CaseRecord, party: PartyRecord | None) -> bool:
+    if party is not None:
+        return party.withdrew
+    return any(p.withdrew for p in case.parties)
+
+
+def _escalated(case: CaseRecord, _party: PartyRecord | None) -> bool:
+    return case.escalated
+
+
+def _paused(case: CaseRecord, _party: PartyRecord | None) -> bool:
+    return case.pauses > 0
+
+
+def _hours(case: CaseRecord, _party: PartyRecord | None) -> float | None:
+    return case.hours_to_close
+
+
+def _proposed_agreement(case: CaseRecord, party: PartyRecord | None) -> bool | None:
+    if party is None or case.agreement_by is None:
+        return None
+    return case.agreement_by == party.id
+
+
+def _share(
+    case: CaseRecord, party: PartyRecord | None, field: Callable[[PartyRecord], float | None]
+) -> float | None:
+    if party is None:
+        return None
+    own = field(party)
+    if own is None:
+        return None
+    total = 0.0
+    for other in case.parties:
+        value = field(other)
+        if value is None:
+            return None
+        total += value
+    return own / total if total > 0 else None
+
+
+def _airtime_share(case: CaseRecord, party: PartyRecord | None) -> float | None:
+    return _share(case, party, lambda p: p.airtime)
+
+
+def _attention_share(case: CaseRecord, party: PartyRecord | None) -> float | None:
+    return _share(case, party, lambda p: None if p.attention is None else float(p.attention))
+
+
+def _findings(case: CaseRecord, _party: PartyRecord | None) -> float:
+    return float(case.findings)
+
+
+def _overridden(case: CaseRecord, _party: PartyRecord | None) -> bool:
+    return bool(case.overrides)
+
+
+_BOTH = frozenset({"case", "party"})
+_CASE = frozenset({"case"})
+_PARTY = frozenset({"party"})
+
+METRICS: tuple[Metric, ...] = (
+    Metric("settlement", "settlement rate", "rate", _BOTH, "closed cases", _settled),
+    Metric("withdrawal", "withdrawal rate", "rate", _BOTH, "cases", _withdrew),
+    Metric("escalation", "escalation rate", "rate", _BOTH, "cases", _escalated),
+    Metric("pause", "cooling-off pause rate", "rate", _BOTH, "cases", _paused),
+    Metric("hours_to_close", "hours to close", "mean", _BOTH, "closed cases", _hours),
+    Metric(
+        "proposed_agreement",
+        "share of agreements they proposed",
+        "rate",
+        _PARTY,
+        "parties in settled cases",
+        _proposed_agreement,
+    ),
+    Metric(
+        "airtime_share",
+        "share of airtime",
+        "mean",
+        _PARTY,
+        "parties in cases with statements",
+        _airtime_share,
+    ),
+    Metric(
+        "attention_share",
+        "share of the mediator's attention",
+        "mean",
+        _PARTY,
+        "parties in cases with interventions",
+        _attention_share,
+    ),
+    Metric("findings", "neutrality findings per case", "mean", _CASE, "cases", _findings),
+    Metric("overridden", "rate of cases with an override", "rate", _CASE, "cases", _overridden),
+)
+"""Every metric, in report order. The same definitions serve stores and simulations."""
+
+_METRIC_BY_NAME = {metric.name: metric for metric in METRICS}
+
+
+# -- dimensions ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Dimension:
+    name: str
+    level: str
+    label: str
+    attribute: str = ""
+    """For host attributes: the attribute's name (of the party, or of the mediator)."""
+
+
+BUILTIN_DIMENSIONS: Mapping[str, str] = {
+    "role": "the party's role as the case names it",
+    "position": "manager / subordinate / peer, from the case's manages and reports_to relations",
+    "mediator": "the case's mediator",
+    "relation": "the kinds of relation between the parties",
+}
+"""Dimensions that come from the events; anything else is a host attribute."""
+
+DEFAULT_DIMENSIONS: tuple[str, ...] = ("role", "position", "relation", "mediator")
+"""What the audit groups by when not told."""
+
+
+def _dimension(name: str, columns: frozenset[str] | None) -> _Dimension:
+    if not isinstance(name, str) or not name.strip():
+        raise UnknownDimension(f"a dimension is a non-empty name; got {name!r}")
+    name = name.strip()
+    if name in ("role", "position"):
+        return _Dimension(name, "party", BUILTIN_DIMENSIONS[name])
+    if name in ("mediator", "relation"):
+        return _Dimension(name, "case", BUILTIN_DIMENSIONS[name])
+    known = sorted(BUILTIN_DIMENSIONS)
+    level, attribute = "party", name
+    if name.startswith("mediator."):
+        level, attribute = "case", name[len("mediator.") :]
+    if columns is None:
+        raise UnknownDimension(
+            f"unknown dimension {name!r}: built-in dimensions are {known}; other names are "
+            "attributes the host gives (none given)"
+        )
+    if columns and attribute not in columns:
+        raise UnknownDimension(
+            f"unknown dimension {name!r}: built-in dimensions are {known}; the attributes "
+            f"given are {sorted(columns)} (a mediator's attribute is 'mediator.<name>')"
+        )
+    what = "the mediator's" if level == "case" else "the party's"
+    return _Dimension(name, level, f"{what} {attribute} (host attribute)", attribute)
+
+
+# -- accumulators ----------------------------------------------------------------------------
+
+
+class _Rate:
+    __slots__ = ("n", "yes")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.yes = 0
+
+    def add(self, value: bool | float) -> None:
+        self.n += 1
+        if value:
+            self.yes += 1
+
+    def merged(self, others: Iterable[_Rate]) -> _Rate:
+        out = _Rate()
+        for one in (self, *others):
+            out.n += one.n
+            out.yes += one.yes
+        return out
+
+
+class _Mean:
+    __slots__ = ("keep", "m2", "mean", "n", "values")
+
+    def __init__(self, keep: int) -> None:
+        self.n = 0
+        self.mean = 0.0
+        self.m2 = 0.0
+        self.keep = keep
+        self.values: list[float] | None = []
+
+    def add(self, value: bool | float) -> None:
+        x = float(value)
+        self.n += 1
+        delta = x - self.mean
+        self.mean += delta / self.n
+        self.m2 += delta * (x - self.mean)
+        if self.values is not None:
+            if len(self.values) < self.keep:
+                self.values.append(x)
+            else:
+                self.values = None  # too many to permute: Welch's test from the moments
+
+    @property
+    def variance(self) -> float:
+        return self.m2 / (self.n - 1) if self.n > 1 else 0.0
+
+    def merged(self, others: Iterable[_Mean]) -> _Mean:
+        out = _Mean(self.keep)
+        values: list[float] | None = []
+        for one in (self, *others):
+            if one.n == 0:
+                continue
+            n = out.n + one.n
+            delta = one.mean - out.mean
+            out.m2 += one.m2 + delta * delta * out.n * one.n / n
+            out.mean += delta * one.n / n
+            out.n = n
+            if values is not None and one.values is not None:
+                values.extend(one.values)
+            else:
+                values = None
+        out.values = values
+        return out
+
+
+_Accumulator = "_Rate | _Mean"
+
+
+class _People:
+    """Distinct people, counted up to the suppression threshold (then just 'enough')."""
+
+    __slots__ = ("cap", "ids")
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.ids: set[str] | None = set()
+
+    def add(self, person: str) -> None:
+        if self.ids is not None:
+            self.ids.add(person)
+            if len(self.ids) >= self.cap:
+                self.ids = None
+
+    @property
+    def enough(self) -> bool:
+        return self.ids is None
+
+
+# -- report values ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class GroupFigure:
+    """One metric for one group (or for everyone: dimension ``""``, group ``"all"``).
+
+    Attributes:
+        dimension: What the groups are formed by.
+        group: The group's label.
+        metric: The metric's name.
+        n: Units counted (None when suppressed).
+        value: The rate or the mean (None when suppressed or when n is 0).
+        low: Lower end of its interval.
+        high: Upper end of its interval.
+        suppressed: Whether the group has fewer people than the minimum and is not shown.
+    """
+
+    dimension: str
+    group: str
+    metric: str
+    n: int | None
+    value: float | None
+    low: float | None
+    high: float | None
+    suppressed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return _plain(attrs.asdict(self))
+
+
+@attrs.frozen
+class Comparison:
+    """One group against another (or against the rest) on one metric.
+
+    Attributes:
+        dimension: What the groups are formed by.
+        metric: The metric's name.
+        group: The group compared.
+        versus: The other group's label, or ``"rest"`` (every other shown group).
+        n: Units in ``group``.
+        n_versus: Units in the other side.
+        value: The group's rate or mean.
+        value_versus: The other side's.
+        difference: ``value - value_versus`` (risk difference, or difference of means).
+        low: Lower end of the difference's interval.
+        high: Upper end of the difference's interval.
+        cohens_h: Cohen's h for rates (None for means).
+        test: ``fisher_exact``, ``permutation`` or ``welch``.
+        p_value: The test's two-sided p-value.
+        q_value: Benjamini–Hochberg adjusted across every comparison in the report.
+        significant: ``q_value <= alpha``.
+    """
+
+    dimension: str
+    metric: str
+    group: str
+    versus: str
+    n: int
+    n_versus: int
+    value: float
+    value_versus: float
+    difference: float
+    low: float
+    high: float
+    cohens_h: float | None
+    test: str
+    p_value: float
+    q_value: float
+    significant: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return _plain(attrs.asdict(self))
+
+
+@attrs.frozen
+class MediatorFindings:
+    """Neutrality findings in one mediator's cases.
+
+    Attributes:
+        mediator: The mediator's id.
+        cases: Cases (None when suppressed).
+        findings: Findings recorded in them (None when suppressed).
+        per_case: Mean findings per case (None when suppressed).
+        low: Lower end of its t interval.
+        high: Upper end.
+        suppressed: Fewer people in these cases than the minimum.
+    """
+
+    mediator: str
+    cases: int | None
+    findings: int | None
+    per_case: float | None
+    low: float | None
+    high: float | None
+    suppressed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return _plain(attrs.asdict(self))
+
+
+@attrs.frozen
+class SupervisorOverrides:
+    """Blocks one supervisor overrode, over the cases it supervised.
+
+    Attributes:
+        supervisor: The supervisor's id.
+        cases: Cases naming it as a supervisor (None when suppressed).
+        overrides: Overrides it recorded (None when suppressed).
+        cases_overridden: Cases in which it overrode at least once.
+        rate: ``cases_overridden / cases``.
+        low: Lower end of the rate's Wilson interval.
+        high: Upper end.
+        suppressed: Fewer people in these cases than the minimum.
+    """
+
+    supervisor: str
+    cases: int | None
+    overrides: int | None
+    cases_overridden: int | None
+    rate: float | None
+    low: float | None
+    high: float | None
+    suppressed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return _plain(attrs.asdict(self))
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: (None if isinstance(value, float) and not math.isfinite(value) else value)
+        for key, value in data.items()
+    }
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _figure_text(metric: Metric, value: float, low: float, high: float) -> str:
+    if metric.kind == "rate":
+        return f"{_percent(value)} ({_percent(low)}–{_percent(high)})"
+    if metric.name.endswith("_share"):
+        return f"{_percent(value)} ({_percent(low)}–{_percent(high)})"
+    return f"{value:.3g} ({low:.3g}–{high:.3g})"
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.0001" if p < 0.0001 else f"p = {p:.2g}"
+
+
+@attrs.frozen
+class FairnessReport:
+    """The result of a fairness audit: figures, comparisons and plain-words findings.
+
+    Attributes:
+        cases: Cases audited.
+        parties: Party units (parties counted once per case).
+        events: Events read.
+        dimensions: Dimension name → what it groups by.
+        metrics: The metrics reported (in order).
+        overall: Every metric over everyone (dimension ``""``, group ``"all"``).
+        groups: Every metric per group per dimension (suppressed groups included,
+            without figures).
+        comparisons: Tests, in report order, with q-values across all of them.
+        mediators: Findings per mediator.
+        supervisors: Overrides per supervisor.
+        alpha: The false discovery rate the comparisons are held to.
+        confidence: Coverage of every interval.
+        min_people: Groups with fewer distinct people are suppressed.
+        resamples: Permutations per permutation test.
+        seed_note: How the random stream was given (for the reader's reproducibility).
+    """
+
+    cases: int
+    parties: int
+    events: int
+    dimensions: Mapping[str, str]
+    metrics: tuple[Metric, ...]
+    overall: tuple[GroupFigure, ...]
+    groups: tuple[GroupFigure, ...]
+    comparisons: tuple[Comparison, ...]
+    mediators: tuple[MediatorFindings, ...]
+    supervisors: tuple[SupervisorOverrides, ...]
+    alpha: float
+    confidence: float
+    min_people: int
+    resamples: int
+    seed_note: str = ""
+
+    def metric(self, name: str) -> Metric:
+        """The metric called ``name``.
+
+        Raises:
+            InvalidInput: no such metric.
+        """
+        try:
+            return _METRIC_BY_NAME[name]
+        except KeyError:
+            raise InvalidInput(f"unknown metric {name!r}") from None
+
+    def significant(self) -> tuple[Comparison, ...]:
+        """The comparisons that are significant after the false-discovery correction."""
+        return tuple(c for c in self.comparisons if c.significant)
+
+    def suppressed(self) -> tuple[tuple[str, str], ...]:
+        """``(dimension, group)`` of every suppressed group."""
+        seen: dict[tuple[str, str], None] = {}
+        for figure in self.groups:
+            if figure.suppressed:
+                seen[(figure.dimension, figure.group)] = None
+        return tuple(seen)
+
+    def summary(self) -> list[str]:
+        """What is and is not significant, in plain words (one sentence each)."""
+        confidence = f"{100 * self.confidence:.0f}%"
+        lines = [
+            f"{self.cases} cases and {self.parties} party places audited. Intervals are "
+            f"{confidence} intervals; differences count as significant when their "
+            f"Benjamini–Hochberg q-value is at most {self.alpha:g} across all "
+            f"{len(self.comparisons)} comparisons shown."
+        ]
+        found = self.significant()
+        for c in found:
+            metric = _METRIC_BY_NAME[c.metric]
+            direction = "higher" if c.difference > 0 else "lower"
+            other = "the other groups" if c.versus == "rest" else f"{c.dimension} {c.versus}"
+            lines.append(
+                f"Significant: {metric.label} is {direction} for {c.dimension} {c.group} than "
+                f"for {other}: {_figure_text(metric, c.value, c.value, c.value).split(' ')[0]}"
+                f" vs {_figure_text(metric, c.value_versus, 0, 0).split(' ')[0]} "
+                f"(difference {self._difference_text(metric, c)}; {_p_text(c.p_value)}, "
+                f"q = {c.q_value:.2g}, {c.test.replace('_', ' ')})."
+            )
+        tested: dict[tuple[str, str], list[Comparison]] = {}
+        for c in self.comparisons:
+            tested.setdefault((c.dimension, c.metric), []).append(c)
+        quiet = [
+            (dimension, metric)
+            for (dimension, metric), items in tested.items()
+            if not any(item.significant for item in items)
+        ]
+        if not found:
+            lines.append(
+                "No difference between groups is significant. That is not proof that there "
+                "is none: small groups have wide intervals."
+            )
+        elif quiet:
+            by_dimension: dict[str, list[str]] = {}
+            for dimension, metric in quiet:
+                by_dimension.setdefault(dimension, []).append(_METRIC_BY_NAME[metric].label)
+            for dimension, labels in by_dimension.items():
+                lines.append(f"Not significant by {dimension}: " + ", ".join(labels) + ".")
+        suppressed = self.suppressed()
+        if suppressed:
+            names = ", ".join(f"{dimension} {group}" for dimension, group in suppressed)
+            lines.append(
+                f"Suppressed (n<{self.min_people} people), not shown or tested: {names}."
+            )
+        return lines
+
+    @staticmethod
+    def _difference_text(metric: Metric, c: Comparison) -> str:
+        if metric.kind == "rate" or metric.name.endswith("_share"):
+            points = (
+                f"{100 * c.difference:+.0f} points, {100 * c.low:+.0f} to {100 * c.high:+.0f}"
+            )
+            if c.cohens_h is not None:
+                points += f", Cohen's h {c.cohens_h:+.2f}"
+            return points
+        return f"{c.difference:+.3g}, {c.low:+.3g} to {c.high:+.3g}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready data (no NaN or infinity: those become null)."""
+        return {
+            "cases": self.cases,
+            "parties": self.parties,
+            "events": self.events,
+            "alpha": self.alpha,
+            "confidence": self.confidence,
+            "min_people": self.min_people,
+            "resamples": self.resamples,
+            "seed": self.seed_note,
+            "dimensions": dict(self.dimensions),
+            "metrics": [
+                {"name": m.name, "label": m.label, "kind": m.kind, "unit": m.unit}
+                for m in self.metrics
+            ],
+            "overall": [figure.to_dict() for figure in self.overall],
+            "groups": [figure.to_dict() for figure in self.groups],
+            "comparisons": [c.to_dict() for c in self.comparisons],
+            "mediators": [m.to_dict() for m in self.mediators],
+            "supervisors": [s.to_dict() for s in self.supervisors],
+            "summary": self.summary(),
+        }
+
+
+# -- the audit -------------------------------------------------------------------------------
+
+
+class FairnessAudit:
+    """Accumulates case records and reports per-group figures with honest statistics.
+
+    Args:
+        by: Dimensions to group by: built-in ones (:data:`BUILTIN_DIMENSIONS`) or host
+            attributes (a party's ``department``; a mediator's ``mediator.grade``).
+        attributes: Person id → attributes, as a mapping or a lookup function; needed
+            for host-attribute dimensions. Kept out of the immutable log on purpose.
+        min_people: Groups with fewer distinct people are suppressed (default 5).
+        missing: What to do with a person the attributes do not cover: ``error``
+            (default) or ``group`` (put them in the group ``(unknown)``).
+        alpha: False discovery rate for the Benjamini–Hochberg correction.
+        confidence: Coverage of the intervals.
+        permutation_limit: Largest number of units (both sides together) a mean is
+            compared by a permutation test; beyond it Welch's t-test is used.
+
+    Raises:
+        UnknownDimension: a dimension is not built in and not among the attributes.
+        InvalidInput: a bad setting.
+    """
+
+    def __init__(
+        self,
+        by: Sequence[str] = DEFAULT_DIMENSIONS,
+        *,
+        attributes: Mapping[str, Mapping[str, str]] | AttributeLookup | None = None,
+        min_people: int = 5,
+        missing: str = "error",
+        alpha: float = 0.05,
+        confidence: float = 0.95,
+        permutation_limit: int = 200,
+    ) -> None:
+        if isinstance(by, str):
+            by = [part for part in by.split(",") if part.strip()]
+        if not by:
+            raise UnknownDimension("give at least one dimension to group by")
+        if isinstance(min_people, bool) or not isinstance(min_people, int) or min_people < 1:
+            raise InvalidInput(f"min_people must be a whole number >= 1; got {min_people!r}")
+        if missing not in ("error", "group"):
+            raise InvalidInput(f"missing must be 'error' or 'group'; got {missing!r}")
+        if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+            raise InvalidInput(f"alpha must be between 0 and 1; got {alpha!r}")
+        stats.wilson_interval(0, 0, confidence)  # validates the confidence
+        if (
+            isinstance(permutation_limit, bool)
+            or not isinstance(permutation_limit, int)
+            or permutation_limit < 2
+        ):
+            raise InvalidInput(f"permutation_limit must be >= 2; got {permutation_limit!r}")
+        columns: frozenset[str] | None
+        lookup: AttributeLookup | None
+        if attributes is None:
+            columns, lookup = None, None
+        elif isinstance(attributes, Mapping):
+            table = attributes
+            columns = frozenset(key for row in table.values() for key in row)
+            lookup = table.get
+        elif callable(attributes):
+            columns, lookup = frozenset(), attributes
+        else:
+            raise InvalidInput(
+                f"attributes must be a mapping or a function of an id; got {attributes!r}"
+            )
+        dimensions = [_dimension(name, columns) for name in by]
+        names = [d.name for d in dimensions]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise InvalidInput(f"dimension named twice: {duplicates}")
+        self._dimensions = tuple(dimensions)
+        self._lookup = lookup
+        self._missing = missing
+        self.min_people = min_people
+        self.alpha = float(alpha)
+        self.confidence = float(confidence)
+        self._keep = permutation_limit
+        self._level_metrics = {
+            level: tuple(m for m in METRICS if level in m.levels) for level in ("case", "party")
+        }
+        self._cells: dict[tuple[str, str], dict[str, _Rate | _Mean]] = {}
+        self._people: dict[tuple[str, str], _People] = {}
+        self._overall: dict[str, _Rate | _Mean] = {m.name: self._new(m) for m in METRICS}
+        self._mediators: dict[str, tuple[_Mean, _People]] = {}
+        self._supervisors: dict[str, list[Any]] = {}
+        self.cases = 0
+        self.parties = 0
+        self.events = 0
+
+    def _new(self, metric: Metric) -> _Rate | _Mean:
+        return _Rate() if metric.kind == "rate" else _Mean(self._keep)
+
+    def _attribute(self, person: str, attribute: str, case_id: str) -> str:
+        assert self._lookup is not None
+        row = self._lookup(person)
+        value = row.get(attribute) if row is not None else None
+        if value is None or value == "":
+            if self._missing == "group":
+                return "(unknown)"
+            what = "no attributes" if row is None else f"no {attribute!r} attribute"
+            raise MissingAttributes(
+                f"{person!r} (in case {case_id!r}) has {what} in the attributes given; add "
+                "them, or group unknown people together (missing='group', "
+                "--missing-as-group)"
+            )
+        return str(value)
+
+    def _group(self, dimension: _Dimension, case: CaseRecord, party: PartyRecord | None) -> str:
+        name = dimension.name
+        if name == "role":
+            assert party is not None
+            return party.role or "(no role)"
+        if name == "position":
+            assert party is not None
+            return party.position
+        if name == "mediator":
+            return case.mediator
+        if name == "relation":
+            return "+".join(case.relation_kinds) or "none"
+        if party is not None:
+            return self._attribute(party.id, dimension.attribute, case.case_id)
+        return self._attribute(case.mediator, dimension.attribute, case.case_id)
+
+    def _cell(self, key: tuple[str, str], level: str) -> dict[str, _Rate | _Mean]:
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cells[key] = {m.name: self._new(m) for m in self._level_metrics[level]}
+            self._people[key] = _People(self.min_people)
+        return cell
+
+    def add(self, case: CaseRecord) -> None:
+        """Count one case.
+
+        Raises:
+            MissingAttributes: someone in it is not covered by the attributes (unless
+                ``missing='group'``).
+        """
+        self.cases += 1
+        self.events += case.events
+        self.parties += len(case.parties)
+        case_values = [(m, m.value(case, None)) for m in self._level_metrics["case"]]
+        overall = self._overall
+        for metric, value in case_values:
+            if value is not None:
+                overall[metric.name].add(value)
+        party_values = [
+            (party, [(m, m.value(case, party)) for m in self._level_metrics["party"]])
+            for party in case.parties
+        ]
+        for _party, values in party_values:
+            for metric, value in values:
+                if value is not None and "case" not in metric.levels:
+                    overall[metric.name].add(value)
+        for dimension in self._dimensions:
+            if dimension.level == "case":
+                key = (dimension.name, self._group(dimension, case, None))
+                cell = self._cell(key, "case")
+                people = self._people[key]
+                for party in case.parties:
+                    people.add(party.id)
+                for metric, value in case_values:
+                    if value is not None:
+                        cell[metric.name].add(value)
+            else:
+                for party, values in party_values:
+                    key = (dimension.name, self._group(dimension, case, party))
+                    cell = self._cell(key, "party")
+                    self._people[key].add(party.id)
+                    for metric, value in values:
+                        if value is not None:
+                            cell[metric.name].add(value)
+        entry = self._mediators.get(case.mediator)
+        if entry is None:
+            entry = self._mediators[case.mediator] = (_Mean(0), _People(self.min_people))
+        entry[0].add(float(case.findings))
+        for party in case.parties:
+            entry[1].add(party.id)
+        for supervisor in case.supervisors:
+            row = self._supervisors.get(supervisor)
+            if row is None:
+                row = self._supervisors[supervisor] = [0, 0, 0, _People(self.min_people)]
+            overrides = case.overrides.get(supervisor, 0)
+            row[0] += 1
+            row[1] += overrides
+            row[2] += 1 if overrides else 0
+            for party in case.parties:
+                row[3].add(party.id)
+
+    def add_all(self, cases: Iterable[CaseRecord]) -> FairnessAudit:
+        """Count every case of ``cases`` (see :meth:`add`); returns the audit itself."""
+        for case in cases:
+            self.add(case)
+        return self
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def _figure(self, dimension: str, group: str, metric: Metric, acc: _Rate | _Mean) -> GroupFigure:
+        if isinstance(acc, _Rate):
+            if acc.n == 0:
+                return GroupFigure(dimension, group, metric.name, 0, None, None, None)
+            low, high = stats.wilson_interval(acc.yes, acc.n, self.confidence)
+            return GroupFigure(dimension, group, metric.name, acc.n, acc.yes / acc.n, low, high)
+        if acc.n == 0:
+            return GroupFigure(dimension, group, metric.name, 0, None, None, None)
+        low, high = stats.mean_interval(acc.n, acc.mean, acc.variance, self.confidence)
+        return GroupFigure(dimension, group, metric.name, acc.n, acc.mean, low, high)
+
+    def _compare(
+        self,
+        dimension: str,
+        metric: Metric,
+        group: str,
+        versus: str,
+        a: _Rate | _Mean,
+        b: _Rate | _Mean,
+        rng: Random,
+        resamples: int,
+    ) -> dict[str, Any] | None:
+        if a.n == 0 or b.n == 0:
+            return None
+        if isinstance(a, _Rate) and isinstance(b, _Rate):
+            difference, low, high = stats.risk_difference(
+                a.yes, a.n, b.yes, b.n, self.confidence
+            )
+            p = stats.fisher_exact(a.yes, a.n - a.yes, b.yes, b.n - b.yes)
+            h = stats.cohens_h(a.yes / a.n, b.yes / b.n)
+            return {
+                "dimension": dimension,
+                "metric": metric.name,
+                "group": group,
+                "versus": versus,
+                "n": a.n,
+                "n_versus": b.n,
+                "value": a.yes / a.n,
+                "value_versus": b.yes / b.n,
+                "difference": difference,
+                "low": low,
+                "high": high,
+                "cohens_h": h,
+                "test": "fisher_exact",
+                "p_value": p,
+            }
+        assert isinstance(a, _Mean) and isinstance(b, _Mean)
+        if a.n < 2 or b.n < 2:
+            return None
+        p_welch, low, high = stats.welch_test(
+            a.n, a.mean, a.variance, b.n, b.mean, b.variance, self.confidence
+        )
+        test, p = "welch", p_welch
+        if a.values is not None and b.values is not None and a.n + b.n <= self._keep:
+            test, p = "permutation", stats.permutation_test(a.values, b.values, rng, resamples)
+        return {
+            "dimension": dimension,
+            "metric": metric.name,
+            "group": group,
+            "versus": versus,
+            "n": a.n,
+            "n_versus": b.n,
+            "value": a.mean,
+            "value_versus": b.mean,
+            "difference": a.mean - b.mean,
+            "low": low,
+            "high": high,
+            "cohens_h": None,
+            "test": test,
+            "p_value": p,
+        }
+
+    def report(self, rng: Random, *, resamples: int = 999, seed_note: str = "") -> FairnessReport:
+        """Compute the figures, tests and corrections.
+
+        Args:
+            rng: The random stream of the permutation tests (seed it: the same seed
+                gives the same p-values).
+            resamples: Permutations per permutation test.
+            seed_note: How ``rng`` was seeded, recorded in the report.
+
+        Returns:
+            The report.
+
+        Raises:
+            EmptyAudit: no case was added.
+        """
+        if self.cases == 0:
+            raise EmptyAudit("nothing to audit: there are no cases")
+        if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 1:
+            raise InvalidInput(f"resamples must be a whole number >= 1; got {resamples!r}")
+        overall = tuple(
+            self._figure("", "all", metric, self._overall[metric.name]) for metric in METRICS
+        )
+        groups: list[GroupFigure] = []
+        pending: list[dict[str, Any]] = []
+        for dimension in self._dimensions:
+            labels = sorted(group for (name, group) in self._cells if name == dimension.name)
+            shown = [g for g in labels if self._people[(dimension.name, g)].enough]
+            for metric in self._level_metrics[dimension.level]:
+                for group in labels:
+                    acc = self._cells[(dimension.name, group)][metric.name]
+                    if group in shown:
+                        groups.append(self._figure(dimension.name, group, metric, acc))
+                    else:
+                        groups.append(
+                            GroupFigure(
+                                dimension.name, group, metric.name, None, None, None, None, True
+                            )
+                        )
+                cells = {g: self._cells[(dimension.name, g)][metric.name] for g in shown}
+                pairs: list[tuple[str, str, _Rate | _Mean, _Rate | _Mean]] = []
+                if len(shown) == 2:
+                    first, second = shown
+                    pairs.append((first, second, cells[first], cells[second]))
+                elif len(shown) > 2:
+                    for group in shown:
+                        rest = [cells[g] for g in shown if g != group]
+                        merged = rest[0].merged(rest[1:])  # type: ignore[arg-type]
+                        pairs.append((group, "rest", cells[group], merged))
+                for group, versus, a, b in pairs:
+                    done = self._compare(
+                        dimension.name, metric, group, versus, a, b, rng, resamples
+                    )
+                    if done is not None:
+                        pending.append(done)
+        q_values = stats.benjamini_hochberg([item["p_value"] for item in pending])
+        comparisons = tuple(
+            Comparison(**item, q_value=q, significant=q <= self.alpha)
+            for item, q in zip(pending, q_values, strict=True)
+        )
+        mediators = []
+        for mediator in sorted(self._mediators):
+            acc, people = self._mediators[mediator]
+            if not people.enough:
+                mediators.append(MediatorFindings(mediator, None, None, None, None, None, True))
+                continue
+            low, high = stats.mean_interval(acc.n, acc.mean, acc.variance, self.confidence)
+            mediators.append(
+                MediatorFindings(mediator, acc.n, round(acc.mean * acc.n), acc.mean, low, high)
+            )
+        supervisors = []
+        for supervisor in sorted(self._supervisors):
+            cases, overrides, overridden, people = self._supervisors[supervisor]
+            if not people.enough:
+                supervisors.append(
+                    SupervisorOverrides(supervisor, None, None, None, None, None, None, True)
+                )
+                continue
+            low, high = stats.wilson_interval(overridden, cases, self.confidence)
+            supervisors.append(
+                SupervisorOverrides(
+                    supervisor, cases, overrides, overridden, overridden / cases, low, high
+                )
+            )
+        return FairnessReport(
+            cases=self.cases,
+            parties=self.parties,
+            events=self.events,
+            dimensions={d.name: d.label for d in self._dimensions},
+            metrics=METRICS,
+            overall=overall,
+            groups=tuple(groups),
+            comparisons=comparisons,
+            mediators=tuple(mediators),
+            supervisors=tuple(supervisors),
+            alpha=self.alpha,
+            confidence=self.confidence,
+            min_people=self.min_people,
+            resamples=resamples,
+            seed_note=seed_note,
+        )
+
+
+def audit_records(
+    records: Iterable[CaseRecord],
+    by: Sequence[str] = DEFAULT_DIMENSIONS,
+    *,
+    rng: Random | None = None,
+    seed: int = 0,
+    resamples: int = 999,
+    **options: Any,
+) -> FairnessReport:
+    """Audit case records in one call (see :class:`FairnessAudit` for ``options``).
+
+    Args:
+        records: The cases, e.g. ``map(project, histories)``; read once, in one pass.
+        by: Dimensions to group by.
+        rng: The random stream of the permutation tests; default ``Random(seed)``.
+        seed: Seed of the default stream.
+        resamples: Permutations per permutation test.
+        **options: Keyword arguments of :class:`FairnessAudit`.
+
+    Returns:
+        The report.
+
+    Raises:
+        UnknownDimension: a dimension that is neither built in nor an attribute.
+        MissingAttributes: a person the attributes do not cover.
+        EmptyAudit: no records.
+    """
+    audit = FairnessAudit(by, **options)
+    audit.add_all(records)
+    stream = rng if rng is not None else Random(seed)
+    note = "caller's random stream" if rng is not None else f"Random({seed})"
+    return audit.report(stream, resamples=resamples, seed_note=note)

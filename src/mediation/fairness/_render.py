@@ -1,0 +1,206 @@
+"""The audit's outputs: JSON for machines, a self-contained HTML page for people.
+
+The HTML page comes from a Jinja2 template shipped with the package
+(``mediation/templates/fairness.html.j2``) with autoescaping on; charts — each group's
+rate or mean with its interval, per dimension — are drawn with matplotlib when it is
+installed (``pip install 'mediation[charts]'``) and embedded as inline SVG. Without
+matplotlib the page says so and shows the same figures in its tables.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from typing import Any
+
+import attrs
+
+from mediation.fairness._audit import METRICS, FairnessReport, GroupFigure, Metric
+
+__all__ = ["charts_available", "render_html", "to_json"]
+
+_SVG_START = re.compile(r"<svg\b")
+CHARTS_HINT = "pip install 'mediation[charts]'"
+
+
+def to_json(report: FairnessReport) -> str:
+    """The report as a JSON document (see :meth:`FairnessReport.to_dict`).
+
+    Args:
+        report: The audit's report.
+
+    Returns:
+        Indented JSON text, ending with a newline; NaN and infinities written as null.
+    """
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def charts_available() -> bool:
+    """Whether matplotlib can be imported (charts in the HTML page)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _format(metric: Metric, value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    if metric.kind == "rate" or metric.name.endswith("_share"):
+        return f"{100 * value:.1f}%"
+    return f"{value:.3g}"
+
+
+def _chart(report: FairnessReport, dimension: str) -> str:
+    """One SVG figure for a dimension: a panel per metric, each group's value and
+    interval, the overall value as a dashed line."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    by_metric: dict[str, list[GroupFigure]] = {}
+    for figure in report.groups:
+        if figure.dimension == dimension and not figure.suppressed and figure.value is not None:
+            by_metric.setdefault(figure.metric, []).append(figure)
+    metrics = [m for m in METRICS if m.name in by_metric]
+    if not metrics:
+        return ""
+    overall = {f.metric: f.value for f in report.overall}
+    groups = sorted({f.group for figures in by_metric.values() for f in figures})
+    columns = 2
+    rows = math.ceil(len(metrics) / columns)
+    height = max(1.6, 0.32 * len(groups) + 0.9)
+    settings = {"svg.fonttype": "none", "svg.hashsalt": "mediation-fairness", "font.size": 8}
+    with rc_context(settings):
+        chart = Figure(figsize=(9, height * rows + 0.3))
+        axes = chart.subplots(rows, columns, squeeze=False)
+        longest = max(len(group) for group in groups)
+        chart.subplots_adjust(
+            left=min(0.3, 0.04 + 0.0085 * longest),
+            right=0.98,
+            top=1 - 0.25 / (height * rows + 0.3),
+            bottom=0.35 / (height * rows + 0.3),
+            wspace=0.25 + min(0.3, 0.012 * longest),
+            hspace=0.9 / height,
+        )
+        for index, metric in enumerate(metrics):
+            ax = axes[index // columns][index % columns]
+            figures = {f.group: f for f in by_metric[metric.name]}
+            ys = list(range(len(groups)))
+            scale = 100.0 if metric.kind == "rate" or metric.name.endswith("_share") else 1.0
+            for y, group in zip(ys, groups, strict=True):
+                figure = figures.get(group)
+                if figure is None or figure.value is None:
+                    continue
+                value = figure.value * scale
+                low = figure.low * scale if figure.low is not None else value
+                high = figure.high * scale if figure.high is not None else value
+                low = value if not math.isfinite(low) else low
+                high = value if not math.isfinite(high) else high
+                ax.errorbar(
+                    [value],
+                    [y],
+                    xerr=[[value - low], [high - value]],
+                    fmt="o",
+                    color="#1f6f8b",
+                    ecolor="#1f6f8b",
+                    capsize=3,
+                )
+            everyone = overall.get(metric.name)
+            if everyone is not None:
+                ax.axvline(everyone * scale, color="#888888", linestyle="--", linewidth=0.8)
+            ax.set_yticks(ys, groups)
+            ax.set_ylim(-0.6, len(groups) - 0.4)
+            ax.invert_yaxis()
+            unit = " (%)" if scale == 100.0 else ""
+            ax.set_title(metric.label + unit, fontsize=8)
+            ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        for index in range(len(metrics), rows * columns):
+            axes[index // columns][index % columns].set_visible(False)
+        buffer = io.StringIO()
+        chart.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    match = _SVG_START.search(text)
+    return text[match.start() :] if match else ""
+
+
+def _table_rows(report: FairnessReport) -> list[dict[str, Any]]:
+    metrics = {m.name: m for m in METRICS}
+    rows = []
+    for figure in (*report.overall, *report.groups):
+        metric = metrics[figure.metric]
+        if figure.dimension == "" and figure.n == 0:
+            continue
+        rows.append(
+            {
+                "dimension": figure.dimension or "everyone",
+                "group": figure.group,
+                "metric": metric.label,
+                "n": figure.n,
+                "value": _format(metric, figure.value),
+                "interval": (
+                    f"{_format(metric, figure.low)} – {_format(metric, figure.high)}"
+                    if figure.value is not None
+                    else ""
+                ),
+                "suppressed": figure.suppressed,
+            }
+        )
+    return rows
+
+
+def render_html(report: FairnessReport, *, charts: bool = True) -> str:
+    """The report as one self-contained HTML page (no external files or scripts).
+
+    Args:
+        report: The audit's report.
+        charts: Draw charts (needs matplotlib; without it the page says how to get them).
+
+    Returns:
+        The HTML text.
+    """
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("mediation", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.get_template("fairness.html.j2")
+    metrics = {m.name: m for m in METRICS}
+    drawn: dict[str, Any] = {}
+    note = ""
+    if charts and charts_available():
+        for dimension in report.dimensions:
+            svg = _chart(report, dimension)
+            if svg:
+                drawn[dimension] = jinja2.utils.markupsafe.Markup(svg)
+    elif charts:
+        note = f"Charts need matplotlib: {CHARTS_HINT}. The tables below hold every figure."
+    comparisons = [
+        {
+            **attrs.asdict(c),
+            "label": metrics[c.metric].label,
+            "value_text": _format(metrics[c.metric], c.value),
+            "versus_text": _format(metrics[c.metric], c.value_versus),
+            "difference_text": (
+                f"{100 * c.difference:+.1f} pts ({100 * c.low:+.1f} to {100 * c.high:+.1f})"
+                if metrics[c.metric].kind == "rate" or c.metric.endswith("_share")
+                else f"{c.difference:+.3g} ({c.low:+.3g} to {c.high:+.3g})"
+            ),
+        }
+        for c in report.comparisons
+    ]
+    return template.render(
+        report=report,
+        summary=report.summary(),
+        rows=_table_rows(report),
+        comparisons=comparisons,
+        charts=drawn,
+        chart_note=note,
+        confidence=f"{100 * report.confidence:.0f}%",
+    )
