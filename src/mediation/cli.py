@@ -1,4 +1,5 @@
-"""The ``mediation`` command line: demo, diagram, simulate, verify, export, import.
+"""The ``mediation`` command line: demo, diagram, simulate, verify, export, import,
+report, fairness.
 
 This module is at the edge: it may print, configure logging for its own process, and
 read the wall clock; the library's core does none of these.
@@ -278,6 +279,15 @@ def report(source: str, case_id: str) -> None:
 
 
 cli.add_command(simulate)
+
+
+def _register_fairness() -> None:
+    from mediation._cli_fairness import fairness
+
+    cli.add_command(fairness)
+
+
+_register_fairness()
 
 
 def main() -> None:

@@ -401,7 +401,7 @@ def welch_test(
         return (1.0 if difference == 0 else 0.0, difference, difference)
     df = se2 * se2 / (va * va / (n_a - 1) + vb * vb / (n_b - 1))
     t = difference / math.sqrt(se2)
-    p = 2 * (1.0 - student_t_cdf(abs(t), df))
+    p = _regularized_beta(df / 2, 0.5, df / (df + t * t))  # both tails, no cancellation
     half = student_t_quantile(0.5 + confidence / 2, df) * math.sqrt(se2)
     return (min(1.0, max(0.0, p)), difference - half, difference + half)
 

@@ -33,6 +33,7 @@ from mediation.fairness._audit import (
     UnknownDimension,
     audit_records,
 )
+from mediation.fairness._example import EXAMPLE_MEDIATORS, example_attributes, example_cases
 from mediation.fairness._records import CaseRecord, PartyRecord, position_of, project
 from mediation.fairness._render import render_html, to_json
 from mediation.fairness._source import AttributesError, audit_store, load_attributes
@@ -40,6 +41,7 @@ from mediation.fairness._source import AttributesError, audit_store, load_attrib
 __all__ = [
     "BUILTIN_DIMENSIONS",
     "DEFAULT_DIMENSIONS",
+    "EXAMPLE_MEDIATORS",
     "METRICS",
     "AttributeLookup",
     "AttributesError",
@@ -57,6 +59,8 @@ __all__ = [
     "UnknownDimension",
     "audit_records",
     "audit_store",
+    "example_attributes",
+    "example_cases",
     "load_attributes",
     "position_of",
     "project",

@@ -144,8 +144,8 @@ def _findings(case: CaseRecord, _party: PartyRecord | None) -> float:
     return float(case.findings)
 
 
-def _overridden(case: CaseRecord, _party: PartyRecord | None) -> bool:
-    return bool(case.overrides)
+def _overridden(case: CaseRecord, _party: PartyRecord | None) -> bool | None:
+    return None if case.overrides is None else bool(case.overrides)
 
 
 _BOTH = frozenset({"case", "party"})
@@ -200,6 +200,8 @@ class _Dimension:
     label: str
     attribute: str = ""
     """For host attributes: the attribute's name (of the party, or of the mediator)."""
+    parts: tuple[_Dimension, ...] = ()
+    """For a crossed dimension (``mediator*position``): its components."""
 
 
 BUILTIN_DIMENSIONS: Mapping[str, str] = {
@@ -211,13 +213,21 @@ BUILTIN_DIMENSIONS: Mapping[str, str] = {
 """Dimensions that come from the events; anything else is a host attribute."""
 
 DEFAULT_DIMENSIONS: tuple[str, ...] = ("role", "position", "relation", "mediator")
-"""What the audit groups by when not told."""
+"""What the audit groups by when not told. Dimensions can be crossed with ``*``:
+``mediator*position`` groups by both (``m-dana × manager``)."""
 
 
 def _dimension(name: str, columns: frozenset[str] | None) -> _Dimension:
     if not isinstance(name, str) or not name.strip():
         raise UnknownDimension(f"a dimension is a non-empty name; got {name!r}")
     name = name.strip()
+    if "*" in name:
+        parts = [_dimension(part, columns) for part in name.split("*")]
+        if len(parts) != len({part.name for part in parts}):
+            raise UnknownDimension(f"a crossed dimension names a dimension twice: {name!r}")
+        level = "party" if any(part.level == "party" for part in parts) else "case"
+        label = " × ".join(part.label for part in parts)
+        return _Dimension("*".join(p.name for p in parts), level, label, parts=tuple(parts))
     if name in ("role", "position"):
         return _Dimension(name, "party", BUILTIN_DIMENSIONS[name])
     if name in ("mediator", "relation"):
@@ -574,8 +584,8 @@ class FairnessReport:
         for c in self.comparisons:
             tested.setdefault((c.dimension, c.metric), []).append(c)
         quiet = [
-            (dimension, metric)
-            for (dimension, metric), items in tested.items()
+            (dimension, name)
+            for (dimension, name), items in tested.items()
             if not any(item.significant for item in items)
         ]
         if not found:
@@ -585,24 +595,20 @@ class FairnessReport:
             )
         elif quiet:
             by_dimension: dict[str, list[str]] = {}
-            for dimension, metric in quiet:
-                by_dimension.setdefault(dimension, []).append(_METRIC_BY_NAME[metric].label)
+            for dimension, name in quiet:
+                by_dimension.setdefault(dimension, []).append(_METRIC_BY_NAME[name].label)
             for dimension, labels in by_dimension.items():
                 lines.append(f"Not significant by {dimension}: " + ", ".join(labels) + ".")
         suppressed = self.suppressed()
         if suppressed:
             names = ", ".join(f"{dimension} {group}" for dimension, group in suppressed)
-            lines.append(
-                f"Suppressed (n<{self.min_people} people), not shown or tested: {names}."
-            )
+            lines.append(f"Suppressed (n<{self.min_people} people), not shown or tested: {names}.")
         return lines
 
     @staticmethod
     def _difference_text(metric: Metric, c: Comparison) -> str:
         if metric.kind == "rate" or metric.name.endswith("_share"):
-            points = (
-                f"{100 * c.difference:+.0f} points, {100 * c.low:+.0f} to {100 * c.high:+.0f}"
-            )
+            points = f"{100 * c.difference:+.0f} points, {100 * c.low:+.0f} to {100 * c.high:+.0f}"
             if c.cohens_h is not None:
                 points += f", Cohen's h {c.cohens_h:+.2f}"
             return points
@@ -641,7 +647,8 @@ class FairnessAudit:
 
     Args:
         by: Dimensions to group by: built-in ones (:data:`BUILTIN_DIMENSIONS`) or host
-            attributes (a party's ``department``; a mediator's ``mediator.grade``).
+            attributes (a party's ``department``; a mediator's ``mediator.grade``), or
+            two crossed with ``*`` (``mediator*position``).
         attributes: Person id → attributes, as a mapping or a lookup function; needed
             for host-attribute dimensions. Kept out of the immutable log on purpose.
         min_people: Groups with fewer distinct people are suppressed (default 5).
@@ -742,6 +749,8 @@ class FairnessAudit:
         return str(value)
 
     def _group(self, dimension: _Dimension, case: CaseRecord, party: PartyRecord | None) -> str:
+        if dimension.parts:
+            return " × ".join(self._group(part, case, party) for part in dimension.parts)
         name = dimension.name
         if name == "role":
             assert party is not None
@@ -753,7 +762,8 @@ class FairnessAudit:
             return case.mediator
         if name == "relation":
             return "+".join(case.relation_kinds) or "none"
-        if party is not None:
+        if dimension.level == "party":
+            assert party is not None
             return self._attribute(party.id, dimension.attribute, case.case_id)
         return self._attribute(case.mediator, dimension.attribute, case.case_id)
 
@@ -811,11 +821,11 @@ class FairnessAudit:
         entry[0].add(float(case.findings))
         for party in case.parties:
             entry[1].add(party.id)
-        for supervisor in case.supervisors:
+        for supervisor in case.supervisors if case.overrides is not None else ():
             row = self._supervisors.get(supervisor)
             if row is None:
                 row = self._supervisors[supervisor] = [0, 0, 0, _People(self.min_people)]
-            overrides = case.overrides.get(supervisor, 0)
+            overrides = case.overrides.get(supervisor, 0)  # type: ignore[union-attr]
             row[0] += 1
             row[1] += overrides
             row[2] += 1 if overrides else 0
@@ -830,7 +840,9 @@ class FairnessAudit:
 
     # -- reporting -------------------------------------------------------------------------
 
-    def _figure(self, dimension: str, group: str, metric: Metric, acc: _Rate | _Mean) -> GroupFigure:
+    def _figure(
+        self, dimension: str, group: str, metric: Metric, acc: _Rate | _Mean
+    ) -> GroupFigure:
         if isinstance(acc, _Rate):
             if acc.n == 0:
                 return GroupFigure(dimension, group, metric.name, 0, None, None, None)
@@ -855,9 +867,7 @@ class FairnessAudit:
         if a.n == 0 or b.n == 0:
             return None
         if isinstance(a, _Rate) and isinstance(b, _Rate):
-            difference, low, high = stats.risk_difference(
-                a.yes, a.n, b.yes, b.n, self.confidence
-            )
+            difference, low, high = stats.risk_difference(a.yes, a.n, b.yes, b.n, self.confidence)
             p = stats.fisher_exact(a.yes, a.n - a.yes, b.yes, b.n - b.yes)
             h = stats.cohens_h(a.yes / a.n, b.yes / b.n)
             return {

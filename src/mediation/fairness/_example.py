@@ -19,7 +19,7 @@ from mediation.case import Mediation
 from mediation.clocks import ManualClock
 from mediation.model import Mediator, Party, Relation, RelationKind
 
-__all__ = ["EXAMPLE_MEDIATORS", "example_cases"]
+__all__ = ["EXAMPLE_MEDIATORS", "example_attributes", "example_cases"]
 
 EXAMPLE_MEDIATORS: tuple[str, ...] = ("m-ana", "m-bo", "m-chen", "m-dana")
 """The generated mediators' ids."""
@@ -36,10 +36,16 @@ def _people(rng: Random, index: int) -> tuple[list[Party], tuple[Relation, ...],
     while second == first:
         second = f"p-{rng.randrange(400):03d}"
     if kind == "manages":
-        parties = [Party(first, f"Person {first}", "manager"), Party(second, f"Person {second}", "staff")]
+        parties = [
+            Party(first, f"Person {first}", "manager"),
+            Party(second, f"Person {second}", "staff"),
+        ]
         return parties, (Relation(RelationKind.MANAGES, first, second),), first
     if kind == "client":
-        parties = [Party(first, f"Person {first}", "client"), Party(second, f"Person {second}", "supplier")]
+        parties = [
+            Party(first, f"Person {first}", "client"),
+            Party(second, f"Person {second}", "supplier"),
+        ]
         return parties, (Relation(RelationKind.CLIENT, first, second),), first
     parties = [Party(first, f"Person {first}", "staff"), Party(second, f"Person {second}", "staff")]
     return parties, (Relation(RelationKind.COLLEAGUE, first, second),), ""

@@ -63,7 +63,8 @@ class CaseRecord:
         agreement_by: Who proposed the agreement the parties signed: a party id, the
             mediator's id, or None (not settled, or not known).
         findings: Neutrality findings recorded.
-        overrides: Supervisor id → blocks it overrode in this case.
+        overrides: Supervisor id → blocks it overrode in this case (None when not
+            known, e.g. for simulation results).
         events: Events recorded.
     """
 
@@ -79,7 +80,7 @@ class CaseRecord:
     closed_at: datetime | None = None
     agreement_by: str | None = None
     findings: int = 0
-    overrides: Mapping[str, int] = attrs.field(factory=dict, hash=False)
+    overrides: Mapping[str, int] | None = attrs.field(factory=dict, hash=False)
     events: int = 0
 
     @property

@@ -72,8 +72,7 @@ def _chart(report: FairnessReport, dimension: str) -> str:
     columns = 2
     rows = math.ceil(len(metrics) / columns)
     height = max(1.6, 0.32 * len(groups) + 0.9)
-    settings = {"svg.fonttype": "none", "svg.hashsalt": "mediation-fairness", "font.size": 8}
-    with rc_context(settings):
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "fairness", "font.size": 8}):
         chart = Figure(figsize=(9, height * rows + 0.3))
         axes = chart.subplots(rows, columns, squeeze=False)
         longest = max(len(group) for group in groups)
@@ -91,12 +90,12 @@ def _chart(report: FairnessReport, dimension: str) -> str:
             ys = list(range(len(groups)))
             scale = 100.0 if metric.kind == "rate" or metric.name.endswith("_share") else 1.0
             for y, group in zip(ys, groups, strict=True):
-                figure = figures.get(group)
-                if figure is None or figure.value is None:
+                shown = figures.get(group)
+                if shown is None or shown.value is None:
                     continue
-                value = figure.value * scale
-                low = figure.low * scale if figure.low is not None else value
-                high = figure.high * scale if figure.high is not None else value
+                value = shown.value * scale
+                low = shown.low * scale if shown.low is not None else value
+                high = shown.high * scale if shown.high is not None else value
                 low = value if not math.isfinite(low) else low
                 high = value if not math.isfinite(high) else high
                 ax.errorbar(
@@ -162,6 +161,7 @@ def render_html(report: FairnessReport, *, charts: bool = True) -> str:
         The HTML text.
     """
     import jinja2
+    import markupsafe
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("mediation", "templates"),
@@ -178,7 +178,7 @@ def render_html(report: FairnessReport, *, charts: bool = True) -> str:
         for dimension in report.dimensions:
             svg = _chart(report, dimension)
             if svg:
-                drawn[dimension] = jinja2.utils.markupsafe.Markup(svg)
+                drawn[dimension] = markupsafe.Markup(svg)
     elif charts:
         note = f"Charts need matplotlib: {CHARTS_HINT}. The tables below hold every figure."
     comparisons = [

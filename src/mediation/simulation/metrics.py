@@ -85,6 +85,11 @@ class MediationResult:
             settled, else its BATNA).
         airtime: Party → seconds spoken in joint session.
         party_envy: Party → its envy of the others (settled only; else empty).
+        agreed_by: Who proposed the agreement signed (a party id, or the mediator's id
+            for a suggestion); ``""`` when not settled.
+        attention: Party → the mediator's interventions addressed to it (invitations,
+            paraphrases, questions).
+        hours_to_close: Simulated hours from opening to closing (None while open).
     """
 
     index: int
@@ -110,6 +115,9 @@ class MediationResult:
     utility: Mapping[str, float] = attrs.field(hash=False)
     airtime: Mapping[str, float] = attrs.field(hash=False)
     party_envy: Mapping[str, float] = attrs.field(hash=False)
+    agreed_by: str = ""
+    attention: Mapping[str, int] = attrs.field(factory=dict, hash=False)
+    hours_to_close: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-ready data."""

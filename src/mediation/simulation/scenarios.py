@@ -435,6 +435,8 @@ def _build(data: Mapping[str, Any]) -> Scenario:
             f"strategy.procedure: adjusted_winner divides between two parties; "
             f"this scenario has {len(parties)} (use knaster or auto)"
         )
+    if strategy.favour and strategy.favour not in ids:
+        raise ScenarioError(f"strategy.favour: {strategy.favour!r} is not a party")
     valuations = _table(table.get("valuations", {}), "valuations", {"opposition"})
     screening_table = table.get("screening", {})
     if not isinstance(screening_table, Mapping):

@@ -138,6 +138,9 @@ class _Session:
         self.settled_by = ""
         self.rounds = self.caucuses = self.pauses = self.overrides = 0
         self.suggested = False
+        favoured = self.strategy.favour if self.strategy.bias > 0 else ""
+        self.favoured = self.by_id.get(favoured)
+        """The party a biased mediator favours (None for a fair one)."""
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -316,6 +319,17 @@ class _Session:
                 case.consent(agent.id)
         self.advance()
 
+    def paraphrase_chance(self, agent: PartyAgent) -> float:
+        """How likely the mediator paraphrases ``agent``: the strategy's rate, moved
+        towards 1 for a favoured party and towards 0 for the others by the bias."""
+        chance = self.strategy.paraphrase
+        if self.favoured is None:
+            return chance
+        bias = self.strategy.bias
+        if agent is self.favoured:
+            return chance + bias * (1 - chance)
+        return chance * (1 - bias)
+
     def speaking_order(self, round_: int) -> list[PartyAgent]:
         active = self.active()
         shift = round_ % len(active)
@@ -331,7 +345,7 @@ class _Session:
             for agent in self.speaking_order(round_):
                 case.invite_to_speak(self.mediator, agent.id)
                 self.speak(agent)
-                if rng.random() < self.strategy.paraphrase:
+                if rng.random() < self.paraphrase_chance(agent):
                     case.paraphrase(self.mediator, agent.id, "What matters to you is this.")
         self.advance()
 
@@ -491,6 +505,13 @@ class _Session:
             self.rounds = round_
             active = self.active()
             proposer = active[(round_ - 1) % len(active)]
+            favoured = self.favoured
+            if (
+                favoured is not None
+                and favoured in active
+                and self.rng.random() < self.strategy.bias
+            ):
+                proposer = favoured
             path = plans[proposer.id]
             wanted = self.wanted(proposer, round_, path[0][1])
             package = path[0][0]
@@ -519,7 +540,8 @@ class _Session:
                     return
                 active = self.active()
             for agent in active:
-                agent.upset(0.02)
+                pressed = self.favoured is not None and agent is not self.favoured
+                agent.upset(0.02 + (0.05 * self.strategy.bias if pressed else 0.0))
             self.cool_down()
             changed = self.maybe_withdraw()
             if strategy.caucus and round_ == max(1, strategy.patience // 2):
@@ -572,6 +594,7 @@ class _Session:
         gap = envy_figure = distance = None
         party_envy: dict[str, float] = {}
         everyone = nash_point([a.values for a in self.agents], [a.batna for a in self.agents])
+        agreed: str | None = None
         if settled:
             agreed = state.agreed_proposal()
             assert agreed is not None
@@ -621,6 +644,16 @@ class _Session:
             utility=utility,
             airtime={agent.id: float(state.airtime.get(agent.id, 0.0)) for agent in self.agents},
             party_envy=party_envy,
+            agreed_by=state.proposals[agreed].by if settled and agreed is not None else "",
+            attention={
+                agent.id: sum(state.interventions.get(agent.id, {}).values())
+                for agent in self.agents
+            },
+            hours_to_close=(
+                (state.last_at - state.opened_at).total_seconds() / 3600
+                if state.outcome is not None
+                else None
+            ),
         )
 
 

@@ -82,6 +82,11 @@ def _flag(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> Non
         raise InvalidInput(f"{attribute.name} must be true or false; got {value!r}")
 
 
+def _text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{attribute.name} must be a party id (text); got {value!r}")
+
+
 def _procedure(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in _PROCEDURES:
         raise InvalidInput(f"procedure must be one of {list(_PROCEDURES)}; got {value!r}")
@@ -109,6 +114,11 @@ class MediatorStrategy:
         restate_attempts: Restatements per party before the mediator gives up on the
             perspective swap and declares an impasse.
         max_pauses: Cooling-off pauses allowed before upset parties may withdraw.
+        favour: Id of a party the mediator favours (``""``: none; a fair mediator).
+        bias: How strongly it favours that party, from 0 (not at all) to 1: the
+            favoured party is paraphrased more and the others less, invited to speak
+            again, and given the first word in more compromise rounds; the others are
+            pressed harder and upset faster. For testing audits and checks.
     """
 
     approach: Approach = attrs.field(default=Approach.FACILITATIVE, converter=_to_approach)
@@ -122,6 +132,8 @@ class MediatorStrategy:
     on_block: OnBlock = attrs.field(default=OnBlock.OVERRIDE, converter=_to_on_block)
     restate_attempts: int = attrs.field(default=3, validator=_whole(1, 100))
     max_pauses: int = attrs.field(default=2, validator=_whole(0, 100))
+    favour: str = attrs.field(default="", validator=_text)
+    bias: float = attrs.field(default=0.0, validator=_share)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str = "strategy") -> MediatorStrategy:

@@ -601,7 +601,8 @@ class SQLStore:
         pooled = self.engine.raw_connection()
         try:
             if self.dialect == "postgresql":
-                cursor = pooled.dbapi_connection.cursor(name="mediation_stream")  # type: ignore[union-attr]
+                # A named cursor is a server-side cursor in psycopg: rows come as fetched.
+                cursor: Any = pooled.dbapi_connection.cursor(name="mediation_stream")  # type: ignore[union-attr]
                 cursor.itersize = batch_size
             else:
                 cursor = pooled.cursor()
