@@ -4,7 +4,7 @@ Generates 600 closed workplace mediations into a store (one of the four
 mediators, ``m-dana``, favours the senior party), then audits the whole store in one
 streaming pass — by the parties' position, the mediator, and the department the HR
 system (not the log) knows each person by — and writes the HTML and JSON reports.
-Run it: ``python examples/fairness_audit.py [OUT_DIR]``; the command line does the same
+Run it: ``python examples/fairness_audit.py`` (it writes into a temporary directory); the command line does the same
 with ``mediation fairness STORE --by position,mediator,department --groups people.csv
 --html report.html``.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import sys
 import tempfile
 from pathlib import Path
 
@@ -61,8 +60,5 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        main(Path(sys.argv[1]))
-    else:
-        with tempfile.TemporaryDirectory() as directory:
-            main(Path(directory))
+    with tempfile.TemporaryDirectory() as directory:
+        main(Path(directory))
