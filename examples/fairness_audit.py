@@ -4,9 +4,9 @@ Generates 600 closed workplace mediations into a store (one of the four
 mediators, ``m-dana``, favours the senior party), then audits the whole store in one
 streaming pass — by the parties' position, the mediator, and the department the HR
 system (not the log) knows each person by — and writes the HTML and JSON reports.
-Run it: ``python examples/fairness_audit.py`` (it writes into a temporary directory); the command line does the same
-with ``mediation fairness STORE --by position,mediator,department --groups people.csv
---html report.html``.
+Run it: ``python examples/fairness_audit.py`` (it writes into a temporary directory);
+the command line does the same with ``mediation fairness STORE --by
+position,mediator,department --groups people.csv --html report.html``.
 """
 
 from __future__ import annotations
