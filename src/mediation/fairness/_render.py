@@ -3,26 +3,23 @@
 The HTML page comes from a Jinja2 template shipped with the package
 (``mediation/templates/fairness.html.j2``) with autoescaping on; charts — each group's
 rate or mean with its interval, per dimension — are drawn with matplotlib when it is
-installed (``pip install 'mediation[charts]'``) and embedded as inline SVG. Without
+installed (``pip install 'mediation[charts]'``) and embedded as inline SVG through
+:func:`mediation.charts.figure_svg` (text kept as text, ids distinct per chart). Without
 matplotlib the page says so and shows the same figures in its tables.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import re
 from typing import Any
 
 import attrs
 
+from mediation.charts import INSTALL_HINT
 from mediation.fairness._audit import METRICS, FairnessReport, GroupFigure, Metric
 
 __all__ = ["charts_available", "render_html", "to_json"]
-
-_SVG_START = re.compile(r"<svg\b")
-CHARTS_HINT = "pip install 'mediation[charts]'"
 
 
 def to_json(report: FairnessReport) -> str:
@@ -54,11 +51,13 @@ def _format(metric: Metric, value: float | None) -> str:
     return f"{value:.3g}"
 
 
-def _chart(report: FairnessReport, dimension: str) -> str:
+def _chart(report: FairnessReport, dimension: str, number: int) -> str:
     """One SVG figure for a dimension: a panel per metric, each group's value and
     interval, the overall value as a dashed line."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
+
+    from mediation.charts import PALETTE, figure_svg
 
     by_metric: dict[str, list[GroupFigure]] = {}
     for figure in report.groups:
@@ -72,7 +71,7 @@ def _chart(report: FairnessReport, dimension: str) -> str:
     columns = 2
     rows = math.ceil(len(metrics) / columns)
     height = max(1.6, 0.32 * len(groups) + 0.9)
-    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "fairness", "font.size": 8}):
+    with rc_context({"font.size": 8}):
         chart = Figure(figsize=(9, height * rows + 0.3))
         axes = chart.subplots(rows, columns, squeeze=False)
         longest = max(len(group) for group in groups)
@@ -103,8 +102,8 @@ def _chart(report: FairnessReport, dimension: str) -> str:
                     [y],
                     xerr=[[value - low], [high - value]],
                     fmt="o",
-                    color="#1f6f8b",
-                    ecolor="#1f6f8b",
+                    color=PALETTE[0],
+                    ecolor=PALETTE[0],
                     capsize=3,
                 )
             everyone = overall.get(metric.name)
@@ -118,11 +117,7 @@ def _chart(report: FairnessReport, dimension: str) -> str:
             ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         for index in range(len(metrics), rows * columns):
             axes[index // columns][index % columns].set_visible(False)
-        buffer = io.StringIO()
-        chart.savefig(buffer, format="svg", metadata={"Date": None})
-    text = buffer.getvalue()
-    match = _SVG_START.search(text)
-    return text[match.start() :] if match else ""
+    return figure_svg(chart, id_prefix=f"fairness-{number}")
 
 
 def _table_rows(report: FairnessReport) -> list[dict[str, Any]]:
@@ -175,12 +170,12 @@ def render_html(report: FairnessReport, *, charts: bool = True) -> str:
     drawn: dict[str, Any] = {}
     note = ""
     if charts and charts_available():
-        for dimension in report.dimensions:
-            svg = _chart(report, dimension)
+        for number, dimension in enumerate(report.dimensions):
+            svg = _chart(report, dimension, number)
             if svg:
                 drawn[dimension] = markupsafe.Markup(svg)
     elif charts:
-        note = f"Charts need matplotlib: {CHARTS_HINT}. The tables below hold every figure."
+        note = f"Charts need matplotlib: {INSTALL_HINT}. The tables below hold every figure."
     comparisons = [
         {
             **attrs.asdict(c),
