@@ -134,7 +134,7 @@ def example_cases(
     Example:
         >>> cases = list(example_cases(3, seed=1))
         >>> [case.outcome.value for case in cases]
-        ['settled', 'settled', 'settled']
+        ['impasse', 'escalated', 'settled']
     """
     rng = Random(seed)
     for index in range(n):
