@@ -13,7 +13,10 @@ from click.testing import CliRunner
 from mediation.cli import cli
 
 
-def test_demo_tells_the_story_in_plain_words() -> None:
+def test_demo_tells_the_story_in_plain_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
     out = result.output
@@ -73,12 +76,69 @@ def test_diagram_bad_input_fails_cleanly(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_python_dash_m_runs_the_demo_without_log_noise() -> None:
+def test_python_dash_m_runs_the_demo_without_log_noise(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "mediation", "demo"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "mediation", "demo"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
     assert "Closed: settled" in done.stdout
     assert "event_recorded" not in done.stdout + done.stderr
+
+
+def test_demo_saves_its_cases_writes_the_case_file_and_says_what_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "'pr-" not in out and "'df-" not in out  # names, not internal ids
+    assert "Lin Wei rejects Zhao Min's proposal" in out
+    assert "mediation-demo.sqlite" in out
+    for command in ("mediation report", "mediation verify", "mediation casefile"):
+        assert command in out
+    html = (tmp_path / "workload-2026-03.en.html").read_text(encoding="utf-8")
+    assert "Lin Wei" in html and "Agreement" in html
+    assert "求同存异" in (tmp_path / "workload-2026-03.zh.html").read_text(encoding="utf-8")
+    # The next commands work on what the demo saved.
+    verified = CliRunner().invoke(cli, ["verify", "mediation-demo.sqlite"])
+    assert verified.exit_code == 0 and verified.output.count("ok ") == 2
+    report = CliRunner().invoke(cli, ["report", "mediation-demo.sqlite", "workload-2026-03"])
+    assert report.exit_code == 0 and "Neutrality report" in report.output
+    # A second run replaces its own store.
+    again = CliRunner().invoke(cli, ["demo", "--no-casefile"])
+    assert again.exit_code == 0, again.output
+
+
+def test_demo_refuses_to_replace_a_store_it_did_not_write(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from mediation import Mediation, Mediator, Party
+    from mediation.clocks import ManualClock
+    from mediation.store import Repository
+    from mediation.store.sql import SQLStore
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["demo", "--store", str(notes)])
+    assert result.exit_code == 1 and "not a demo store" in result.output
+    assert notes.read_text(encoding="utf-8") == "mine"
+    other = tmp_path / "other.sqlite"
+    clock = ManualClock(datetime(2026, 1, 5, tzinfo=timezone.utc))
+    case = Mediation.open(
+        "mine-1", [Party("a", "A"), Party("b", "B")], Mediator("m", "M"), clock=clock
+    )
+    with SQLStore(str(other)) as store:
+        Repository(store, clock=clock).save(case, expected_version=0)
+    before = other.read_bytes()
+    result = CliRunner().invoke(cli, ["demo", "--store", str(other)])
+    assert result.exit_code == 1 and "other cases than the demo's" in result.output
+    assert other.read_bytes() == before
+    missing = CliRunner().invoke(cli, ["demo", "--store", str(tmp_path / "no" / "x.sqlite")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
 
 
 def test_unknown_command_fails_cleanly() -> None:

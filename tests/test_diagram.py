@@ -58,6 +58,15 @@ def test_a_path_is_highlighted() -> None:
     assert 'escalated [label="Escalated", fillcolor="#f3f3f3", fillcolor="#1f6f8b"' in source
     # The escalate move taken is drawn in the highlight colour, from the box of stages.
     assert any("ltail=cluster_active" in line and "#c8553d" in line for line in source.splitlines())
+    # Only the moves made are highlighted: settling does not light the impasse edge.
+    settled = dot(
+        DEFAULT_DEFINITION,
+        path=[Move("intake", "listening", "advance"), Move("listening", "closed", "terminate")],
+    )
+    closing = [line for line in settled.splitlines() if "-> closed [ltail" in line]
+    assert len(closing) == 1 and "#c8553d" in closing[0]
+    resumed = [line for line in settled.splitlines() if "cooling_off -> " in line]
+    assert resumed and not any("#c8553d" in line for line in resumed)
     with pytest.raises(InvalidInput, match="lacks"):
         dot(DEFAULT_DEFINITION, path=[Move("intake", "nowhere", "advance")])
 

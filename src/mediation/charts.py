@@ -248,7 +248,10 @@ def _nice_top(axes: Axes, top: float, *, integer: bool) -> None:
     """Put the y axis from 0 to the first round tick strictly above ``top``."""
     from matplotlib.ticker import MaxNLocator
 
-    locator = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=integer, min_n_ticks=3)
+    # With integer counts a small range still gets integer ticks (0, 1, 2), not 0.25 steps.
+    locator = MaxNLocator(
+        nbins=6, steps=[1, 2, 2.5, 5, 10], integer=integer, min_n_ticks=2 if integer else 3
+    )
     upper = top if top > 0 else 1.0
     ticks = [float(t) for t in locator.tick_values(0.0, upper)]
     while ticks[-1] <= upper:
@@ -488,6 +491,9 @@ def figure_svg(figure: Figure, *, id_prefix: str = "chart") -> str:
     match = _SVG_START.search(data)
     start = match.start() if match else 0
     text = data[start:].decode("utf-8")
+    # The RDF metadata names outside vocabularies by URL; a page that inlines the chart
+    # has no use for it.
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     # matplotlib's ids are hashes salted with id_prefix; prefix them to keep them apart
     # from any other chart's even when the hashes would coincide.
     text = re.sub(r'id="([^"]+)"', lambda m: f'id="{id_prefix}-{m.group(1)}"', text)

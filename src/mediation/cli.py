@@ -1,5 +1,5 @@
-"""The ``mediation`` command line: demo, diagram, simulate, verify, export, import,
-report, fairness.
+"""The ``mediation`` command line: demo, diagram, casefile, simulate, verify, export,
+import, report, fairness.
 
 This module is at the edge: it may print, configure logging for its own process, and
 read the wall clock; the library's core does none of these.
@@ -19,11 +19,14 @@ import structlog
 from rich.console import Console
 
 from mediation import audit
+from mediation import diagram as drawing
 from mediation._cli_simulate import simulate
 from mediation.case import DEFAULT_PROCESS, Mediation
+from mediation.casefile import render_casefile, write_casefile
 from mediation.clocks import system_clock
 from mediation.demo import non_mediable_case, workplace_dispute
 from mediation.errors import MediationError
+from mediation.i18n import check_language, translator
 from mediation.neutrality import neutrality_report
 from mediation.store import EventStore, Repository, export_store, import_export, verify_case
 
@@ -36,9 +39,52 @@ def cli() -> None:
     """Conflict mediation workflows: auditable, neutral by construction."""
 
 
+DEMO_STORE = "mediation-demo.sqlite"
+"""The SQLite file ``mediation demo`` saves its cases to (in the current directory)."""
+
+_DEMO_CASES = frozenset({"workload-2026-03", "conduct-2026-03"})
+
+
+def _fresh_demo_store(path: Path) -> None:
+    """Make room for the demo's store: remove an earlier demo store, refuse anything else."""
+    from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
+
+    if not path.exists():
+        return
+    if not path.is_file() or not _is_sqlite_file(path):
+        raise click.ClickException(f"{path} exists and is not a demo store; choose --store")
+    with SQLStore(str(path), create=False) as old:
+        held = {summary.case_id for summary in old.cases()}
+    if not held <= _DEMO_CASES:
+        raise click.ClickException(f"{path} holds other cases than the demo's; choose --store")
+    path.unlink()
+
+
 @cli.command()
-def demo() -> None:
-    """Run a realistic workplace dispute end to end, then a mandatory escalation."""
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEMO_STORE,
+    show_default=True,
+    help="SQLite file to save the demo's cases to (an earlier demo store is replaced).",
+)
+@click.option(
+    "--casefile/--no-casefile",
+    default=True,
+    show_default=True,
+    help="Write the settled case's file (HTML, en and zh) next to the store.",
+)
+def demo(store_path: Path, casefile: bool) -> None:
+    """Run a realistic workplace dispute end to end, then a mandatory escalation; save
+    both cases to a SQLite file and write the first one's case file."""
+
+    from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
+
+    _ = translator("en").gettext
+    if not store_path.parent.is_dir():
+        raise click.ClickException(f"{store_path}: directory does not exist")
+    _fresh_demo_store(store_path)
     console = Console(highlight=False, soft_wrap=True)
     console.print("[bold]1. A workload dispute between a department head and an analyst[/bold]")
     case = workplace_dispute(console.print)
@@ -47,7 +93,38 @@ def demo() -> None:
     console.print("[bold]2. Screening finds a non-mediable issue[/bold]")
     escalated = non_mediable_case(console.print)
     assert escalated.outcome is not None
-    console.print(f"   {escalated.version} events recorded; outcome: {escalated.outcome.value}")
+    console.print(f"   {escalated.version} events recorded; outcome: {escalated.outcome.value}\n")
+    written: list[Path] = []
+    with SQLStore(str(store_path)) as store:
+        repository = Repository(store, clock=system_clock)
+        for saved in (case, escalated):
+            repository.save(saved, expected_version=0)
+        if casefile:
+            for lang in ("en", "zh"):
+                target = store_path.parent / f"{case.case_id}.{lang}.html"
+                written.append(write_casefile(repository, case.case_id, target, lang=lang))
+    console.print("[bold]3. " + _("Saved") + "[/bold]")
+    console.print("   " + _("Both cases are in {store}.").format(store=store_path))
+    for path in written:
+        console.print("   " + _("Case file: {path}").format(path=path))
+    store_arg = str(store_path)
+    console.print("\n[bold]" + _("Try next") + "[/bold]")
+    for command, what in (
+        (f"mediation report {store_arg} {case.case_id}", _("the neutrality report")),
+        (f"mediation verify {store_arg}", _("check both audit chains")),
+        (
+            f"mediation casefile {store_arg} {case.case_id} --for hr-lead --lang zh "
+            f"--out {case.case_id}.hr-lead.zh.html",
+            _("the case file as the HR supervisor may see it, in Chinese"),
+        ),
+        (
+            f"mediation export {store_arg} {case.case_id} --for zhao",
+            _("an export for one party, still verifiable"),
+        ),
+        ("mediation diagram --format svg --out process.svg", _("the process as a picture")),
+    ):
+        console.print(f"   {command}")
+        console.print(f"      [dim]{what}[/dim]")
 
 
 _LANG = click.option(
@@ -59,7 +136,6 @@ _LANG = click.option(
 
 
 def _check_lang(lang: str) -> str:
-    from mediation.i18n import check_language
 
     try:
         return check_language(lang)
@@ -104,7 +180,6 @@ def _emit(data: bytes, path: Path | None, what: str) -> None:
 )
 def diagram(image_format: str, lang: str, out: str | None) -> None:
     """Draw the default process: its stages and the moves between them."""
-    from mediation import diagram as drawing
 
     lang = _check_lang(lang)
     path = _check_output(out)
@@ -276,6 +351,53 @@ def report(source: str, case_id: str) -> None:
         except MediationError as error:
             raise click.ClickException(f"{case_id}: {error}") from error
     click.echo(neutrality_report(case).to_markdown(), nl=False)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("case_id")
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["html", "md"]),
+    default="html",
+    show_default=True,
+    help="A self-contained, printable HTML page, or Markdown.",
+)
+@click.option(
+    "--for",
+    "for_reader",
+    help="Prepare it for this party, mediator or supervisor: what they may not see is "
+    "withheld, as in `export --for`. Without it: the full record.",
+)
+@_LANG
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+def casefile(
+    source: str, case_id: str, file_format: str, for_reader: str | None, lang: str, out: str | None
+) -> None:
+    """Write the case file of CASE_ID in the store at SOURCE (a SQLite file or a database
+    URL): parties, the path through the stages, a timeline, per-party charts, findings,
+    the agreement, escalations and whether the audit chain verifies.
+
+    Charts need the charts extra and the diagram the diagrams extra; without them the
+    file has tables and a list instead, and says what to install.
+    """
+    lang = _check_lang(lang)
+    path = _check_output(out)
+    with _store(source) as store:
+        try:
+            text = render_casefile(
+                Repository(store, clock=system_clock),
+                case_id,
+                file_format=file_format,
+                reader=for_reader,
+                lang=lang,
+            )
+        except MediationError as error:
+            raise click.ClickException(str(error)) from None
+    _emit(text.encode("utf-8"), path, "the case file")
 
 
 cli.add_command(simulate)

@@ -61,7 +61,9 @@ def describe(case: Mediation, event: ev.Event) -> str | None:
     if isinstance(event, ev.ConsentGiven):
         return f"   {who} consents to mediation"
     if isinstance(event, ev.IssueFlagged):
-        return f"   {who} flags issue {event.issue_id!r} as {event.flag}"
+        issue = case.state.issues.get(event.issue_id)
+        title = issue.title if issue is not None else event.issue_id
+        return f"   {who} flags the issue “{title}” as {event.flag}"
     if isinstance(event, ev.StatementMade):
         return f"   {who} speaks ({event.seconds:.0f} s): {event.text}"
     if isinstance(event, ev.RestatementMade):
@@ -76,11 +78,15 @@ def describe(case: Mediation, event: ev.Event) -> str | None:
     if isinstance(event, ev.DifferenceReserved):
         return f"   difference reserved ({event.severity.value}): {event.text}"
     if isinstance(event, ev.DifferenceParked):
-        return f"   minor difference {event.difference_id!r} parked"
+        parked = case.state.differences.get(event.difference_id)
+        what = f": {parked.text}" if parked is not None else ""
+        return f"   {who} parks a minor difference{what}"
     if isinstance(event, ev.ProposalMade):
         return f"   {who} proposes: {event.text}"
     if isinstance(event, ev.ProposalAnswered):
-        return f"   {who} {'accepts' if event.accepted else 'rejects'} {event.proposal_id!r}"
+        proposal = case.state.proposals.get(event.proposal_id)
+        whose = "the proposal" if proposal is None else f"{_name(case, proposal.by)}'s proposal"
+        return f"   {who} {'accepts' if event.accepted else 'rejects'} {whose}"
     if isinstance(event, ev.Signed):
         return f"   {who} signs the agreement"
     if isinstance(event, ev.CaucusOpened):

@@ -126,7 +126,8 @@ class _Graph:
     edges: tuple[_Edge, ...]
     note: tuple[str, ...]
     visited: frozenset[str]
-    taken: frozenset[tuple[str, str]]
+    taken: frozenset[tuple[str, str, str]]
+    """``(source, dest, trigger)`` of every move the case made."""
     current: str | None
 
 
@@ -190,7 +191,7 @@ def _graph(
     if definition.has_cooling_off:
         note.append(_("A pause resumes into the stage it left."))
     visited: set[str] = set()
-    taken: set[tuple[str, str]] = set()
+    taken: set[tuple[str, str, str]] = set()
     current = None
     if path is not None:
         visited.add(definition.initial)
@@ -200,7 +201,7 @@ def _graph(
                 if stage not in stage_names:
                     raise InvalidInput(f"path names a stage the process lacks: {stage!r}")
             visited.update((move.source, move.dest))
-            taken.add((move.source, move.dest))
+            taken.add((move.source, move.dest, move.trigger))
             current = move.dest
     default_title = _("Mediation process: {name}").format(name=definition.name)
     return _Graph(
@@ -338,6 +339,7 @@ def dot(
     lang: str = "en",
     path: Sequence[Move] | None = None,
     title: str | None = None,
+    guards: bool = True,
 ) -> str:
     """The process as Graphviz DOT source (plain text, no dependency).
 
@@ -346,6 +348,8 @@ def dot(
         lang: ``"en"`` or ``"zh"``.
         path: A case's stage changes to highlight.
         title: Diagram title (default: the process's name).
+        guards: Whether to name the guards (on the edges and in the note); without them
+            the picture is smaller, e.g. to show one case's path.
 
     Returns:
         The DOT source.
@@ -354,6 +358,15 @@ def dot(
         InvalidInput: an unknown language, or a path through stages the process lacks.
     """
     graph = _graph(definition, lang, path, title)
+    if not guards:
+        graph = attrs.evolve(
+            graph,
+            note=(),
+            edges=tuple(
+                attrs.evolve(edge, guards=tuple(() for _trigger in edge.triggers))
+                for edge in graph.edges
+            ),
+        )
     font = "Noto Sans CJK SC" if lang == "zh" else "DejaVu Sans"
     out = [
         "digraph mediation_process {",
@@ -393,7 +406,7 @@ def dot(
             name = " | ".join(_(TRIGGER_LABELS.get(t, t)) for t in triggers)
             ends = (other, anchor) if inbound else (anchor, other)
             pairs = [(other, a) if inbound else (a, other) for a in active]
-            taken = any(pair in graph.taken for pair in pairs)
+            taken = any((*pair, t) in graph.taken for pair in pairs for t in triggers)
             style = (
                 'color="#c8553d", penwidth=2.5, style=solid, fontcolor="#c8553d"'
                 if taken
@@ -409,7 +422,7 @@ def dot(
         attributes = [f"label={_dot_quote(label)}"]
         if edge.side:
             attributes += ["style=dashed", 'color="#9aa5ab"', 'fontcolor="#6b777d"']
-        if (edge.source, edge.dest) in graph.taken:
+        if any((edge.source, edge.dest, t) in graph.taken for t in edge.triggers):
             attributes += ['color="#c8553d"', "penwidth=2.5", "style=solid", 'fontcolor="#c8553d"']
         out.append(f"  {edge.source} -> {edge.dest} [{', '.join(attributes)}];")
     if graph.note:
@@ -429,6 +442,7 @@ def render(
     lang: str = "en",
     path: Sequence[Move] | None = None,
     title: str | None = None,
+    guards: bool = True,
 ) -> bytes:
     """Draw the process with Graphviz.
 
@@ -438,6 +452,7 @@ def render(
         lang: ``"en"`` or ``"zh"``.
         path: A case's stage changes to highlight.
         title: Diagram title.
+        guards: Whether to name the guards (see :func:`dot`).
 
     Returns:
         The image's bytes (SVG is UTF-8 text).
@@ -449,7 +464,7 @@ def render(
     """
     if image_format not in ("svg", "png"):
         raise InvalidInput(f"image format must be svg or png; got {image_format!r}")
-    source = dot(definition, lang=lang, path=path, title=title)
+    source = dot(definition, lang=lang, path=path, title=title, guards=guards)
     try:
         import graphviz  # type: ignore[import-untyped]
     except ImportError as error:
