@@ -1,5 +1,5 @@
 # Two commands work on a fresh machine with only Python and make:
-#   make demo   - set up .venv if needed and run the demo
+#   make demo   - set up .venv if needed (with the charts and diagrams extras) and run the demo
 #   make test   - set up .venv with dev extras and run linters, type checks and the suite
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[charts,diagrams]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python

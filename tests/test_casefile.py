@@ -155,7 +155,7 @@ def test_without_graphviz_the_path_is_a_list(
 ) -> None:
     monkeypatch.setitem(sys.modules, "graphviz", None)
     html = render_html(build_casefile(settled))
-    assert "mediation[diagrams]" in html and '<ol class="path">' in html
+    assert "mediation[diagrams]" in html and '<p class="path">Intake → Listening' in html
 
 
 def test_chinese(settled: Mediation) -> None:
