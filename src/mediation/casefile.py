@@ -641,7 +641,18 @@ def _context(casefile: CaseFile, lang: str) -> dict[str, Any]:
         ),
         "field": lambda key: _(FIELD_LABELS.get(key, key.replace("_", " "))),
         "value": lambda key, text: _value(casefile, lang, key, text),
+        "when": _when,
     }
+
+
+def _when(iso: str) -> str:
+    """``2026-03-02 09:03 UTC``: a recorded time, short (minutes; the offset or UTC)."""
+    from datetime import datetime, timedelta
+
+    moment = datetime.fromisoformat(iso)
+    offset = moment.utcoffset()
+    zone = "UTC" if offset in (None, timedelta(0)) else moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M} {zone}"
 
 
 def _value(casefile: CaseFile, lang: str, key: str, text: str) -> str:
