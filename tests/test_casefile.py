@@ -280,3 +280,33 @@ def test_cli_bad_input_is_one_clean_line_and_writes_nothing(
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error:") and message in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_findings_link_the_events_they_rest_on() -> None:
+    from mediation import Policy, VoiceBalance
+
+    clock = ManualClock(datetime(2026, 4, 1, 9, tzinfo=timezone.utc), tick=timedelta(minutes=1))
+    case = Mediation.open(
+        "voice-1",
+        [Party("a", "Ann"), Party("b", "Bo")],
+        Mediator("m", "Mia"),
+        clock=clock,
+        supervisors=["sup"],
+        policy=Policy(voice_balance=VoiceBalance(mode="warn")),
+    )
+    case.disclose("m", "No relationship.", [])
+    case.consent("a")
+    case.consent("b")
+    case.advance("m")
+    long = case.speak("a", "A long account.", 1000)
+    short = case.speak("b", "Short.", 10)
+    case.advance("m")
+    casefile = build_casefile(case, reader="sup")
+    assert casefile.findings and casefile.findings[0].check == "voice_balance"
+    assert casefile.findings[0].evidence == (long.seq, short.seq)
+    assert casefile.verdict != "even-handed"
+    html = render_html(casefile)
+    row = html[html.index('<tr class="finding">') :].split("</tr>", 1)[0]
+    assert f'href="#event-{long.seq}"' in row and f'href="#event-{short.seq}"' in row
+    assert f'id="event-{long.seq}"' in html  # the anchor exists in the timeline
+    assert "A long account." not in html  # the supervisor sees the evidence, not the text

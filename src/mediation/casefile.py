@@ -127,8 +127,8 @@ class FindingEntry:
         parties: The names of the parties concerned.
         stage: The stage it concerns.
         overridden: Whether a supervisor overrode a block.
-        evidence: The events it rests on: the events of the kinds the check measures,
-            in the stage it concerns, before it (at most 12).
+        evidence: The events it rests on, as the check named them when it recorded the
+            finding (those the reader may see).
     """
 
     seq: int
@@ -217,16 +217,6 @@ class CaseFile:
         return labels[1] if lang == "zh" else labels[0]
 
 
-_EVIDENCE_TYPES: Mapping[str, tuple[str, ...]] = {
-    "voice_balance": ("statement_made",),
-    "reciprocity": ("restatement_made", "restatement_reviewed"),
-    "caucus_parity": ("caucus_opened", "caucus_closed", "caucus_offered"),
-    "mediator_conduct": ("mediator_intervened", "proposal_made"),
-    "power_imbalance": ("caucus_offered", "support_person_joined", "caucus_opened"),
-    "responsiveness": ("deadline_set", "stage_changed"),
-}
-"""Check family → the event types its measures count (others: every event of the stage)."""
-
 _PARTY_FIELDS = ("party", "about")
 
 
@@ -255,21 +245,9 @@ RELATION_LABELS: Mapping[str, str] = {
 """Relationship kind → how the case file says it (translated where shown)."""
 
 
-def _evidence(case: Mediation, finding: Any, visible: set[int]) -> tuple[int, ...]:
-    stage = finding.about_stage or finding.stage
-    kinds = _EVIDENCE_TYPES.get(finding.check)
-    found = []
-    for event in case.events:
-        if event.seq >= finding.seq:
-            break
-        if event.stage != stage or event.seq not in visible:
-            continue
-        if kinds is not None and event.type_name not in kinds:
-            continue
-        if kinds is None and event.type_name == "finding_recorded":
-            continue
-        found.append(event.seq)
-    return tuple(found[-12:])
+def _evidence(finding: Any, visible: set[int]) -> tuple[int, ...]:
+    """The events the check named as its evidence, those the reader may see."""
+    return tuple(seq for seq in getattr(finding, "evidence", ()) if seq in visible)
 
 
 def build_casefile(
@@ -403,7 +381,7 @@ def build_casefile(
             parties=tuple(name(p) for p in event.parties),
             stage=event.about_stage or event.stage,
             overridden=event.overridden,
-            evidence=_evidence(case, event, visible),
+            evidence=_evidence(event, visible),
         )
         for event in state.findings
     )
