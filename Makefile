@@ -21,6 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/mediation demo
+	@echo "(The mediation command is in $(BIN): run '. $(BIN)/activate' to try the commands above.)"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
