@@ -16,6 +16,7 @@ from mediation import (
     Issue,
     Mediation,
     Mediator,
+    MediatorStyle,
     NotAuthorized,
     Outcome,
     Party,
@@ -342,7 +343,8 @@ def test_a_closed_case_accepts_nothing(new_case: Build) -> None:
 
 
 def test_the_mediator_cannot_decide_for_a_party(new_case: Build, advance_to: AdvanceTo) -> None:
-    case = advance_to(new_case(), "compromise")
+    evaluative = Policy(mediator_style=MediatorStyle(style="evaluative"))
+    case = advance_to(new_case(policy=evaluative), "compromise")
     proposal = case.propose("m", "A mediator's suggestion")
     assert case.state.proposals[proposal.proposal_id].by_mediator
     assert case.state.proposals[proposal.proposal_id].answers == {}

@@ -71,6 +71,8 @@ def test_proposal_and_signature_guards(
 ) -> None:
     case = advance_to(new_case(), "compromise")
     assert g.proposal_accepted_by_all(case.state)[0].code == "no_proposal"
+    case.request_suggestion("a")
+    case.request_suggestion("b")  # a facilitative mediator proposes only when asked
     made = case.propose("m", "split it")
     assert g.proposal_accepted_by_all(case.state)[0].parties == ("a", "b")
     case.answer_proposal("a", made.proposal_id, accept=True)

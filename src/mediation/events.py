@@ -24,7 +24,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from mediation.errors import InvalidInput
 from mediation.model import Issue, Mediator, Outcome, Party, Relation, RelationKind, Severity
-from mediation.policy import Mode, Policy, Safeguard
+from mediation.policy import Mode, Policy, Safeguard, Style
 
 __all__ = [
     "EVENT_TYPES",
@@ -491,7 +491,7 @@ _converter.register_unstructure_hook_func(
 )
 _converter.register_unstructure_hook(Fraction, str)
 _converter.register_structure_hook(Fraction, lambda value, _: _parse_fraction(value))
-for _enum in (RelationKind, Severity, Outcome, Mode, Safeguard):
+for _enum in (RelationKind, Severity, Outcome, Mode, Safeguard, Style):
     # str-valued enums would otherwise pass through as enum members (str's hook wins).
     _converter.register_unstructure_hook(_enum, _enum_value)
 

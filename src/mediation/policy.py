@@ -28,14 +28,19 @@ from mediation.model import NON_MEDIABLE_FLAGS, Authority, check_id
 
 __all__ = [
     "BUILT_IN_CHECKS",
+    "CaucusBalance",
     "CaucusParity",
+    "JointVoice",
     "MediatorConduct",
+    "MediatorStyle",
     "Mode",
     "Policy",
     "PowerImbalance",
+    "Pressure",
     "Reciprocity",
     "Responsiveness",
     "Safeguard",
+    "Style",
     "VoiceBalance",
 ]
 
@@ -81,6 +86,21 @@ def _gini_bound(_instance: Any, attribute: attrs.Attribute[Any], value: float) -
     _positive(_instance, attribute, value)
     if float(value) > 1:
         raise InvalidInput(f"{attribute.name} is a Gini bound in (0, 1]; got {value!r}")
+
+
+def _alpha(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    _positive(_instance, attribute, value)
+    if float(value) > 0.5:
+        raise InvalidInput(f"{attribute.name} is a significance level in (0, 0.5]; got {value!r}")
+
+
+def _duration(value: object) -> timedelta:
+    if isinstance(value, bool) or not isinstance(value, (timedelta, int, float)):
+        raise InvalidInput(f"expected a duration (timedelta or seconds); got {value!r}")
+    delta = value if isinstance(value, timedelta) else timedelta(seconds=value)
+    if delta < timedelta(0):
+        raise InvalidInput(f"a duration cannot be negative; got {value!r}")
+    return delta
 
 
 def _count(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -170,11 +190,110 @@ class MediatorConduct:
         mode: Default ``warn``: markers are evidence, not proof.
         max_ratio: Highest ratio of the most-addressed party's count to the least (default 2.0).
         min_interventions: Below this many interventions in all, nothing is judged (default 6).
+        alpha: Significance level of the one-sided exact binomial test per kind and per
+            stage (default 0.1: 4:0 is caught, 3:2 and 3:0 are not; see
+            :mod:`mediation.neutrality.exact`).
     """
 
     mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
     max_ratio: float = attrs.field(default=2.0, validator=_at_least_one)
     min_interventions: int = attrs.field(default=6, validator=_count)
+    alpha: float = attrs.field(default=0.1, validator=_alpha)
+
+
+@attrs.frozen(kw_only=True)
+class JointVoice:
+    """Voice in every joint stage and over the whole case: airtime and turns per party.
+
+    A stage is judged when it is left, once it holds at least as many statements as there
+    are parties (fewer cannot show that anyone was kept from speaking); the whole case is
+    judged on every forward move, with the same bounds.
+
+    Attributes:
+        mode: Default ``warn``.
+        max_gini: Highest Gini coefficient of the shares (default 0.3).
+        max_ratio: Highest largest/smallest ratio (default 3.0).
+    """
+
+    mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
+    max_gini: float = attrs.field(default=0.3, validator=_gini_bound)
+    max_ratio: float = attrs.field(default=3.0, validator=_at_least_one)
+
+
+@attrs.frozen(kw_only=True)
+class CaucusBalance:
+    """Caucus time over the whole case, every party counted, at every forward move.
+
+    A party who declined its offer counts with zero time: the offer satisfies caucus
+    parity, not a one-sided time balance.
+
+    Attributes:
+        mode: Default ``warn``.
+        max_time_ratio: Highest longest/shortest ratio of caucus time (default 2.0).
+        min_gap: A gap between the longest and the shortest total below this is not judged
+            (default 1 hour: a caucus or two with a party whose counterpart declined is
+            not an imbalance; hours are).
+    """
+
+    mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
+    max_time_ratio: float = attrs.field(default=2.0, validator=_at_least_one)
+    min_gap: timedelta = attrs.field(default=timedelta(hours=1), converter=_duration)
+
+
+class Style(str, Enum):
+    """The mediator's style on Riskin's grid (Riskin 1996, 1 Harv. Negot. L. Rev. 7)."""
+
+    FACILITATIVE = "facilitative"
+    """The mediator helps the parties find their own terms and proposes none unasked."""
+    EVALUATIVE = "evaluative"
+    """The mediator may assess and propose terms; each such move is recorded and checked."""
+
+
+def _to_style(value: object) -> Style:
+    try:
+        return Style(value)
+    except ValueError:
+        raise InvalidInput(f"style must be facilitative or evaluative; got {value!r}") from None
+
+
+@attrs.frozen(kw_only=True)
+class MediatorStyle:
+    """Facilitative or evaluative: may the mediator propose terms?
+
+    Facilitative (the default): a substantive proposal by the mediator (``propose``) needs
+    every party's request (``request_suggestion``), like ``suggest_settlement``; ``block``
+    refuses it, ``warn`` records a finding with it. Evaluative: allowed, and every
+    mediator proposal must be put to every party (answered by all) before the case moves.
+
+    Attributes:
+        mode: Default ``block``.
+        style: Default ``facilitative``.
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+    style: Style = attrs.field(default=Style.FACILITATIVE, converter=_to_style)
+
+
+@attrs.frozen(kw_only=True)
+class Pressure:
+    """Pressure and reflection: time to decide on a proposal, time before signing.
+
+    Attributes:
+        mode: Default ``warn``.
+        reflection: How long the parties have to reflect on a solution the mediator
+            proposed before the first signature (EU Directive 2013/11/EU Art. 9(2)(a);
+            default 1 hour — the directive leaves the length to the host).
+        min_decision_time: An acceptance sooner than this after a deadline was set for
+            the stage, or after the proposal when a deadline is pending, is made under
+            pressure (default 10 minutes).
+        fresh_deadline: A deadline set less than this before it falls due is a pressing
+            one (default 1 day).
+    """
+
+    mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
+    reflection: timedelta = attrs.field(default=timedelta(hours=1), converter=_duration)
+    min_decision_time: timedelta = attrs.field(default=timedelta(minutes=10), converter=_duration)
+    fresh_deadline: timedelta = attrs.field(default=timedelta(days=1), converter=_duration)
 
 
 @attrs.frozen(kw_only=True)
@@ -287,6 +406,10 @@ class Policy:
     mediator_conduct: MediatorConduct = attrs.field(factory=MediatorConduct)
     power_imbalance: PowerImbalance = attrs.field(factory=PowerImbalance)
     responsiveness: Responsiveness = attrs.field(factory=Responsiveness)
+    joint_voice: JointVoice = attrs.field(factory=JointVoice)
+    caucus_balance: CaucusBalance = attrs.field(factory=CaucusBalance)
+    mediator_style: MediatorStyle = attrs.field(factory=MediatorStyle)
+    pressure: Pressure = attrs.field(factory=Pressure)
     custom_checks: Mapping[str, Mode] = attrs.field(
         factory=dict, converter=_to_custom_modes, hash=False
     )
@@ -365,9 +488,13 @@ class Policy:
 
 BUILT_IN_CHECKS: tuple[str, ...] = (
     "voice_balance",
+    "joint_voice",
     "reciprocity",
     "caucus_parity",
+    "caucus_balance",
     "mediator_conduct",
+    "mediator_style",
+    "pressure",
     "power_imbalance",
     "responsiveness",
 )

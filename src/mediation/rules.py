@@ -23,6 +23,7 @@ from types import MappingProxyType
 import attrs
 
 from mediation.errors import CaseClosed, CommandRefused, NotAuthorized, Reason, TransitionRefused
+from mediation.policy import Mode, Style
 from mediation.process import Process, StageKind
 from mediation.state import CaseState
 
@@ -42,6 +43,7 @@ __all__ = [
     "forward_trigger",
     "role_of",
     "transition_blockers",
+    "unrequested_evaluation",
 ]
 
 
@@ -433,6 +435,46 @@ def _blocks_withdraw(s: Situation, actor: str) -> tuple[Reason, ...]:
     return _taking_part(s, actor)
 
 
+def unrequested_evaluation(state: CaseState, actor: str) -> tuple[str, ...]:
+    """The parties who did not ask for it, when ``actor``'s proposal would be a mediator's
+    unrequested evaluation under a facilitative policy (whose ``mediator_style`` is not
+    off); else empty.
+
+    Args:
+        state: The case's state.
+        actor: Who would propose.
+
+    Returns:
+        The parties taking part who have not requested a suggestion.
+    """
+    settings = state.policy.mediator_style
+    if (
+        actor in state.parties
+        or settings.style is not Style.FACILITATIVE
+        or settings.mode is Mode.OFF
+    ):
+        return ()
+    return tuple(p for p in state.active if p not in state.suggestion_requests)
+
+
+def _blocks_propose(s: Situation, actor: str) -> tuple[Reason, ...]:
+    reasons = _joint("propose")(s, actor)
+    state = s.state
+    if state.policy.mediator_style.mode is Mode.BLOCK:
+        unasked = unrequested_evaluation(state, actor)
+        if unasked:
+            return (
+                *reasons,
+                _reason(
+                    "evaluation_not_requested",
+                    "under a facilitative policy the mediator proposes terms only at every "
+                    f"party's request (request_suggestion); not yet from {state.names(unasked)}",
+                    *unasked,
+                ),
+            )
+    return reasons
+
+
 def _blocks_request_suggestion(s: Situation, actor: str) -> tuple[Reason, ...]:
     reasons = _joint("request_suggestion")(s, actor)
     if actor in s.state.suggestion_requests:
@@ -512,7 +554,7 @@ ACTIONS: Mapping[str, Action] = _table(
     ("reserve_difference", frozenset({_P, _M}), _joint("reserve_difference")),
     ("park_difference", frozenset({_M}), _joint("park_difference")),
     ("confirm_differences", frozenset({_P}), _blocks_confirm_differences),
-    ("propose", frozenset({_P, _M}), _joint("propose")),
+    ("propose", frozenset({_P, _M}), _blocks_propose),
     ("answer_proposal", frozenset({_P}), _joint("answer_proposal")),
     ("sign", frozenset({_P}), _blocks_sign),
     # caucus

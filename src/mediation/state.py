@@ -67,6 +67,10 @@ class Proposal:
     text: str
     by_mediator: bool
     answers: dict[str, bool] = attrs.Factory(dict)
+    made_at: datetime | None = None
+    seq: int = 0
+    accepted_at: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
+    """Party → when (and at which seq) it last accepted."""
 
 
 @attrs.define(slots=True)
@@ -207,6 +211,21 @@ class CaseState(Schedule):
     """Blocking finding code → the supervisor's reason, for the next move from this stage."""
     deadline_findings: dict[str, datetime] = attrs.Factory(dict)
     """Stage → the due time already recorded as missed (so it is recorded once)."""
+    stage_interventions: dict[str, dict[str, dict[str, int]]] = attrs.Factory(dict)
+    """Stage → party → kind → count of mediator interventions in that stage."""
+    caucus_sessions: dict[str, int] = attrs.Factory(dict)
+    """Party → caucuses opened with it."""
+    caucus_offers: dict[str, int] = attrs.Factory(dict)
+    """Party → caucus offers made to it."""
+    deadline_pressure: dict[str, tuple[datetime, datetime, int]] = attrs.Factory(dict)
+    """Stage → (when, due, seq) of the latest deadline set for it by someone."""
+    mediator_proposals: dict[str, list[str]] = attrs.Factory(dict)
+    """Stage → ids of the proposals the mediator made in it."""
+    signed_at: dict[str, datetime] = attrs.Factory(dict)
+    """Party → when it signed."""
+    recorded_keys: set[tuple[str, str, tuple[str, ...]]] = attrs.Factory(set)
+    """``(check, code, parties)`` of every finding on record (for checks that report a
+    running figure once rather than at every move)."""
     seqs: dict[tuple[str, str], list[int]] = attrs.Factory(dict)
     """Evidence index: ``(kind, key)`` → the seqs of the events of that kind, in order,
     appended in O(1) as events arrive, so a finding can name the events it rests on.
@@ -414,21 +433,38 @@ class CaseState(Schedule):
 
     def _on_proposal_made(self, event: ev.ProposalMade) -> None:
         by_mediator = event.actor not in self.parties
-        proposal = Proposal(by=event.actor, text=event.text, by_mediator=by_mediator)
+        proposal = Proposal(
+            by=event.actor,
+            text=event.text,
+            by_mediator=by_mediator,
+            made_at=event.at,
+            seq=event.seq,
+        )
         if not by_mediator:
             proposal.answers[event.actor] = True
+            proposal.accepted_at[event.actor] = (event.at, event.seq)
+        else:
+            self.mediator_proposals.setdefault(event.stage, []).append(event.proposal_id)
         self.proposals[event.proposal_id] = proposal
 
     def _on_proposal_answered(self, event: ev.ProposalAnswered) -> None:
-        self.proposals[event.proposal_id].answers[event.actor] = event.accepted
+        proposal = self.proposals[event.proposal_id]
+        proposal.answers[event.actor] = event.accepted
+        if event.accepted:
+            proposal.accepted_at[event.actor] = (event.at, event.seq)
+        else:
+            proposal.accepted_at.pop(event.actor, None)
 
     def _on_signed(self, event: ev.Signed) -> None:
         self.signatures[event.actor] = event.proposal_id
+        self.signed_at[event.actor] = event.at
+        self._index("signed", event.proposal_id, event.seq)
 
     def _on_caucus_opened(self, event: ev.CaucusOpened) -> None:
         self.caucus = (event.caucus_id, Caucus(party=event.party, opened_at=event.at))
         self.caucus_count += 1
         self.caucus_offered[event.party] = None
+        self.caucus_sessions[event.party] = self.caucus_sessions.get(event.party, 0) + 1
         self._index("caucus", event.party, event.seq)
 
     def _on_caucus_note(self, event: ev.CaucusNoteRecorded) -> None:
@@ -458,6 +494,7 @@ class CaseState(Schedule):
     def _on_deadline_set(self, event: ev.DeadlineSet) -> None:
         self.follow(event)
         self._index("deadline", event.for_stage, event.seq)
+        self.deadline_pressure[event.for_stage] = (event.at, event.due, event.seq)
 
     def _on_mediator_reassigned(self, event: ev.MediatorReassigned) -> None:
         self.mediator = event.mediator
@@ -468,11 +505,14 @@ class CaseState(Schedule):
 def _on_intervened(state: CaseState, event: ev.MediatorIntervened) -> None:
     counts = state.interventions.setdefault(event.party, {})
     counts[event.kind] = counts.get(event.kind, 0) + 1
+    in_stage = state.stage_interventions.setdefault(event.stage, {}).setdefault(event.party, {})
+    in_stage[event.kind] = in_stage.get(event.kind, 0) + 1
     state._index("intervention", event.party, event.seq)
 
 
 def _on_caucus_offered(state: CaseState, event: ev.CaucusOffered) -> None:
     state.caucus_offered[event.party] = None
+    state.caucus_offers[event.party] = state.caucus_offers.get(event.party, 0) + 1
     state._index("caucus", event.party, event.seq)
 
 
@@ -482,6 +522,7 @@ def _on_support_person(state: CaseState, event: ev.SupportPersonJoined) -> None:
 
 def _on_finding(state: CaseState, event: ev.FindingRecorded) -> None:
     state.findings.append(event)
+    state.recorded_keys.add((event.check, event.code, event.parties))
     if event.check == "responsiveness" and event.code == "deadline_passed":
         stage = event.about_stage or event.stage
         due = state.deadlines.get(stage)

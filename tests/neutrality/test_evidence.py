@@ -71,6 +71,8 @@ def test_a_conduct_finding_names_the_interventions(new_case: Build, advance_to: 
     case.speak("b", "y", 60)
     case.advance("m")
     (finding,) = [
-        e for e in case.events if isinstance(e, FindingRecorded) and e.check == "mediator_conduct"
+        e
+        for e in case.events
+        if isinstance(e, FindingRecorded) and e.code == "mediator_attention_imbalance"
     ]
     assert finding.evidence == (*asked, paraphrased)

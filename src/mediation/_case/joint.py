@@ -8,10 +8,13 @@ Each records one event once the actor is authorized, the arguments are valid and
 from __future__ import annotations
 
 from mediation import events as ev
+from mediation import rules
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput, NotAuthorized, Reason
 from mediation.model import Severity, check_duration, check_text
+from mediation.neutrality import mediator_style
+from mediation.neutrality._messages import render
 
 __all__ = ["JointSession"]
 
@@ -146,7 +149,30 @@ class JointSession(CaseCore):
         text = check_text(text)
         proposal_id = validate.new_id(proposal_id, self._state.proposals, "pr")
         self._check("propose", actor)
-        return self._record(ev.ProposalMade, actor, proposal_id=proposal_id, text=text)
+        unasked = rules.unrequested_evaluation(self._state, actor)
+        if not unasked:
+            return self._record(ev.ProposalMade, actor, proposal_id=proposal_id, text=text)
+        made = self._record(
+            ev.ProposalMade, actor, notify=False, proposal_id=proposal_id, text=text
+        )
+        settings = self._state.policy.mediator_style
+        finding = self._record(
+            ev.FindingRecorded,
+            actor,
+            notify=False,
+            check="mediator_style",
+            code="unrequested_evaluation",
+            message=render(
+                mediator_style.MESSAGES["unrequested_evaluation"],
+                parties=self._state.names(unasked),
+            ),
+            parties=unasked,
+            source=mediator_style.SOURCE,
+            mode=settings.mode.value,
+            evidence=(made.seq,),
+        )
+        self._notify([made, finding])
+        return made
 
     def answer_proposal(self, actor: str, proposal_id: str, *, accept: bool) -> ev.ProposalAnswered:
         """A party accepts or rejects a proposal (the latest answer counts)."""

@@ -35,10 +35,15 @@ from __future__ import annotations
 from mediation._checks import Check, CheckContext, Finding
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_I, STD_II, STD_III, STD_V, STD_VI
+from mediation.neutrality.caucus_balance import CaucusBalanceCheck
 from mediation.neutrality.caucus_parity import CaucusParityCheck
+from mediation.neutrality.exact import lower_tail, underserved
+from mediation.neutrality.joint_voice import JointVoiceCheck
 from mediation.neutrality.measures import gini, max_min_ratio
 from mediation.neutrality.mediator_conduct import MediatorConductCheck
+from mediation.neutrality.mediator_style import MediatorStyleCheck
 from mediation.neutrality.power_imbalance import PowerImbalanceCheck, subordinates
+from mediation.neutrality.pressure import PressureCheck
 from mediation.neutrality.reciprocity import ReciprocityCheck
 from mediation.neutrality.registry import (
     BUILTIN_CHECKS,
@@ -71,16 +76,20 @@ __all__ = [
     "STD_V",
     "STD_VI",
     "TITLES",
+    "CaucusBalanceCheck",
     "CaucusParityCheck",
     "Check",
     "CheckContext",
     "CheckStatus",
     "Family",
     "Finding",
+    "JointVoiceCheck",
     "MediatorConductCheck",
+    "MediatorStyleCheck",
     "NeutralityReport",
     "PartyFigures",
     "PowerImbalanceCheck",
+    "PressureCheck",
     "ReciprocityCheck",
     "ReportedCase",
     "VoiceBalanceCheck",
@@ -88,8 +97,10 @@ __all__ = [
     "evaluate",
     "finding_fields",
     "gini",
+    "lower_tail",
     "max_min_ratio",
     "neutrality_report",
     "recorded_finding",
     "subordinates",
+    "underserved",
 ]

@@ -2,6 +2,14 @@
 
 Page: ``docs/neutrality/mediator-conduct.md``. Settings:
 :class:`~mediation.policy.MediatorConduct`.
+
+Besides the overall most/least ratio, the check compares each kind of intervention on
+its own over the whole case (invitations, questions, paraphrases or summaries, caucuses
+— offers or sessions, whichever is more), and all interventions within each stage when
+the case leaves it, with the exact one-sided binomial test of
+:mod:`~mediation.neutrality.exact`; and it names a party never invited, or never
+addressed at all, while every other party was. A running (whole-case) finding is recorded
+once per party set, not at every move.
 """
 
 from __future__ import annotations
@@ -11,12 +19,70 @@ from fractions import Fraction
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_
 from mediation.neutrality._family import Family
+from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_II
+from mediation.neutrality.exact import underserved
 from mediation.neutrality.measures import least, max_min_ratio, ratio_float, ratio_text
 from mediation.policy import Mode
+from mediation.state import CaseState
 
-__all__ = ["FAMILY", "SOURCE", "MediatorConductCheck"]
+__all__ = ["FAMILY", "KINDS", "MESSAGES", "SOURCE", "MediatorConductCheck"]
+
+KINDS: tuple[str, ...] = ("invite", "question", "paraphrase", "engagement", "caucus")
+"""The kinds compared one by one. ``engagement`` is questions and paraphrases together —
+the substantive attention, as against bare invitations, so that one side's paraphrases
+and questions are not hidden behind the other side's invitations; ``caucus`` counts
+offers or sessions, whichever is more."""
+
+MESSAGES = {
+    "uneven_kind": N_(
+        "the mediator's {kind} went unevenly: {counts}; {parties} received fewer than an "
+        "equal share would give (exact one-sided binomial test, p = {p_value} ≤ {alpha})"
+    ),
+    "uneven_attention_in_stage": N_(
+        "in {stage}, the mediator addressed the parties unevenly: {counts}; {parties} "
+        "received fewer than an equal share would give (exact one-sided binomial test, "
+        "p = {p_value} ≤ {alpha})"
+    ),
+    "party_never_invited": N_(
+        "the mediator never invited {parties} to speak while inviting every other party"
+    ),
+    "party_never_addressed": N_(
+        "the mediator never addressed {parties} while addressing every other party"
+    ),
+}
+"""Finding code → its English message template (translated through the catalogs)."""
+
+_KIND_WORDS = {
+    "invite": N_("invitations to speak"),
+    "question": N_("questions"),
+    "paraphrase": N_("paraphrases and summaries"),
+    "engagement": N_("questions and paraphrases together"),
+    "caucus": N_("caucuses"),
+}
+_CODES = {
+    "invite": "uneven_invitations",
+    "question": "uneven_questions",
+    "paraphrase": "uneven_paraphrases",
+    "engagement": "uneven_engagement",
+    "caucus": "uneven_caucuses",
+}
+
+
+def _kind_count(state: CaseState, party: str, kind: str) -> int:
+    if kind == "caucus":
+        return max(state.caucus_offers.get(party, 0), state.caucus_sessions.get(party, 0))
+    counts = state.interventions.get(party, {})
+    if kind == "engagement":
+        return counts.get("question", 0) + counts.get("paraphrase", 0)
+    return counts.get(kind, 0)
+
+
+def _counts_text(state: CaseState, counts: dict[str, int]) -> str:
+    return ", ".join(sorted(f"{state.parties[p].name} {n}" for p, n in counts.items()))
+
 
 SOURCE = STD_II
 """Model Standards Std. II (Impartiality); European Code 2.2."""
@@ -43,6 +109,9 @@ class MediatorConductCheck:
         Returns:
             Zero or one finding.
         """
+        return [*self._overall(context), *self._by_kind(context), *self._in_stage(context)]
+
+    def _overall(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.mediator_conduct
         state = context.state
         counts = {
@@ -63,6 +132,81 @@ class MediatorConductCheck:
                 least_addressed,
                 figures={"ratio": ratio_float(ratio)},
                 evidence=state.evidence(*(("intervention", p) for p in context.parties)),
+            )
+        ]
+
+    def _by_kind(self, context: CheckContext) -> list[Finding]:
+        state = context.state
+        alpha = context.policy.mediator_conduct.alpha
+        parties = context.parties
+        found: list[Finding] = []
+        addressed_keys = [("intervention", p) for p in parties]
+        caucus_keys = [("caucus", p) for p in parties]
+        for kind in KINDS:
+            counts = {p: _kind_count(state, p, kind) for p in parties}
+            low = underserved(counts, alpha)
+            if low:
+                found.append(
+                    Finding(
+                        _CODES[kind],
+                        render(
+                            MESSAGES["uneven_kind"],
+                            kind=_KIND_WORDS[kind],
+                            counts=_counts_text(state, counts),
+                            parties=state.names(low),
+                            p_value=f"{max(low.values()):.3g}",
+                            alpha=alpha,
+                        ),
+                        tuple(low),
+                        figures={"p_value": max(low.values()), "alpha": alpha},
+                        evidence=state.evidence(
+                            *(caucus_keys if kind == "caucus" else addressed_keys)
+                        ),
+                    )
+                )
+        invited = {p for p in parties if _kind_count(state, p, "invite")}
+        addressed = {
+            p for p in parties if state.interventions.get(p) or _kind_count(state, p, "caucus")
+        }
+        for code, done in (("party_never_invited", invited), ("party_never_addressed", addressed)):
+            missing = tuple(p for p in parties if p not in done)
+            if len(missing) == 1 and len(done) == len(parties) - 1:
+                found.append(
+                    Finding(
+                        code,
+                        render(MESSAGES[code], parties=state.names(missing)),
+                        missing,
+                        evidence=state.evidence(*addressed_keys, *caucus_keys),
+                    )
+                )
+        return [f for f in found if (self.code, f.code, f.parties) not in state.recorded_keys]
+
+    def _in_stage(self, context: CheckContext) -> list[Finding]:
+        state = context.state
+        alpha = context.policy.mediator_conduct.alpha
+        in_stage = state.stage_interventions.get(context.source)
+        if not in_stage:
+            return []
+        counts = {p: sum(in_stage.get(p, {}).values()) for p in context.parties}
+        low = underserved(counts, alpha)
+        if not low:
+            return []
+        seqs = set(state.evidence(*(("intervention", p) for p in context.parties)))
+        stage_seqs = state.evidence(("entered", context.source))
+        return [
+            Finding(
+                "uneven_attention_in_stage",
+                render(
+                    MESSAGES["uneven_attention_in_stage"],
+                    stage=context.source,
+                    counts=_counts_text(state, counts),
+                    parties=state.names(low),
+                    p_value=f"{max(low.values()):.3g}",
+                    alpha=alpha,
+                ),
+                tuple(low),
+                figures={"p_value": max(low.values()), "alpha": alpha},
+                evidence=tuple(sorted(s for s in seqs if not stage_seqs or s > stage_seqs[-1])),
             )
         ]
 

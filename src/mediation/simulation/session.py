@@ -559,6 +559,12 @@ class _Session:
 
     def agreement(self) -> None:
         self.advance()
+        state = self.case.state
+        agreed = state.agreed_proposal()
+        if agreed is not None and state.proposals[agreed].by_mediator:
+            # The parties take the reflection period the policy gives them before signing
+            # a solution the mediator proposed (EU Directive 2013/11/EU Art. 9(2)).
+            self.clock.advance(state.policy.pressure.reflection)
         for agent in self.active():
             self.case.sign(agent.id)
         self.move(lambda: self.case.close(self.mediator, "settled"))

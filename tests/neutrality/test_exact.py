@@ -1,0 +1,69 @@
+"""Tests for mediation.neutrality.exact: exact one-sided binomial tests on small counts."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mediation.neutrality.exact import lower_tail, underserved
+
+
+def _exact(count: int, total: int, parties: int) -> Fraction:
+    q = Fraction(1, parties)
+    return sum(
+        (math.comb(total, j) * q**j * (1 - q) ** (total - j) for j in range(count + 1)),
+        Fraction(0),
+    )
+
+
+def test_four_to_nothing_is_caught_and_three_to_two_is_not() -> None:
+    assert underserved({"a": 4, "b": 0}, 0.1) == {"b": 0.0625}
+    assert underserved({"a": 3, "b": 2}, 0.1) == {}
+    assert underserved({"a": 3, "b": 0}, 0.1) == {}  # p = 1/8: not yet
+    assert set(underserved({"a": 4, "b": 4, "c": 0}, 0.1)) == {"c"}
+
+
+def test_nothing_counted_or_one_party_is_not_judged() -> None:
+    assert underserved({"a": 0, "b": 0}, 0.1) == {}
+    assert underserved({"a": 9}, 0.1) == {}
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "parties"), [(0, 4, 2), (2, 5, 2), (1, 9, 3), (40, 300, 2)]
+)
+def test_the_tail_is_the_exact_binomial_tail(count: int, total: int, parties: int) -> None:
+    assert lower_tail(count, total, parties) == pytest.approx(float(_exact(count, total, parties)))
+
+
+@settings(max_examples=60)
+@given(st.integers(0, 400), st.integers(0, 400), st.sampled_from([0.05, 0.1, 0.2]))
+def test_the_fast_paths_decide_as_the_exact_tail_does(a: int, b: int, alpha: float) -> None:
+    found = underserved({"a": a, "b": b}, alpha)
+    total = a + b
+    for party, count in (("a", a), ("b", b)):
+        expected = total > 0 and float(_exact(count, total, 2)) <= alpha
+        assert (party in found) == expected
+
+
+@given(st.lists(st.integers(0, 30), min_size=2, max_size=4), st.randoms())
+def test_renaming_or_reordering_the_parties_changes_no_verdict(
+    counts: list[int], rng: object
+) -> None:
+    names = [f"p{i}" for i in range(len(counts))]
+    found = underserved(dict(zip(names, counts, strict=True)), 0.1)
+    shuffled = list(zip(names, counts, strict=True))
+    rng.shuffle(shuffled)  # type: ignore[attr-defined]
+    renamed = {f"x{name}": count for name, count in shuffled}
+    again = underserved(renamed, 0.1)
+    assert {f"x{name}": p for name, p in found.items()} == again
+
+
+def test_bad_counts_are_refused() -> None:
+    with pytest.raises(ValueError, match="need 0 <= count"):
+        lower_tail(5, 4, 2)
+    with pytest.raises(ValueError, match="need 0 <= count"):
+        lower_tail(0, 4, 1)

@@ -1,0 +1,85 @@
+"""Tests for mediation.neutrality.mediator_style: facilitative or evaluative."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from mediation import (
+    CommandRefused,
+    InvalidInput,
+    Mediation,
+    MediatorStyle,
+    Policy,
+    Style,
+)
+from mediation.events import FindingRecorded, ProposalMade
+from mediation.neutrality import mediator_style
+from mediation.neutrality._messages import render
+
+Build = Callable[..., Mediation]
+AdvanceTo = Callable[[Mediation, str], Mediation]
+
+
+def test_facilitative_block_refuses_and_records_nothing(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(), "compromise")
+    before = case.version
+    with pytest.raises(CommandRefused) as refused:
+        case.propose("m", "b takes Fridays")
+    (reason,) = [r for r in refused.value.reasons if r.code == "evaluation_not_requested"]
+    assert set(reason.parties) == {"a", "b"}
+    assert case.version == before
+    assert not {s.name: s for s in case.allowed_actions("m")}["propose"].allowed
+
+
+def test_a_partial_request_is_not_enough(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(), "compromise")
+    case.request_suggestion("a")
+    with pytest.raises(CommandRefused, match="not yet from B"):
+        case.propose("m", "b takes Fridays")
+
+
+def test_facilitative_warn_records_the_finding_with_the_proposal(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(
+        new_case(policy=Policy(mediator_style=MediatorStyle(mode="warn"))), "compromise"
+    )
+    made = case.propose("m", "b takes Fridays")
+    finding = case.events[-1]
+    assert isinstance(made, ProposalMade) and isinstance(finding, FindingRecorded)
+    assert finding.code == "unrequested_evaluation" and finding.evidence == (made.seq,)
+
+
+def test_evaluative_style_allows_it_and_a_party_proposes_freely(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    policy = Policy(mediator_style=MediatorStyle(style="evaluative"))
+    case = advance_to(new_case(policy=policy), "compromise")
+    case.propose("m", "alternate weekly")
+    case.propose("a", "my own idea")
+    assert not case.state.findings
+
+
+def test_off_mode_lets_the_mediator_propose(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(
+        new_case(policy=Policy(mediator_style=MediatorStyle(mode="off"))), "compromise"
+    )
+    case.propose("m", "alternate weekly")
+    assert not case.state.findings
+
+
+def test_styles_are_validated() -> None:
+    with pytest.raises(InvalidInput, match="facilitative or evaluative"):
+        MediatorStyle(style="directive")
+    assert Policy.from_dict({"mediator_style": {"style": "evaluative"}}).mediator_style.style is (
+        Style.EVALUATIVE
+    )
+
+
+def test_messages_have_chinese_text() -> None:
+    text = render(mediator_style.MESSAGES["unrequested_evaluation"], "zh", parties="B")
+    assert "促进式" in text
