@@ -32,7 +32,7 @@ import attrs
 
 from mediation import events as ev
 
-__all__ = ["canonical_text"]
+__all__ = ["canonical_text", "json_text"]
 
 _Direct = Callable[[ev.Event], "str | None"]
 
@@ -64,6 +64,17 @@ def _general_function() -> Callable[[Any], str]:
 
 
 _general = _general_function()
+
+
+def json_text(value: Any) -> str:
+    """The canonical JSON text of any JSON-compatible value (keys sorted, compact, UTF-8
+    characters as themselves, no NaN).
+
+    Raises:
+        ValueError: a float is NaN or an infinity.
+    """
+    return _general(value)
+
 
 # Names the generated functions see; nothing else is in their namespace.
 _NAMESPACE: dict[str, Any] = {

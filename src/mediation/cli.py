@@ -20,6 +20,12 @@ from rich.console import Console
 
 from mediation import audit
 from mediation import diagram as drawing
+from mediation._cli_integrity import (
+    INTEGRITY_COMMANDS,
+    data_policy_from,
+    signer_from,
+    verifier_from,
+)
 from mediation._cli_simulate import simulate
 from mediation.case import DEFAULT_PROCESS, Mediation
 from mediation.casefile import render_casefile, write_casefile
@@ -28,7 +34,14 @@ from mediation.demo import non_mediable_case, workplace_dispute
 from mediation.errors import MediationError
 from mediation.i18n import check_language, translator
 from mediation.neutrality import neutrality_report
-from mediation.store import EventStore, Repository, export_store, import_export, verify_case
+from mediation.store import (
+    EventStore,
+    Repository,
+    export_store,
+    import_export,
+    verify_anchors,
+    verify_case,
+)
 
 __all__ = ["cli", "main"]
 
@@ -228,6 +241,8 @@ def _report(results: tuple[audit.Verification, ...]) -> None:
     for result in results:
         if result.broken is None:
             click.echo(f"ok      {result.case_id}  {result.count} events  head {result.head}")
+            for span in result.erased:
+                click.echo(f"        {span}")
         else:
             broken += 1
             where = f" at event {result.broken.seq}" if result.broken.seq is not None else ""
@@ -243,14 +258,42 @@ def _report(results: tuple[audit.Verification, ...]) -> None:
 @click.argument("source")
 @click.argument("case_id", required=False)
 @click.option("--deep/--shallow", default=True, help="Also decode and re-encode every event.")
-def verify(source: str, case_id: str | None, deep: bool) -> None:
+@click.option(
+    "--anchors",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Signed heads (from `mediation anchor`) the chains must pass through.",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Public key (PEM) the anchors or the export's trailers are signed with.",
+)
+def verify(
+    source: str,
+    case_id: str | None,
+    deep: bool,
+    anchors: str | None,
+    public_key: str | None,
+) -> None:
     """Verify audit hash chains in SOURCE: an export file (JSON Lines), a SQLite store
     file, or a database URL. Checks CASE_ID only, when given. Exits 1 if a chain is
-    broken and says where."""
+    broken and says where. With --anchors and --public-key, also checks the chains
+    against signed heads kept elsewhere: a rewritten, truncated or removed case shows."""
+    if anchors is not None and public_key is None:
+        raise click.ClickException("--anchors needs --public-key")
+    verifier = verifier_from(public_key) if public_key is not None else None
+    anchors_data = Path(anchors).read_bytes() if anchors is not None else None
     path = Path(source)
     if path.is_file() and not _is_sqlite_file(path):
         with path.open("rb") as stream:
-            results = audit.verify_export(stream, deep=deep)
+            if anchors_data is not None and verifier is not None:
+                try:
+                    signed = audit.read_anchors(anchors_data, verifier)
+                except MediationError as error:
+                    raise click.ClickException(f"{anchors}: {error}") from error
+                results = audit.verify_export_anchored(stream, signed, deep=deep)
+            else:
+                results = audit.verify_export(stream, deep=deep, verifier=verifier)
         if case_id is not None:
             results = tuple(r for r in results if r.case_id == case_id)
             if not results:
@@ -260,7 +303,12 @@ def verify(source: str, case_id: str | None, deep: bool) -> None:
     with _store(source) as store:
         ids = [case_id] if case_id is not None else [s.case_id for s in store.cases()]
         try:
-            results = tuple(verify_case(store, one, deep=deep) for one in ids)
+            if anchors_data is not None and verifier is not None:
+                results = verify_anchors(store, anchors_data, verifier, deep=deep)
+                if case_id is not None:
+                    results = tuple(r for r in results if r.case_id == case_id)
+            else:
+                results = tuple(verify_case(store, one, deep=deep) for one in ids)
         except MediationError as error:
             raise click.ClickException(str(error)) from error
     _report(results)
@@ -273,20 +321,36 @@ def verify(source: str, case_id: str | None, deep: bool) -> None:
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
 )
 @click.option("--reader", help="Record this reader in the store's read log.")
+@click.option("--role", help="The reader's role, when not a participant (see --policy).")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Data policy TOML: the roles that may read cases they take no part in.",
+)
 @click.option(
     "--for",
     "for_reader",
     help="Export as this party, mediator or supervisor may see it: what they may not see "
-    "is left out (its digest kept, so the export still verifies).",
+    "is left out (its salted commitment kept, so the export still verifies).",
 )
 @click.option("--allow-broken", is_flag=True, help="Export even a chain that does not verify.")
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Ed25519 private key (PEM): sign each case's trailer.",
+)
 def export(
     source: str,
     case_ids: tuple[str, ...],
     output: str | None,
     reader: str | None,
+    role: str | None,
+    policy_file: str | None,
     for_reader: str | None,
     allow_broken: bool,
+    key_file: str | None,
 ) -> None:
     """Export cases of the store at SOURCE (a SQLite file or a database URL) as JSON Lines
     that `mediation verify` (or an auditor without Python) can check. Every case when
@@ -296,14 +360,14 @@ def export(
         ids = list(case_ids) or [summary.case_id for summary in store.cases()]
         out: IO[bytes] = sys.stdout.buffer if output is None else open(output, "wb")  # noqa: SIM115
         try:
+            repository = Repository(store, clock=system_clock, policy=data_policy_from(policy_file))
+            signer = signer_from(key_file)
             if for_reader is not None:
-                Repository(store, clock=system_clock).export_for(
-                    out, ids, reader=reader or for_reader
-                )
+                repository.export_for(out, ids, reader=reader or for_reader, signer=signer)
             elif reader is not None and not allow_broken:
-                Repository(store, clock=system_clock).export(out, ids, reader=reader)
+                repository.export(out, ids, reader=reader, role=role, signer=signer)
             else:
-                export_store(store, out, ids, allow_broken=allow_broken)
+                export_store(store, out, ids, allow_broken=allow_broken, signer=signer)
         except MediationError as error:
             raise click.ClickException(str(error)) from error
         finally:
@@ -401,6 +465,8 @@ def casefile(
 
 
 cli.add_command(simulate)
+for _command in INTEGRITY_COMMANDS:
+    cli.add_command(_command)
 
 
 def _register_fairness() -> None:

@@ -16,17 +16,21 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "AnchorsMalformed",
     "CaseClosed",
     "CaseNotFound",
     "ChainBroken",
     "CommandRefused",
     "ConcurrencyError",
+    "IntegrityError",
     "InvalidInput",
     "MediationError",
     "MissingExtra",
     "NotAuthorized",
+    "NothingToErase",
     "Reason",
     "SchemaVersionError",
+    "SignatureInvalid",
     "TransitionRefused",
 ]
 
@@ -134,6 +138,28 @@ class ChainBroken(MediationError, ValueError):
         self.seq = seq
         self.code = code
         super().__init__(message)
+
+
+class IntegrityError(ChainBroken):
+    """A case did not verify when it was loaded: what the store holds was changed.
+
+    Raised by a verified load (:meth:`mediation.store.Repository.load`); :attr:`seq`
+    names the first event that does not verify and :attr:`code` says how.
+    """
+
+
+class NothingToErase(InvalidInput):
+    """An erasure names content that is not there (already erased, empty, or no such
+    event); nothing was changed."""
+
+
+class SignatureInvalid(MediationError, ValueError):
+    """A signed head or export does not verify under the public key given (a wrong key,
+    or a head that was altered)."""
+
+
+class AnchorsMalformed(InvalidInput):
+    """An anchors file is not in the documented form, or belongs to another store."""
 
 
 class SchemaVersionError(MediationError):

@@ -38,6 +38,7 @@ __all__ = [
     "CommonGroundAssented",
     "CommonGroundProposed",
     "ConsentGiven",
+    "ContentErased",
     "DeadlineSet",
     "DifferenceParked",
     "DifferenceReserved",
@@ -437,6 +438,28 @@ class BlockOverridden(Event):
     reason: str
 
 
+@attrs.frozen(kw_only=True)
+class ContentErased(Event):
+    """Personal content was erased from earlier events (a request, or a retention rule).
+
+    The erased fields' commitments stay in the chain, so it still verifies; their content
+    and salts are gone. Recorded by the store, not by a command of the case.
+
+    Attributes:
+        spans: What was erased, each ``"<seq>.<field>"`` (e.g. ``"6.text"``).
+        grounds: Under what: the retention rule or the request, in words.
+        role: The role the actor erased in (one the data policy allows to erase).
+        subject: The party whose content was erased, when the erasure was per party.
+    """
+
+    type_name: ClassVar[str] = "content_erased"
+
+    spans: tuple[str, ...]
+    grounds: str
+    role: str
+    subject: str = ""
+
+
 _ALL_EVENT_CLASSES: tuple[type[Event], ...] = (
     CaseOpened,
     DisclosureMade,
@@ -471,6 +494,7 @@ _ALL_EVENT_CLASSES: tuple[type[Event], ...] = (
     BlockOverridden,
     ValuationsGiven,
     SuggestionRequested,
+    ContentErased,
 )
 
 EVENT_TYPES: Mapping[str, type[Event]] = {cls.type_name: cls for cls in _ALL_EVENT_CLASSES}

@@ -543,7 +543,12 @@ def _on_override(state: CaseState, event: ev.BlockOverridden) -> None:
         state.overrides[code] = event.reason
 
 
+def _on_content_erased(state: CaseState, event: ev.ContentErased) -> None:
+    """Erasure changes no figure of the fold (content is not counted)."""
+
+
 _HANDLERS: dict[type[ev.Event], Callable[[CaseState, Any], None]] = {
+    ev.ContentErased: _on_content_erased,
     ev.DisclosureMade: CaseState._on_disclosure,
     ev.ConsentGiven: CaseState._on_consent,
     ev.IssueRaised: CaseState._on_issue_raised,

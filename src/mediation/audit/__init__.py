@@ -2,8 +2,9 @@
 
 Three rooms, each importable on its own:
 
-- :mod:`mediation.audit.chain` — canonical bytes, the SHA-256 hash chain, anchors and
-  verification. Pure: no I/O, no store.
+- :mod:`mediation.audit.chain` — canonical bytes, salted commitments, the SHA-256 hash
+  chain, erasure, anchors and verification. Pure: no I/O, no store, no randomness of its
+  own (salts are drawn from a source the caller gives).
 - :mod:`mediation.audit.exports` — the JSON Lines export format, written and read.
 - :mod:`mediation.audit.views` — what each reader may see (:func:`view`,
   :func:`export_view`), the outside-authority report, and the read-log record.
@@ -15,23 +16,44 @@ the chain and the file format.
 """
 
 from mediation.audit.chain import (
+    CANONICAL_VERSION,
     CHAIN_PREFIX,
+    CONTENT_FIELDS,
+    SALT_BYTES,
     ChainBreak,
     ChainHead,
+    ErasedSpan,
     RecordedEvent,
+    SaltSource,
     Verification,
     canonical_bytes,
     chain_hash,
+    commitment,
+    decode_records,
+    erase_fields,
     genesis,
     record_events,
+    reseal,
     verify,
 )
 from mediation.audit.exports import (
     EXPORT_FORMAT,
+    EXPORT_VERSION,
     ExportedCase,
     export_case,
     read_export,
     verify_export,
+    verify_export_anchored,
+)
+from mediation.audit.governance import DataPolicy, RetentionRule, due_spans
+from mediation.audit.signing import (
+    ANCHORS_FORMAT,
+    SignedHeads,
+    Signer,
+    Verifier,
+    read_anchors,
+    sign_heads,
+    sign_trailer,
 )
 from mediation.audit.views import (
     Attendee,
@@ -40,32 +62,59 @@ from mediation.audit.views import (
     ReaderRole,
     ReadRecord,
     authority_report,
+    chain_read,
     export_view,
+    read_genesis,
+    verify_reads,
     view,
 )
 
 __all__ = [
+    "ANCHORS_FORMAT",
+    "CANONICAL_VERSION",
     "CHAIN_PREFIX",
+    "CONTENT_FIELDS",
     "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "SALT_BYTES",
     "Attendee",
     "AuthorityReport",
     "CaseView",
     "ChainBreak",
     "ChainHead",
+    "DataPolicy",
+    "ErasedSpan",
     "ExportedCase",
     "ReadRecord",
     "ReaderRole",
     "RecordedEvent",
+    "RetentionRule",
+    "SaltSource",
+    "SignedHeads",
+    "Signer",
     "Verification",
+    "Verifier",
     "authority_report",
     "canonical_bytes",
     "chain_hash",
+    "chain_read",
+    "commitment",
+    "decode_records",
+    "due_spans",
+    "erase_fields",
     "export_case",
     "export_view",
     "genesis",
+    "read_anchors",
     "read_export",
+    "read_genesis",
     "record_events",
+    "reseal",
+    "sign_heads",
+    "sign_trailer",
     "verify",
     "verify_export",
+    "verify_export_anchored",
+    "verify_reads",
     "view",
 ]

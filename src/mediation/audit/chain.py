@@ -1,23 +1,34 @@
-"""The pure hash chain: canonical bytes, chaining, anchors and verification.
+"""The pure hash chain: canonical bytes, salted commitments, chaining, anchors, verification.
 
-Every event of a case is stored as its *canonical bytes* (see :func:`canonical_bytes`)
-together with a hash that chains it to the event before it::
+Every event of a case is split into a *sealed body* and its *content*. The content is
+what people said or disclosed (:data:`CONTENT_FIELDS`: statements, notes, comments,
+reasons, valuations, names); each non-empty content field is replaced in the sealed body
+by a salted commitment::
 
-    hash_0 = SHA-256("mediation-chain-v1:" + case_id)                  (the genesis value)
-    hash_n = SHA-256(hash_{n-1} || SHA-256(canonical_bytes(event_n)))  (raw 32-byte digests)
+    commitment = SHA-256("mediation-commit-v2" 0x00 field 0x00 salt || JSON text of value)
+
+with a fresh 16-byte random salt per field (drawn from the injected ``salts`` source,
+one draw per event). The sealed body is the canonical JSON of the event with those
+fields written as ``{"commitment":"<64 hex>"}``; the content is kept beside it as the
+canonical JSON ``{"<field>":{"salt":"<32 hex>","value":<value>}}``. The chain hashes the
+sealed bodies only::
+
+    hash_0 = SHA-256("mediation-chain-v2:" + case_id)                 (the genesis value)
+    hash_n = SHA-256(hash_{n-1} || SHA-256(sealed_body_n))            (raw 32-byte digests)
 
 so changing, removing, inserting or reordering any stored event changes every hash after
-it. Because the chain commits to each body's digest, an export for one reader can leave
-out what that reader may not see — carrying the digest instead — and still verify
-(:func:`mediation.audit.views.export_view`). :func:`verify` recomputes the chain and says
-where it breaks; an *anchor* (:class:`ChainHead`: the head hash and event count a store
-keeps per case, or an export's trailer line, or a copy kept anywhere else) also makes
-truncation detectable. ``docs/audit.md`` specifies the format precisely enough to verify
-a chain without Python.
+it, and changing any content changes its commitment. Because a commitment is salted, a
+reader who is shown the sealed body of an event withheld from them cannot test guesses
+of its content; because the chain covers the sealed bodies only, content (and its salt)
+can be *erased* — removed for good — and the chain still verifies, the erased fields
+named. :func:`verify` recomputes the chain and every commitment and says where they
+break; an *anchor* (:class:`ChainHead`) also makes truncation detectable. ``docs/audit.md``
+specifies the construction precisely enough to verify a chain without Python.
 
-This module does no I/O and knows nothing of stores: it works on events and recorded
-events given to it. Nothing read from stored data is ever imported or evaluated: bodies
-are parsed as JSON and event types are looked up in :data:`mediation.events.EVENT_TYPES`.
+This module does no I/O, reads no clock and draws no random numbers itself: the salts come
+from the caller (a store passes :func:`secrets.token_bytes`). Nothing read from stored
+data is ever imported or evaluated: bodies are parsed as JSON and event types are looked
+up in :data:`mediation.events.EVENT_TYPES`.
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,39 +44,70 @@ import attrs
 import structlog
 
 from mediation import events as ev
-from mediation._canonical import canonical_text
-from mediation.errors import ChainBroken, InvalidInput
+from mediation._canonical import canonical_text, json_text
+from mediation.errors import ChainBroken, InvalidInput, NothingToErase
 
 __all__ = [
+    "CANONICAL_VERSION",
     "CHAIN_PREFIX",
+    "CONTENT_FIELDS",
+    "SALT_BYTES",
     "ChainBreak",
     "ChainHead",
+    "ErasedSpan",
     "RecordedEvent",
+    "SaltSource",
     "Verification",
     "canonical_bytes",
+    "canonical_text_checked",
     "chain_hash",
+    "commitment",
+    "decode_records",
+    "erase_fields",
     "genesis",
     "record_events",
+    "reseal",
     "verify",
 ]
 
 _log = structlog.get_logger("mediation.audit")
 
-CHAIN_PREFIX = "mediation-chain-v1:"
+CANONICAL_VERSION = 2
+"""Version of the sealed form and the chain (1: unsalted bodies, before commitments)."""
+
+CHAIN_PREFIX = "mediation-chain-v2:"
 """Text hashed with the case id to give the chain's genesis value (see :func:`genesis`)."""
 
+CONTENT_FIELDS = frozenset({"text", "comment", "statement", "reason", "valuations", "name"})
+"""Names of the event fields that hold personal content: committed, withholdable, erasable.
+
+Everything else (type, sequence number, time, actor, stage, ids, outcomes, durations) is
+the event's header, kept in the clear so that a case still replays after an erasure."""
+
+SALT_BYTES = 16
+"""Length of each field's salt."""
+
+SaltSource = Callable[[int], bytes]
+"""Gives ``n`` random bytes when called with ``n`` (e.g. :func:`secrets.token_bytes`)."""
+
+_COMMIT_PREFIX = b"mediation-commit-v2\x00"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _sha256 = hashlib.sha256
+_CONTENT_OF: dict[type[ev.Event], tuple[str, ...]] = {
+    cls: tuple(sorted(f.name for f in attrs.fields(cls) if f.name in CONTENT_FIELDS))
+    for cls in ev.EVENT_TYPES.values()
+}
 
 
 def canonical_bytes(event: ev.Event) -> bytes:
-    """The canonical bytes of ``event``: what is hashed, stored and exported.
+    """The canonical bytes of ``event`` in full (content included, nothing sealed).
 
     They are the UTF-8 encoding of the JSON text of :func:`mediation.events.to_dict`,
     with object keys sorted by code point, no whitespace (separators ``,`` and ``:``),
     non-ASCII characters written as themselves (``ensure_ascii=False``), and numbers as
     Python writes them (integers in decimal; floats in the shortest form that reads back
-    exactly, always with a ``.`` or an exponent, e.g. ``240.0``).
+    exactly, always with a ``.`` or an exponent, e.g. ``240.0``). The sealed body the chain
+    hashes is this text with content fields replaced by commitments.
 
     Args:
         event: Any event.
@@ -83,6 +125,23 @@ def canonical_bytes(event: ev.Event) -> bytes:
         raise InvalidInput(
             f"event {event.seq} ({event.type_name}) cannot be stored: {error}"
         ) from error
+
+
+def commitment(field: str, salt: bytes, value_json: str) -> str:
+    """The salted commitment to one content field.
+
+    Args:
+        field: The field's name.
+        salt: Its salt (:data:`SALT_BYTES` random bytes).
+        value_json: The canonical JSON text of its value.
+
+    Returns:
+        ``SHA-256("mediation-commit-v2" 0x00 field 0x00 salt || value_json)`` as 64
+        lowercase hex digits.
+    """
+    return _sha256(
+        _COMMIT_PREFIX + field.encode("utf-8") + b"\x00" + salt + value_json.encode("utf-8")
+    ).hexdigest()
 
 
 def genesis(case_id: str) -> str:
@@ -104,7 +163,7 @@ def chain_hash(previous: str, body: bytes) -> str:
 
     Args:
         previous: The previous hash (or the genesis value), 64 hex digits.
-        body: The event's canonical bytes.
+        body: The event's sealed body.
 
     Returns:
         The new hash, 64 lowercase hex digits.
@@ -117,48 +176,86 @@ def chain_hash(previous: str, body: bytes) -> str:
     return _sha256(bytes.fromhex(previous) + _sha256(body).digest()).hexdigest()
 
 
+def _placeholder(field: str) -> Any:
+    return {} if field == "valuations" else ""
+
+
 @attrs.frozen
 class RecordedEvent:
-    """One stored event: its place in the chain, its canonical bytes and its hash.
+    """One stored event: its place in the chain, its sealed body, its content and hash.
 
-    The time, actor, stage and type are carried inside :attr:`body` (the canonical bytes)
-    and read from it by the properties of the same names, so the hash covers them.
+    The time, actor, stage and type are carried inside :attr:`body` (the sealed body, in
+    the clear) and read from it by the properties of the same names, so the hash covers
+    them.
 
     Attributes:
         case_id: The case it belongs to.
         seq: Its position in the case, from 1.
-        hash: ``SHA-256(previous hash || body)`` as 64 lowercase hex digits.
-        body: The event's canonical bytes (:func:`canonical_bytes`).
+        hash: ``SHA-256(previous hash || SHA-256(body))`` as 64 lowercase hex digits.
+        body: The sealed body: canonical JSON with content fields as commitments.
+        content: The canonical JSON of the content still held, ``{"<field>":{"salt":
+            "<hex>","value":<value>}}``; ``None`` when the event has none (or all of it
+            was erased or withheld).
+        withheld: Content fields left out of a reader's export (their commitment is in
+            the body; they were not erased).
     """
 
     case_id: str
     seq: int
     hash: str
     body: bytes
-    redacted_digest: str | None = None
-    """For a record read from a reader's export: the SHA-256 (hex) of the canonical bytes
-    that were left out; :attr:`body` is then the reader's redacted entry, not canonical."""
+    content: bytes | None = None
+    withheld: tuple[str, ...] = ()
 
     @property
     def leaf(self) -> bytes:
-        """The digest the chain commits to: SHA-256 of the canonical bytes."""
-        if self.redacted_digest is not None:
-            return bytes.fromhex(self.redacted_digest)
+        """The digest the chain commits to: SHA-256 of the sealed body."""
         return _sha256(self.body).digest()
 
     def envelope(self) -> dict[str, Any]:
-        """The body parsed as JSON (a plain dictionary, nothing instantiated).
+        """The sealed body parsed as JSON (a plain dictionary, nothing instantiated).
 
         Raises:
             InvalidInput: the body is not a JSON object.
         """
-        try:
-            data = json.loads(self.body)
-        except ValueError as error:
-            raise InvalidInput(f"event {self.seq} of {self.case_id!r} is not JSON") from error
-        if not isinstance(data, dict):
-            raise InvalidInput(f"event {self.seq} of {self.case_id!r} is not a JSON object")
-        return data
+        return _json_object(self.body, self.seq, self.case_id)
+
+    def contents(self) -> dict[str, tuple[bytes, Any]]:
+        """The content held: field name → (salt, value).
+
+        Raises:
+            InvalidInput: the content is not in the documented form.
+        """
+        if self.content is None:
+            return {}
+        data = _json_object(self.content, self.seq, self.case_id)
+        found: dict[str, tuple[bytes, Any]] = {}
+        for field, entry in data.items():
+            if (
+                not isinstance(entry, dict)
+                or set(entry) != {"salt", "value"}
+                or not isinstance(entry["salt"], str)
+            ):
+                raise InvalidInput(f"event {self.seq}: content of {field!r} is malformed")
+            try:
+                salt = bytes.fromhex(entry["salt"])
+            except ValueError:
+                raise InvalidInput(f"event {self.seq}: salt of {field!r} is not hex") from None
+            found[field] = (salt, entry["value"])
+        return found
+
+    def committed(self) -> dict[str, str]:
+        """The content fields the sealed body commits to: field name → commitment."""
+        return {
+            field: value["commitment"]
+            for field, value in self.envelope().items()
+            if field in CONTENT_FIELDS and isinstance(value, dict) and set(value) == {"commitment"}
+        }
+
+    def missing(self) -> tuple[str, ...]:
+        """Committed fields whose content is not held here (erased, or withheld)."""
+        held = self.contents()
+        return tuple(field for field in self.committed() if field not in held)
 
     @property
     def at(self) -> datetime:
@@ -181,39 +278,228 @@ class RecordedEvent:
         return str(self.envelope()["type"])
 
     def event(self) -> ev.Event:
-        """Decode the body into an event (JSON, then :func:`mediation.events.from_dict`).
+        """Decode the event: the sealed body with its content put back.
+
+        A field whose content is not held (erased or withheld) reads as empty (``""``,
+        or ``{}`` for valuations).
 
         Raises:
-            InvalidInput: the body is not a well-formed event.
+            InvalidInput: the body or content is not well-formed.
         """
-        return ev.from_dict(self.envelope())
+        data = self.envelope()
+        held = self.contents()
+        for field in CONTENT_FIELDS:
+            value = data.get(field)
+            if isinstance(value, dict) and set(value) == {"commitment"}:
+                data[field] = held[field][1] if field in held else _placeholder(field)
+        return ev.from_dict(data)
+
+    def check_content(self) -> ChainBreak | None:
+        """Check every content field held against its commitment in the body.
+
+        Returns:
+            ``None`` when all match, else the break (code ``content_mismatch`` or
+            ``malformed``).
+        """
+        content = self.content
+        if content is None:
+            return None
+        single = _ONE_FIELD.fullmatch(content)
+        if single is not None:  # the common case, without parsing JSON
+            pairs = [(single.group(1), bytes.fromhex(single.group(2).decode()), single.group(3))]
+        else:
+            try:
+                pairs = [
+                    (field.encode("utf-8"), salt, json_text(value).encode("utf-8"))
+                    for field, (salt, value) in self.contents().items()
+                ]
+            except (InvalidInput, ValueError) as error:
+                return ChainBreak(self.seq, "malformed", str(error))
+        for field, salt, value in pairs:
+            digest = _sha256(_COMMIT_PREFIX + field + b"\x00" + salt + value).hexdigest()
+            if b'"%s":{"commitment":"%s"}' % (field, digest.encode("ascii")) not in self.body:
+                return ChainBreak(
+                    self.seq,
+                    "content_mismatch",
+                    f"the {field.decode()} of event {self.seq} does not match its commitment: "
+                    "it was changed",
+                )
+        return None
+
+
+_ONE_FIELD = re.compile(
+    rb'\{"([a-z]+)":\{"salt":"([0-9a-f]{32})","value":("(?:[^"\\]|\\.)*")\}\}', re.S
+)
+"""Content of one text field: checked without parsing JSON."""
+
+
+def _json_object(raw: bytes, seq: int, case_id: str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except ValueError as error:
+        raise InvalidInput(f"event {seq} of {case_id!r} is not JSON") from error
+    if not isinstance(data, dict):
+        raise InvalidInput(f"event {seq} of {case_id!r} is not a JSON object")
+    return data
+
+
+def _seal(
+    event: ev.Event, salt_for: Callable[[int], bytes] | Mapping[str, bytes]
+) -> tuple[bytes, bytes | None]:
+    """(sealed body, content) of ``event``; salts drawn from a source or given per field."""
+    text = canonical_text_checked(event)
+    fields = _CONTENT_OF.get(type(event), ())
+    present = [field for field in fields if getattr(event, field)]
+    if not present:
+        return text.encode("utf-8"), None
+    data = json.loads(text)
+    if isinstance(salt_for, Mapping):
+        salts = [salt_for[field] for field in present]
+    else:
+        drawn = salt_for(SALT_BYTES * len(present))
+        if not isinstance(drawn, bytes) or len(drawn) != SALT_BYTES * len(present):
+            raise InvalidInput("the salt source must give the number of random bytes asked for")
+        salts = [drawn[i * SALT_BYTES : (i + 1) * SALT_BYTES] for i in range(len(present))]
+    content: dict[str, Any] = {}
+    for field, salt in zip(present, salts, strict=True):
+        value = data[field]
+        content[field] = {"salt": salt.hex(), "value": value}
+        data[field] = {"commitment": commitment(field, salt, json_text(value))}
+    return json_text(data).encode("utf-8"), json_text(content).encode("utf-8")
+
+
+def canonical_text_checked(event: ev.Event) -> str:
+    """The canonical text of ``event``, checked to be encodable as UTF-8.
+
+    Raises:
+        InvalidInput: see :func:`canonical_bytes`.
+    """
+    try:
+        text = canonical_text(event)
+        text.encode("utf-8")
+    except (UnicodeEncodeError, ValueError) as error:
+        raise InvalidInput(
+            f"event {event.seq} ({event.type_name}) cannot be stored: {error}"
+        ) from error
+    return text
 
 
 def record_events(
-    case_id: str, events: Iterable[ev.Event], previous: str | None = None
+    case_id: str,
+    events: Iterable[ev.Event],
+    previous: str | None = None,
+    *,
+    salts: SaltSource,
 ) -> tuple[RecordedEvent, ...]:
-    """Chain ``events`` after ``previous``: what a store does on append.
+    """Seal and chain ``events`` after ``previous``: what a store does on append.
 
     Args:
         case_id: The case the events belong to.
         events: The events, in order.
         previous: Hash of the event before the first one; the genesis value of
             ``case_id`` when omitted (the events start the case).
+        salts: Where the random salts come from (a store passes
+            :func:`secrets.token_bytes`; never a seeded generator outside tests).
 
     Returns:
         One :class:`RecordedEvent` per event.
 
     Raises:
-        InvalidInput: an event cannot be encoded (see :func:`canonical_bytes`).
+        InvalidInput: an event cannot be encoded (see :func:`canonical_bytes`), or the
+            salt source gave the wrong number of bytes.
     """
     head = bytes.fromhex(genesis(case_id) if previous is None else previous)
     recorded: list[RecordedEvent] = []
+    sha = _sha256
     for event in events:
-        body = canonical_bytes(event)
-        digest = _sha256(head + _sha256(body).digest()).digest()
-        recorded.append(RecordedEvent(case_id, event.seq, digest.hex(), body))
+        body, content = _seal(event, salts)
+        digest = sha(head + sha(body).digest()).digest()
+        recorded.append(RecordedEvent(case_id, event.seq, digest.hex(), body, content))
         head = digest
     return tuple(recorded)
+
+
+def decode_records(records: Iterable[RecordedEvent]) -> list[ev.Event]:
+    """The events of ``records``, content put back (erased or withheld fields empty).
+
+    Raises:
+        InvalidInput: a record is not a well-formed event.
+    """
+    decode = _decoder.decode
+    from_dict = ev.from_dict
+    found: list[ev.Event] = []
+    try:
+        for record in records:
+            body = record.body
+            content = record.content
+            if content is None and b'{"commitment":' not in body:
+                found.append(from_dict(decode(str(body, "utf-8"))))
+                continue
+            data = decode(str(body, "utf-8"))
+            held = decode(str(content, "utf-8")) if content is not None else {}
+            for field, value in data.items():
+                if type(value) is dict and "commitment" in value:
+                    entry = held.get(field)
+                    data[field] = entry["value"] if entry is not None else _placeholder(field)
+            found.append(from_dict(data))
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
+        raise InvalidInput(f"a stored event is not well-formed: {error!r}") from error
+    return found
+
+
+_decoder = json.JSONDecoder()
+
+
+def erase_fields(record: RecordedEvent, fields: Iterable[str]) -> RecordedEvent:
+    """``record`` without the content (value and salt) of ``fields``: its hash unchanged.
+
+    Args:
+        record: A recorded event.
+        fields: Content fields it holds.
+
+    Returns:
+        The record with those fields' content removed (the commitments stay in its body).
+
+    Raises:
+        NothingToErase: a field is not held (already erased, empty, or not content).
+    """
+    held = record.contents()
+    names = tuple(dict.fromkeys(fields))
+    absent = [field for field in names if field not in held]
+    if absent or not names:
+        raise NothingToErase(
+            f"event {record.seq} of {record.case_id!r} holds no content in {absent or 'no field'}"
+            " to erase (already erased, empty, or not a content field)"
+        )
+    left = {
+        field: {"salt": salt.hex(), "value": value}
+        for field, (salt, value) in held.items()
+        if field not in names
+    }
+    return attrs.evolve(record, content=json_text(left).encode("utf-8") if left else None)
+
+
+def reseal(record: RecordedEvent, event: ev.Event) -> RecordedEvent:
+    """``record`` with its content replaced by ``event``'s, under the same salts and hash.
+
+    Used to check canonical form and by tests that tamper with stored content.
+
+    Args:
+        record: A recorded event holding all of its content.
+        event: The event to write in its place.
+
+    Returns:
+        The resealed record (its hash unchanged: it verifies only if nothing changed).
+
+    Raises:
+        InvalidInput: the record does not hold the content of a field ``event`` has.
+    """
+    salts = {field: salt for field, (salt, _) in record.contents().items()}
+    missing = [f for f in _CONTENT_OF.get(type(event), ()) if getattr(event, f) and f not in salts]
+    if missing:
+        raise InvalidInput(f"event {record.seq} holds no salt for {missing}")
+    body, content = _seal(event, salts)
+    return attrs.evolve(record, body=body, content=content)
 
 
 @attrs.frozen
@@ -246,13 +532,42 @@ class ChainBreak:
         code: Stable identifier of the kind of break: ``hash_mismatch``, ``missing``,
             ``duplicate``, ``out_of_order``, ``wrong_case``, ``truncated``, ``extra``,
             ``head_mismatch``, ``no_anchor``, ``malformed``, ``not_canonical``,
-            ``seq_mismatch``.
+            ``seq_mismatch``, ``content_mismatch`` (content differs from its commitment),
+            ``content_missing`` (content removed without an erasure event),
+            ``summary_mismatch`` (a store's summary columns differ from the fold).
         message: A sentence in plain words.
     """
 
     seq: int | None
     code: str
     message: str
+
+
+@attrs.frozen
+class ErasedSpan:
+    """Content erased from one event, and the erasure event that says so.
+
+    Attributes:
+        seq: The event whose content was erased.
+        fields: The erased fields.
+        erasure_seq: The ``content_erased`` event that recorded the erasure.
+        at: When it was erased.
+        by: Who erased it.
+        grounds: Under what (a retention rule, a request).
+    """
+
+    seq: int
+    fields: tuple[str, ...]
+    erasure_seq: int
+    at: datetime
+    by: str
+    grounds: str
+
+    def __str__(self) -> str:
+        return (
+            f"event {self.seq} ({', '.join(self.fields)}) erased at {self.at.isoformat()} "
+            f"by {self.by} under {self.grounds!r} (event {self.erasure_seq})"
+        )
 
 
 @attrs.frozen
@@ -264,12 +579,17 @@ class Verification:
         count: How many events verified before the break (all of them when intact).
         head: Hash of the last event that verified (the genesis value when none did).
         broken: The first break found, or ``None`` when the chain is intact.
+        erased: The content erased from the chain (it still verifies), each span with the
+            erasure event that recorded it.
+        withheld: ``(seq, fields)`` left out of a reader's export (committed, not erased).
     """
 
     case_id: str
     count: int
     head: str
     broken: ChainBreak | None = None
+    erased: tuple[ErasedSpan, ...] = ()
+    withheld: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -291,27 +611,37 @@ class Verification:
             )
 
 
+_ERASURE_MARK = b'"type":"content_erased"'
+
+
 def verify(
     records: Iterable[RecordedEvent],
     *,
     case_id: str | None = None,
     anchor: ChainHead | None = None,
     deep: bool = False,
+    anchor_is_earlier: bool = False,
 ) -> Verification:
-    """Recompute a case's hash chain and report the first place it breaks.
+    """Recompute a case's hash chain and commitments and report the first place they break.
 
-    Detected: any changed byte of a body or hash; a removed, inserted, duplicated or
-    reordered event; events of another case; and, given an ``anchor``, events removed
-    from (or added to) the end. Not detected without an anchor kept out of reach: a
-    consistent rewrite of the chain from some point on, including truncation.
+    Detected: any changed byte of a sealed body, content or hash; a removed, inserted,
+    duplicated or reordered event; events of another case; content removed without a
+    ``content_erased`` event that names it; and, given an ``anchor``, events removed
+    from (or added to) the end, or a chain that does not pass through the anchored head.
+    Not detected without an anchor kept out of reach (see :mod:`mediation.audit.signing`):
+    a consistent rewrite of the chain from some point on, including truncation.
 
     Args:
         records: The case's recorded events, in the order they are stored.
         case_id: The case; default: that of the first record.
-        anchor: The head the chain must end at (e.g. the store's or an export's).
-        deep: Also decode every body and check it is a well-formed event in canonical
-            form whose sequence number matches, starting with ``case_opened`` for this
-            case (slower: parses every event).
+        anchor: A head the chain must pass through: the chain's last hash when the
+            anchor's count is the chain's length (a store's own head, an export's
+            trailer), or its hash at that sequence number for an older signed head.
+        deep: Also decode every event and check it is well-formed and in canonical
+            form, with a sequence number that matches, starting with ``case_opened``
+            for this case (slower: parses every event).
+        anchor_is_earlier: The anchor may be an earlier head (a signed head taken before
+            later appends): events after it are then not ``extra``.
 
     Returns:
         A :class:`Verification`; check :attr:`Verification.ok` or call
@@ -327,6 +657,11 @@ def verify(
     count = 0
     broken: ChainBreak | None = None
     sha = _sha256
+    at_anchor: str | None = None
+    anchored = anchor.version if anchor is not None else -1
+    gaps: list[tuple[int, tuple[str, ...]]] = []
+    withheld: list[tuple[int, tuple[str, ...]]] = []
+    erasures: list[RecordedEvent] = []
     if first is not None:
         for index, record in enumerate(records):
             expected = count + 1
@@ -338,7 +673,8 @@ def verify(
                     expected, "wrong_case", f"event {expected} belongs to case {record.case_id!r}"
                 )
                 break
-            digest = sha(prev + record.leaf).digest()
+            body = record.body
+            digest = sha(prev + sha(body).digest()).digest()
             hexed = digest.hex()
             if hexed != record.hash:
                 broken = ChainBreak(
@@ -348,21 +684,89 @@ def verify(
                     "before it was inserted, removed or moved",
                 )
                 break
-            if deep and record.redacted_digest is None:
+            if b'{"commitment":' in body:
+                broken = record.check_content()
+                if broken is not None:
+                    break
+                try:
+                    missing = record.missing()
+                except InvalidInput as error:
+                    broken = ChainBreak(expected, "malformed", str(error))
+                    break
+                if record.withheld:
+                    kept_back = tuple(f for f in missing if f in record.withheld)
+                    if kept_back:
+                        withheld.append((expected, kept_back))
+                    missing = tuple(f for f in missing if f not in record.withheld)
+                if missing:
+                    gaps.append((expected, missing))
+            elif record.content is not None:
+                broken = ChainBreak(
+                    expected, "malformed", f"event {expected} holds content it does not commit to"
+                )
+                break
+            if _ERASURE_MARK in body:
+                erasures.append(record)
+            if deep:
                 broken = _deep_check(case_id, record)
                 if broken is not None:
                     break
             prev = digest
             head = hexed
             count = expected
+            if expected == anchored:
+                at_anchor = hexed
+    erased: tuple[ErasedSpan, ...] = ()
+    if broken is None:
+        erased, broken = _match_erasures(gaps, erasures)
     if broken is None and anchor is not None:
-        broken = _anchor_check(case_id, count, head, anchor)
-    result = Verification(case_id, count, head, broken)
+        broken = _anchor_check(
+            case_id,
+            count,
+            head if at_anchor is None else at_anchor,
+            anchor,
+            allow_longer=anchor_is_earlier,
+        )
+    result = Verification(case_id, count, head, broken, erased, tuple(withheld))
     if broken is not None:
         _log.warning(
             "chain_broken", case_id=case_id, seq=broken.seq, code=broken.code, verified=count
         )
     return result
+
+
+def _match_erasures(
+    gaps: list[tuple[int, tuple[str, ...]]], erasures: list[RecordedEvent]
+) -> tuple[tuple[ErasedSpan, ...], ChainBreak | None]:
+    """Pair each erased span with the ``content_erased`` event that names it."""
+    if not gaps:
+        return (), None
+    recorded: dict[tuple[int, str], tuple[int, datetime, str, str]] = {}
+    for record in erasures:
+        data = record.envelope()
+        at = datetime.fromisoformat(str(data["at"]))
+        for span in data.get("spans", ()):
+            seq_text, _, field = str(span).partition(".")
+            if seq_text.isdigit():
+                recorded[(int(seq_text), field)] = (
+                    record.seq,
+                    at,
+                    str(data["actor"]),
+                    str(data.get("grounds", "")),
+                )
+    spans: list[ErasedSpan] = []
+    for seq, fields in gaps:
+        for field in fields:
+            if (seq, field) not in recorded:
+                return (), ChainBreak(
+                    seq,
+                    "content_missing",
+                    f"the {field} of event {seq} is missing and no erasure event names it: "
+                    "it was removed outside the library",
+                )
+        erasure_seq, at, by, grounds = recorded[(seq, fields[0])]
+        spans.append(ErasedSpan(seq, fields, erasure_seq, at, by, grounds))
+    return tuple(spans), None
 
 
 def _seq_break(
@@ -395,15 +799,28 @@ def _deep_check(case_id: str, record: RecordedEvent) -> ChainBreak | None:
     if seq == 1 and not (isinstance(event, ev.CaseOpened) and event.case_id == case_id):
         return ChainBreak(seq, "malformed", f"event 1 does not open case {case_id!r}")
     try:
-        canonical = canonical_bytes(event)
-    except InvalidInput as error:
+        data = ev.to_dict(event)
+        sealed = record.envelope()
+        held = record.contents()
+        for field, value in sealed.items():
+            if field in CONTENT_FIELDS and isinstance(value, dict) and set(value) == {"commitment"}:
+                data[field] = value
+        canonical = json_text(data).encode("utf-8")
+        content = (
+            json_text({f: {"salt": s.hex(), "value": v} for f, (s, v) in held.items()}).encode()
+            if held
+            else None
+        )
+    except (InvalidInput, ValueError) as error:
         return ChainBreak(seq, "malformed", str(error))
-    if canonical != record.body:
+    if canonical != record.body or content != record.content:
         return ChainBreak(seq, "not_canonical", f"event {seq} is not in canonical form")
     return None
 
 
-def _anchor_check(case_id: str, count: int, head: str, anchor: ChainHead) -> ChainBreak | None:
+def _anchor_check(
+    case_id: str, count: int, head: str, anchor: ChainHead, *, allow_longer: bool = False
+) -> ChainBreak | None:
     if anchor.case_id != case_id:
         return ChainBreak(None, "wrong_case", f"the anchor is for case {anchor.case_id!r}")
     if count < anchor.version:
@@ -418,7 +835,7 @@ def _anchor_check(case_id: str, count: int, head: str, anchor: ChainHead) -> Cha
             f"the chain ends at event {count} but its anchor records {anchor.version} "
             f"events: {missing} removed",
         )
-    if count > anchor.version:
+    if count > anchor.version and not allow_longer:
         return ChainBreak(
             anchor.version + 1,
             "extra",
@@ -427,8 +844,9 @@ def _anchor_check(case_id: str, count: int, head: str, anchor: ChainHead) -> Cha
         )
     if head != anchor.head:
         return ChainBreak(
-            count or None,
+            anchor.version or None,
             "head_mismatch",
-            f"the chain's last hash differs from its anchor's: events up to {count} were rewritten",
+            f"the chain's hash at event {anchor.version} differs from its anchor's: events up "
+            f"to {anchor.version} were rewritten",
         )
     return None

@@ -1,8 +1,9 @@
 """The export file format: JSON Lines sections that carry a case's chain, written and read.
 
-One section per case — a header line, one line per event (its sequence number, hash and
-canonical bytes, or for a reader's export the redacted entry plus the digest of what was
-left out) and a trailer line with the case's anchor. ``docs/audit.md`` gives the lines
+One section per case — a header line, one line per event (its sequence number, hash,
+sealed body and the content it holds; a reader's export leaves out the content the reader
+may not see and names those fields under ``"withheld"``) and a trailer line with the
+case's anchor (signed when a key was given). ``docs/audit.md`` gives the lines
 byte for byte. Reading is strict: any byte out of place is refused with
 :class:`~mediation.errors.ChainBroken` (code ``malformed``).
 
@@ -12,35 +13,35 @@ is :func:`mediation.store.import_export`.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 import attrs
 
+from mediation._canonical import json_text
 from mediation.audit.chain import ChainBreak, ChainHead, RecordedEvent, Verification, verify
+from mediation.audit.signing import SignedHeads, Verifier, unsigned_or_bad
 from mediation.errors import ChainBroken
 
 __all__ = [
     "EXPORT_FORMAT",
+    "EXPORT_VERSION",
     "ExportedCase",
     "export_case",
     "read_export",
     "verify_export",
+    "verify_export_anchored",
     "write_section",
 ]
 
 EXPORT_FORMAT = "mediation-events"
 """Value of the ``format`` key in an export's header line."""
 
-_EXPORT_VERSION = 1
-_EVENT_LINE = re.compile(
-    rb'\{"seq":(0|[1-9][0-9]{0,18}),"hash":"([0-9a-f]{64})",'
-    rb'(?:"redacted_digest":"([0-9a-f]{64})",)?"event":(.*)\}',
-    re.S,
-)
+EXPORT_VERSION = 2
+"""The export format version written and read (1: unsalted, before commitments)."""
+
+_EVENT_KEYS = frozenset({"content", "event", "hash", "seq", "withheld"})
 
 
 @attrs.frozen
@@ -51,74 +52,109 @@ class ExportedCase:
         case_id: From the section's header line.
         records: The event lines, as recorded events, in file order.
         anchor: The trailer line's count and head.
+        signature: The trailer's signature (hex), when the export was signed.
     """
 
     case_id: str
     records: tuple[RecordedEvent, ...]
     anchor: ChainHead
+    signature: str | None = None
 
 
 def _json_line(data: Mapping[str, Any]) -> bytes:
-    return (
-        json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
-    )
+    return json_text(data).encode("utf-8") + b"\n"
 
 
-def export_case(records: Sequence[RecordedEvent], anchor: ChainHead, out: IO[bytes]) -> ChainHead:
+def export_case(
+    records: Sequence[RecordedEvent],
+    anchor: ChainHead,
+    out: IO[bytes],
+    *,
+    signature: str | None = None,
+) -> ChainHead:
     """Write one case as a JSON Lines section: header, one line per event, trailer.
 
     The lines are, byte for byte (see ``docs/audit.md``)::
 
-        {"case_id":"<id>","format":"mediation-events","version":1}
-        {"seq":<n>,"hash":"<64 hex>","event":<canonical bytes of event n>}
+        {"case_id":"<id>","format":"mediation-events","version":2}
+        {"content":<content>,"event":<sealed body>,"hash":"<64 hex>","seq":<n>}
         {"case_id":"<id>","count":<events>,"end":true,"head":"<64 hex>"}
+
+    (``"content"`` only when the event holds content; ``"signature"`` in the trailer when
+    the export is signed, see :mod:`mediation.audit.signing`.)
 
     Args:
         records: The case's recorded events, in order.
         anchor: The case's head (written as the trailer).
         out: A binary stream.
+        signature: A signature of the anchor to write in the trailer.
 
     Returns:
         The anchor written.
     """
-    return write_section(anchor, ((record, None) for record in records), out)
+    return write_section(anchor, ((record, ()) for record in records), out, signature=signature)
 
 
 def write_section(
     anchor: ChainHead,
-    lines: Iterable[tuple[RecordedEvent, Mapping[str, Any] | None]],
+    lines: Iterable[tuple[RecordedEvent, Sequence[str]]],
     out: IO[bytes],
+    *,
+    signature: str | None = None,
 ) -> ChainHead:
     """Write a case's section: header, one line per event, trailer.
 
-    An event given with a redacted entry is written as that entry plus the SHA-256 of
-    its left-out canonical bytes (``"redacted_digest"``), so the chain still verifies.
+    An event given with fields to withhold is written without their content (their
+    commitments stay in the sealed body, so the chain still verifies, and nothing can be
+    guessed: the salt goes with the content) and lists them under ``"withheld"``.
 
     Args:
         anchor: The case's head, written as the trailer.
-        lines: Each recorded event with its redacted entry, or ``None`` to write the
-            event's canonical bytes as they are.
+        lines: Each recorded event with the content fields to leave out.
         out: A binary stream.
+        signature: A signature of the anchor to write in the trailer.
 
     Returns:
         The anchor written.
     """
     out.write(
-        _json_line({"case_id": anchor.case_id, "format": EXPORT_FORMAT, "version": _EXPORT_VERSION})
+        _json_line({"case_id": anchor.case_id, "format": EXPORT_FORMAT, "version": EXPORT_VERSION})
     )
-    for record, redacted in lines:
-        prefix = b'{"seq":%d,"hash":"%s",' % (record.seq, record.hash.encode("ascii"))
-        if redacted is None:
-            out.write(prefix + b'"event":' + record.body + b"}\n")
-        else:
-            digest = hashlib.sha256(record.body).hexdigest().encode("ascii")
-            out.write(prefix + b'"redacted_digest":"%s","event":' % digest)
-            out.write(_json_line(redacted)[:-1] + b"}\n")
-    out.write(
-        _json_line(
-            {"case_id": anchor.case_id, "count": anchor.version, "end": True, "head": anchor.head}
+    for record, withhold in lines:
+        content = record.content
+        kept_back: list[str] = []
+        if withhold and content is not None:
+            held = record.contents()
+            kept_back = sorted(field for field in withhold if field in held)
+            left = {
+                field: {"salt": salt.hex(), "value": value}
+                for field, (salt, value) in held.items()
+                if field not in kept_back
+            }
+            content = json_text(left).encode("utf-8") if left else None
+        prefix = b'{"content":' + content + b"," if content is not None else b"{"
+        line = (
+            prefix
+            + b'"event":'
+            + record.body
+            + b',"hash":"%s","seq":%d'
+            % (
+                record.hash.encode("ascii"),
+                record.seq,
+            )
         )
-    )
+        if kept_back:
+            line += b',"withheld":' + json_text(kept_back).encode("utf-8")
+        out.write(line + b"}\n")
+    trailer: dict[str, Any] = {
+        "case_id": anchor.case_id,
+        "count": anchor.version,
+        "end": True,
+        "head": anchor.head,
+    }
+    if signature is not None:
+        trailer["signature"] = signature
+    out.write(_json_line(trailer))
     return anchor
 
 
@@ -142,46 +178,45 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
     for number, raw in enumerate(stream, start=1):
         if not raw.endswith(b"\n"):
             raise ChainBroken(case_id or "", None, "malformed", f"line {number} is incomplete")
-        line = raw[:-1]
-        if case_id is not None:
-            match = _EVENT_LINE.fullmatch(line)
-            if match is not None:
-                seq = int(match.group(1))
-                digest = match.group(3).decode() if match.group(3) is not None else None
-                if digest is not None:
-                    _strict_json(match.group(4), number, case_id)
-                records.append(
-                    RecordedEvent(case_id, seq, match.group(2).decode(), match.group(4), digest)
-                )
-                continue
-        data = _strict_json(line, number, case_id)
+        data = _strict_json(raw[:-1], number, case_id)
         if case_id is None:
             if set(data) != {"case_id", "format", "version"} or data["format"] != EXPORT_FORMAT:
                 raise ChainBroken("", None, "malformed", f"line {number} is not a section header")
-            if data["version"] != _EXPORT_VERSION:
+            if data["version"] != EXPORT_VERSION:
                 raise ChainBroken(
                     str(data["case_id"]),
                     None,
                     "malformed",
-                    f"line {number}: export version {data['version']!r} is not supported",
+                    f"line {number}: export version {data['version']!r} is not supported "
+                    f"(this library reads version {EXPORT_VERSION})",
                 )
             if not isinstance(data["case_id"], str):
                 raise ChainBroken("", None, "malformed", f"line {number}: case id is not text")
             case_id = data["case_id"]
             records = []
             continue
+        if "event" in data:
+            records.append(_event_line(data, number, case_id))
+            continue
+        keys = set(data) - {"signature"}
         if (
-            set(data) != {"case_id", "count", "end", "head"}
+            keys != {"case_id", "count", "end", "head"}
             or data["end"] is not True
             or data["case_id"] != case_id
             or type(data["count"]) is not int
             or not isinstance(data["head"], str)
+            or not isinstance(data.get("signature", ""), str)
         ):
             raise ChainBroken(
                 case_id, None, "malformed", f"line {number} is neither an event nor the trailer"
             )
         cases.append(
-            ExportedCase(case_id, tuple(records), ChainHead(case_id, data["count"], data["head"]))
+            ExportedCase(
+                case_id,
+                tuple(records),
+                ChainHead(case_id, data["count"], data["head"]),
+                data.get("signature"),
+            )
         )
         case_id = None
     if case_id is not None:
@@ -191,6 +226,30 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
     if not cases:
         raise ChainBroken("", None, "malformed", "the file holds no case")
     return tuple(cases)
+
+
+def _event_line(data: dict[str, Any], number: int, case_id: str) -> RecordedEvent:
+    seq, hash_, body = data.get("seq"), data.get("hash"), data.get("event")
+    content, withheld = data.get("content"), data.get("withheld", [])
+    if (
+        not _EVENT_KEYS.issuperset(data)
+        or type(seq) is not int
+        or not isinstance(hash_, str)
+        or not isinstance(body, dict)
+        or not (content is None or isinstance(content, dict))
+        or not isinstance(withheld, list)
+        or not all(isinstance(field, str) for field in withheld)
+        or ("withheld" in data and not withheld)
+    ):
+        raise ChainBroken(case_id, None, "malformed", f"line {number} is not an event line")
+    return RecordedEvent(
+        case_id,
+        seq,
+        hash_,
+        json_text(body).encode("utf-8"),
+        json_text(content).encode("utf-8") if content is not None else None,
+        tuple(withheld),
+    )
 
 
 def _strict_json(line: bytes, number: int, case_id: str | None) -> dict[str, Any]:
@@ -205,12 +264,16 @@ def _strict_json(line: bytes, number: int, case_id: str | None) -> dict[str, Any
     return data
 
 
-def verify_export(stream: IO[bytes], *, deep: bool = True) -> tuple[Verification, ...]:
+def verify_export(
+    stream: IO[bytes], *, deep: bool = True, verifier: Verifier | None = None
+) -> tuple[Verification, ...]:
     """Verify every case of an export file against its own trailer.
 
     Args:
         stream: A binary stream positioned at the start of the file.
         deep: Also decode every event and check its canonical form (default: yes).
+        verifier: A public key every trailer must be signed with (code ``unsigned`` for
+            a trailer without a valid signature).
 
     Returns:
         One :class:`Verification` per case; a file that cannot be parsed gives a single
@@ -221,6 +284,70 @@ def verify_export(stream: IO[bytes], *, deep: bool = True) -> tuple[Verification
         cases = read_export(stream)
     except ChainBroken as error:
         return (Verification(error.case_id, 0, "", ChainBreak(None, error.code, str(error))),)
-    return tuple(
-        verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=deep) for case in cases
+    results = []
+    for case in cases:
+        result = verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=deep)
+        if (
+            result.ok
+            and verifier is not None
+            and unsigned_or_bad([(case.anchor, case.signature)], verifier)
+        ):
+            result = attrs.evolve(
+                result,
+                broken=ChainBreak(
+                    None,
+                    "unsigned",
+                    "the trailer carries no signature that verifies under the public key given",
+                ),
+            )
+        results.append(result)
+    return tuple(results)
+
+
+def verify_export_anchored(
+    stream: IO[bytes], signed: SignedHeads, *, deep: bool = True
+) -> tuple[Verification, ...]:
+    """Verify an export file against signed heads (:func:`~mediation.audit.read_anchors`).
+
+    Each case of the file is verified against its trailer and must pass through its
+    signed head; a case the heads name that the file lacks is reported (code
+    ``dropped``); cases of the file the heads do not name are verified against their
+    trailer only.
+
+    Args:
+        stream: A binary stream positioned at the start of the file.
+        signed: The signed heads, their signature already checked.
+        deep: See :func:`verify_export`.
+
+    Returns:
+        One verification per case of the file, then one per dropped case.
+    """
+    try:
+        cases = read_export(stream)
+    except ChainBroken as error:
+        return (Verification(error.case_id, 0, "", ChainBreak(None, error.code, str(error))),)
+    heads = {head.case_id: head for head in signed.heads}
+    results = []
+    for case in cases:
+        result = verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=deep)
+        head = heads.pop(case.case_id, None)
+        if result.ok and head is not None:
+            result = verify(
+                case.records, case_id=case.case_id, anchor=head, deep=False, anchor_is_earlier=True
+            )
+        results.append(result)
+    results.extend(
+        Verification(
+            case_id,
+            0,
+            "",
+            ChainBreak(
+                None,
+                "dropped",
+                f"case {case_id!r} is in the signed heads ({head.version} events) but not in "
+                "the file: it was left out",
+            ),
+        )
+        for case_id, head in heads.items()
     )
+    return tuple(results)

@@ -8,7 +8,8 @@ chain; :func:`authority_report` is all an outside authority may be told (UMA §7
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import IO, Any
@@ -17,20 +18,26 @@ import attrs
 import structlog
 
 from mediation import events as ev
-from mediation.audit.chain import ChainHead, record_events
+from mediation._canonical import json_text
+from mediation.audit.chain import ChainBreak, ChainHead, RecordedEvent, Verification
 from mediation.audit.exports import write_section
+from mediation.audit.signing import Signer, sign_trailer
 from mediation.case import Mediation
-from mediation.errors import NotAuthorized
+from mediation.errors import InvalidInput, NotAuthorized
 from mediation.model import Outcome
 
 __all__ = [
+    "READS_PREFIX",
     "Attendee",
     "AuthorityReport",
     "CaseView",
     "ReadRecord",
     "ReaderRole",
     "authority_report",
+    "chain_read",
     "export_view",
+    "read_genesis",
+    "verify_reads",
     "view",
 ]
 
@@ -142,34 +149,48 @@ def view(case: Mediation, reader: str) -> CaseView:
     return CaseView(case.case_id, reader, role, tuple(entries))
 
 
-def export_view(case: Mediation, reader: str, out: IO[bytes]) -> ChainHead:
+def export_view(
+    case: Mediation,
+    records: Sequence[RecordedEvent],
+    reader: str,
+    out: IO[bytes],
+    *,
+    signer: Signer | None = None,
+) -> ChainHead:
     """Export ``case`` as ``reader`` may see it (see :func:`view`), still verifiable.
 
-    Events the reader sees in full are written as in :func:`export_case`. An event with
-    something withheld is written as the reader's redacted entry (canonical JSON, withheld
-    fields ``null`` and listed under ``"redacted"``) with the SHA-256 of the left-out
-    canonical bytes in ``"redacted_digest"``, so the chain still verifies against the
-    trailer. Such an export cannot be imported.
+    Events the reader sees in full are written as in :func:`export_case`. From an event
+    with something withheld, the withheld fields' content and salts are left out and the
+    fields listed under ``"withheld"``; their salted commitments stay in the sealed body,
+    so the chain still verifies against the trailer and nothing withheld can be guessed.
+    Such an export cannot be imported.
 
     Args:
-        case: The case.
+        case: The case (replayed from ``records``).
+        records: The case's stored records.
         reader: Id of a party, the mediator or a supervisor of the case.
         out: A binary stream.
+        signer: Sign the trailer with this key.
 
     Returns:
         The anchor written (the case's head).
 
     Raises:
         NotAuthorized: the reader takes no part in the case.
+        InvalidInput: ``records`` are not the case's.
     """
     seen = view(case, reader)
-    records = record_events(case.case_id, case.events)
+    if len(records) != len(seen.entries) or any(
+        record.case_id != case.case_id for record in records
+    ):
+        raise InvalidInput(f"the records given are not those of case {case.case_id!r}")
     anchor = ChainHead(case.case_id, len(records), records[-1].hash)
     lines = (
-        (record, entry if "redacted" in entry else None)
+        (record, tuple(entry.get("redacted", ())))
         for record, entry in zip(records, seen.entries, strict=True)
     )
-    write_section(anchor, lines, out)
+    signature = sign_trailer(anchor, signer) if signer is not None else None
+    write_section(anchor, lines, out, signature=signature)
     _log.info("case_exported_for_reader", case_id=case.case_id, role=seen.role.value)
     return anchor
 
@@ -268,3 +289,91 @@ class ReadRecord:
     at: datetime
     access: str
     purpose: str = ""
+    hash: str = ""
+    """Its place in the case's read log chain (:func:`chain_read`), set by the store."""
+
+    def canonical(self) -> bytes:
+        """The canonical bytes the read log chains (everything but :attr:`hash`)."""
+        return json_text(
+            {
+                "access": self.access,
+                "at": self.at.isoformat(),
+                "case_id": self.case_id,
+                "purpose": self.purpose,
+                "reader": self.reader,
+            }
+        ).encode("utf-8")
+
+
+READS_PREFIX = "mediation-reads-v2:"
+"""Text hashed with the case id to give the read log's genesis value."""
+
+
+def read_genesis(case_id: str) -> str:
+    """The starting value of ``case_id``'s read log chain (hex SHA-256 of the prefix + id)."""
+    return hashlib.sha256((READS_PREFIX + case_id).encode("utf-8")).hexdigest()
+
+
+def chain_read(previous: str | None, record: ReadRecord) -> ReadRecord:
+    """``record`` chained after ``previous`` (the last read's hash, or ``None`` for the first).
+
+    ``hash = SHA-256(previous || SHA-256(canonical bytes of the read))``, like events.
+
+    Args:
+        previous: The hash of the case's previous read, or ``None``.
+        record: The read (its :attr:`ReadRecord.hash` is ignored).
+
+    Returns:
+        The read with its hash set.
+    """
+    start = bytes.fromhex(read_genesis(record.case_id) if previous is None else previous)
+    digest = hashlib.sha256(start + hashlib.sha256(record.canonical()).digest()).hexdigest()
+    return attrs.evolve(record, hash=digest)
+
+
+def verify_reads(
+    case_id: str, reads: Sequence[ReadRecord], anchor: tuple[int, str | None] | None = None
+) -> Verification:
+    """Recompute a case's read log chain: a changed, removed or reordered read breaks it.
+
+    Args:
+        case_id: The case.
+        reads: Its reads, oldest first.
+        anchor: ``(count, head)`` the store keeps for the read log, to detect truncation.
+
+    Returns:
+        A :class:`~mediation.audit.Verification` of the read log (``seq`` = position of
+        the read, from 1).
+    """
+    previous: str | None = None
+    head = read_genesis(case_id)
+    for position, read in enumerate(reads, start=1):
+        expected = chain_read(previous, read).hash
+        if read.case_id != case_id or expected != read.hash:
+            return Verification(
+                case_id,
+                position - 1,
+                head,
+                ChainBreak(
+                    position,
+                    "hash_mismatch",
+                    f"read {position} of the read log does not match its hash: a read was "
+                    "changed, removed or reordered",
+                ),
+            )
+        previous = head = read.hash
+    if anchor is not None and (anchor[0], anchor[1] or read_genesis(case_id)) != (
+        len(reads),
+        head,
+    ):
+        return Verification(
+            case_id,
+            len(reads),
+            head,
+            ChainBreak(
+                None,
+                "truncated" if anchor[0] > len(reads) else "head_mismatch",
+                f"the read log holds {len(reads)} reads but the store's head records {anchor[0]}",
+            ),
+        )
+    return Verification(case_id, len(reads), head)

@@ -19,6 +19,7 @@ Third-party stores prove themselves with :class:`mediation.testing.StoreConforma
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -28,13 +29,37 @@ import structlog
 
 from mediation import audit
 from mediation import events as ev
-from mediation.audit import ChainHead, ReadRecord, RecordedEvent, Verification
+from mediation.audit import ChainHead, ReadRecord, RecordedEvent, SaltSource, Verification
 from mediation.case import DEFAULT_PROCESS, Clock, Mediation
-from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput
+from mediation.errors import (
+    CaseNotFound,
+    ConcurrencyError,
+    IntegrityError,
+    InvalidInput,
+    NotAuthorized,
+)
 from mediation.model import Mediator, Party, check_id
 from mediation.process import Process
-from mediation.store._audit import export_store, import_export, verify_case
-from mediation.store._protocol import EventStore, ReadLog
+from mediation.store._audit import (
+    adoptable,
+    anchor_store,
+    erase_spans,
+    export_store,
+    import_export,
+    summary_mismatch,
+    verify_anchors,
+    verify_case,
+)
+from mediation.store._privacy import (
+    RetentionResult,
+    SubjectAccess,
+    apply_retention,
+    erase,
+    export_research,
+    export_subject,
+    spans_of_party,
+)
+from mediation.store._protocol import EventStore, ManagedStore, ReadLog
 from mediation.store._summary import (
     CaseSummary,
     DeadlineTracker,
@@ -48,20 +73,35 @@ __all__ = [
     "CaseSummary",
     "EventStore",
     "InMemoryStore",
+    "ManagedStore",
     "ReadLog",
     "Repository",
+    "RetentionResult",
+    "SubjectAccess",
+    "adoptable",
+    "anchor_store",
+    "apply_retention",
     "check_batch",
     "check_batch_size",
+    "erase",
+    "erase_spans",
+    "export_research",
     "export_store",
+    "export_subject",
     "import_export",
     "open_store",
     "retry_on_conflict",
+    "spans_of_party",
+    "summary_mismatch",
+    "verify_anchors",
     "verify_case",
 ]
 
 _log = structlog.get_logger("mediation.store")
 
 T = TypeVar("T")
+
+_DEFAULT_POLICY = audit.DataPolicy()
 
 
 def _aware(now: datetime) -> datetime:
@@ -74,17 +114,24 @@ class InMemoryStore:
     """A store in a dictionary: for tests, simulations and short-lived hosts.
 
     It enforces everything a durable store does: unique ``(case_id, seq)``, atomic
-    appends, optimistic concurrency (safe to share between threads), the hash chain and
-    the summary. It also keeps a read log.
+    appends, optimistic concurrency (safe to share between threads), the hash chain with
+    salted commitments, erasure and the summary. It also keeps a hash-chained read log.
+
+    Args:
+        salts: Where the commitments' random salts come from (default:
+            :func:`secrets.token_bytes`; tests may pass a seeded source).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, salts: SaltSource = secrets.token_bytes) -> None:
         self._lock = threading.Lock()
+        self._salts = salts
         self._records: dict[str, list[RecordedEvent]] = {}
         self._events: dict[str, list[ev.Event]] = {}
         self._keys: set[tuple[str, int]] = set()
         self._summaries: dict[str, tuple[CaseSummary, DeadlineTracker]] = {}
-        self._reads: list[ReadRecord] = []
+        self._reads: dict[str, list[ReadRecord]] = {}
+        self.store_id: str = secrets.token_hex(16)
+        """A random identifier of this store, named in its signed heads."""
 
     def append(
         self, case_id: str, events: Sequence[ev.Event], expected_version: int
@@ -102,18 +149,57 @@ class InMemoryStore:
             if any(key in self._keys for key in keys):
                 raise ConcurrencyError(f"case {case_id!r} already has an event at one of {keys}")
             previous = current[0].head if current is not None else None
-            recorded = audit.record_events(case_id, batch, previous)
-            summary, tracker = summarize(
-                case_id,
-                batch,
-                recorded[-1].hash,
-                current[1] if current is not None else None,
-                current[0].opened_at if current is not None else None,
+            recorded = audit.record_events(case_id, batch, previous, salts=self._salts)
+            self._store(case_id, batch, recorded, current)
+        return recorded
+
+    def _store(
+        self,
+        case_id: str,
+        batch: Sequence[ev.Event],
+        recorded: Sequence[RecordedEvent],
+        current: tuple[CaseSummary, DeadlineTracker] | None,
+    ) -> None:
+        summary, tracker = summarize(
+            case_id,
+            batch,
+            recorded[-1].hash,
+            current[1] if current is not None else None,
+            current[0].opened_at if current is not None else None,
+        )
+        self._records.setdefault(case_id, []).extend(recorded)
+        self._events.setdefault(case_id, []).extend(batch)
+        self._keys.update((case_id, event.seq) for event in batch)
+        self._summaries[case_id] = (summary, tracker)
+
+    def adopt(self, case_id: str, records: Sequence[RecordedEvent]) -> ChainHead:
+        """See :meth:`ManagedStore.adopt`."""
+        events = adoptable(case_id, records)
+        with self._lock:
+            if case_id in self._summaries:
+                raise ConcurrencyError(f"case {case_id!r} already exists in the store")
+            self._store(case_id, events, records, None)
+        return ChainHead(case_id, len(records), records[-1].hash)
+
+    def erase(
+        self, case_id: str, erasure: ev.ContentErased, expected_version: int
+    ) -> RecordedEvent:
+        """See :meth:`ManagedStore.erase`."""
+        check_batch(case_id, [erasure], expected_version)
+        with self._lock:
+            current = self._summaries.get(case_id)
+            version = current[0].version if current is not None else 0
+            if current is None or version != expected_version:
+                raise conflict(case_id, expected_version, version)
+            records = self._records[case_id]
+            erased = erase_spans(records, erasure)
+            (recorded,) = audit.record_events(
+                case_id, [erasure], current[0].head, salts=self._salts
             )
-            self._records.setdefault(case_id, []).extend(recorded)
-            self._events.setdefault(case_id, []).extend(batch)
-            self._keys.update(keys)
-            self._summaries[case_id] = (summary, tracker)
+            for seq, record in erased.items():
+                records[seq - 1] = record
+                self._events[case_id][seq - 1] = record.event()
+            self._store(case_id, [erasure], [recorded], current)
         return recorded
 
     def load(self, case_id: str) -> tuple[ev.Event, ...]:
@@ -165,15 +251,24 @@ class InMemoryStore:
                 events = tuple(self._events[case_id])
             yield events
 
-    def record_read(self, record: ReadRecord) -> None:
+    def record_read(self, record: ReadRecord) -> ReadRecord:
         """See :meth:`ReadLog.record_read`."""
         with self._lock:
-            self._reads.append(record)
+            log = self._reads.setdefault(record.case_id, [])
+            chained = audit.chain_read(log[-1].hash if log else None, record)
+            log.append(chained)
+        return chained
 
     def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
         """See :meth:`ReadLog.reads`."""
         with self._lock:
-            return tuple(read for read in self._reads if read.case_id == case_id)
+            return tuple(self._reads.get(case_id, ()))
+
+    def read_head(self, case_id: str) -> tuple[int, str | None]:
+        """See :meth:`ReadLog.read_head`."""
+        with self._lock:
+            log = self._reads.get(case_id, ())
+            return len(log), (log[-1].hash if log else None)
 
 
 def retry_on_conflict(
@@ -217,6 +312,17 @@ def retry_on_conflict(
 class Repository:
     """Load a case, run commands, save: what a host uses on top of a store.
 
+    Loads are verified: the stored chain, its commitments and the store's head are
+    checked before the case is rebuilt, and anything changed raises
+    :class:`~mediation.errors.IntegrityError` naming the event. Pass
+    ``verify_loads=False`` (or ``verify=False`` to one load) to skip that, e.g. for a
+    batch job that verified the store as a whole just before.
+
+    Reads are authorised and logged: a reader must take part in the case (a party, its
+    mediator or a supervisor) or hold a role the data policy grants
+    (``policy.readers``), else :class:`~mediation.errors.NotAuthorized`; each read is
+    appended to the case's hash-chained read log.
+
     Args:
         store: Where the cases live.
         clock: The clock given to every case it opens or loads.
@@ -224,18 +330,23 @@ class Repository:
         read_log: Where to record reads; default: the store itself when it is a
             :class:`ReadLog` (both built-in stores are), else reads are not recorded.
         require_reader: Refuse to load a case without saying who reads it.
+        verify_loads: Verify every load (default).
+        policy: Who may read beyond the participants, and who may erase.
 
     Example:
         >>> from datetime import datetime, timezone
         >>> from mediation import Mediator, Party
+        >>> from mediation.audit import DataPolicy
         >>> from mediation.clocks import ManualClock
         >>> repo = Repository(
-        ...     InMemoryStore(), clock=ManualClock(datetime(2026, 3, 2, tzinfo=timezone.utc))
+        ...     InMemoryStore(),
+        ...     clock=ManualClock(datetime(2026, 3, 2, tzinfo=timezone.utc)),
+        ...     policy=DataPolicy(readers=frozenset({"hr"})),
         ... )
         >>> case = repo.open("c-1", [Party("a", "Ann"), Party("b", "Bo")], Mediator("m", "Mo"))
         >>> repo.update("c-1", lambda case: case.disclose("m", "No ties.", [])).seq
         2
-        >>> repo.load("c-1", reader="hr-officer").version
+        >>> repo.load("c-1", reader="hr-officer", role="hr").version
         2
         >>> [read.reader for read in repo.reads("c-1")]
         ['hr-officer']
@@ -249,6 +360,8 @@ class Repository:
         process: Process = DEFAULT_PROCESS,
         read_log: ReadLog | None = None,
         require_reader: bool = False,
+        verify_loads: bool = True,
+        policy: audit.DataPolicy = _DEFAULT_POLICY,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -257,6 +370,8 @@ class Repository:
             read_log if read_log is not None else (store if isinstance(store, ReadLog) else None)
         )
         self.require_reader = require_reader
+        self.verify_loads = verify_loads
+        self.policy = policy
 
     def open(
         self, case_id: str, parties: Sequence[Party], mediator: Mediator, **options: Any
@@ -281,29 +396,84 @@ class Repository:
         self.save(case, expected_version=0)
         return case
 
-    def load(self, case_id: str, *, reader: str | None = None, purpose: str = "") -> Mediation:
-        """Rebuild a case from the store.
+    def load(
+        self,
+        case_id: str,
+        *,
+        reader: str | None = None,
+        role: str | None = None,
+        purpose: str = "",
+        verify: bool | None = None,
+    ) -> Mediation:
+        """Rebuild a case from the store, verified unless told otherwise.
 
         Args:
             case_id: The case.
-            reader: Who reads it; recorded in the read log when given.
+            reader: Who reads it; authorised and recorded in the read log when given.
+            role: The reader's role, for a reader who takes no part in the case.
             purpose: Why (recorded with the read).
+            verify: Verify this load; default: the repository's ``verify_loads``.
 
         Returns:
             The case, at its stored version.
 
         Raises:
             CaseNotFound: no such case.
+            IntegrityError: the stored case does not verify (names the event).
+            NotAuthorized: the reader takes no part in the case and holds no role the
+                policy grants (nothing recorded).
             InvalidInput: no reader given though the repository requires one.
         """
-        if reader is not None:
-            self._record_read(case_id, reader, "load", purpose)
-        elif self.require_reader:
+        if reader is None and self.require_reader:
             raise InvalidInput("this repository records every read: say who reads the case")
-        return self._replay(case_id)
+        verified = self.verify_loads if verify is None else verify
+        case = self._verified(case_id) if verified else self._replay(case_id)
+        if reader is not None:
+            self.authorize(case, reader, role)
+            self._record_read(case_id, reader, "load", purpose)
+        return case
+
+    def authorize(self, case: Mediation, reader: str, role: str | None = None) -> None:
+        """Check that ``reader`` may read ``case``.
+
+        Raises:
+            NotAuthorized: the reader is not a party, the mediator or a supervisor of the
+                case, and ``role`` is not one the policy grants.
+        """
+        check_id(reader, "reader")
+        state = case.state
+        if reader in state.parties or reader == state.mediator.id or reader in state.supervisors:
+            return
+        if role is not None and role in self.policy.readers:
+            return
+        raise NotAuthorized(
+            f"{reader!r} takes no part in case {case.case_id!r} and holds no role the data "
+            f"policy lets read it (granted roles: {sorted(self.policy.readers)})"
+        )
 
     def _replay(self, case_id: str) -> Mediation:
         return Mediation.replay(self.store.load(case_id), clock=self.clock, process=self.process)
+
+    def _verified(self, case_id: str) -> Mediation:
+        # The head first, then the events: a concurrent append can only lengthen the
+        # chain past the head read, and the chain must still pass through that head.
+        summary = self.store.summary(case_id)
+        records = self.store.records(case_id)
+        anchor = ChainHead(case_id, summary.version, summary.head) if summary else None
+        result = audit.verify(records, case_id=case_id, anchor=anchor, anchor_is_earlier=True)
+        broken = result.broken
+        if broken is None and summary is None:
+            broken = audit.ChainBreak(None, "no_anchor", "the store keeps no head for this case")
+        if broken is not None:
+            raise IntegrityError(
+                case_id,
+                broken.seq,
+                broken.code,
+                f"case {case_id!r} does not verify, so it was not loaded: {broken.message}",
+            )
+        return Mediation.replay(
+            audit.decode_records(records), clock=self.clock, process=self.process
+        )
 
     def save(self, case: Mediation, *, expected_version: int) -> int:
         """Append the case's events after ``expected_version`` (the version it was loaded
@@ -325,6 +495,7 @@ class Repository:
         *,
         attempts: int = 3,
         reader: str | None = None,
+        role: str | None = None,
     ) -> T:
         """Load the case, run ``command`` on it and save, retrying on conflicts.
 
@@ -336,6 +507,7 @@ class Repository:
             command: Runs commands on the case and returns anything (e.g. the event).
             attempts: How many tries in all.
             reader: Recorded as reading the case (each try) when given.
+            role: The reader's role (see :meth:`load`).
 
         Returns:
             What ``command`` returned on the try that was saved.
@@ -343,10 +515,11 @@ class Repository:
         Raises:
             ConcurrencyError: every try conflicted.
             CommandRefused: the command was refused (nothing saved).
+            IntegrityError: the stored case does not verify.
         """
 
         def attempt() -> T:
-            case = self.load(case_id, reader=reader, purpose="update")
+            case = self.load(case_id, reader=reader, role=role, purpose="update")
             loaded = case.version
             result = command(case)
             self.save(case, expected_version=loaded)
@@ -360,10 +533,15 @@ class Repository:
         Raises:
             CaseNotFound: no such case.
             NotAuthorized: the reader takes no part in the case.
+            IntegrityError: the stored case does not verify.
         """
-        case = self._replay(case_id)
+        case = self._load_for_reading(case_id)
+        seen = audit.view(case, reader)
         self._record_read(case_id, reader, "view", purpose)
-        return audit.view(case, reader)
+        return seen
+
+    def _load_for_reading(self, case_id: str) -> Mediation:
+        return self._verified(case_id) if self.verify_loads else self._replay(case_id)
 
     def authority_report(
         self, case_id: str, reader: str, *, purpose: str = ""
@@ -373,12 +551,12 @@ class Repository:
         Raises:
             CaseNotFound: no such case.
         """
-        case = self._replay(case_id)
+        case = self._load_for_reading(case_id)
         self._record_read(case_id, reader, "authority_report", purpose)
         return audit.authority_report(case)
 
     def verify(self, case_id: str, *, deep: bool = False) -> Verification:
-        """Verify the stored case's chain against the store's head
+        """Verify the stored case's chain against the store's head, and its summary
         (:func:`verify_case`).
 
         Raises:
@@ -386,39 +564,100 @@ class Repository:
         """
         return verify_case(self.store, case_id, deep=deep)
 
+    def verify_reads(self, case_id: str) -> Verification:
+        """Verify the case's read log chain against the head the store keeps for it.
+
+        Returns:
+            The verification (intact and empty when reads are not recorded).
+        """
+        if self.read_log is None:
+            return Verification(case_id, 0, audit.read_genesis(case_id))
+        return audit.verify_reads(
+            case_id, self.read_log.reads(case_id), self.read_log.read_head(case_id)
+        )
+
     def export(
-        self, out: IO[bytes], case_ids: Iterable[str], *, reader: str, purpose: str = ""
+        self,
+        out: IO[bytes],
+        case_ids: Iterable[str],
+        *,
+        reader: str,
+        role: str | None = None,
+        purpose: str = "",
+        signer: audit.Signer | None = None,
     ) -> tuple[ChainHead, ...]:
-        """Export cases as JSON Lines (:func:`export_store`); recorded.
+        """Export cases in full as JSON Lines (:func:`export_store`); authorised, recorded;
+        each trailer signed when a ``signer`` is given.
 
         Raises:
             CaseNotFound: a case is not in the store.
+            NotAuthorized: the reader may not read a case (see :meth:`load`).
             ChainBroken: a case's chain does not verify.
         """
         ids = list(case_ids)
-        written = export_store(self.store, out, ids)
+        for case_id in ids:
+            self.authorize(self._load_for_reading(case_id), reader, role)
+        written = export_store(self.store, out, ids, signer=signer)
         for case_id in ids:
             self._record_read(case_id, reader, "export", purpose)
         return written
 
     def export_for(
-        self, out: IO[bytes], case_ids: Iterable[str], *, reader: str, purpose: str = ""
+        self,
+        out: IO[bytes],
+        case_ids: Iterable[str],
+        *,
+        reader: str,
+        purpose: str = "",
+        signer: audit.Signer | None = None,
     ) -> tuple[ChainHead, ...]:
         """Export cases as ``reader`` may see them (:func:`mediation.audit.export_view`):
-        redacted, still verifiable, not importable; each export recorded.
+        withheld content left out (its salted commitment stays), still verifiable, not
+        importable; each export recorded.
 
         Raises:
             CaseNotFound: a case is not in the store.
             NotAuthorized: the reader takes no part in a case.
-            ChainBroken: a stored chain does not verify.
+            IntegrityError: a stored chain does not verify.
         """
         written: list[ChainHead] = []
         for case_id in case_ids:
-            verify_case(self.store, case_id).raise_if_broken()
-            case = self._replay(case_id)
+            case = self._verified(case_id)
+            records = self.store.records(case_id)
+            audit.view(case, reader)  # refuses a reader who takes no part, before recording
             self._record_read(case_id, reader, "export_for_reader", purpose)
-            written.append(audit.export_view(case, reader, out))
+            written.append(audit.export_view(case, records, reader, out, signer=signer))
         return tuple(written)
+
+    def erase(
+        self,
+        case_id: str,
+        *,
+        actor: str,
+        role: str,
+        grounds: str,
+        party: str | None = None,
+        seq: int | None = None,
+        fields: Iterable[str] | None = None,
+    ) -> RecordedEvent:
+        """Erase content (:func:`erase`) at the repository clock's time, under its policy.
+
+        Raises:
+            NotAuthorized: ``role`` may not erase.
+            NothingToErase: nothing (left) to erase there.
+        """
+        return erase(
+            self.store,
+            case_id,
+            actor=actor,
+            role=role,
+            grounds=grounds,
+            at=self.clock(),
+            party=party,
+            seq=seq,
+            fields=fields,
+            policy=self.policy,
+        )
 
     def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
         """Every recorded read of ``case_id`` (empty when reads are not recorded)."""

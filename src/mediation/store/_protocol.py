@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from mediation import events as ev
-from mediation.audit import ReadRecord, RecordedEvent
+from mediation.audit import ChainHead, ReadRecord, RecordedEvent
 from mediation.store._summary import CaseSummary
 
-__all__ = ["EventStore", "ReadLog"]
+__all__ = ["EventStore", "ManagedStore", "ReadLog"]
 
 
 @runtime_checkable
@@ -100,10 +100,48 @@ class EventStore(Protocol):
 class ReadLog(Protocol):
     """Where reads of cases are recorded (who read which case, when, how)."""
 
-    def record_read(self, record: ReadRecord) -> None:
-        """Store one read."""
+    def record_read(self, record: ReadRecord) -> ReadRecord:
+        """Store one read, chained after the case's last (:func:`mediation.audit.chain_read`),
+        and return it with its hash."""
+        ...
+
+    def read_head(self, case_id: str) -> tuple[int, str | None]:
+        """How many reads of ``case_id`` are logged and the last one's hash (the read
+        log's anchor, kept apart from the reads)."""
         ...
 
     def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
         """Every read of ``case_id``, oldest first."""
+        ...
+
+
+@runtime_checkable
+class ManagedStore(Protocol):
+    """A store that can erase content and adopt already-chained records (both built-in
+    stores are). Erasure and import need it."""
+
+    store_id: str
+    """A random identifier of the store, made when it was created: signed heads name it,
+    so an anchor of another store is refused."""
+
+    def adopt(self, case_id: str, records: Sequence[RecordedEvent]) -> ChainHead:
+        """Store a new case's records exactly as given (an import): same bodies, content
+        and hashes. The records are checked first (:func:`mediation.store.adoptable`).
+
+        Raises:
+            ChainBroken: the records do not verify.
+            ConcurrencyError: the case exists already.
+        """
+        ...
+
+    def erase(
+        self, case_id: str, erasure: ev.ContentErased, expected_version: int
+    ) -> RecordedEvent:
+        """In one transaction: remove the content (values and salts) ``erasure.spans``
+        name from the stored records and append ``erasure``. Hashes do not change.
+
+        Raises:
+            NothingToErase: a span names nothing held; nothing changed.
+            ConcurrencyError: the stored version is not ``expected_version``.
+        """
         ...

@@ -30,9 +30,11 @@ a ``busy_timeout`` (writers wait for each other instead of failing).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import operator
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,7 +51,14 @@ from sqlalchemy.pool import StaticPool
 from mediation import audit
 from mediation import events as ev
 from mediation.audit import ReadRecord, RecordedEvent
-from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput, SchemaVersionError
+from mediation.errors import (
+    CaseNotFound,
+    ChainBroken,
+    ConcurrencyError,
+    InvalidInput,
+    SchemaVersionError,
+)
+from mediation.store._audit import adoptable, erase_spans
 from mediation.store._summary import (
     DEADLINE_EVENTS,
     CaseSummary,
@@ -63,12 +72,13 @@ from mediation.store._summary import (
     summarize,
 )
 
-__all__ = ["SCHEMA_VERSION", "SQLStore", "metadata", "normalize_url"]
+__all__ = ["SCHEMA_VERSION", "SQLStore", "metadata", "migrate", "normalize_url"]
 
 _log = structlog.get_logger("mediation.store")
 
-SCHEMA_VERSION = 1
-"""The schema version this module creates and understands."""
+SCHEMA_VERSION = 2
+"""The schema version this module creates and understands (1: unsalted bodies, migrated by
+:func:`migrate`)."""
 
 metadata = sa.MetaData()
 """The tables (for hosts that manage migrations with their own tools)."""
@@ -77,6 +87,7 @@ schema_table = sa.Table(
     "mediation_schema",
     metadata,
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("store_id", sa.String(64), nullable=True),
 )
 
 events_table = sa.Table(
@@ -86,6 +97,7 @@ events_table = sa.Table(
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("hash", sa.String(64), nullable=False),
     sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=True),
     # A rowid table on SQLite, not WITHOUT ROWID: bodies are hundreds of bytes, and a
     # WITHOUT ROWID b-tree keeps whole rows in its interior pages; the same durable
     # append cost ~10 µs (~8%) more on it, measured side by side.
@@ -103,6 +115,8 @@ cases_table = sa.Table(
     sa.Column("updated_at", sa.String(40), nullable=False),
     sa.Column("next_due", sa.String(40), nullable=True, index=True),
     sa.Column("tracker", sa.Text, nullable=False),
+    sa.Column("reads", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("read_head", sa.String(64), nullable=True),
     sqlite_with_rowid=False,
 )
 
@@ -115,6 +129,7 @@ reads_table = sa.Table(
     sa.Column("at", sa.String(40), nullable=False),
     sa.Column("access", sa.String(64), nullable=False),
     sa.Column("purpose", sa.Text, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=True),
 )
 
 
@@ -223,12 +238,13 @@ class _Statements:
                 seq=sa.bindparam("seq"),
                 hash=sa.bindparam("hash"),
                 body=sa.bindparam("body"),
+                content=sa.bindparam("content"),
             ),
             dialect,
-            ("case_id", "seq", "hash", "body"),
+            ("case_id", "seq", "hash", "body", "content"),
         )
         self.select_bodies = _Statement(
-            sa.select(events_table.c.body)
+            sa.select(events_table.c.body, events_table.c.content)
             .where(events_table.c.case_id == case)
             .order_by(events_table.c.seq),
             dialect,
@@ -239,7 +255,12 @@ class _Statements:
             .compile(dialect=dialect)
         )
         self.select_records = _Statement(
-            sa.select(events_table.c.seq, events_table.c.hash, events_table.c.body)
+            sa.select(
+                events_table.c.seq,
+                events_table.c.hash,
+                events_table.c.body,
+                events_table.c.content,
+            )
             .where(events_table.c.case_id == case)
             .order_by(events_table.c.seq),
             dialect,
@@ -247,6 +268,7 @@ class _Statements:
 
 
 _decoder = json.JSONDecoder()
+_COMMITTED = b'{"commitment":'
 _HEADS_KEPT = 4096
 _SCHEMA_LOCK = 0x6D656469  # pg_advisory_xact_lock key used while creating the schema
 _WRITE = "mediation_write"
@@ -281,9 +303,15 @@ class SQLStore:
             configured.
         create: Create the tables if they are missing (default); otherwise require them.
         busy_timeout: SQLite only: seconds a writer waits for another writer.
+        migrate: Migrate a store of schema version 1 to version 2 (see :func:`migrate`)
+            instead of refusing it.
+        salts: Where the commitments' random salts come from (default:
+            :func:`secrets.token_bytes`).
 
     Raises:
-        SchemaVersionError: the database has a schema this version does not understand.
+        SchemaVersionError: the database has a schema this version does not understand
+            (or version 1 without ``migrate``).
+        ChainBroken: ``migrate`` was asked but a version-1 chain does not verify.
 
     Use one store (one engine) per process; after ``fork`` call :meth:`close` in the
     child and open a new store.
@@ -295,7 +323,12 @@ class SQLStore:
         *,
         create: bool = True,
         busy_timeout: float = 30.0,
+        migrate: bool = False,
+        salts: audit.SaltSource = secrets.token_bytes,
     ) -> None:
+        self._salts = salts
+        self.store_id: str = ""
+        """A random identifier made when the store was created, named in signed heads."""
         if isinstance(url, Engine):
             engine = url
         else:
@@ -332,11 +365,11 @@ class SQLStore:
             and self._sql.insert_event.takes_rows_as_given
         )
         self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
-        self._ensure_schema(create)
+        self._ensure_schema(create, migrate)
 
     # -- set-up --------------------------------------------------------------------------
 
-    def _ensure_schema(self, create: bool) -> None:
+    def _ensure_schema(self, create: bool, migrate: bool) -> None:
         with self._write() as conn:
             if self.dialect == "postgresql":
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
@@ -345,15 +378,28 @@ class SQLStore:
                 if not create:
                     raise SchemaVersionError("the database has no mediation schema")
                 metadata.create_all(conn)
-                conn.execute(sa.insert(schema_table).values(version=SCHEMA_VERSION))
+                self.store_id = secrets.token_hex(16)
+                conn.execute(
+                    sa.insert(schema_table).values(version=SCHEMA_VERSION, store_id=self.store_id)
+                )
                 _log.info("schema_created", dialect=self.dialect, version=SCHEMA_VERSION)
                 return
-            version = conn.execute(sa.select(sa.func.max(schema_table.c.version))).scalar()
+            version = conn.execute(sa.text("SELECT max(version) FROM mediation_schema")).scalar()
+            if version == 1 and migrate:
+                self.store_id = _migrate_v1(conn, self.dialect, self._salts)
+                return
+            if version == 1:
+                raise SchemaVersionError(
+                    "the database has mediation schema version 1 (bodies without salted "
+                    "commitments); migrate it with `mediation migrate STORE` or "
+                    "SQLStore(url, migrate=True)"
+                )
             if version != SCHEMA_VERSION:
                 raise SchemaVersionError(
                     f"the database has mediation schema version {version}; this library "
                     f"understands version {SCHEMA_VERSION}"
                 )
+            self.store_id = str(conn.execute(sa.select(schema_table.c.store_id)).scalar())
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -448,7 +494,7 @@ class SQLStore:
         if cursor is None:
             return None
         head_before = known[1]
-        (recorded,) = audit.record_events(case_id, events, head_before)
+        (recorded,) = audit.record_events(case_id, events, head_before, salts=self._salts)
         seq, digest = recorded.seq, recorded.hash
         updated_at = iso(event.at)
         try:
@@ -461,7 +507,10 @@ class SQLStore:
                 cursor.execute("ROLLBACK")
                 self._heads.pop(case_id, None)  # other threads share the map
                 return None
-            cursor.execute(self._sql.insert_event.text, (case_id, seq, digest, recorded.body))
+            cursor.execute(
+                self._sql.insert_event.text,
+                (case_id, seq, digest, recorded.body, recorded.content),
+            )
             cursor.execute("COMMIT")
         except BaseException as error:
             self._heads.pop(case_id, None)
@@ -487,7 +536,7 @@ class SQLStore:
         ):
             # This store wrote the last append: chain on the head it remembers, and let
             # the UPDATE's WHERE confirm that nobody appended since.
-            recorded = audit.record_events(case_id, batch, known[1])
+            recorded = audit.record_events(case_id, batch, known[1], salts=self._salts)
             cursor.execute(
                 *sql.update_progress(
                     key=case_id,
@@ -506,7 +555,7 @@ class SQLStore:
         version = row[0] if row is not None else 0
         if version != expected_version:
             raise conflict(case_id, expected_version, version)
-        recorded = audit.record_events(case_id, batch, row[1] if row else None)
+        recorded = audit.record_events(case_id, batch, row[1] if row else None, salts=self._salts)
         if not batch:
             return recorded
         if row is not None and not moves_deadlines(batch):
@@ -528,7 +577,9 @@ class SQLStore:
     def _insert_events(self, cursor: Any, recorded: Sequence[RecordedEvent]) -> None:
         statement = self._sql.insert_event
         rows = [
-            statement.params(case_id=r.case_id, seq=r.seq, hash=r.hash, body=r.body)
+            statement.params(
+                case_id=r.case_id, seq=r.seq, hash=r.hash, body=r.body, content=r.content
+            )
             for r in recorded
         ]
         if len(rows) == 1:
@@ -581,7 +632,17 @@ class SQLStore:
         try:
             # Canonical bodies are strict UTF-8: decoding them here is cheaper than
             # letting json detect the encoding of every row.
-            return tuple([from_dict(decode(str(body, "utf-8"))) for (body,) in rows])
+            return tuple(
+                [
+                    from_dict(decode(str(body, "utf-8")))
+                    if content is None and _COMMITTED not in body
+                    else _merged(
+                        decode(str(body, "utf-8")),
+                        decode(str(content, "utf-8")) if content is not None else {},
+                    )
+                    for body, content in rows
+                ]
+            )
         except (UnicodeDecodeError, ValueError) as error:
             raise InvalidInput(
                 f"case {case_id!r} holds an event that is not well-formed: {error}"
@@ -639,7 +700,12 @@ class SQLStore:
         rows = self._fetch(self._sql.select_records, case_id)
         if not rows:
             raise CaseNotFound(case_id)
-        return tuple(RecordedEvent(case_id, seq, hash_, bytes(body)) for seq, hash_, body in rows)
+        return tuple(
+            RecordedEvent(
+                case_id, seq, hash_, bytes(body), bytes(content) if content is not None else None
+            )
+            for seq, hash_, body, content in rows
+        )
 
     def _fetch(self, statement: _Statement, case_id: str) -> list[Any]:
         connection, release = self._connection()
@@ -725,11 +791,135 @@ class SQLStore:
             ).all()
         return tuple(_summary(row) for row in rows)
 
+    # -- ManagedStore --------------------------------------------------------------------
+
+    def adopt(self, case_id: str, records: Sequence[RecordedEvent]) -> audit.ChainHead:
+        """See :meth:`mediation.store.ManagedStore.adopt`."""
+        events = adoptable(case_id, records)
+        summary, tracker = summarize(case_id, events, records[-1].hash, None, None)
+        try:
+            with self._write() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+                found = conn.execute(
+                    sa.select(cases_table.c.case_id).where(cases_table.c.case_id == case_id)
+                ).first()
+                if found is not None:
+                    raise ConcurrencyError(f"case {case_id!r} already exists in the store")
+                conn.execute(
+                    sa.insert(cases_table).values(
+                        case_id=case_id, **_summary_values(summary, tracker)
+                    )
+                )
+                conn.execute(
+                    sa.insert(events_table),
+                    [
+                        {
+                            "case_id": case_id,
+                            "seq": r.seq,
+                            "hash": r.hash,
+                            "body": r.body,
+                            "content": r.content,
+                        }
+                        for r in records
+                    ],
+                )
+        except sa.exc.IntegrityError as error:
+            raise _taken(case_id, 0) from error
+        return audit.ChainHead(case_id, len(records), records[-1].hash)
+
+    def erase(
+        self, case_id: str, erasure: ev.ContentErased, expected_version: int
+    ) -> RecordedEvent:
+        """See :meth:`mediation.store.ManagedStore.erase`.
+
+        On SQLite the connection runs with ``secure_delete`` (freed space is overwritten)
+        and the write-ahead log is checkpointed and truncated after the erasure, so the
+        erased bytes are in neither the database file nor its WAL. On PostgreSQL the old
+        row versions stay on disk until ``VACUUM`` reclaims them (see ``docs/audit.md``).
+        """
+        batch = check_batch(case_id, [erasure], expected_version)
+        self._heads.pop(case_id, None)
+        with self._write() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA secure_delete = ON")
+            row = conn.execute(
+                sa.select(
+                    cases_table.c.version,
+                    cases_table.c.head,
+                    cases_table.c.tracker,
+                    cases_table.c.opened_at,
+                )
+                .where(cases_table.c.case_id == case_id)
+                .with_for_update()
+            ).first()
+            version = row[0] if row is not None else 0
+            if row is None or version != expected_version:
+                raise conflict(case_id, expected_version, version)
+            records = tuple(
+                RecordedEvent(case_id, seq, hash_, bytes(body), _bytes(content))
+                for seq, hash_, body, content in conn.execute(
+                    sa.select(
+                        events_table.c.seq,
+                        events_table.c.hash,
+                        events_table.c.body,
+                        events_table.c.content,
+                    )
+                    .where(events_table.c.case_id == case_id)
+                    .order_by(events_table.c.seq)
+                )
+            )
+            changed = erase_spans(records, erasure)
+            for seq, record in changed.items():
+                conn.execute(
+                    sa.update(events_table)
+                    .where(events_table.c.case_id == case_id, events_table.c.seq == seq)
+                    .values(content=record.content)
+                )
+            (recorded,) = audit.record_events(case_id, batch, row[1], salts=self._salts)
+            conn.execute(
+                sa.insert(events_table).values(
+                    case_id=case_id,
+                    seq=recorded.seq,
+                    hash=recorded.hash,
+                    body=recorded.body,
+                    content=recorded.content,
+                )
+            )
+            previous = DeadlineTracker.from_json(row[2])
+            summary, tracker = summarize(case_id, batch, recorded.hash, previous, parse_iso(row[3]))
+            conn.execute(
+                sa.update(cases_table)
+                .where(cases_table.c.case_id == case_id)
+                .values(**_summary_values(summary, tracker))
+            )
+        if self.dialect == "sqlite" and not self._in_memory:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        _log.info("content_erased", case_id=case_id, spans=len(erasure.spans))
+        return recorded
+
+    def vacuum(self) -> None:
+        """Reclaim the space of erased content now (PostgreSQL: ``VACUUM`` of the events
+        table, so old row versions holding it are removed; SQLite: ``VACUUM``)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(
+                "VACUUM mediation_events" if self.dialect == "postgresql" else "VACUUM"
+            )
+
     # -- ReadLog -------------------------------------------------------------------------
 
-    def record_read(self, record: ReadRecord) -> None:
+    def record_read(self, record: ReadRecord) -> ReadRecord:
         """See :meth:`mediation.store.ReadLog.record_read`."""
         with self._write() as conn:
+            row = conn.execute(
+                sa.select(cases_table.c.reads, cases_table.c.read_head)
+                .where(cases_table.c.case_id == record.case_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise CaseNotFound(record.case_id)
+            chained = audit.chain_read(row[1], record)
             conn.execute(
                 sa.insert(reads_table).values(
                     case_id=record.case_id,
@@ -737,8 +927,15 @@ class SQLStore:
                     at=iso(record.at),
                     access=record.access,
                     purpose=record.purpose,
+                    hash=chained.hash,
                 )
             )
+            conn.execute(
+                sa.update(cases_table)
+                .where(cases_table.c.case_id == record.case_id)
+                .values(reads=row[0] + 1, read_head=chained.hash)
+            )
+        return chained
 
     def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
         """See :meth:`mediation.store.ReadLog.reads`."""
@@ -749,9 +946,142 @@ class SQLStore:
                 .order_by(reads_table.c.id)
             ).all()
         return tuple(
-            ReadRecord(row.case_id, row.reader, parse_iso(row.at), row.access, row.purpose)
+            ReadRecord(
+                row.case_id, row.reader, parse_iso(row.at), row.access, row.purpose, row.hash or ""
+            )
             for row in rows
         )
+
+    def read_head(self, case_id: str) -> tuple[int, str | None]:
+        """See :meth:`mediation.store.ReadLog.read_head`."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(cases_table.c.reads, cases_table.c.read_head).where(
+                    cases_table.c.case_id == case_id
+                )
+            ).first()
+        return (0, None) if row is None else (int(row[0]), row[1])
+
+
+def migrate(url: str | os.PathLike[str] | Engine) -> str:
+    """Migrate a store of schema version 1 to version 2, in one transaction.
+
+    Version 1 kept each event's canonical bytes in the chain unsalted; version 2 keeps a
+    sealed body with salted commitments and the content beside it (see
+    :mod:`mediation.audit.chain`). Every case's version-1 chain is verified first; if any
+    is broken nothing is changed. Hashes change: anchors of version 1 no longer apply,
+    so take (and sign) new heads after migrating.
+
+    Args:
+        url: The store (as for :class:`SQLStore`).
+
+    Returns:
+        The store's (new) id.
+
+    Raises:
+        ChainBroken: a version-1 chain does not verify (nothing changed).
+        SchemaVersionError: the database has no mediation schema or one this library
+            does not know.
+    """
+    with SQLStore(url, create=False, migrate=True) as store:
+        return store.store_id
+
+
+def _bytes(value: Any) -> bytes | None:
+    return bytes(value) if value is not None else None
+
+
+def _migrate_v1(conn: Connection, dialect: str, salts: audit.SaltSource) -> str:
+    """Migrate a schema-1 store to schema 2 inside the caller's transaction.
+
+    Each case's version-1 chain (unsalted bodies) is verified against its stored head
+    first; any break refuses the whole migration. Every event is then sealed with fresh
+    salts and chained anew (new hashes: version-1 heads kept elsewhere no longer apply),
+    the read log is chained, and the schema version set to 2 with a new store id.
+    """
+    binary = sa.LargeBinary().compile(dialect=conn.dialect)
+    for statement in (
+        f"ALTER TABLE mediation_events ADD COLUMN content {binary}",
+        "ALTER TABLE mediation_cases ADD COLUMN reads INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE mediation_cases ADD COLUMN read_head VARCHAR(64)",
+        "ALTER TABLE mediation_reads ADD COLUMN hash VARCHAR(64)",
+        "ALTER TABLE mediation_schema ADD COLUMN store_id VARCHAR(64)",
+    ):
+        conn.exec_driver_sql(statement)
+    cases = conn.execute(sa.select(cases_table.c.case_id, cases_table.c.head)).all()
+    for case_id, stored_head in cases:
+        rows = conn.execute(
+            sa.select(events_table.c.seq, events_table.c.hash, events_table.c.body)
+            .where(events_table.c.case_id == case_id)
+            .order_by(events_table.c.seq)
+        ).all()
+        head = hashlib.sha256(("mediation-chain-v1:" + case_id).encode("utf-8")).digest()
+        events: list[ev.Event] = []
+        for position, (seq, hash_, body) in enumerate(rows, start=1):
+            head = hashlib.sha256(head + hashlib.sha256(bytes(body)).digest()).digest()
+            if seq != position or head.hex() != hash_:
+                raise ChainBroken(
+                    case_id,
+                    position,
+                    "hash_mismatch",
+                    f"case {case_id!r}: version-1 event "
+                    f"{position} does not verify; nothing was migrated",
+                )
+            events.append(ev.from_dict(json.loads(bytes(body))))
+        if head.hex() != stored_head:
+            raise ChainBroken(
+                case_id,
+                None,
+                "head_mismatch",
+                f"case {case_id!r}: the version-1 chain does "
+                "not end at the stored head; nothing was migrated",
+            )
+        recorded = audit.record_events(case_id, events, salts=salts)
+        for record in recorded:
+            conn.execute(
+                sa.update(events_table)
+                .where(events_table.c.case_id == case_id, events_table.c.seq == record.seq)
+                .values(hash=record.hash, body=record.body, content=record.content)
+            )
+        new_head = recorded[-1].hash if recorded else audit.genesis(case_id)
+        previous: str | None = None
+        reads = conn.execute(
+            sa.select(reads_table)
+            .where(reads_table.c.case_id == case_id)
+            .order_by(reads_table.c.id)
+        ).all()
+        for read in reads:
+            chained = audit.chain_read(
+                previous,
+                ReadRecord(
+                    read.case_id, read.reader, parse_iso(read.at), read.access, read.purpose
+                ),
+            )
+            conn.execute(
+                sa.update(reads_table).where(reads_table.c.id == read.id).values(hash=chained.hash)
+            )
+            previous = chained.hash
+        conn.execute(
+            sa.update(cases_table)
+            .where(cases_table.c.case_id == case_id)
+            .values(head=new_head, reads=len(reads), read_head=previous)
+        )
+        _log.info("case_migrated", case_id=case_id, events=len(recorded))
+    store_id = secrets.token_hex(16)
+    conn.execute(sa.update(schema_table).values(version=SCHEMA_VERSION, store_id=store_id))
+    _log.info("schema_migrated", dialect=dialect, version=SCHEMA_VERSION, cases=len(cases))
+    return store_id
+
+
+def _merged(sealed: dict[str, Any], content: dict[str, Any]) -> ev.Event:
+    """The event of a sealed body with its content put back (erased fields empty)."""
+    for field, value in sealed.items():
+        if type(value) is dict and "commitment" in value:
+            entry = content.get(field)
+            sealed[field] = (
+                entry["value"] if entry is not None else ({} if field == "valuations" else "")
+            )
+    return ev.from_dict(sealed)
 
 
 def _summary_values(summary: CaseSummary, tracker: DeadlineTracker) -> dict[str, Any]:

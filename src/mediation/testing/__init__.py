@@ -17,6 +17,7 @@ from mediation.testing._invariants import (
 from mediation.testing._machine import MediationMachine
 from mediation.testing._profiles import load_profile, register_profiles
 from mediation.testing._relabel import mirrored, party_ids, relabelled
+from mediation.testing._salts import seeded_salts
 from mediation.testing._store_conformance import StoreConformance, check_store, scripted_case
 from mediation.testing._strategies import (
     STAGES_IN_ORDER,
@@ -58,6 +59,7 @@ __all__ = [
     "register_profiles",
     "relabelled",
     "scripted_case",
+    "seeded_salts",
     "texts",
     "ticks",
     "transcripts",

@@ -13,9 +13,10 @@ from typing import Any
 import attrs
 
 from mediation import events as ev
-from mediation.audit import authority_report, export_view, view
+from mediation.audit import authority_report, export_view, record_events, view
 from mediation.case import Mediation
 from mediation.testing._relabel import party_ids, relabelled
+from mediation.testing._salts import seeded_salts
 
 __all__ = [
     "assert_confidential",
@@ -128,10 +129,11 @@ def assert_confidential(case: Mediation) -> None:
                 secrets.append((note.party, note.text))
         elif isinstance(event, ev.ValuationsGiven):
             confidential[event.seq] = (event.actor, "valuations")
+    records = record_events(case.case_id, case.events, salts=seeded_salts(0))
     for reader in (*state.parties, *state.supervisors):
         entries = view(case, reader).entries
         exported = io.BytesIO()
-        export_view(case, reader, exported)
+        export_view(case, records, reader, exported)
         lines = [json.loads(line) for line in exported.getvalue().splitlines()[1:-1]]
         for seq, (owner, field) in confidential.items():
             if reader == owner:
@@ -140,11 +142,13 @@ def assert_confidential(case: Mediation) -> None:
             assert entry.get(field) is None, (
                 f"{reader} can see the {field} of event {seq}, which belongs to {owner}"
             )
-            assert "redacted_digest" in line and line["event"].get(field) is None, (
-                f"the export for {reader} holds the {field} of event {seq}, which belongs "
-                f"to {owner}"
-            )
+            held = line.get("content", {})
+            committed = line["event"].get(field)
+            assert field not in held and (
+                not committed or (field in line.get("withheld", []) and "commitment" in committed)
+            ), f"the export for {reader} holds the {field} of event {seq}, which belongs to {owner}"
         seen = json.dumps([dict(entry) for entry in entries], ensure_ascii=False)
+        seen += exported.getvalue().decode("utf-8")
         for owner, secret in secrets:
             if reader != owner:
                 assert secret not in seen, (

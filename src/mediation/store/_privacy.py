@@ -1,0 +1,454 @@
+"""Privacy operations on a store: erasure, retention, subject access, research exports.
+
+All of them keep the audit chain verifiable: erasure removes content and its salt but
+leaves the commitments (and an erasure event naming what went, when, by whom, under
+what); a research export is a chain of its own that verifies from its own trailer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import IO, Any
+
+import attrs
+import structlog
+
+from mediation import audit
+from mediation import events as ev
+from mediation.audit import (
+    ChainHead,
+    DataPolicy,
+    RecordedEvent,
+    SaltSource,
+    due_spans,
+    export_case,
+)
+from mediation.errors import CaseNotFound, InvalidInput, NotAuthorized, NothingToErase
+from mediation.model import check_id
+from mediation.store._audit import erase_spans, verify_case
+from mediation.store._protocol import EventStore, ManagedStore
+
+__all__ = [
+    "RetentionResult",
+    "SubjectAccess",
+    "apply_retention",
+    "erase",
+    "export_research",
+    "export_subject",
+    "spans_of_party",
+]
+
+_log = structlog.get_logger("mediation.store")
+
+_ABOUT = ("about", "party")
+_DEFAULT_POLICY = DataPolicy()
+
+
+def _managed(store: EventStore) -> ManagedStore:
+    if not isinstance(store, ManagedStore):
+        raise InvalidInput(f"{type(store).__name__} cannot erase content (no erase method)")
+    return store
+
+
+def spans_of_party(records: Sequence[RecordedEvent], party: str) -> list[str]:
+    """Content still held that a party said or that is about them.
+
+    That is: content of events the party recorded, of events whose ``about`` or ``party``
+    names them, and caucus notes recorded in a caucus with them.
+
+    Args:
+        records: A case's records.
+        party: The party's id.
+
+    Returns:
+        Spans ``"<seq>.<field>"``, in order.
+    """
+    caucuses: set[str] = set()
+    spans: list[str] = []
+    for record in records:
+        data = record.envelope()
+        if data.get("type") == "caucus_opened" and data.get("party") == party:
+            caucuses.add(str(data.get("caucus_id")))
+        if record.content is None:
+            continue
+        concerns = (
+            data.get("actor") == party
+            or any(data.get(key) == party for key in _ABOUT)
+            or (data.get("type") == "caucus_note_recorded" and data.get("caucus_id") in caucuses)
+        )
+        if concerns:
+            spans.extend(f"{record.seq}.{field}" for field in sorted(record.contents()))
+    return spans
+
+
+def erase(
+    store: EventStore,
+    case_id: str,
+    *,
+    actor: str,
+    role: str,
+    grounds: str,
+    at: datetime,
+    party: str | None = None,
+    seq: int | None = None,
+    fields: Iterable[str] | None = None,
+    spans: Iterable[str] | None = None,
+    policy: DataPolicy = _DEFAULT_POLICY,
+) -> RecordedEvent:
+    """Erase content from a stored case, by an authorised role, with grounds.
+
+    Say what to erase in one of three ways: ``party`` (everything they said or that is
+    about them, :func:`spans_of_party`), ``seq`` (with ``fields``, or all content of that
+    event), or ``spans`` (``"<seq>.<field>"``). The content and its salts are removed and
+    a ``content_erased`` event appended, in one transaction; the chain still verifies and
+    :func:`~mediation.store.verify_case` names the erased spans.
+
+    Args:
+        store: A store that can erase (both built-in ones).
+        case_id: The case.
+        actor: Who erases.
+        role: The role they erase in; must be one of ``policy.erasers``.
+        grounds: Under what (a request, a rule), recorded in the erasure event.
+        at: When (timezone-aware; the erasure event's time).
+        party: Erase everything of this party.
+        seq: Erase content of this event.
+        fields: With ``seq``: only these fields.
+        spans: Erase exactly these spans.
+        policy: Who may erase.
+
+    Returns:
+        The recorded erasure event.
+
+    Raises:
+        NotAuthorized: ``role`` may not erase.
+        NothingToErase: nothing (left) to erase there — e.g. erasing twice; nothing
+            changed.
+        InvalidInput: not exactly one of ``party``, ``seq``, ``spans`` given, or empty
+            grounds.
+        CaseNotFound: no such case.
+    """
+    check_id(actor, "actor")
+    if role not in policy.erasers:
+        raise NotAuthorized(
+            f"role {role!r} may not erase content; the data policy allows {sorted(policy.erasers)}"
+        )
+    if not isinstance(grounds, str) or not grounds.strip():
+        raise InvalidInput("an erasure says on what grounds it is made")
+    if sum(option is not None for option in (party, seq, spans)) != 1:
+        raise InvalidInput("say what to erase: exactly one of party, seq or spans")
+    managed = _managed(store)
+    summary = store.summary(case_id)
+    if summary is None:
+        raise CaseNotFound(case_id)
+    records = store.records(case_id)
+    if party is not None:
+        wanted = spans_of_party(records, party)
+    elif seq is not None:
+        if not 1 <= seq <= len(records):
+            raise NothingToErase(f"case {case_id!r} has no event {seq}")
+        names = tuple(fields) if fields is not None else tuple(records[seq - 1].contents())
+        wanted = [f"{seq}.{field}" for field in names]
+    else:
+        assert spans is not None
+        wanted = list(spans)
+    if not wanted:
+        raise NothingToErase(f"case {case_id!r} holds no content to erase there")
+    erasure = ev.ContentErased(
+        seq=summary.version + 1,
+        at=at,
+        actor=actor,
+        stage=summary.stage,
+        spans=tuple(wanted),
+        grounds=grounds,
+        role=role,
+        subject=party or "",
+    )
+    erase_spans(records, erasure)  # refuse before writing anything
+    recorded = managed.erase(case_id, erasure, summary.version)
+    _log.info("case_content_erased", case_id=case_id, spans=len(wanted), role=role)
+    return recorded
+
+
+@attrs.frozen
+class RetentionResult:
+    """What a retention run did (or would do, on a dry run).
+
+    Attributes:
+        cases: Case id → spans erased (or due) in it.
+        dry_run: Whether nothing was changed.
+    """
+
+    cases: Mapping[str, tuple[str, ...]]
+    dry_run: bool
+
+    @property
+    def span_count(self) -> int:
+        """How many spans were erased (or are due)."""
+        return sum(len(spans) for spans in self.cases.values())
+
+
+def apply_retention(
+    store: EventStore,
+    policy: DataPolicy,
+    *,
+    at: datetime,
+    actor: str = "retention",
+    role: str | None = None,
+    dry_run: bool = False,
+    batch_size: int = 100,
+    progress: Callable[[int, int], None] | None = None,
+) -> RetentionResult:
+    """Erase what the policy's retention rules make due at ``at``, case by case in batches.
+
+    Each case gets one erasure event per rule that applies (its grounds recorded). A
+    case that changes while the run goes on is skipped (a conflict) and left for the
+    next run.
+
+    Args:
+        store: A store that can erase.
+        policy: The data policy with its retention rules.
+        at: The time to judge at and to record (timezone-aware).
+        actor: Who runs it (recorded).
+        role: The role it runs in; default: the policy's first eraser role.
+        dry_run: Only say what is due.
+        batch_size: How many cases to look at between progress reports.
+        progress: Called with (cases done, cases in all) after each batch.
+
+    Returns:
+        A :class:`RetentionResult`.
+
+    Raises:
+        NotAuthorized: ``role`` may not erase.
+        InvalidInput: ``batch_size`` is not a positive int.
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise InvalidInput(f"batch_size must be an int >= 1; got {batch_size!r}")
+    chosen = role if role is not None else min(policy.erasers, default="")
+    if chosen not in policy.erasers:
+        raise NotAuthorized(f"role {chosen!r} may not erase content")
+    summaries = [s for s in store.cases() if s.outcome is not None]
+    done: dict[str, tuple[str, ...]] = {}
+    for start in range(0, len(summaries), batch_size):
+        for summary in summaries[start : start + batch_size]:
+            records = store.records(summary.case_id)
+            due = due_spans(records, policy.retention, at)
+            if not due:
+                continue
+            erased: list[str] = []
+            for grounds, spans in due.items():
+                if not dry_run:
+                    erase(
+                        store,
+                        summary.case_id,
+                        actor=actor,
+                        role=chosen,
+                        grounds=grounds,
+                        at=at,
+                        spans=spans,
+                        policy=policy,
+                    )
+                erased.extend(spans)
+            done[summary.case_id] = tuple(erased)
+        if progress is not None:
+            progress(min(start + batch_size, len(summaries)), len(summaries))
+    _log.info("retention_applied", cases=len(done), dry_run=dry_run)
+    return RetentionResult(done, dry_run)
+
+
+@attrs.frozen
+class SubjectAccess:
+    """Everything a store holds about one person (GDPR Art. 15).
+
+    Attributes:
+        subject: The person's id.
+        cases: One entry per case they are a party to: its id, stage, outcome, their
+            name as recorded, and every event they recorded or that concerns them, with
+            the content still held (erased spans named).
+        reads: The recorded reads of those cases (who read them, when, why).
+    """
+
+    subject: str
+    cases: tuple[Mapping[str, Any], ...]
+    reads: tuple[Mapping[str, Any], ...]
+
+    def to_json(self) -> str:
+        """The machine-readable form (JSON, keys sorted)."""
+        return json.dumps(
+            {"subject": self.subject, "cases": self.cases, "reads": self.reads},
+            sort_keys=True,
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def to_text(self) -> str:
+        """The readable form (Markdown)."""
+        lines = [f"# What is held about {self.subject}", ""]
+        if not self.cases:
+            lines.append("No case names this person.")
+        for case in self.cases:
+            lines.append(f"## Case {case['case_id']}")
+            lines.append("")
+            lines.append(
+                f"Recorded as {case['name']!r}; stage {case['stage']}; "
+                f"outcome {case['outcome'] or 'open'}."
+            )
+            lines.append("")
+            for entry in case["events"]:
+                said = "; ".join(f"{k}: {v}" for k, v in entry["content"].items())
+                erased = f" (erased: {', '.join(entry['erased'])})" if entry["erased"] else ""
+                lines.append(
+                    f"- {entry['at']} event {entry['seq']} {entry['type']} by "
+                    f"{entry['actor']}{': ' + said if said else ''}{erased}"
+                )
+            lines.append("")
+        if self.reads:
+            lines.append("## Reads of these cases")
+            lines.append("")
+            lines.extend(
+                f"- {read['at']} {read['reader']} ({read['access']}) case {read['case_id']}"
+                for read in self.reads
+            )
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def export_subject(store: EventStore, party_id: str) -> SubjectAccess:
+    """Everything the store holds about one party, across cases (subject access).
+
+    Args:
+        store: The store.
+        party_id: The person's party id.
+
+    Returns:
+        The :class:`SubjectAccess` (``to_json()`` and ``to_text()``).
+
+    Raises:
+        ChainBroken: a case naming them does not verify.
+    """
+    check_id(party_id, "party id")
+    cases: list[Mapping[str, Any]] = []
+    reads: list[Mapping[str, Any]] = []
+    for summary in store.cases():
+        records = store.records(summary.case_id)
+        opening = records[0].event()
+        if not isinstance(opening, ev.CaseOpened):  # pragma: no cover - verified below
+            continue
+        names = {party.id: party.name for party in opening.parties}
+        if party_id not in names:
+            continue
+        verify_case(store, summary.case_id).raise_if_broken()
+        concerned = {span.partition(".")[0] for span in spans_of_party(records, party_id)}
+        entries = []
+        for record in records:
+            data = record.envelope()
+            if data.get("actor") != party_id and str(record.seq) not in concerned:
+                continue
+            entries.append(
+                {
+                    "seq": record.seq,
+                    "type": data["type"],
+                    "at": data["at"],
+                    "actor": data["actor"],
+                    "content": {f: v for f, (_, v) in record.contents().items()},
+                    "erased": list(record.missing()),
+                }
+            )
+        cases.append(
+            {
+                "case_id": summary.case_id,
+                "name": names[party_id],
+                "stage": summary.stage,
+                "outcome": summary.outcome,
+                "events": entries,
+            }
+        )
+        reads.extend(
+            {
+                "case_id": read.case_id,
+                "reader": read.reader,
+                "at": read.at.isoformat(),
+                "access": read.access,
+                "purpose": read.purpose,
+            }
+            for read in (store.reads(summary.case_id) if hasattr(store, "reads") else ())
+        )
+    return SubjectAccess(party_id, tuple(cases), tuple(reads))
+
+
+def export_research(
+    store: EventStore,
+    out: IO[bytes],
+    case_ids: Iterable[str] | None = None,
+    *,
+    keep_text: bool = False,
+    salts: SaltSource,
+) -> dict[str, str]:
+    """Export cases pseudonymised for research: ids replaced, text removed (or kept).
+
+    Every id of a person (parties, mediators, supervisors, actors) and every case id is
+    replaced by a pseudonym (``person-1``, ``case-1``, … in order of first appearance,
+    the same in every case of the export); names become the pseudonym; content fields are
+    emptied unless ``keep_text``. Each case is then sealed and chained anew, so the file
+    verifies (:func:`mediation.audit.verify_export`) on its own — it cannot be traced to
+    the store's chain, which is the point. Each source case is verified first.
+
+    Args:
+        store: The store.
+        out: A binary stream.
+        case_ids: The cases; default: every closed case.
+        keep_text: Keep what was said (still pseudonymised ids; names inside the text are
+            not found).
+        salts: Salt source for the new chains.
+
+    Returns:
+        The pseudonym map (original id → pseudonym): keep it away from the export.
+    """
+    ids = (
+        [s.case_id for s in store.cases() if s.outcome is not None]
+        if case_ids is None
+        else list(case_ids)
+    )
+    mapping: dict[str, str] = {}
+    people = 0
+    for number, case_id in enumerate(ids, start=1):
+        verify_case(store, case_id).raise_if_broken()
+        records = store.records(case_id)
+        events = [record.event() for record in records]
+        opening = events[0]
+        assert isinstance(opening, ev.CaseOpened)
+        mapping[case_id] = f"case-{number}"
+        known = [p.id for p in opening.parties] + [opening.mediator.id, *opening.supervisors]
+        known += [e.mediator.id for e in events if isinstance(e, ev.MediatorReassigned)]
+        for person in known:
+            if person not in mapping:
+                people += 1
+                mapping[person] = f"person-{people}"
+        renamed = [_pseudonymised(event, mapping, keep_text) for event in events]
+        new_id = mapping[case_id]
+        chained = audit.record_events(new_id, renamed, salts=salts)
+        export_case(chained, ChainHead(new_id, len(chained), chained[-1].hash), out)
+    _log.info("research_export", cases=len(ids))
+    return mapping
+
+
+def _pseudonymised(event: ev.Event, mapping: Mapping[str, str], keep_text: bool) -> ev.Event:
+    data = _rename(ev.to_dict(event), None, mapping)
+    if not keep_text:
+        for field in audit.CONTENT_FIELDS:
+            if field in data:
+                data[field] = {} if isinstance(data[field], dict) else ""
+    return ev.from_dict(data)
+
+
+def _rename(value: Any, key: str | None, mapping: Mapping[str, str]) -> Any:
+    if isinstance(value, dict):
+        renamed = {mapping.get(k, k): _rename(v, k, mapping) for k, v in value.items()}
+        if "id" in value and "name" in value and isinstance(value["id"], str):
+            renamed["name"] = mapping.get(value["id"], "")
+        return renamed
+    if isinstance(value, list):
+        return [_rename(item, key, mapping) for item in value]
+    if isinstance(value, str):
+        return mapping.get(value, value)
+    return value
