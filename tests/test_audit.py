@@ -31,14 +31,14 @@ from mediation.errors import (
 )
 from mediation.policy import Policy
 from mediation.store import InMemoryStore, Repository, export_store, import_export
-from mediation.testing import event_histories, scripted_case
+from mediation.testing import event_histories, scripted_case, seeded_salts
 
 CASE = scripted_case("workload-2026-03")
 COUNT = len(CASE.events)
 NOTE_SEQ = next(e.seq for e in CASE.events if isinstance(e, ev.CaucusNoteRecorded))
 NOTE = "I am close to resigning. 我想辞职。"
 SPOKEN = "我每天加班到很晚。Since January I carry two workloads."
-RECORDS = audit.record_events(CASE.case_id, CASE.events)
+RECORDS = audit.record_events(CASE.case_id, CASE.events, salts=seeded_salts(7))
 ANCHOR = ChainHead(CASE.case_id, RECORDS[-1].seq, RECORDS[-1].hash)
 
 
@@ -99,17 +99,34 @@ def test_canonical_bytes_refuse_what_utf8_cannot_hold() -> None:
         audit.canonical_bytes(attrs.evolve(statement, text="lone \ud800 surrogate"))
 
 
+def _sealed_by_hand(record: RecordedEvent, event: ev.Event) -> bytes:
+    """The sealed body as docs/audit.md defines it, computed with hashlib and json only."""
+    data = json.loads(audit.canonical_bytes(event))
+    for field, entry in json.loads(record.content or b"{}").items():
+        value = json.dumps(data[field], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        salt = bytes.fromhex(entry["salt"])
+        digest = hashlib.sha256(
+            b"mediation-commit-v2\x00" + field.encode() + b"\x00" + salt + value.encode()
+        ).hexdigest()
+        assert entry["value"] == data[field]
+        data[field] = {"commitment": digest}
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def test_genesis_and_chain_follow_the_documented_formula() -> None:
-    genesis = hashlib.sha256(b"mediation-chain-v1:" + CASE.case_id.encode()).hexdigest()
+    genesis = hashlib.sha256(b"mediation-chain-v2:" + CASE.case_id.encode()).hexdigest()
     assert audit.genesis(CASE.case_id) == genesis
     previous = genesis
+    committed = 0
     for record, event in zip(RECORDS, CASE.events, strict=True):
-        body = audit.canonical_bytes(event)
+        body = _sealed_by_hand(record, event)
+        committed += body != audit.canonical_bytes(event)
         leaf = hashlib.sha256(body).digest()
         expected = hashlib.sha256(bytes.fromhex(previous) + leaf).hexdigest()
         assert (record.seq, record.body, record.hash) == (event.seq, body, expected)
         assert audit.chain_hash(previous, body) == expected
         previous = expected
+    assert committed >= 10  # statements, notes, restatements, proposals, reasons...
     with pytest.raises(InvalidInput):
         audit.chain_hash("not hex", b"")
 
@@ -170,7 +187,9 @@ def test_an_inserted_event_is_found() -> None:
     records.insert(10, records[9])
     broken = _broken(records)
     assert (broken.seq, broken.code) == (11, "duplicate")
-    forged = audit.record_events(CASE.case_id, [attrs.evolve(CASE.events[10], actor="chen")])[0]
+    forged = audit.record_events(
+        CASE.case_id, [attrs.evolve(CASE.events[10], actor="chen")], salts=os.urandom
+    )[0]
     spliced = [*RECORDS[:10], forged, *(attrs.evolve(r, seq=r.seq + 1) for r in RECORDS[10:])]
     assert (_broken(spliced).seq, _broken(spliced).code) == (11, "hash_mismatch")
 
@@ -204,7 +223,10 @@ def test_extra_events_and_a_rewritten_head_are_found_with_an_anchor() -> None:
 
 def test_events_of_another_case_are_found() -> None:
     other = non_mediable_case()
-    records = [*RECORDS[:3], *audit.record_events(other.case_id, other.events)[3:5]]
+    records = [
+        *RECORDS[:3],
+        *audit.record_events(other.case_id, other.events, salts=os.urandom)[3:5],
+    ]
     records[3] = attrs.evolve(records[3], seq=4)
     assert _broken(records, None).code == "wrong_case"
 
@@ -216,7 +238,7 @@ def test_a_relabelled_chain_fails_at_the_first_event() -> None:
 
 
 def test_deep_verification_finds_well_hashed_garbage() -> None:
-    garbage = audit.record_events(CASE.case_id, CASE.events[:2])
+    garbage = audit.record_events(CASE.case_id, CASE.events[:2], salts=os.urandom)
     body = b'{"type":"nonsense"}'
     forged = RecordedEvent(CASE.case_id, 3, audit.chain_hash(garbage[-1].hash, body), body)
     assert audit.verify([*garbage, forged]).ok
@@ -244,11 +266,12 @@ def test_raise_if_broken_says_where() -> None:
 def test_a_broken_chain_is_logged_without_content() -> None:
     records = list(RECORDS)
     note = records[NOTE_SEQ - 1]
-    records[NOTE_SEQ - 1] = attrs.evolve(note, body=note.body.replace(b"resign", b"stay"))
+    assert note.content is not None
+    records[NOTE_SEQ - 1] = attrs.evolve(note, content=note.content.replace(b"resign", b"stay"))
     with capture_logs() as logs:
         audit.verify(records)
     assert [entry["event"] for entry in logs] == ["chain_broken"]
-    assert logs[0]["seq"] == NOTE_SEQ
+    assert (logs[0]["seq"], logs[0]["code"]) == (NOTE_SEQ, "content_mismatch")
     assert "resign" not in repr(logs)
 
 
@@ -257,9 +280,20 @@ def test_a_broken_chain_is_logged_without_content() -> None:
 
 def test_export_lines_are_exactly_the_documented_form() -> None:
     lines = EXPORTED.split(b"\n")
-    assert lines[0] == b'{"case_id":"workload-2026-03","format":"mediation-events","version":1}'
+    assert lines[0] == b'{"case_id":"workload-2026-03","format":"mediation-events","version":2}'
     assert lines[1] == (
-        b'{"seq":1,"hash":"' + RECORDS[0].hash.encode() + b'","event":' + RECORDS[0].body + b"}"
+        b'{"event":' + RECORDS[0].body + b',"hash":"' + RECORDS[0].hash.encode() + b'","seq":1}'
+    )
+    statement = RECORDS[5]
+    assert statement.content is not None
+    assert lines[6] == (
+        b'{"event":'
+        + statement.body
+        + b',"hash":"'
+        + statement.hash.encode()
+        + b'","seq":6,"content":'
+        + statement.content
+        + b"}"
     )
     assert lines[-2] == (
         b'{"case_id":"workload-2026-03","count":%d,"end":true,"head":"' % COUNT
@@ -313,11 +347,8 @@ def test_export_refuses_a_broken_store_unless_asked() -> None:
 
 def test_import_refuses_a_broken_file_and_stores_nothing() -> None:
     other = non_mediable_case()
-    other_records = audit.record_events(other.case_id, other.events)
-    good = _export(
-        audit.record_events(other.case_id, other.events),
-        ChainHead(other.case_id, other.version, other_records[-1].hash),
-    )
+    other_records = audit.record_events(other.case_id, other.events, salts=os.urandom)
+    good = _export(other_records, ChainHead(other.case_id, other.version, other_records[-1].hash))
     tampered = EXPORTED.replace(b"I am close to resigning", b"I am happy here, really", 1)
     assert tampered != EXPORTED
     store = InMemoryStore()
@@ -326,7 +357,7 @@ def test_import_refuses_a_broken_file_and_stores_nothing() -> None:
     assert (caught.value.case_id, caught.value.seq, caught.value.code) == (
         CASE.case_id,
         NOTE_SEQ,
-        "hash_mismatch",
+        "content_mismatch",
     )
     assert store.cases() == ()
 
@@ -338,7 +369,7 @@ def test_import_refuses_a_broken_file_and_stores_nothing() -> None:
         (EXPORTED[:-1], "malformed"),
         (EXPORTED.rsplit(b"\n", 2)[0] + b"\n", "truncated"),
         (b"{}\n", "malformed"),
-        (EXPORTED.replace(b'"version":1', b'"version":2', 1), "malformed"),
+        (EXPORTED.replace(b'"version":2', b'"version":1', 1), "malformed"),
         (EXPORTED.replace(b'"end":true', b'"end":false', 1), "malformed"),
         (EXPORTED.replace(b"\n", b"\n\n", 1), "malformed"),
         (EXPORTED.replace(b'"format"', b' "format"', 1), "malformed"),
@@ -516,22 +547,33 @@ def test_reads_through_the_repository_are_recorded_and_logged() -> None:
     store = InMemoryStore()
     store.append(CASE.case_id, CASE.events, 0)
     moments = iter(datetime(2026, 4, 1, hour, tzinfo=timezone.utc) for hour in range(9, 20))
-    repository = Repository(store, clock=lambda: next(moments))
+    repository = Repository(
+        store,
+        clock=lambda: next(moments),
+        policy=audit.DataPolicy(readers=frozenset({"hr", "audit"})),
+    )
     with capture_logs() as logs:
-        repository.load(CASE.case_id, reader="hr-officer", purpose="appeal")
+        repository.load(CASE.case_id, reader="hr-officer", role="hr", purpose="appeal")
         repository.view(CASE.case_id, "zhao")
         repository.authority_report(CASE.case_id, "labour-court")
-        repository.export(io.BytesIO(), [CASE.case_id], reader="auditor")
+        repository.export(io.BytesIO(), [CASE.case_id], reader="auditor", role="audit")
+        # Refusals say why and record nothing.
         with pytest.raises(NotAuthorized):
             repository.view(CASE.case_id, "curious-colleague")
+        with pytest.raises(NotAuthorized, match="takes no part"):
+            repository.load(CASE.case_id, reader="stranger")
+        with pytest.raises(NotAuthorized):
+            repository.load(CASE.case_id, reader="stranger", role="friend")
+        with pytest.raises(NotAuthorized):
+            repository.export(io.BytesIO(), [CASE.case_id], reader="stranger")
     reads = repository.reads(CASE.case_id)
     assert [(r.reader, r.access, r.at.hour) for r in reads] == [
         ("hr-officer", "load", 9),
         ("zhao", "view", 10),
         ("labour-court", "authority_report", 11),
         ("auditor", "export", 12),
-        ("curious-colleague", "view", 13),
     ]
+    assert repository.verify_reads(CASE.case_id).ok
     assert reads[0].purpose == "appeal"
     read_logs = [entry for entry in logs if entry["event"] == "case_read"]
     assert [entry["reader"] for entry in read_logs] == [r.reader for r in reads]
@@ -545,7 +587,7 @@ def test_a_repository_can_require_a_reader() -> None:
     repository = Repository(store, clock=lambda: CASE.state.last_at, require_reader=True)
     with pytest.raises(InvalidInput, match="who reads"):
         repository.load(CASE.case_id)
-    assert repository.load(CASE.case_id, reader="hr").version == COUNT
+    assert repository.load(CASE.case_id, reader="zhao").version == COUNT
 
 
 def test_logs_never_carry_what_was_said() -> None:
@@ -580,8 +622,8 @@ def test_the_documented_shell_script_checks_full_and_reader_exports(tmp_path: Pa
     full = io.BytesIO()
     audit.export_case(RECORDS, audit.ChainHead(CASE.case_id, len(RECORDS), RECORDS[-1].hash), full)
     reader = io.BytesIO()
-    audit.export_view(CASE, "lin", reader)
-    assert b'"redacted_digest"' in reader.getvalue()
+    audit.export_view(CASE, RECORDS, "lin", reader)
+    assert b'"withheld":["text"]' in reader.getvalue()
     for name, data in (("full", full.getvalue()), ("reader", reader.getvalue())):
         path = tmp_path / f"{name}.jsonl"
         path.write_bytes(data)
@@ -598,15 +640,19 @@ def test_the_documented_shell_script_checks_full_and_reader_exports(tmp_path: Pa
 
 def test_a_reader_export_verifies_but_hides_and_cannot_be_imported() -> None:
     out = io.BytesIO()
-    audit.export_view(CASE, "lin", out)
+    audit.export_view(CASE, RECORDS, "lin", out)
     data = out.getvalue()
     assert b"resigning" not in data
+    note = RECORDS[NOTE_SEQ - 1]
+    (salt, _) = note.contents()["text"]
+    assert salt.hex().encode() not in data  # the salt goes with the content
     (result,) = audit.verify_export(io.BytesIO(data))
     assert result.ok and result.count == len(RECORDS)
+    assert (NOTE_SEQ, ("text",)) in result.withheld
     with pytest.raises(ChainBroken) as refused:
         import_export(io.BytesIO(data), InMemoryStore())
     assert refused.value.code == "redacted"
-    at = data.index(b'"redacted_digest":"') + len(b'"redacted_digest":"')
+    at = data.index(b'{"commitment":"') + len(b'{"commitment":"')
     other = b"1" if data[at : at + 1] == b"0" else b"0"
     (result,) = audit.verify_export(io.BytesIO(data[:at] + other + data[at + 1 :]))
     assert not result.ok

@@ -13,10 +13,11 @@ import pytest
 from mediation import Issue, Mediation, Mediator, Party, Policy, Relation, VoiceBalance, demo
 from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
-from mediation.events import EVENT_TYPES, CaseOpened, Event, from_dict, to_dict
+from mediation.events import EVENT_TYPES, CaseOpened, ContentErased, Event, from_dict, to_dict
 
 STABLE_TYPE_NAMES = {
     "case_opened",
+    "content_erased",
     "disclosure_made",
     "consent_given",
     "issue_raised",
@@ -114,10 +115,22 @@ def _all_recorded_events() -> list[Event]:
     suggestion = case.suggest_settlement("m2", "knaster")
     assert suggestion.payments and sum(suggestion.payments.values()) == 0
     case.withdraw("c")
+    # Recorded by a store when content is erased, never by a command of the case.
+    erased = ContentErased(
+        seq=case.version + 1,
+        at=clock(),
+        actor="dpo",
+        stage=case.stage,
+        spans=("9.text",),
+        grounds="request of party a",
+        role="data_protection_officer",
+        subject="a",
+    )
     return (
         list(demo.workplace_dispute().events)
         + list(demo.non_mediable_case().events)
         + list(case.events)
+        + [erased]
     )
 
 

@@ -14,6 +14,7 @@ is :func:`mediation.store.import_export`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
@@ -41,7 +42,6 @@ EXPORT_FORMAT = "mediation-events"
 EXPORT_VERSION = 2
 """The export format version written and read (1: unsalted, before commitments)."""
 
-_EVENT_KEYS = frozenset({"content", "event", "hash", "seq", "withheld"})
 
 
 @attrs.frozen
@@ -77,7 +77,7 @@ def export_case(
     The lines are, byte for byte (see ``docs/audit.md``)::
 
         {"case_id":"<id>","format":"mediation-events","version":2}
-        {"content":<content>,"event":<sealed body>,"hash":"<64 hex>","seq":<n>}
+        {"event":<sealed body>,"hash":"<64 hex>","seq":<n>,"content":<content>}
         {"case_id":"<id>","count":<events>,"end":true,"head":"<64 hex>"}
 
     (``"content"`` only when the event holds content; ``"signature"`` in the trailer when
@@ -132,17 +132,12 @@ def write_section(
                 if field not in kept_back
             }
             content = json_text(left).encode("utf-8") if left else None
-        prefix = b'{"content":' + content + b"," if content is not None else b"{"
-        line = (
-            prefix
-            + b'"event":'
-            + record.body
-            + b',"hash":"%s","seq":%d'
-            % (
-                record.hash.encode("ascii"),
-                record.seq,
-            )
+        line = b'{"event":' + record.body + b',"hash":"%s","seq":%d' % (
+            record.hash.encode("ascii"),
+            record.seq,
         )
+        if content is not None:
+            line += b',"content":' + content
         if kept_back:
             line += b',"withheld":' + json_text(kept_back).encode("utf-8")
         out.write(line + b"}\n")
@@ -178,6 +173,9 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
     for number, raw in enumerate(stream, start=1):
         if not raw.endswith(b"\n"):
             raise ChainBroken(case_id or "", None, "malformed", f"line {number} is incomplete")
+        if case_id is not None and raw.startswith(b'{"event":'):
+            records.append(_event_line(raw[:-1], number, case_id))
+            continue
         data = _strict_json(raw[:-1], number, case_id)
         if case_id is None:
             if set(data) != {"case_id", "format", "version"} or data["format"] != EXPORT_FORMAT:
@@ -194,9 +192,6 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
                 raise ChainBroken("", None, "malformed", f"line {number}: case id is not text")
             case_id = data["case_id"]
             records = []
-            continue
-        if "event" in data:
-            records.append(_event_line(data, number, case_id))
             continue
         keys = set(data) - {"signature"}
         if (
@@ -228,28 +223,39 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
     return tuple(cases)
 
 
-def _event_line(data: dict[str, Any], number: int, case_id: str) -> RecordedEvent:
-    seq, hash_, body = data.get("seq"), data.get("hash"), data.get("event")
-    content, withheld = data.get("content"), data.get("withheld", [])
-    if (
-        not _EVENT_KEYS.issuperset(data)
-        or type(seq) is not int
-        or not isinstance(hash_, str)
-        or not isinstance(body, dict)
-        or not (content is None or isinstance(content, dict))
-        or not isinstance(withheld, list)
-        or not all(isinstance(field, str) for field in withheld)
-        or ("withheld" in data and not withheld)
-    ):
+_EVENT_LINE = re.compile(
+    rb'\{"event":(\{.*\}),"hash":"([0-9a-f]{64})","seq":(0|[1-9][0-9]{0,18})'
+    rb'(?:,"content":(\{.*\}))?(?:,"withheld":(\[[^\]]*\]))?\}',
+    re.S,
+)
+
+
+def _event_line(line: bytes, number: int, case_id: str) -> RecordedEvent:
+    match = _EVENT_LINE.fullmatch(line)
+    if match is None:
         raise ChainBroken(case_id, None, "malformed", f"line {number} is not an event line")
-    return RecordedEvent(
-        case_id,
-        seq,
-        hash_,
-        json_text(body).encode("utf-8"),
-        json_text(content).encode("utf-8") if content is not None else None,
-        tuple(withheld),
-    )
+    body, hash_, seq, content, withheld = match.groups()
+    _canonical_part(body, number, case_id)
+    if content is not None:
+        _canonical_part(content, number, case_id)
+    fields: list[str] = []
+    if withheld is not None:
+        fields = json.loads(withheld) if _canonical_part(withheld, number, case_id) else []
+        if not fields or not all(isinstance(field, str) for field in fields):
+            raise ChainBroken(case_id, None, "malformed", f"line {number}: bad withheld list")
+    return RecordedEvent(case_id, int(seq), hash_.decode(), body, content, tuple(fields))
+
+
+def _canonical_part(part: bytes, number: int, case_id: str) -> bool:
+    try:
+        value = json.loads(part)
+    except ValueError:
+        value = None
+    if value is None or json_text(value).encode("utf-8") != part:
+        raise ChainBroken(
+            case_id, None, "malformed", f"line {number} holds JSON that is not canonical"
+        )
+    return True
 
 
 def _strict_json(line: bytes, number: int, case_id: str | None) -> dict[str, Any]:
