@@ -1,0 +1,135 @@
+"""Signed heads and signed export trailers (mediation.audit.signing)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from mediation import audit
+from mediation.audit import Signer, Verifier
+from mediation.cli import cli
+from mediation.errors import AnchorsMalformed, SignatureInvalid
+from mediation.store import InMemoryStore, anchor_store, export_store, verify_anchors
+from mediation.store.sql import SQLStore
+from mediation.testing import scripted_case
+
+
+def _pem() -> bytes:
+    key = ed25519.Ed25519PrivateKey.generate()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def _store() -> InMemoryStore:
+    store = InMemoryStore()
+    for case_id in ("a-1", "a-2"):
+        case = scripted_case(case_id)
+        store.append(case.case_id, case.events, 0)
+    return store
+
+
+def test_anchors_round_trip_and_name_the_store() -> None:
+    store = _store()
+    signer = Signer(_pem())
+    data = anchor_store(store, signer)
+    document = json.loads(data)
+    assert document["store"] == store.store_id and document["public_key"] == signer.public_key
+    signed = audit.read_anchors(data, Verifier(signer.public_pem()), store_id=store.store_id)
+    assert [(h.case_id, h.version) for h in signed.heads] == [("a-1", 34), ("a-2", 34)]
+
+
+def test_bad_input_is_refused_with_typed_errors() -> None:
+    store = _store()
+    signer = Signer(_pem())
+    data = anchor_store(store, signer)
+    right = Verifier(signer.public_pem())
+    wrong = Verifier(Signer(_pem()).public_pem())
+    with pytest.raises(SignatureInvalid):
+        verify_anchors(store, data, wrong)
+    altered = data.replace(b'"count":34', b'"count":30', 1)
+    with pytest.raises(SignatureInvalid):
+        verify_anchors(store, altered, right)
+    for malformed in (b"", b"not json", b"[]", b'{"format":"other"}', data[:-20]):
+        with pytest.raises(AnchorsMalformed):
+            verify_anchors(store, malformed, right)
+    with pytest.raises(AnchorsMalformed, match="not this store"):
+        verify_anchors(_store(), data, right)
+    with pytest.raises(AnchorsMalformed):
+        Verifier(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+    with pytest.raises(AnchorsMalformed):
+        Signer(signer.public_pem())
+
+
+def test_a_signed_export_requires_valid_trailers() -> None:
+    store = _store()
+    signer = Signer(_pem())
+    verifier = Verifier(signer.public_pem())
+    out = io.BytesIO()
+    export_store(store, out, signer=signer)
+    data = out.getvalue()
+    assert data.count(b'"signature":"') == 2
+    assert all(r.ok for r in audit.verify_export(io.BytesIO(data), verifier=verifier))
+    assert all(r.ok for r in audit.verify_export(io.BytesIO(data)))  # without a key: the chain
+    wrong = Verifier(Signer(_pem()).public_pem())
+    assert [
+        r.broken.code for r in audit.verify_export(io.BytesIO(data), verifier=wrong) if r.broken
+    ] == [
+        "unsigned",
+        "unsigned",
+    ]
+    plain = io.BytesIO()
+    export_store(store, plain)
+    results = audit.verify_export(io.BytesIO(plain.getvalue()), verifier=verifier)
+    assert [r.broken.code for r in results if r.broken] == ["unsigned", "unsigned"]
+
+
+def test_keygen_anchor_and_verify_through_the_cli(tmp_path: Path) -> None:
+    path = tmp_path / "cases.db"
+    with SQLStore(path) as store:
+        for case_id in ("a-1", "a-2"):
+            case = scripted_case(case_id)
+            store.append(case.case_id, case.events, 0)
+    runner = CliRunner()
+    key = tmp_path / "office.key"
+    assert runner.invoke(cli, ["keygen", "-o", str(key)]).exit_code == 0
+    assert (key.stat().st_mode & 0o777) == 0o600
+    assert runner.invoke(cli, ["keygen", "-o", str(key)]).exit_code == 1  # never overwrites
+    anchors = tmp_path / "heads.json"
+    done = runner.invoke(cli, ["anchor", str(path), "--key", str(key), "-o", str(anchors)])
+    assert done.exit_code == 0, done.output
+    public = str(key) + ".pub"
+    ok = runner.invoke(
+        cli, ["verify", str(path), "--anchors", str(anchors), "--public-key", public]
+    )
+    assert ok.exit_code == 0 and ok.output.count("ok ") == 2
+    exported = tmp_path / "export.jsonl"
+    result = runner.invoke(
+        cli, ["export", str(path), "a-1", "-o", str(exported), "--key", str(key)]
+    )
+    assert result.exit_code == 0, result.output
+    signed = runner.invoke(cli, ["verify", str(exported), "--public-key", public])
+    assert signed.exit_code == 0, signed.output
+    dropped = runner.invoke(
+        cli, ["verify", str(exported), "--anchors", str(anchors), "--public-key", public]
+    )
+    assert dropped.exit_code == 1 and "[dropped]" in dropped.output
+    other = tmp_path / "other.key"
+    runner.invoke(cli, ["keygen", "-o", str(other)])
+    wrong = runner.invoke(
+        cli, ["verify", str(path), "--anchors", str(anchors), "--public-key", str(other) + ".pub"]
+    )
+    assert wrong.exit_code == 1 and "signature" in wrong.output
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    malformed = runner.invoke(
+        cli, ["verify", str(path), "--anchors", str(bad), "--public-key", public]
+    )
+    assert malformed.exit_code == 1 and "anchors file" in malformed.output
+    assert runner.invoke(cli, ["verify", str(path), "--anchors", str(anchors)]).exit_code == 1
