@@ -301,36 +301,47 @@ class RecordedEvent:
             ``None`` when all match, else the break (code ``content_mismatch`` or
             ``malformed``).
         """
-        content = self.content
-        if content is None:
-            return None
-        single = _ONE_FIELD.fullmatch(content)
-        if single is not None:  # the common case, without parsing JSON
-            pairs = [(single.group(1), bytes.fromhex(single.group(2).decode()), single.group(3))]
-        else:
-            try:
-                pairs = [
-                    (field.encode("utf-8"), salt, json_text(value).encode("utf-8"))
-                    for field, (salt, value) in self.contents().items()
-                ]
-            except (InvalidInput, ValueError) as error:
-                return ChainBreak(self.seq, "malformed", str(error))
-        for field, salt, value in pairs:
-            digest = _sha256(_COMMIT_PREFIX + field + b"\x00" + salt + value).hexdigest()
-            if b'"%s":{"commitment":"%s"}' % (field, digest.encode("ascii")) not in self.body:
-                return ChainBreak(
-                    self.seq,
-                    "content_mismatch",
-                    f"the {field.decode()} of event {self.seq} does not match its commitment: "
-                    "it was changed",
-                )
-        return None
+        return _check_content(self)[1]
 
 
-_ONE_FIELD = re.compile(
-    rb'\{"([a-z]+)":\{"salt":"([0-9a-f]{32})","value":("(?:[^"\\]|\\.)*")\}\}', re.S
-)
-"""Content of one text field: checked without parsing JSON."""
+def _check_content(record: RecordedEvent) -> tuple[int, ChainBreak | None]:
+    """(how many content fields are held, the first that does not match its commitment)."""
+    content = record.content
+    if content is None:
+        return 0, None
+    body = record.body
+    single = _ONE_FIELD.match(content)
+    if single is not None and content.endswith(b"}}"):
+        # The common case, one field, without parsing JSON: were there more fields, the
+        # bytes taken as its value would match no commitment, and the general way below
+        # decides.
+        field = single.group(1)
+        salt = bytes.fromhex(single.group(2).decode("ascii"))
+        value = content[single.end() : -2]
+        digest = _sha256(_COMMIT_PREFIX + field + b"\x00" + salt + value).hexdigest()
+        if b'"%s":{"commitment":"%s"}' % (field, digest.encode("ascii")) in body:
+            return 1, None
+    try:
+        pairs = [
+            (field.encode("utf-8"), salt, json_text(value).encode("utf-8"))
+            for field, (salt, value) in record.contents().items()
+        ]
+    except (InvalidInput, ValueError) as error:
+        return 0, ChainBreak(record.seq, "malformed", str(error))
+    for field, salt, value in pairs:
+        digest = _sha256(_COMMIT_PREFIX + field + b"\x00" + salt + value).hexdigest()
+        if b'"%s":{"commitment":"%s"}' % (field, digest.encode("ascii")) not in body:
+            return len(pairs), ChainBreak(
+                record.seq,
+                "content_mismatch",
+                f"the {field.decode()} of event {record.seq} does not match its commitment: "
+                "it was changed",
+            )
+    return len(pairs), None
+
+
+_ONE_FIELD = re.compile(rb'\{"([a-z]+)":\{"salt":"([0-9a-f]{32})","value":')
+"""The start of the content of one field: checked without parsing JSON."""
 
 
 def _json_object(raw: bytes, seq: int, case_id: str) -> dict[str, Any]:
@@ -612,6 +623,7 @@ class Verification:
 
 
 _ERASURE_MARK = b'"type":"content_erased"'
+_COMMITTED = b'{"commitment":"'
 
 
 def verify(
@@ -661,7 +673,9 @@ def verify(
     anchored = anchor.version if anchor is not None else -1
     gaps: list[tuple[int, tuple[str, ...]]] = []
     withheld: list[tuple[int, tuple[str, ...]]] = []
-    erasures: list[RecordedEvent] = []
+    one_field = _ONE_FIELD.match
+    committed_mark = _COMMITTED
+    prefix = _COMMIT_PREFIX
     if first is not None:
         for index, record in enumerate(records):
             expected = count + 1
@@ -684,29 +698,60 @@ def verify(
                     "before it was inserted, removed or moved",
                 )
                 break
-            if b'{"commitment":' in body:
-                broken = record.check_content()
+            content = record.content
+            if content is not None:
+                # The common case inline: one field, checked without parsing JSON (were
+                # there more, the bytes taken as its value would match no commitment).
+                single = one_field(content)
+                if single is not None and content[-2:] == b"}}":
+                    field = single.group(1)
+                    needle = b'"%s":{"commitment":"%s"}' % (
+                        field,
+                        sha(
+                            prefix
+                            + field
+                            + b"\x00"
+                            + bytes.fromhex(single.group(2).decode("ascii"))
+                            + content[single.end() : -2]
+                        )
+                        .hexdigest()
+                        .encode("ascii"),
+                    )
+                    if needle in body and body.count(committed_mark) == 1:
+                        prev = digest
+                        head = hexed
+                        count = expected
+                        if expected == anchored:
+                            at_anchor = hexed
+                        if deep:
+                            broken = _deep_check(case_id, record)
+                            if broken is not None:
+                                break
+                        continue
+            if content is not None or committed_mark in body:
+                held, broken = _check_content(record)
                 if broken is not None:
                     break
-                try:
-                    missing = record.missing()
-                except InvalidInput as error:
-                    broken = ChainBreak(expected, "malformed", str(error))
-                    break
-                if record.withheld:
-                    kept_back = tuple(f for f in missing if f in record.withheld)
-                    if kept_back:
-                        withheld.append((expected, kept_back))
-                    missing = tuple(f for f in missing if f not in record.withheld)
-                if missing:
-                    gaps.append((expected, missing))
-            elif record.content is not None:
-                broken = ChainBreak(
-                    expected, "malformed", f"event {expected} holds content it does not commit to"
-                )
-                break
-            if _ERASURE_MARK in body:
-                erasures.append(record)
+                if held != body.count(committed_mark):  # some content is not here: which?
+                    try:
+                        missing = record.missing()
+                    except InvalidInput as error:
+                        broken = ChainBreak(expected, "malformed", str(error))
+                        break
+                    if not missing and held:
+                        broken = ChainBreak(
+                            expected,
+                            "malformed",
+                            f"event {expected} holds content it does not commit to",
+                        )
+                        break
+                    if record.withheld:
+                        kept_back = tuple(f for f in missing if f in record.withheld)
+                        if kept_back:
+                            withheld.append((expected, kept_back))
+                        missing = tuple(f for f in missing if f not in record.withheld)
+                    if missing:
+                        gaps.append((expected, missing))
             if deep:
                 broken = _deep_check(case_id, record)
                 if broken is not None:
@@ -716,6 +761,9 @@ def verify(
             count = expected
             if expected == anchored:
                 at_anchor = hexed
+    erasures = (
+        [record for record in records[:count] if _ERASURE_MARK in record.body] if gaps else []
+    )
     erased: tuple[ErasedSpan, ...] = ()
     if broken is None:
         erased, broken = _match_erasures(gaps, erasures)
