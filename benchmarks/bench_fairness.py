@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -54,10 +55,11 @@ def build_store(path: Path, target_events: int, *, statements: int = 12) -> list
     written = 0
     with raw:
         for case in example_cases(10**9, seed=11, statements=statements):
-            records = audit.record_events(case.case_id, case.events)
+            records = audit.record_events(case.case_id, case.events, salts=secrets.token_bytes)
             raw.executemany(
-                "INSERT INTO mediation_events (case_id, seq, hash, body) VALUES (?, ?, ?, ?)",
-                [(r.case_id, r.seq, r.hash, r.body) for r in records],
+                "INSERT INTO mediation_events (case_id, seq, hash, body, content) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(r.case_id, r.seq, r.hash, r.body, r.content) for r in records],
             )
             ids.append(case.case_id)
             written += len(records)

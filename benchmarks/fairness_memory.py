@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import resource
+import secrets
 import sqlite3
 import sys
 import time
@@ -79,10 +80,11 @@ def build(path: Path, cases: int) -> None:
             case_id = f"case-{number:07d}"
             events = list(templates[number % TEMPLATES])
             events[0] = attrs.evolve(events[0], case_id=case_id)
-            records = audit.record_events(case_id, events)
+            records = audit.record_events(case_id, events, salts=secrets.token_bytes)
             raw.executemany(
-                "INSERT INTO mediation_events (case_id, seq, hash, body) VALUES (?, ?, ?, ?)",
-                [(r.case_id, r.seq, r.hash, r.body) for r in records],
+                "INSERT INTO mediation_events (case_id, seq, hash, body, content) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(r.case_id, r.seq, r.hash, r.body, r.content) for r in records],
             )
     raw.close()
 

@@ -16,6 +16,7 @@ import hashlib
 import io
 import itertools
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
@@ -141,7 +142,7 @@ def _rewritten(store: SQLStore, case_id: str, tail: int) -> None:
 
 
 @pytest.fixture
-def signed_store(tmp_path: Path) -> tuple[SQLStore, bytes, Verifier]:
+def signed_store(tmp_path: Path) -> Iterator[tuple[SQLStore, bytes, Verifier]]:
     store = SQLStore(tmp_path / "cases.db")
     for number in range(3):
         case = scripted_case(f"case-{number}")

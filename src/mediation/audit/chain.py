@@ -449,7 +449,7 @@ def decode_records(records: Iterable[RecordedEvent]) -> list[ev.Event]:
             data = decode(str(body, "utf-8"))
             held = decode(str(content, "utf-8")) if content is not None else {}
             for field, value in data.items():
-                if type(value) is dict and "commitment" in value:
+                if type(value) is dict and "commitment" in value and field in CONTENT_FIELDS:
                     entry = held.get(field)
                     data[field] = entry["value"] if entry is not None else _placeholder(field)
             found.append(from_dict(data))

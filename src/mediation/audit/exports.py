@@ -43,7 +43,6 @@ EXPORT_VERSION = 2
 """The export format version written and read (1: unsalted, before commitments)."""
 
 
-
 @attrs.frozen
 class ExportedCase:
     """One case read from an export file.
@@ -132,9 +131,14 @@ def write_section(
                 if field not in kept_back
             }
             content = json_text(left).encode("utf-8") if left else None
-        line = b'{"event":' + record.body + b',"hash":"%s","seq":%d' % (
-            record.hash.encode("ascii"),
-            record.seq,
+        line = (
+            b'{"event":'
+            + record.body
+            + b',"hash":"%s","seq":%d'
+            % (
+                record.hash.encode("ascii"),
+                record.seq,
+            )
         )
         if content is not None:
             line += b',"content":' + content

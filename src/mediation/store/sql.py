@@ -250,7 +250,7 @@ class _Statements:
             dialect,
         )
         self.select_all_bodies = str(
-            sa.select(events_table.c.case_id, events_table.c.body)
+            sa.select(events_table.c.case_id, events_table.c.body, events_table.c.content)
             .order_by(events_table.c.case_id, events_table.c.seq)
             .compile(dialect=dialect)
         )
@@ -676,13 +676,17 @@ class SQLStore:
                 rows = cursor.fetchmany(batch_size)
                 if not rows:
                     break
-                for case_id, body in rows:
+                for case_id, body, content in rows:
                     if case_id != current:
                         if events:
                             yield tuple(events)
                         current, events = case_id, []
                     try:
-                        events.append(from_dict(decode(str(body, "utf-8"))))
+                        if content is None and _COMMITTED not in body:
+                            events.append(from_dict(decode(str(body, "utf-8"))))
+                        else:
+                            held = decode(str(content, "utf-8")) if content is not None else {}
+                            events.append(_merged(decode(str(body, "utf-8")), held))
                     except (UnicodeDecodeError, ValueError) as error:
                         raise InvalidInput(
                             f"case {case_id!r} holds an event that is not well-formed: {error}"
@@ -1076,7 +1080,7 @@ def _migrate_v1(conn: Connection, dialect: str, salts: audit.SaltSource) -> str:
 def _merged(sealed: dict[str, Any], content: dict[str, Any]) -> ev.Event:
     """The event of a sealed body with its content put back (erased fields empty)."""
     for field, value in sealed.items():
-        if type(value) is dict and "commitment" in value:
+        if type(value) is dict and "commitment" in value and field in audit.CONTENT_FIELDS:
             entry = content.get(field)
             sealed[field] = (
                 entry["value"] if entry is not None else ({} if field == "valuations" else "")
