@@ -68,7 +68,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "cases.db"
         with SQLStore(path) as store:
-            repo = Repository(store, clock=clock)
+            # The records office may read every case (a role the data policy grants).
+            policy = audit.DataPolicy(readers=frozenset({"records"}))
+            repo = Repository(store, clock=clock, policy=policy)
             run_case(repo)
             summary = store.summary(CASE)
             assert summary is not None
@@ -87,7 +89,9 @@ def main() -> None:
             )
 
             archive = io.BytesIO()
-            repo.export(archive, [CASE], reader="records-office", purpose="archive")
+            repo.export(
+                archive, [CASE], reader="records-office", role="records", purpose="archive"
+            )
             print(f"export: {len(archive.getvalue().splitlines())} lines of JSON")
             for result in audit.verify_export(io.BytesIO(archive.getvalue())):
                 print(f"verify export: {'ok' if result.ok else result.broken}")
@@ -95,6 +99,7 @@ def main() -> None:
 
             for read in repo.reads(CASE):
                 print(f"read by {read.reader} ({read.access}, {read.purpose}) at {read.at:%H:%M}")
+            print(f"read log: {'ok' if repo.verify_reads(CASE).ok else 'BROKEN'}")
 
 
 if __name__ == "__main__":
