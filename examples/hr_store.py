@@ -89,9 +89,7 @@ def main() -> None:
             )
 
             archive = io.BytesIO()
-            repo.export(
-                archive, [CASE], reader="records-office", role="records", purpose="archive"
-            )
+            repo.export(archive, [CASE], reader="records-office", role="records", purpose="archive")
             print(f"export: {len(archive.getvalue().splitlines())} lines of JSON")
             for result in audit.verify_export(io.BytesIO(archive.getvalue())):
                 print(f"verify export: {'ok' if result.ok else result.broken}")
