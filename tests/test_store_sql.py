@@ -649,3 +649,30 @@ def test_cli_verifies_exports_and_imports(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "BROKEN  cli-b at event 9" in result.output
     assert runner.invoke(cli, ["export", path, "cli-b"]).exit_code == 1
+
+
+def test_erasure_on_postgresql_leaves_no_content_in_the_row(pg_store: SQLStore) -> None:
+    from mediation.store import erase
+
+    case = scripted_case(f"pg-erase-{uuid.uuid4().hex[:8]}")
+    pg_store.append(case.case_id, case.events, 0)
+    seq = next(e.seq for e in case.events if isinstance(e, ev.StatementMade))
+    erase(pg_store, case.case_id, seq=seq, actor="dpo-1", role="data_protection_officer",
+          grounds="request", at=case.events[-1].at)  # fmt: skip
+    pg_store.vacuum()  # the old row version holding the text is reclaimed now
+    with pg_store.engine.connect() as conn:
+        content = conn.execute(
+            sa.select(events_table.c.content).where(
+                events_table.c.case_id == case.case_id, events_table.c.seq == seq
+            )
+        ).scalar()
+        found = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM mediation_events WHERE case_id = :case "
+                "AND position(:text in convert_from(coalesce(content, ''), 'UTF8')) > 0"
+            ),
+            {"case": case.case_id, "text": "two workloads"},
+        ).scalar()
+    assert content is None and found == 0
+    result = verify_case(pg_store, case.case_id, deep=True)
+    assert result.ok and [span.seq for span in result.erased] == [seq]
