@@ -30,10 +30,10 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-import structlog
 
 from mediation import events as ev
 from mediation._canonical import canonical_text
+from mediation._logging import get_logger
 from mediation.errors import ChainBroken, InvalidInput
 
 __all__ = [
@@ -49,7 +49,7 @@ __all__ = [
     "verify",
 ]
 
-_log = structlog.get_logger("mediation.audit")
+_log = get_logger("mediation.audit")
 
 CHAIN_PREFIX = "mediation-chain-v1:"
 """Text hashed with the case id to give the chain's genesis value (see :func:`genesis`)."""

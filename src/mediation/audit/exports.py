@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import attrs
 
 from mediation.audit.chain import ChainBreak, ChainHead, RecordedEvent, Verification, verify
 from mediation.errors import ChainBroken
+from mediation.policy import Limits
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -35,6 +36,7 @@ __all__ = [
 EXPORT_FORMAT = "mediation-events"
 """Value of the ``format`` key in an export's header line."""
 
+_DEFAULT_LIMITS = Limits()
 _EXPORT_VERSION = 1
 _EVENT_LINE = re.compile(
     rb'\{"seq":(0|[1-9][0-9]{0,18}),"hash":"([0-9a-f]{64})",'
@@ -122,11 +124,13 @@ def write_section(
     return anchor
 
 
-def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
+def read_export(stream: IO[bytes], *, limits: Limits | None = None) -> tuple[ExportedCase, ...]:
     """Parse an export file (strictly: every byte is checked) without verifying chains.
 
     Args:
         stream: A binary stream positioned at the start of the file.
+        limits: The most lines and bytes per line read (default: the default
+            :class:`~mediation.policy.Limits`); a longer file is refused unread.
 
     Returns:
         The cases in the file, in order.
@@ -139,7 +143,7 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
     cases: list[ExportedCase] = []
     case_id: str | None = None
     records: list[RecordedEvent] = []
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in _bounded_lines(stream, limits or _DEFAULT_LIMITS):
         if not raw.endswith(b"\n"):
             raise ChainBroken(case_id or "", None, "malformed", f"line {number} is incomplete")
         line = raw[:-1]
@@ -193,10 +197,36 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
     return tuple(cases)
 
 
+def _bounded_lines(stream: IO[bytes], limits: Limits) -> Iterator[tuple[int, bytes]]:
+    most = limits.import_max_line_bytes + 1  # the newline
+    number = 0
+    while True:
+        raw = stream.readline(most + 1)
+        if not raw:
+            return
+        number += 1
+        if number > limits.import_max_lines:
+            raise ChainBroken(
+                "",
+                None,
+                "malformed",
+                f"the file has more than {limits.import_max_lines} lines (limits.import_max_lines)",
+            )
+        if len(raw) > most:
+            raise ChainBroken(
+                "",
+                None,
+                "malformed",
+                f"line {number} is longer than {limits.import_max_line_bytes} bytes "
+                "(limits.import_max_line_bytes)",
+            )
+        yield number, raw
+
+
 def _strict_json(line: bytes, number: int, case_id: str | None) -> dict[str, Any]:
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested beyond the stack
         data = None
     if not isinstance(data, dict) or _json_line(data) != line + b"\n":
         raise ChainBroken(
@@ -205,12 +235,15 @@ def _strict_json(line: bytes, number: int, case_id: str | None) -> dict[str, Any
     return data
 
 
-def verify_export(stream: IO[bytes], *, deep: bool = True) -> tuple[Verification, ...]:
+def verify_export(
+    stream: IO[bytes], *, deep: bool = True, limits: Limits | None = None
+) -> tuple[Verification, ...]:
     """Verify every case of an export file against its own trailer.
 
     Args:
         stream: A binary stream positioned at the start of the file.
         deep: Also decode every event and check its canonical form (default: yes).
+        limits: The most lines and bytes per line read (see :func:`read_export`).
 
     Returns:
         One :class:`Verification` per case; a file that cannot be parsed gives a single
@@ -218,7 +251,7 @@ def verify_export(stream: IO[bytes], *, deep: bool = True) -> tuple[Verification
         trailer) whose message names the line.
     """
     try:
-        cases = read_export(stream)
+        cases = read_export(stream, limits=limits)
     except ChainBroken as error:
         return (Verification(error.case_id, 0, "", ChainBreak(None, error.code, str(error))),)
     return tuple(

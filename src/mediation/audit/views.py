@@ -14,9 +14,9 @@ from enum import Enum
 from typing import IO, Any
 
 import attrs
-import structlog
 
 from mediation import events as ev
+from mediation._logging import get_logger
 from mediation.audit.chain import ChainHead, record_events
 from mediation.audit.exports import write_section
 from mediation.case import Mediation
@@ -34,7 +34,7 @@ __all__ = [
     "view",
 ]
 
-_log = structlog.get_logger("mediation.audit")
+_log = get_logger("mediation.audit")
 
 
 class ReaderRole(str, Enum):

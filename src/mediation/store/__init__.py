@@ -24,10 +24,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any, TypeVar
 
-import structlog
-
 from mediation import audit
 from mediation import events as ev
+from mediation._logging import get_logger
 from mediation.audit import ChainHead, ReadRecord, RecordedEvent, Verification
 from mediation.case import DEFAULT_PROCESS, Clock, Mediation
 from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput
@@ -59,7 +58,7 @@ __all__ = [
     "verify_case",
 ]
 
-_log = structlog.get_logger("mediation.store")
+_log = get_logger("mediation.store")
 
 T = TypeVar("T")
 

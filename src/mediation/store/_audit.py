@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from typing import IO
 
 import attrs
-import structlog
 
 from mediation import events as ev
+from mediation._logging import get_logger
 from mediation.audit import (
     ChainBreak,
     ChainHead,
@@ -28,7 +28,7 @@ from mediation.store._protocol import EventStore
 
 __all__ = ["export_store", "import_export", "verify_case"]
 
-_log = structlog.get_logger("mediation.audit")
+_log = get_logger("mediation.audit")
 
 
 def verify_case(store: EventStore, case_id: str, *, deep: bool = False) -> Verification:
