@@ -46,9 +46,9 @@ __all__ = ["cli", "main"]
 def cli() -> None:
     """Conflict mediation workflows: auditable, neutral by construction.
 
-    Commands that read a store (verify, export, report) never create one and open SQLite
-    files read-only. Errors are one line on stderr; set MEDIATION_LOG_LEVEL (e.g. INFO)
-    to see the library's log on stderr."""
+    Commands that read a store (verify, export, report, fairness) never create one;
+    SQLite files are opened read-only. Errors are one line on stderr; set
+    MEDIATION_LOG_LEVEL (e.g. INFO) to see the library's log on stderr."""
 
 
 DEMO_STORE = "mediation-demo.sqlite"
