@@ -71,7 +71,7 @@ class Safeguard(str, Enum):
     """The subordinate has a support person present before listening starts."""
 
 
-def _as_float(value: object) -> object:
+def _as_float(value: float) -> float:
     # A whole number stands for the same number: stored as a float, so the recorded policy
     # reads back (and re-encodes) exactly. Anything else is left for the validator to refuse.
     if isinstance(value, int) and not isinstance(value, bool):
@@ -213,7 +213,7 @@ class MediatorConduct:
     mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
     max_ratio: float = attrs.field(default=2.0, converter=_as_float, validator=_at_least_one)
     min_interventions: int = attrs.field(default=6, validator=_count)
-    alpha: float = attrs.field(default=0.1, validator=_alpha)
+    alpha: float = attrs.field(default=0.1, converter=_as_float, validator=_alpha)
 
 
 @attrs.frozen(kw_only=True)
@@ -231,8 +231,8 @@ class JointVoice:
     """
 
     mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
-    max_gini: float = attrs.field(default=0.3, validator=_gini_bound)
-    max_ratio: float = attrs.field(default=3.0, validator=_at_least_one)
+    max_gini: float = attrs.field(default=0.3, converter=_as_float, validator=_gini_bound)
+    max_ratio: float = attrs.field(default=3.0, converter=_as_float, validator=_at_least_one)
 
 
 @attrs.frozen(kw_only=True)
@@ -251,7 +251,7 @@ class CaucusBalance:
     """
 
     mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
-    max_time_ratio: float = attrs.field(default=2.0, validator=_at_least_one)
+    max_time_ratio: float = attrs.field(default=2.0, converter=_as_float, validator=_at_least_one)
     min_gap: timedelta = attrs.field(default=timedelta(hours=1), converter=_duration)
 
 
