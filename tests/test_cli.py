@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mediation._cli_support import ExitCode
 from mediation.cli import cli
 
 
@@ -71,7 +73,7 @@ def test_diagram_bad_input_fails_cleanly(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["diagram", *arguments])
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.USAGE
     assert message in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
 
@@ -165,8 +167,9 @@ def test_report_prints_the_neutrality_report_of_a_stored_case(tmp_path: Path) ->
     assert missing.exit_code == 1
     assert "no case 'nope'" in missing.output
     absent = CliRunner().invoke(cli, ["report", str(tmp_path / "none.db"), "x"])
-    assert absent.exit_code == 1
-    assert "no such file" in absent.output
+    assert absent.exit_code == 3  # store unavailable: no such file, none created
+    assert "no such database file" in absent.output
+    assert not (tmp_path / "none.db").exists()
 
 
 def test_export_for_a_reader_leaves_out_what_they_may_not_see(tmp_path: Path) -> None:
@@ -190,3 +193,206 @@ def test_export_for_a_reader_leaves_out_what_they_may_not_see(tmp_path: Path) ->
     assert verified.output.startswith("ok      workload-2026-03  41 events")
     stranger = runner.invoke(cli, ["export", str(path), "--for", "nobody", "-o", str(mine)])
     assert stranger.exit_code == 1
+
+
+# -- bad invocations: one line on stderr, a documented exit code, nothing written ------------
+
+UNREACHABLE_PG = "postgresql://nobody@127.0.0.1:1/none"
+"""A PostgreSQL URL on a port nothing listens on: refused at once."""
+
+BAD_INVOCATIONS: list[tuple[list[str], ExitCode, str]] = [
+    # general
+    (["fly"], ExitCode.USAGE, "No such command"),
+    (["--bogus"], ExitCode.USAGE, "No such option"),
+    (["demo", "extra"], ExitCode.USAGE, "unexpected extra argument"),
+    # diagram
+    (["diagram", "--lang", "fr"], ExitCode.USAGE, "unknown language 'fr'"),
+    (["diagram", "--format", "gif"], ExitCode.USAGE, "'--format'"),
+    (["diagram", "--out", "{tmp}/missing/d.mmd"], ExitCode.USAGE, "does not exist"),
+    (["diagram", "--out", "{tmp}/folder"], ExitCode.USAGE, "directory"),
+    # verify
+    (["verify"], ExitCode.USAGE, "Missing argument 'SOURCE'"),
+    (["verify", "sqlite:///{tmp}/new.db"], ExitCode.STORE_UNAVAILABLE, "no such database file"),
+    (["verify", "{tmp}/new.db"], ExitCode.STORE_UNAVAILABLE, "no such database file"),
+    (["verify", "foo://bar/baz"], ExitCode.USAGE, "unknown kind of database 'foo'"),
+    (["verify", "http://[::1"], ExitCode.USAGE, "not a database URL"),
+    (["verify", UNREACHABLE_PG], ExitCode.STORE_UNAVAILABLE, "store unavailable"),
+    (["verify", "{tmp}/folder"], ExitCode.STORE_UNAVAILABLE, "store unavailable"),
+    (["verify", "{tmp}/empty.db"], ExitCode.STORE_UNAVAILABLE, "no mediation schema"),
+    (["verify", "{tmp}/torn.db"], ExitCode.STORE_UNAVAILABLE, "store unavailable"),
+    (["verify", "{tmp}/notes.txt"], ExitCode.FAILED, ""),  # read as an export: malformed
+    (["verify", "{tmp}/binary.bin"], ExitCode.FAILED, ""),
+    (["verify", "{tmp}/deep.jsonl"], ExitCode.FAILED, ""),
+    (["verify", "{tmp}/good.db", "nope"], ExitCode.FAILED, "no case 'nope'"),
+    (["verify", "{tmp}/good.jsonl", "nope"], ExitCode.FAILED, "no case 'nope'"),
+    (["verify", "{tmp}/good.db", "--bogus"], ExitCode.USAGE, "No such option"),
+    # report
+    (["report", "{tmp}/good.db"], ExitCode.USAGE, "Missing argument 'CASE_ID'"),
+    (["report", "{tmp}/new.db", "x"], ExitCode.STORE_UNAVAILABLE, "no such database file"),
+    (["report", "{tmp}/notes.txt", "x"], ExitCode.STORE_UNAVAILABLE, "not a database"),
+    (["report", "{tmp}/good.db", "nope"], ExitCode.FAILED, "no case 'nope'"),
+    (["report", "mysql+nodriver://x/y", "c"], ExitCode.USAGE, "unknown kind of database"),
+    (["report", UNREACHABLE_PG, "c"], ExitCode.STORE_UNAVAILABLE, "store unavailable"),
+    # export
+    (["export", "{tmp}/good.db", "-o", "{tmp}/missing/out.jsonl"], ExitCode.USAGE, "not exist"),
+    (["export", "{tmp}/good.db", "-o", "{tmp}/folder"], ExitCode.USAGE, "directory"),
+    (["export", "{tmp}/new.db"], ExitCode.STORE_UNAVAILABLE, "no such database file"),
+    (["export", "sqlite:///{tmp}/new.db", "--reader", "r"], ExitCode.STORE_UNAVAILABLE, "no such"),
+    (["export", "{tmp}/notes.txt"], ExitCode.STORE_UNAVAILABLE, "not a database"),
+    (["export", "{tmp}/good.db", "nope", "-o", "{tmp}/out.jsonl"], ExitCode.FAILED, "nope"),
+    (["export", UNREACHABLE_PG], ExitCode.STORE_UNAVAILABLE, "store unavailable"),
+    # import
+    (["import", "{tmp}/missing.jsonl", "{tmp}/t.db"], ExitCode.USAGE, "does not exist"),
+    (["import", "{tmp}/folder", "{tmp}/t.db"], ExitCode.USAGE, "is a directory"),
+    (["import", "{tmp}/notes.txt", "{tmp}/t.db"], ExitCode.FAILED, ""),
+    (["import", "{tmp}/deep.jsonl", "{tmp}/t.db"], ExitCode.FAILED, ""),
+    (["import", "{tmp}/good.jsonl", "foo://x"], ExitCode.USAGE, "unknown kind of database"),
+    (["import", "{tmp}/good.jsonl", "{tmp}/notes.txt"], ExitCode.STORE_UNAVAILABLE, "database"),
+    (["import", "{tmp}/good.jsonl", "{tmp}/good.db"], ExitCode.FAILED, "already"),
+    (["import", "{tmp}/good.jsonl", UNREACHABLE_PG], ExitCode.STORE_UNAVAILABLE, "unavailable"),
+    (["import", "{tmp}/good.jsonl", "{tmp}/missing/t.db"], ExitCode.STORE_UNAVAILABLE, "open"),
+    # fairness
+    (["fairness", "{tmp}/new.db"], ExitCode.STORE_UNAVAILABLE, "no such database file"),
+    (["fairness", "{tmp}/notes.txt"], ExitCode.STORE_UNAVAILABLE, "not a database"),
+    (["fairness", "{tmp}/good.db", "--json", "{tmp}/no/f.json"], ExitCode.USAGE, "not exist"),
+    (["fairness", UNREACHABLE_PG], ExitCode.STORE_UNAVAILABLE, "store unavailable"),
+    # simulate
+    (["simulate", "{tmp}/missing.toml"], ExitCode.INVALID_INPUT, "cannot read"),
+    (["simulate", "no_such_builtin"], ExitCode.INVALID_INPUT, "neither a scenario file"),
+    (["simulate", "{tmp}/folder"], ExitCode.INVALID_INPUT, "cannot read"),
+    (["simulate", "{tmp}/latin1.toml"], ExitCode.INVALID_INPUT, "not UTF-8"),
+    (["simulate", "{tmp}/coerce.toml"], ExitCode.INVALID_INPUT, "expected true or false"),
+    (["simulate", "{tmp}/deep.toml"], ExitCode.INVALID_INPUT, "nested deeper than 32"),
+    (["simulate", "two_colleagues", "-n", "0"], ExitCode.USAGE, "'-n'"),
+    (["simulate", "two_colleagues", "-n", "many"], ExitCode.USAGE, "'-n'"),
+    (["simulate", "two_colleagues", "--out", "{tmp}/missing/r.csv"], ExitCode.USAGE, "not exist"),
+    (["simulate", "two_colleagues", "--summary-json", "{tmp}/no/s.json"], ExitCode.USAGE, "exist"),
+    (["simulate", "two_colleagues", "--out", "{tmp}/folder"], ExitCode.USAGE, "directory"),
+    (["simulate", "two_colleagues", "--sweep", "nonsense"], ExitCode.USAGE, "PATH=VALUE"),
+    (
+        ["simulate", "two_colleagues", "-n", "2", "--sweep", "policy.voice_balance.max_ratio=x"],
+        ExitCode.INVALID_INPUT,
+        "max_ratio: expected a number",
+    ),
+    (["simulate", "two_colleagues", "--plots", "{tmp}/plots"], ExitCode.USAGE, "--sweep"),
+    (["simulate", "two_colleagues", "--plots", "{tmp}/notes.txt"], ExitCode.USAGE, "file"),
+]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with one good store and export, and files that are wrong in every way."""
+    from mediation import demo
+    from mediation.store.sql import SQLStore
+
+    tmp = tmp_path_factory.mktemp("bad_invocations")
+    case = demo.workplace_dispute()
+    with SQLStore(tmp / "good.db") as store:
+        store.append(case.case_id, case.events, 0)
+    assert CliRunner().invoke(cli, ["export", str(tmp / "good.db"), "-o", str(tmp / "good.jsonl")])
+    (tmp / "folder").mkdir()
+    sqlite3.connect(tmp / "empty.db").execute("CREATE TABLE t (x)").connection.commit()
+    (tmp / "torn.db").write_bytes((tmp / "good.db").read_bytes()[:100] + b"\x00" * 4000)
+    (tmp / "notes.txt").write_text("just some notes\nnot a store\n", encoding="utf-8")
+    (tmp / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    (tmp / "deep.jsonl").write_bytes(b"[" * 200_000 + b"\n")
+    (tmp / "latin1.toml").write_bytes('name = "caf\xe9"\n'.encode("latin-1"))
+    scenario = (Path(__file__).parent.parent / "examples/scenarios/two_colleagues.toml").read_text(
+        encoding="utf-8"
+    )
+    (tmp / "coerce.toml").write_text(
+        scenario + '\n[policy]\nsupervisor_reads_text = "false"\n', encoding="utf-8"
+    )
+    (tmp / "deep.toml").write_text("name = " + "[" * 100_000, encoding="utf-8")
+    return tmp
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    # SQLite's -wal and -shm companions of a WAL database are touched by every reader (the
+    # shared-memory index); the database files themselves must not change.
+    return {
+        str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if not path.name.endswith(("-wal", "-shm"))
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    BAD_INVOCATIONS,
+    ids=[" ".join(args)[:60] for args, _code, _message in BAD_INVOCATIONS],
+)
+def test_every_bad_invocation_is_one_line_and_a_documented_code(
+    workspace: Path, args: list[str], code: ExitCode, message: str
+) -> None:
+    argv = [arg.replace("{tmp}", str(workspace)) for arg in args]
+    before = _snapshot(workspace)
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == code, (result.output, result.stderr)
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output + result.stderr
+    assert "internal error" not in result.stderr
+    if code != ExitCode.FAILED or message:
+        if code == ExitCode.USAGE:  # click shows the usage line and a hint, then the error
+            assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
+        else:
+            assert result.stderr.count("\n") == 1, result.stderr
+            assert result.stderr.startswith("Error: "), result.stderr
+        assert message in result.stderr
+    else:  # a file read as an export that does not verify: the BROKEN line on stdout
+        assert result.stdout.startswith("BROKEN"), result.stdout
+        assert result.stderr == ""
+    assert _snapshot(workspace) == before, "a failed command changed the folder"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["verify", "sqlite:///{tmp}/new.db"], ExitCode.STORE_UNAVAILABLE),
+        (["export", "{tmp}/good.db", "-o", "{tmp}/missing/x.jsonl"], ExitCode.USAGE),
+        (["report", UNREACHABLE_PG, "c"], ExitCode.STORE_UNAVAILABLE),
+        (["simulate", "{tmp}/coerce.toml"], ExitCode.INVALID_INPUT),
+    ],
+)
+def test_bad_invocations_of_the_real_command(
+    workspace: Path, args: list[str], code: ExitCode
+) -> None:
+    argv = [arg.replace("{tmp}", str(workspace)) for arg in args]
+    before = _snapshot(workspace)
+    done = subprocess.run(
+        [sys.executable, "-m", "mediation", *argv], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: ")
+    if code != ExitCode.USAGE:
+        assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stdout == ""
+    assert _snapshot(workspace) == before
+
+
+def test_help_documents_the_exit_codes() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert "Exit codes: 0 ok; 1" in " ".join(result.output.split())
+    assert {code.value for code in ExitCode} == {0, 1, 2, 3, 4, 130}
+
+
+def test_verify_of_a_new_sqlite_url_creates_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["verify", f"sqlite:///{tmp_path}/new.db"])
+    assert result.exit_code == ExitCode.STORE_UNAVAILABLE
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unexpected_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mediation.diagram
+
+    def broken(*_args: object, **_kwargs: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(mediation.diagram, "mermaid", broken)
+    result = CliRunner().invoke(cli, ["diagram"])
+    assert result.exit_code == ExitCode.FAILED
+    assert result.stderr.count("\n") == 1
+    assert "internal error (RuntimeError: boom); this is a bug" in result.stderr
+    monkeypatch.setenv("MEDIATION_TRACEBACK", "1")
+    assert isinstance(CliRunner().invoke(cli, ["diagram"]).exception, RuntimeError)

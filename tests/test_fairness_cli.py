@@ -101,7 +101,7 @@ def test_empty_store(tmp_path: Path) -> None:
 
 
 def test_missing_store_and_not_a_store(tmp_path: Path) -> None:
-    _refused([str(tmp_path / "nowhere.db")], tmp_path, "no such file")
+    _refused([str(tmp_path / "nowhere.db")], tmp_path, "no such database file")
     text = tmp_path / "notes.txt"
     text.write_text("hello\n", encoding="utf-8")
     _refused([str(text)], tmp_path, str(text))

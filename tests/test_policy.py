@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mediation.errors import InvalidInput
 from mediation.model import NON_MEDIABLE_FLAGS
-from mediation.policy import Policy
+from mediation.policy import Limits, Policy
 
 
 def test_default_policy() -> None:
@@ -65,15 +68,15 @@ def test_the_example_hr_policy_loads() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("colour = 'red'", "unknown keys \\['colour'\\] @ policy"),
-        ("[voice_balance]\nmax_gini = 2", "Gini bound .* @ policy.voice_balance"),
-        ("[voice_balance]\nmode = 'loud'", "policy.voice_balance.mode"),
-        ("[voice_balance]\nfoo = 1", "unknown keys \\['foo'\\] @ policy.voice_balance"),
+        ("colour = 'red'", "^policy: unknown keys \\['colour'\\]"),
+        ("[voice_balance]\nmax_gini = 2", "^policy.voice_balance: max_gini .*Gini bound"),
+        ("[voice_balance]\nmode = 'loud'", "^policy.voice_balance.mode: expected one of"),
+        ("[voice_balance]\nfoo = 1", "^policy.voice_balance: unknown keys \\['foo'\\]"),
         ("[deadlines]\nintake = -5", "positive"),
         ("[responsiveness]\nescalate_to = 'ceo'", "escalate_to 'ceo'"),
-        ("authorities = 'hr'", "expected a list; got 'hr' @ policy.authorities"),
+        ("authorities = 'hr'", "^policy.authorities: expected a list, got 'hr' \\(str\\)"),
         ("[power_imbalance]\nsafeguards = 'caucus_offer'", "expected a list"),
-        ("[custom_checks]\nmine = 'sometimes'", "'sometimes' .* @ policy.custom_checks"),
+        ("[custom_checks]\nmine = 'sometimes'", "^policy.custom_checks.mine: .*'sometimes'"),
         ("this is not toml", "not valid TOML"),
     ],
 )
@@ -90,3 +93,134 @@ def test_from_dict_refuses_a_non_mapping() -> None:
 def test_nothing_in_a_policy_is_evaluated() -> None:
     policy = Policy.from_toml('non_mediable_flags = ["os.system"]')
     assert policy.non_mediable_flags == frozenset({"os.system"})
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # The coercions issue 15 found: each would have changed what the policy means.
+        ({"supervisor_reads_text": "false"}, "supervisor_reads_text: expected true or false"),
+        ({"supervisor_reads_text": 0}, "supervisor_reads_text: expected true or false"),
+        ({"voice_balance": {"max_gini": "0.2"}}, "max_gini: expected a number, got '0.2'"),
+        ({"mediator_conduct": {"min_interventions": 1.5}}, "expected a whole number, got 1.5"),
+        ({"mediator_conduct": {"min_interventions": True}}, "expected a whole number"),
+        ({"authorities": [1, 2]}, r"policy.authorities: item 0: expected text, got 1 \(int\)"),
+        ({"voice_balance": {"max_ratio": math.inf}}, "max_ratio: expected a finite number"),
+        ({"caucus_parity": {"max_time_ratio": math.nan}}, "expected a finite number"),
+        ({"deadlines": {"intake": math.inf}}, "deadlines.intake: expected a finite number"),
+        ({"deadlines": {"intake": 1e30}}, "deadlines.intake: expected a number of seconds"),
+        ({"deadlines": {"intake": "5"}}, "deadlines.intake: expected a number"),
+        ({"voice_balance": {"stage": 5}}, "voice_balance.stage: expected text"),
+        ({"responsiveness": {"escalate_to": 5}}, "escalate_to: expected text"),
+        ({"custom_checks": []}, "custom_checks: expected a table"),
+        ({"voice_balance": []}, "voice_balance: expected a table"),
+        ({"non_mediable_flags": "harassment"}, "non_mediable_flags: expected a list"),
+        ({"limits": {"statement_bytes": "10"}}, "limits.statement_bytes: expected a whole"),
+        ({"limits": {"statement_bytes": 0}}, "statement_bytes must be a whole number >= 1"),
+        ({"limits": {"max_amount": math.inf}}, "limits.max_amount: expected a finite"),
+        ({"limits": {"latest_date": "someday"}}, "expected a date like"),
+        ({"limits": {"earliest_date": "2030-01-01", "latest_date": "2020-01-01"}}, "before"),
+        ({"limits": {"depth": 3}}, r"policy.limits: unknown keys \['depth'\]"),
+    ],
+)
+def test_policies_refuse_wrong_types_instead_of_converting_them(
+    data: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        Policy.from_dict(data)
+
+
+def test_errors_start_with_the_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "house.toml"
+    path.write_text("supervisor_reads_text = 'false'\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"^.*house.toml: policy.supervisor_reads_text: "):
+        Policy.load(path)
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(InvalidInput, match=r"house\.toml: not UTF-8 text"):
+        Policy.load(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 100_000,
+        "a = " + "[" * 40 + "]" * 40,
+        "a = " + "{b = " * 40 + "}" * 40,
+    ],
+)
+def test_deeply_nested_toml_is_invalid_input_not_a_recursion_error(text: str) -> None:
+    with pytest.raises(InvalidInput, match="nested deeper than 32"):
+        Policy.from_toml(text)
+
+
+def test_deeply_nested_data_is_invalid_input() -> None:
+    data: dict[str, Any] = {}
+    node = data
+    for _ in range(100_000):
+        node["x"] = {}
+        node = node["x"]
+    with pytest.raises(InvalidInput, match="nested deeper than 32"):
+        Policy.from_dict(data)
+
+
+def test_limits_have_documented_defaults_and_are_read_from_toml() -> None:
+    assert Policy.default().limits == Limits()
+    assert Limits().statement_bytes == 65_536
+    policy = Policy.from_toml(
+        "[limits]\nstatement_bytes = 1000\nlatest_date = 2100-12-31\nmax_duration_seconds = 60"
+    )
+    assert policy.limits.statement_bytes == 1000
+    assert policy.limits.latest_date == date(2100, 12, 31)
+    assert policy.limits.max_duration_seconds == 60
+    assert Policy.from_dict({"limits": {"earliest_date": "2000-01-01"}}).limits.earliest_date == (
+        date(2000, 1, 1)
+    )
+
+
+def test_whole_numbers_are_read_as_numbers_and_the_policy_survives_a_round_trip() -> None:
+    from mediation import audit
+    from mediation import events as ev
+    from mediation.case import Mediation
+    from mediation.clocks import ManualClock
+    from mediation.model import Mediator, Party
+
+    policy = Policy.from_toml("[voice_balance]\nmax_ratio = 3\n[limits]\nmax_amount = 10")
+    assert isinstance(policy.voice_balance.max_ratio, float)
+    assert isinstance(policy.limits.max_amount, float)
+    with pytest.raises(InvalidInput, match="expected a finite number"):
+        Policy.from_dict({"voice_balance": {"max_ratio": 10**400}})
+    case = Mediation.open(
+        "round-trip",
+        [Party("a", "A"), Party("b", "B")],
+        Mediator("m", "M"),
+        clock=ManualClock(datetime(2026, 3, 1, tzinfo=timezone.utc)),
+        policy=policy,
+    )
+    records = audit.record_events(case.case_id, case.events, salts=bytes)
+    assert audit.verify(records, case_id=case.case_id, deep=True).ok
+    assert ev.from_dict(ev.to_dict(case.events[0])) == case.events[0]
+
+
+def test_a_policy_built_in_python_with_whole_numbers_verifies_deeply() -> None:
+    from mediation import audit
+    from mediation.case import Mediation
+    from mediation.clocks import ManualClock
+    from mediation.model import Mediator, Party
+    from mediation.policy import VoiceBalance
+
+    policy = Policy(voice_balance=VoiceBalance(max_ratio=3), limits=Limits(max_amount=10))
+    assert isinstance(policy.voice_balance.max_ratio, float)
+    case = Mediation.open(
+        "python-built",
+        [Party("a", "A"), Party("b", "B")],
+        Mediator("m", "M"),
+        clock=ManualClock(datetime(2026, 3, 1, tzinfo=timezone.utc)),
+        policy=policy,
+    )
+    records = audit.record_events(case.case_id, case.events, salts=bytes)
+    assert audit.verify(records, case_id=case.case_id, deep=True).ok
+
+
+def test_the_python_constructor_does_not_convert_authorities_either() -> None:
+    with pytest.raises(InvalidInput, match="authority"):
+        Policy(authorities=[1, 2])  # type: ignore[list-item]

@@ -68,11 +68,11 @@ def test_a_bad_scenario_file_fails_cleanly(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\ncolour = "red"\n', encoding="utf-8")
     result = CliRunner().invoke(simulate, [str(bad), "-n", "3"])
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # invalid input data
     assert "Error:" in result.output and "unknown keys ['colour']" in result.output
     assert "Traceback" not in result.output
     unknown = CliRunner().invoke(simulate, ["nowhere", "-n", "3"])
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 4
     assert "neither a scenario file nor a built-in scenario" in unknown.output
     sweep = CliRunner().invoke(simulate, ["plain_5x5", "--sweep", "strategy.patience"])
     assert sweep.exit_code == 2
@@ -107,6 +107,20 @@ def test_as_a_real_command_with_two_workers(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert failed.returncode == 1
+    assert failed.returncode == 4
     assert "cannot read the scenario file" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_sweep_plots_in_chinese(tmp_path: Path) -> None:
+    from mediation.simulation import sweep, sweep_figures, write_sweep_plots
+
+    result = sweep("plain_5x5", {"strategy.patience": [3, 8]}, 4, 1, workers=1)
+    figures = sweep_figures(result, lang="zh")
+    axes = figures["outcomes"].axes[0]
+    assert axes.get_title().startswith("各扫描点的结果（每点 n=4")
+    legend = axes.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == ["达成协议", "已上报"]
+    paths = write_sweep_plots(result, tmp_path, image_format="png", lang="zh")
+    assert [p.name for p in paths] == ["outcomes.png", "neutrality.png", "fairness.png"]

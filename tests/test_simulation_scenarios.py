@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,3 +126,38 @@ def test_strategy_round_trips_through_plain_data() -> None:
     strategy = MediatorStrategy.from_dict({"approach": "evaluative", "on_block": "escalate"})
     assert MediatorStrategy.from_dict(strategy.to_dict()) == strategy
     assert strategy.to_dict()["approach"] == "evaluative"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("policy.supervisor_reads_text", "false", "policy.supervisor_reads_text: expected true"),
+        ("policy.voice_balance.max_gini", "0.2", "max_gini: expected a number, got '0.2'"),
+        ("policy.mediator_conduct.min_interventions", 1.5, "expected a whole number, got 1.5"),
+        ("policy.authorities", [1, 2], "policy.authorities: item 0: expected text"),
+        ("parties.0.style", {"competing": math.inf}, r"parties\[0\].style.competing .* finite"),
+        ("parties.0.role", 5, r"parties\[0\].role must be text; got 5 \(int\)"),
+        ("description", 7, "description must be text"),
+        ("strategy.caucus", "false", "caucus must be true or false"),
+        ("screening.harassment", "0.1", "screening.harassment must be a number"),
+        ("valuations.opposition", math.nan, "valuations.opposition must be a number"),
+    ],
+)
+def test_scenarios_refuse_wrong_types_naming_the_key(path: str, value: Any, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        builtin("two_colleagues").with_values({path: value})
+
+
+def test_deeply_nested_scenario_files_are_refused_not_a_recursion_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("name = " + "[" * 50_000, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"deep\.toml: nested deeper than 32"):
+        load_scenario(path)
+    data: dict[str, Any] = dict(builtin("two_colleagues").data)
+    node: dict[str, Any] = {}
+    data["valuations"] = node
+    for _ in range(50_000):
+        node["x"] = {}
+        node = node["x"]
+    with pytest.raises(ScenarioError, match="nested deeper than 32"):
+        Scenario.from_dict(data, "deep data")

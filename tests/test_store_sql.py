@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -28,7 +29,13 @@ from hypothesis import strategies as st
 from mediation import audit
 from mediation import events as ev
 from mediation.clocks import system_clock
-from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput, SchemaVersionError
+from mediation.errors import (
+    CaseNotFound,
+    ConcurrencyError,
+    InvalidInput,
+    SchemaVersionError,
+    StoreUnavailable,
+)
 from mediation.model import Mediator, Party
 from mediation.store import EventStore, Repository, open_store, verify_case
 from mediation.store._summary import DEADLINE_EVENTS
@@ -150,8 +157,90 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
         conn.execute(sa.update(schema_table).values(version=3))
     with pytest.raises(SchemaVersionError, match="version 3"):
         SQLStore(path)
+    (tmp_path / "empty.db").write_bytes(b"")  # an empty file is an empty SQLite database
     with pytest.raises(SchemaVersionError, match="no mediation schema"):
         SQLStore(str(tmp_path / "empty.db"), create=False)
+    with pytest.raises(StoreUnavailable, match="no such database file"):
+        SQLStore(str(tmp_path / "missing.db"), create=False)
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_read_only_store_reads_never_writes_and_never_creates(tmp_path: Path) -> None:
+    path = tmp_path / "cases.db"
+    case = scripted_case("read-only")
+    with SQLStore(path) as store:
+        store.append(case.case_id, case.events, 0)
+    before = path.read_bytes()
+    with SQLStore(path, read_only=True) as store:
+        assert store.load(case.case_id) == case.events
+        assert [summary.case_id for summary in store.cases()] == [case.case_id]
+        with pytest.raises(StoreUnavailable, match="readonly"):
+            store.append("other", scripted_case("other").events, 0)
+    assert path.read_bytes() == before
+    with pytest.raises(StoreUnavailable, match="no such database file"):
+        SQLStore(f"sqlite:///{tmp_path}/new.db", read_only=True)
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_read_only_postgresql_store_reads_and_refuses_writes(pg_url: str) -> None:
+    case = scripted_case(f"pg-read-only-{uuid.uuid4().hex[:8]}")
+    with SQLStore(pg_url) as store:
+        store.append(case.case_id, case.events, 0)
+    with SQLStore(pg_url, read_only=True) as store:
+        assert store.load(case.case_id) == case.events  # the URL's search_path is kept
+        other = scripted_case(f"pg-other-{uuid.uuid4().hex[:8]}")
+        with pytest.raises(StoreUnavailable, match="read-only transaction"):
+            store.append(other.case_id, other.events, 0)
+        assert store.summary(other.case_id) is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"just text, not a database" * 10, "file is not a database"),
+        (b"SQLite format 3\x00" + b"\xff" * 4000, "store unavailable"),
+    ],
+)
+def test_a_file_that_is_not_a_database_is_store_unavailable(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(content)
+    for read_only in (True, False):
+        with pytest.raises(StoreUnavailable, match=message) as caught:
+            SQLStore(path, read_only=read_only)
+        assert isinstance(caught.value, ConnectionError)
+        assert caught.value.__cause__ is not None
+    assert path.read_bytes() == content
+
+
+def test_a_locked_database_is_store_unavailable(tmp_path: Path) -> None:
+    path = tmp_path / "cases.db"
+    case = scripted_case("locked")
+    store = SQLStore(path, busy_timeout=0.05)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreUnavailable, match="locked"):
+            store.append(case.case_id, case.events, 0)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert store.append(case.case_id, case.events, 0)  # usable once the lock is gone
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "error", "message"),
+    [
+        ("foo://x/y", InvalidInput, "unknown kind of database 'foo'"),
+        ("http://[::1", InvalidInput, "not a database URL"),
+        ("postgresql://nobody@127.0.0.1:1/none", StoreUnavailable, "store unavailable"),
+    ],
+)
+def test_bad_urls_are_typed_errors(url: str, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        SQLStore(url)
 
 
 def test_urls_and_paths(tmp_path: Path) -> None:
@@ -636,7 +725,7 @@ def test_cli_verifies_exports_and_imports(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["import", str(tampered), str(elsewhere)]).exit_code == 1
     assert not elsewhere.exists()
     result = runner.invoke(cli, ["verify", str(tmp_path / "missing.db")])
-    assert result.exit_code == 1 and "no such file" in result.output
+    assert result.exit_code == 3 and "no such database file" in result.output  # unavailable
     assert not (tmp_path / "missing.db").exists()
 
     with SQLStore(path) as store, store.engine.begin() as conn:

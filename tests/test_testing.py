@@ -141,3 +141,55 @@ def test_valuations_stay_with_the_party_that_gave_them(new_case: Build) -> None:
         case.request_suggestion(party)
     case.suggest_settlement("m")
     assert_confidential(case)
+
+
+_WITHOUT_HYPOTHESIS = """
+import sys
+
+class HideHypothesis:
+    def find_spec(self, name, path=None, target=None):
+        if name == "hypothesis" or name.startswith("hypothesis."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, HideHypothesis())
+
+from mediation.testing import advance_to, assert_replay_equal, check_store, scripted_case
+from mediation.store import InMemoryStore
+from mediation.errors import MissingExtra
+
+assert "hypothesis" not in sys.modules
+case = scripted_case("no-hypothesis")
+assert_replay_equal(case)
+check_store(InMemoryStore)
+for name in ("cases", "MediationMachine", "register_profiles"):
+    try:
+        getattr(__import__("mediation.testing", fromlist=[name]), name)
+    except MissingExtra as error:
+        assert isinstance(error, ImportError) and error.extra == "testing"
+        print(name, "->", error)
+    else:
+        raise AssertionError(f"{name} imported without hypothesis")
+assert "hypothesis" not in sys.modules
+"""
+
+
+def test_the_helpers_import_without_hypothesis_and_strategies_say_how_to_get_it() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_HYPOTHESIS], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        assert "needs hypothesis, which is not installed: pip install 'mediation[testing]'" in line
+
+
+def test_an_unknown_name_is_still_an_attribute_error() -> None:
+    import mediation.testing
+
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        mediation.testing.nothing_here  # noqa: B018

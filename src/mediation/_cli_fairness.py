@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import SQLAlchemyError
 
-from mediation.errors import MediationError
+from mediation._cli_support import check_output_path, failure
+from mediation.errors import InvalidInput, MediationError, SchemaVersionError, StoreUnavailable
 from mediation.fairness import (
     DEFAULT_DIMENSIONS,
     FairnessAudit,
@@ -135,15 +136,12 @@ def fairness(
         FairnessAudit(dimensions, **options)  # type: ignore[arg-type]  # checks before opening
     except MediationError as error:
         raise click.ClickException(_one_line(error)) from None
-    for out in (html_out, json_out):
-        if out is not None and not out.parent.is_dir():
-            raise click.ClickException(f"{out}: no such directory")
-    if "://" not in store and not Path(store).is_file():
-        raise click.ClickException(f"{store}: no such file")
+    check_output_path(html_out, "'--html'")
+    check_output_path(json_out, "'--json'")
     began = time.perf_counter()
     try:
         with (
-            SQLStore(store, create=False) as opened,
+            SQLStore(store, read_only=True) as opened,
             Progress(
                 SpinnerColumn(),
                 TextColumn(
@@ -173,6 +171,8 @@ def fairness(
             texts.append((json_out, to_json(report)))
         if html_out is not None:
             texts.append((html_out, render_html(report, charts=not no_charts)))
+    except (StoreUnavailable, SchemaVersionError, InvalidInput) as error:
+        raise failure(error) from None
     except (MediationError, SQLAlchemyError) as error:
         raise click.ClickException(f"{store}: {_one_line(error)}") from None
     elapsed = time.perf_counter() - began

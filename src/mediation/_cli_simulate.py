@@ -5,6 +5,7 @@ At the edge like the rest of the CLI: it prints, shows a progress bar and writes
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from mediation._cli_support import check_output_path, failure
 from mediation.errors import InvalidInput
 from mediation.simulation import RunResult, Summary, SweepResult, load_scenario, run, sweep
 
@@ -120,12 +122,17 @@ def simulate(
     plots: Path | None,
 ) -> None:
     """Simulate mediations of SCENARIO (a TOML file or a built-in scenario name)."""
+    check_output_path(out, "'--out'")
+    check_output_path(summary_json, "'--summary-json'")
     console = Console(highlight=False, soft_wrap=True)
     try:
         chosen = load_scenario(scenario)
         grid = dict(_grid_entry(entry) for entry in sweeps)
         if plots is not None and not grid:
             raise click.UsageError("--plots needs at least one --sweep")
+        # Every point is validated before the progress bar takes the terminal.
+        for combo in itertools.product(*grid.values()):
+            chosen.with_values(dict(zip(grid, combo, strict=True)))
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -147,7 +154,7 @@ def simulate(
             else:
                 result = run(chosen, n, seed, workers=workers, progress=progress)
     except InvalidInput as error:
-        raise click.ClickException(str(error)) from None
+        raise failure(error) from None
     if isinstance(result, SweepResult):
         summaries = [
             {"params": dict(point.params), "summary": point.run.summary.to_dict()}

@@ -2,12 +2,14 @@
 import, report, fairness.
 
 This module is at the edge: it may print, configure logging for its own process, and
-read the wall clock; the library's core does none of these.
+read the wall clock; the library's core does none of these. Every failure ends in one
+line on stderr and a documented exit code (see :class:`mediation._cli_support.ExitCode`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +17,6 @@ from pathlib import Path
 from typing import IO
 
 import click
-import structlog
 from rich.console import Console
 
 from mediation import audit
@@ -27,11 +28,18 @@ from mediation._cli_integrity import (
     verifier_from,
 )
 from mediation._cli_simulate import simulate
+from mediation._cli_support import (
+    EXIT_CODES_HELP,
+    CommandFailed,
+    MediationGroup,
+    atomic_output,
+    check_output_path,
+)
 from mediation.case import DEFAULT_PROCESS, Mediation
 from mediation.casefile import render_casefile, write_casefile
 from mediation.clocks import system_clock
 from mediation.demo import non_mediable_case, workplace_dispute
-from mediation.errors import MediationError
+from mediation.errors import ConcurrencyError, InvalidInput, MediationError
 from mediation.i18n import check_language, translator
 from mediation.neutrality import neutrality_report
 from mediation.store import (
@@ -46,10 +54,14 @@ from mediation.store import (
 __all__ = ["cli", "main"]
 
 
-@click.group()
+@click.group(cls=MediationGroup, epilog=EXIT_CODES_HELP)
 @click.version_option(package_name="mediation")
 def cli() -> None:
-    """Conflict mediation workflows: auditable, neutral by construction."""
+    """Conflict mediation workflows: auditable, neutral by construction.
+
+    Commands that read a store (verify, export, report, fairness) never create one;
+    SQLite files are opened read-only. Errors are one line on stderr; set
+    MEDIATION_LOG_LEVEL (e.g. INFO) to see the library's log on stderr."""
 
 
 DEMO_STORE = "mediation-demo.sqlite"
@@ -153,7 +165,7 @@ def _check_lang(lang: str) -> str:
     try:
         return check_language(lang)
     except MediationError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.BadParameter(str(error), param_hint="'--lang'") from None
 
 
 def _check_output(out: str | None) -> Path | None:
@@ -161,10 +173,7 @@ def _check_output(out: str | None) -> Path | None:
     if out is None:
         return None
     path = Path(out)
-    if not path.parent.is_dir():
-        raise click.ClickException(f"{out}: directory {str(path.parent)!r} does not exist")
-    if path.is_dir():
-        raise click.ClickException(f"{out}: is a directory")
+    check_output_path(path, "'-o' / '--out'")
     return path
 
 
@@ -173,7 +182,8 @@ def _emit(data: bytes, path: Path | None, what: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        path.write_bytes(data)
+        with atomic_output(path) as stream:
+            stream.write(data)
         click.echo(f"wrote {what} to {path}", err=True)
 
 
@@ -197,7 +207,7 @@ def diagram(image_format: str, lang: str, out: str | None) -> None:
     lang = _check_lang(lang)
     path = _check_output(out)
     if image_format == "png" and path is None and sys.stdout.isatty():
-        raise click.ClickException("a PNG is binary: give --out FILE or redirect stdout")
+        raise click.UsageError("a PNG is binary: give --out FILE or redirect stdout")
     definition = DEFAULT_PROCESS.definition
     if image_format == "mermaid":
         data = drawing.mermaid(definition, lang=lang).encode("utf-8")
@@ -220,16 +230,14 @@ def _is_sqlite_file(path: Path) -> bool:
 
 
 @contextmanager
-def _store(location: str) -> Iterator[EventStore]:
+def _store(location: str, *, read_only: bool = True) -> Iterator[EventStore]:
     """Open an existing store (never create one) from a path or URL."""
     from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
 
-    if "://" not in location and not Path(location).is_file():
-        raise click.ClickException(f"{location}: no such file")
     try:
-        store = SQLStore(location, create=False)
-    except MediationError as error:
-        raise click.ClickException(f"{location}: {error}") from error
+        store = SQLStore(location, create=False, read_only=read_only)
+    except InvalidInput as error:  # not a URL, or an unknown kind of database
+        raise click.BadParameter(str(error), param_hint="SOURCE") from None
     try:
         yield store
     finally:
@@ -287,30 +295,24 @@ def verify(
     if path.is_file() and not _is_sqlite_file(path):
         with path.open("rb") as stream:
             if anchors_data is not None and verifier is not None:
-                try:
-                    signed = audit.read_anchors(anchors_data, verifier)
-                except MediationError as error:
-                    raise click.ClickException(f"{anchors}: {error}") from error
+                signed = audit.read_anchors(anchors_data, verifier)
                 results = audit.verify_export_anchored(stream, signed, deep=deep)
             else:
                 results = audit.verify_export(stream, deep=deep, verifier=verifier)
         if case_id is not None:
             results = tuple(r for r in results if r.case_id == case_id)
             if not results:
-                raise click.ClickException(f"no case {case_id!r} in {source}")
+                raise CommandFailed(f"no case {case_id!r} in {source}")
         _report(results)
         return
     with _store(source) as store:
         ids = [case_id] if case_id is not None else [s.case_id for s in store.cases()]
-        try:
-            if anchors_data is not None and verifier is not None:
-                results = verify_anchors(store, anchors_data, verifier, deep=deep)
-                if case_id is not None:
-                    results = tuple(r for r in results if r.case_id == case_id)
-            else:
-                results = tuple(verify_case(store, one, deep=deep) for one in ids)
-        except MediationError as error:
-            raise click.ClickException(str(error)) from error
+        if anchors_data is not None and verifier is not None:
+            results = verify_anchors(store, anchors_data, verifier, deep=deep)
+            if case_id is not None:
+                results = tuple(r for r in results if r.case_id == case_id)
+        else:
+            results = tuple(verify_case(store, one, deep=deep) for one in ids)
     _report(results)
 
 
@@ -356,25 +358,29 @@ def export(
     that `mediation verify` (or an auditor without Python) can check. Every case when
     no CASE_IDS are given. A full export holds everything, caucus notes included: keep it
     as you keep the store; give people `--for` exports."""
-    with _store(source) as store:
+    target = Path(output) if output is not None else None
+    check_output_path(target, "'-o' / '--output'")
+    # Recording a reader writes to the store's read log; otherwise the store is only read.
+    logs_reads = reader is not None or for_reader is not None
+    with _store(source, read_only=not logs_reads) as store:
         ids = list(case_ids) or [summary.case_id for summary in store.cases()]
-        out: IO[bytes] = sys.stdout.buffer if output is None else open(output, "wb")  # noqa: SIM115
-        try:
-            repository = Repository(store, clock=system_clock, policy=data_policy_from(policy_file))
-            signer = signer_from(key_file)
+        repository = Repository(store, clock=system_clock, policy=data_policy_from(policy_file))
+        signer = signer_from(key_file)
+
+        def write(out: IO[bytes]) -> None:
             if for_reader is not None:
                 repository.export_for(out, ids, reader=reader or for_reader, signer=signer)
             elif reader is not None and not allow_broken:
                 repository.export(out, ids, reader=reader, role=role, signer=signer)
             else:
                 export_store(store, out, ids, allow_broken=allow_broken, signer=signer)
-        except MediationError as error:
-            raise click.ClickException(str(error)) from error
-        finally:
-            if output is not None:
-                out.close()
-            else:
-                out.flush()
+
+        if target is None:
+            write(sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            with atomic_output(target) as out:
+                write(out)
     click.echo(f"exported {len(ids)} case(s)", err=True)
 
 
@@ -391,10 +397,17 @@ def import_(file: str, target: str) -> None:
     if not all(result.ok for result in results):
         _report(results)  # exits 1 before the target is even opened
     try:
-        with SQLStore(target) as store, open(file, "rb") as stream:
+        store = SQLStore(target)
+    except InvalidInput as error:  # not a URL, or an unknown kind of database
+        raise click.BadParameter(str(error), param_hint="TARGET") from None
+    with store, open(file, "rb") as stream:
+        try:
             heads = import_export(stream, store)
-    except MediationError as error:
-        raise click.ClickException(str(error)) from error
+        except ConcurrencyError as error:
+            raise CommandFailed(
+                f"{target}: a case of the file is already in the store ({error}); nothing "
+                "was imported"
+            ) from None
     for head in heads:
         click.echo(f"imported {head.case_id}  {head.version} events  head {head.head}")
 
@@ -409,11 +422,8 @@ def report(source: str, case_id: str) -> None:
     text or caucus content. Cases of a custom process need a host script instead.
     """
     with _store(source) as store:
-        try:
-            events = store.load(case_id)
-            case = Mediation.replay(events, clock=system_clock)
-        except MediationError as error:
-            raise click.ClickException(f"{case_id}: {error}") from error
+        events = store.load(case_id)
+        case = Mediation.replay(events, clock=system_clock)
     click.echo(neutrality_report(case).to_markdown(), nl=False)
 
 
@@ -450,7 +460,8 @@ def casefile(
     """
     lang = _check_lang(lang)
     path = _check_output(out)
-    with _store(source) as store:
+    # A reader's view is recorded in the store's read log: only then is the store written.
+    with _store(source, read_only=for_reader is None) as store:
         try:
             text = render_casefile(
                 Repository(store, clock=system_clock),
@@ -478,13 +489,21 @@ def _register_fairness() -> None:
 _register_fairness()
 
 
+def _configure_logging() -> None:
+    """The command's own log output: stderr (stdout carries the commands' output, e.g. an
+    export), at the level MEDIATION_LOG_LEVEL names (default ERROR: the commands report
+    problems themselves)."""
+    name = os.environ.get("MEDIATION_LOG_LEVEL", "ERROR").strip().upper()
+    level = logging.getLevelName(name)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=level if isinstance(level, int) else logging.ERROR,
+        format="mediation: %(levelname)s %(name)s: %(message)s",
+    )
+
+
 def main() -> None:
     """Entry point of the ``mediation`` console script."""
     # A command-line program is an application: it may choose its own log output.
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-        # stdout carries the commands' output (e.g. an export); logs go to stderr.
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
-    )
+    _configure_logging()
     cli()

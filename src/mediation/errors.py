@@ -31,6 +31,7 @@ __all__ = [
     "Reason",
     "SchemaVersionError",
     "SignatureInvalid",
+    "StoreUnavailable",
     "TransitionRefused",
 ]
 
@@ -179,3 +180,12 @@ class MissingExtra(MediationError, ImportError):
     def __init__(self, extra: str, message: str) -> None:
         self.extra = extra
         super().__init__(message)
+
+
+class StoreUnavailable(MediationError, ConnectionError):
+    """A store cannot be used: the database is unreachable, locked beyond the wait, not a
+    database at all, read-only for a write, missing (and not to be created), or its
+    driver is not installed. Nothing was written.
+
+    The message says which, and the original driver error is kept as ``__cause__``.
+    """

@@ -13,7 +13,7 @@ and ``stage`` (the stage the case was in when the event was recorded).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -508,6 +508,8 @@ def _enum_value(member: Enum) -> Any:
 _converter = cattrs.Converter(forbid_extra_keys=True)
 _converter.register_unstructure_hook(datetime, datetime.isoformat)
 _converter.register_structure_hook(datetime, lambda value, _: _parse_time(value))
+_converter.register_unstructure_hook(date, date.isoformat)
+_converter.register_structure_hook(date, lambda value, _: _parse_date(value))
 _converter.register_unstructure_hook(timedelta, timedelta.total_seconds)
 _converter.register_structure_hook(timedelta, lambda value, _: timedelta(seconds=value))
 _converter.register_unstructure_hook_func(
@@ -527,6 +529,12 @@ def _parse_fraction(value: Any) -> Fraction:
         return Fraction(value)
     except (ValueError, ZeroDivisionError):
         raise InvalidInput(f"not an exact number: {value!r}") from None
+
+
+def _parse_date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise InvalidInput(f"a date must be an ISO 8601 string; got {value!r}")
+    return date.fromisoformat(value)
 
 
 def _parse_time(value: Any) -> datetime:

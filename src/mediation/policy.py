@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import Enum
 from typing import Any
 
 import attrs
 import cattrs
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
+from mediation._strict import (
+    DEFAULT_MAX_DEPTH,
+    check_nesting,
+    describe_errors,
+    load_toml,
+    strict_converter,
+    strict_enum,
+    to_date,
+)
 from mediation.errors import InvalidInput
 from mediation.model import NON_MEDIABLE_FLAGS, Authority, check_id
 
@@ -31,6 +34,7 @@ __all__ = [
     "CaucusBalance",
     "CaucusParity",
     "JointVoice",
+    "Limits",
     "MediatorConduct",
     "MediatorStyle",
     "Mode",
@@ -65,6 +69,17 @@ class Safeguard(str, Enum):
     """In listening, the subordinate speaks before the manager."""
     SUPPORT_PERSON = "support_person"
     """The subordinate has a support person present before listening starts."""
+
+
+def _as_float(value: float) -> float:
+    # A whole number stands for the same number: stored as a float, so the recorded policy
+    # reads back (and re-encodes) exactly. Anything else is left for the validator to refuse.
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            return value
+    return value
 
 
 def _positive(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -146,8 +161,8 @@ class VoiceBalance:
 
     mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
     stage: str = attrs.field(default="listening", validator=_stage_name)
-    max_gini: float = attrs.field(default=0.3, validator=_gini_bound)
-    max_ratio: float = attrs.field(default=3.0, validator=_at_least_one)
+    max_gini: float = attrs.field(default=0.3, converter=_as_float, validator=_gini_bound)
+    max_ratio: float = attrs.field(default=3.0, converter=_as_float, validator=_at_least_one)
 
 
 @attrs.frozen(kw_only=True)
@@ -178,7 +193,7 @@ class CaucusParity:
 
     mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
     before_stage: str = attrs.field(default="compromise", validator=_stage_name)
-    max_time_ratio: float = attrs.field(default=2.0, validator=_at_least_one)
+    max_time_ratio: float = attrs.field(default=2.0, converter=_as_float, validator=_at_least_one)
 
 
 @attrs.frozen(kw_only=True)
@@ -196,9 +211,9 @@ class MediatorConduct:
     """
 
     mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
-    max_ratio: float = attrs.field(default=2.0, validator=_at_least_one)
+    max_ratio: float = attrs.field(default=2.0, converter=_as_float, validator=_at_least_one)
     min_interventions: int = attrs.field(default=6, validator=_count)
-    alpha: float = attrs.field(default=0.1, validator=_alpha)
+    alpha: float = attrs.field(default=0.1, converter=_as_float, validator=_alpha)
 
 
 @attrs.frozen(kw_only=True)
@@ -216,8 +231,8 @@ class JointVoice:
     """
 
     mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
-    max_gini: float = attrs.field(default=0.3, validator=_gini_bound)
-    max_ratio: float = attrs.field(default=3.0, validator=_at_least_one)
+    max_gini: float = attrs.field(default=0.3, converter=_as_float, validator=_gini_bound)
+    max_ratio: float = attrs.field(default=3.0, converter=_as_float, validator=_at_least_one)
 
 
 @attrs.frozen(kw_only=True)
@@ -236,7 +251,7 @@ class CaucusBalance:
     """
 
     mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
-    max_time_ratio: float = attrs.field(default=2.0, validator=_at_least_one)
+    max_time_ratio: float = attrs.field(default=2.0, converter=_as_float, validator=_at_least_one)
     min_gap: timedelta = attrs.field(default=timedelta(hours=1), converter=_duration)
 
 
@@ -344,8 +359,7 @@ def _to_authorities(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         raise InvalidInput(f"authorities must be a collection of names, not the string {value!r}")
     names = tuple(
-        check_id(str(name.value if isinstance(name, Authority) else name), "authority")
-        for name in value
+        check_id(name.value if isinstance(name, Authority) else name, "authority") for name in value
     )
     if len(set(names)) != len(names):
         raise InvalidInput(f"authorities contain a duplicate: {list(names)}")
@@ -368,6 +382,67 @@ def _to_deadlines(value: Mapping[str, Any]) -> dict[str, timedelta]:
     return deadlines
 
 
+def _limit_count(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(f"limits.{attribute.name} must be a whole number >= 1; got {value!r}")
+
+
+def _limit_number(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not (math.isfinite(value) and value > 0)
+    ):
+        raise InvalidInput(
+            f"limits.{attribute.name} must be a positive finite number; got {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """How large and how far the inputs a case accepts may go, as policy data.
+
+    Commands refuse (with :class:`~mediation.errors.InvalidInput`, naming the argument) what
+    goes beyond these limits; configuration and import readers refuse deeper or longer
+    input. The defaults are generous for any real mediation and small enough that no single
+    input can exhaust memory, overflow arithmetic or produce a date that cannot be stored.
+
+    Attributes:
+        statement_bytes: Most UTF-8 bytes of one text a person gives: a statement, a note,
+            a reason, a proposal's wording (default 65,536 — about 30 pages).
+        max_duration_seconds: Longest single duration a command accepts, such as a
+            speaking turn or a caucus (default 86,400: one day).
+        max_amount: Largest absolute value of an amount or valuation (default 10¹²).
+        earliest_date: Earliest date a time given to a command may fall on
+            (default 1970-01-01).
+        latest_date: Latest such date, deadlines included (default 2999-12-31).
+        max_nesting_depth: Deepest nesting of tables and lists in TOML or JSON input
+            (policies, scenarios, imported events; default 32).
+        import_max_lines: Most lines in one export file read for verification or import
+            (default 1,000,000).
+        import_max_line_bytes: Most bytes in one line of an export file
+            (default 4,194,304: 4 MiB).
+    """
+
+    statement_bytes: int = attrs.field(default=65_536, validator=_limit_count)
+    max_duration_seconds: float = attrs.field(
+        default=86_400.0, converter=_as_float, validator=_limit_number
+    )
+    max_amount: float = attrs.field(default=1e12, converter=_as_float, validator=_limit_number)
+    earliest_date: date = attrs.field(default=date(1970, 1, 1), converter=to_date)
+    latest_date: date = attrs.field(default=date(2999, 12, 31), converter=to_date)
+    max_nesting_depth: int = attrs.field(default=32, validator=_limit_count)
+    import_max_lines: int = attrs.field(default=1_000_000, validator=_limit_count)
+    import_max_line_bytes: int = attrs.field(default=4_194_304, validator=_limit_count)
+
+    def __attrs_post_init__(self) -> None:
+        if self.earliest_date >= self.latest_date:
+            raise InvalidInput(
+                f"limits.earliest_date {self.earliest_date} must come before "
+                f"limits.latest_date {self.latest_date}"
+            )
+
+
 def _check_bool(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         raise InvalidInput(f"{attribute.name} must be True or False; got {value!r}")
@@ -388,6 +463,7 @@ class Policy:
             (:func:`mediation.audit.view`) shows what was said in joint session (statements,
             restatements, proposals). Default ``False``: supervisors see the process, not
             the words. Caucus notes stay confidential to their party whatever this says.
+        limits: How large and how far inputs may go (see :class:`Limits`).
     """
 
     non_mediable_flags: frozenset[str] = attrs.field(
@@ -415,6 +491,8 @@ class Policy:
     )
     """Modes for checks a host registers (by code); a host check absent here uses its
     own default."""
+    limits: Limits = attrs.field(factory=Limits)
+    """Sizes, durations, amounts, dates and nesting the case accepts (see :class:`Limits`)."""
 
     def __attrs_post_init__(self) -> None:
         escalate_to = self.responsiveness.escalate_to
@@ -425,48 +503,78 @@ class Policy:
             )
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Policy:
+    def from_dict(cls, data: Mapping[str, Any], source: str | None = None) -> Policy:
         """Build a policy from plain data (as read from TOML or JSON).
 
-        Unknown keys are refused; every error names the key and the bad value. Nothing in
-        the data is imported, evaluated or executed.
+        Structuring is strict: a value of the wrong type is refused, never converted
+        (``"false"`` is not a boolean, ``"0.2"`` not a number, ``1.5`` not a whole number),
+        as are unknown keys, non-finite numbers and data nested deeper than
+        :attr:`Limits.max_nesting_depth` allows by default. Nothing in the data is
+        imported, evaluated or executed.
+
+        Args:
+            data: The policy's tables and values.
+            source: Where the data came from (e.g. a file name): error messages start
+                with it.
+
+        Returns:
+            The policy.
 
         Raises:
-            InvalidInput: an unknown key, a wrong type or a value out of range.
+            InvalidInput: the message names the source, each bad key by its dotted path
+                (``policy.voice_balance.max_gini``) and the type or range expected.
         """
+        prefix = f"{source}: " if source else ""
         if not isinstance(data, Mapping):
-            raise InvalidInput(f"a policy must be a table of settings; got {data!r}")
+            raise InvalidInput(f"{prefix}a policy must be a table of settings; got {data!r}")
+        check_nesting(data, DEFAULT_MAX_DEPTH, source or "policy")
         try:
             return _policy_converter.structure(dict(data), cls)
-        except InvalidInput:
-            raise
         except cattrs.BaseValidationError as error:
-            problems = cattrs.transform_error(error, path="policy", format_exception=_problem)
-            raise InvalidInput("invalid policy: " + "; ".join(problems)) from error
+            raise InvalidInput(prefix + describe_errors(error, "policy")) from None
+        except InvalidInput as error:
+            raise InvalidInput(f"{prefix}policy: {error}") from None
 
     @classmethod
-    def from_toml(cls, text: str) -> Policy:
+    def from_toml(cls, text: str, source: str | None = None) -> Policy:
         """Build a policy from TOML text (see ``examples/hr_policy.toml``).
 
+        Args:
+            text: The TOML document.
+            source: Where the text came from (e.g. a file name): error messages start
+                with it.
+
+        Returns:
+            The policy.
+
         Raises:
-            InvalidInput: malformed TOML or an invalid setting.
+            InvalidInput: malformed or too deeply nested TOML, or an invalid setting.
         """
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidInput(f"policy is not valid TOML: {error}") from error
-        return cls.from_dict(data)
+        return cls.from_dict(load_toml(text, source or "policy"), source)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Policy:
         """Read a policy from a TOML file.
 
+        Args:
+            path: The file.
+
+        Returns:
+            The policy.
+
         Raises:
-            InvalidInput: as :meth:`from_toml`.
+            InvalidInput: as :meth:`from_toml`, or the file is not UTF-8 text; the
+                message starts with the file name.
             OSError: the file cannot be read.
         """
-        with open(path, encoding="utf-8") as file:
-            return cls.from_toml(file.read())
+        source = os.fspath(path)
+        with open(path, "rb") as file:
+            raw = file.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{source}: not UTF-8 text") from None
+        return cls.from_toml(text, source)
 
     def mode_of(self, code: str, default: Mode = Mode.WARN) -> Mode:
         """The mode of a built-in check family or of a host check registered by ``code``."""
@@ -502,32 +610,8 @@ BUILT_IN_CHECKS: tuple[str, ...] = (
 :class:`Policy` field of the same name."""
 
 
-def _problem(error: BaseException, _type: Any) -> str:
-    if isinstance(error, KeyError):
-        return "required"
-    if isinstance(error, cattrs.ForbiddenExtraKeysError):
-        return f"unknown keys {sorted(error.extra_fields)}"
-    if isinstance(error, InvalidInput):
-        return str(error)
-    return f"invalid value ({error})"
-
-
-_policy_converter = cattrs.Converter(forbid_extra_keys=True)
-_policy_converter.register_structure_hook(
-    timedelta,
-    lambda value, _: timedelta(seconds=value) if not isinstance(value, timedelta) else value,
-)
-
-
-def _collection(value: Any, _cls: Any) -> list[Any]:
-    # The fields' own converters validate the items; a bare string is not a collection.
-    if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):
-        raise InvalidInput(f"expected a list; got {value!r}")
-    return list(value)
-
-
-_policy_converter.register_structure_hook_func(
-    lambda cls: getattr(cls, "__origin__", None) in (tuple, frozenset), _collection
-)
-
+_policy_converter = strict_converter()
+for _enum in (Mode, Safeguard):
+    _policy_converter.register_structure_hook(_enum, strict_enum(_enum))
+_DEFAULT_LIMITS = Limits()
 _DEFAULT = Policy()

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
-import structlog
 
 from mediation import events as ev
 from mediation import rules
 from mediation._case import transitions
 from mediation._case.validate import aware
+from mediation._logging import get_logger
 from mediation.errors import InvalidInput, Reason
 from mediation.guards import BUILTIN_GUARDS
 from mediation.model import Outcome
@@ -37,7 +37,7 @@ Clock = Callable[[], datetime]
 DEFAULT_PROCESS = Process(DEFAULT_DEFINITION, BUILTIN_GUARDS)
 """The default process, compiled once and shared by every case that uses it."""
 
-_log = structlog.get_logger("mediation")
+_log = get_logger("mediation")
 
 E = TypeVar("E", bound=ev.Event)
 

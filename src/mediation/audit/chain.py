@@ -41,10 +41,10 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-import structlog
 
 from mediation import events as ev
 from mediation._canonical import canonical_text, json_text
+from mediation._logging import get_logger
 from mediation.errors import ChainBroken, InvalidInput, NothingToErase
 
 __all__ = [
@@ -70,7 +70,7 @@ __all__ = [
     "verify",
 ]
 
-_log = structlog.get_logger("mediation.audit")
+_log = get_logger("mediation.audit")
 
 CANONICAL_VERSION = 2
 """Version of the sealed form and the chain (1: unsalted bodies, before commitments)."""

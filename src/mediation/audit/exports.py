@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import attrs
@@ -24,6 +24,7 @@ from mediation._canonical import json_text
 from mediation.audit.chain import ChainBreak, ChainHead, RecordedEvent, Verification, verify
 from mediation.audit.signing import SignedHeads, Verifier, unsigned_or_bad
 from mediation.errors import ChainBroken
+from mediation.policy import Limits
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -41,6 +42,8 @@ EXPORT_FORMAT = "mediation-events"
 
 EXPORT_VERSION = 2
 """The export format version written and read (1: unsalted, before commitments)."""
+
+_DEFAULT_LIMITS = Limits()
 
 
 @attrs.frozen
@@ -157,11 +160,13 @@ def write_section(
     return anchor
 
 
-def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
+def read_export(stream: IO[bytes], *, limits: Limits | None = None) -> tuple[ExportedCase, ...]:
     """Parse an export file (strictly: every byte is checked) without verifying chains.
 
     Args:
         stream: A binary stream positioned at the start of the file.
+        limits: The most lines and bytes per line read (default: the default
+            :class:`~mediation.policy.Limits`); a longer file is refused unread.
 
     Returns:
         The cases in the file, in order.
@@ -174,7 +179,7 @@ def read_export(stream: IO[bytes]) -> tuple[ExportedCase, ...]:
     cases: list[ExportedCase] = []
     case_id: str | None = None
     records: list[RecordedEvent] = []
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in _bounded_lines(stream, limits or _DEFAULT_LIMITS):
         if not raw.endswith(b"\n"):
             raise ChainBroken(case_id or "", None, "malformed", f"line {number} is incomplete")
         if case_id is not None and raw.startswith(b'{"event":'):
@@ -262,10 +267,36 @@ def _canonical_part(part: bytes, number: int, case_id: str) -> bool:
     return True
 
 
+def _bounded_lines(stream: IO[bytes], limits: Limits) -> Iterator[tuple[int, bytes]]:
+    most = limits.import_max_line_bytes + 1  # the newline
+    number = 0
+    while True:
+        raw = stream.readline(most + 1)
+        if not raw:
+            return
+        number += 1
+        if number > limits.import_max_lines:
+            raise ChainBroken(
+                "",
+                None,
+                "malformed",
+                f"the file has more than {limits.import_max_lines} lines (limits.import_max_lines)",
+            )
+        if len(raw) > most:
+            raise ChainBroken(
+                "",
+                None,
+                "malformed",
+                f"line {number} is longer than {limits.import_max_line_bytes} bytes "
+                "(limits.import_max_line_bytes)",
+            )
+        yield number, raw
+
+
 def _strict_json(line: bytes, number: int, case_id: str | None) -> dict[str, Any]:
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested beyond the stack
         data = None
     if not isinstance(data, dict) or _json_line(data) != line + b"\n":
         raise ChainBroken(
@@ -275,7 +306,11 @@ def _strict_json(line: bytes, number: int, case_id: str | None) -> dict[str, Any
 
 
 def verify_export(
-    stream: IO[bytes], *, deep: bool = True, verifier: Verifier | None = None
+    stream: IO[bytes],
+    *,
+    deep: bool = True,
+    verifier: Verifier | None = None,
+    limits: Limits | None = None,
 ) -> tuple[Verification, ...]:
     """Verify every case of an export file against its own trailer.
 
@@ -284,6 +319,7 @@ def verify_export(
         deep: Also decode every event and check its canonical form (default: yes).
         verifier: A public key every trailer must be signed with (code ``unsigned`` for
             a trailer without a valid signature).
+        limits: The most lines and bytes per line read (see :func:`read_export`).
 
     Returns:
         One :class:`Verification` per case; a file that cannot be parsed gives a single
@@ -291,7 +327,7 @@ def verify_export(
         trailer) whose message names the line.
     """
     try:
-        cases = read_export(stream)
+        cases = read_export(stream, limits=limits)
     except ChainBroken as error:
         return (Verification(error.case_id, 0, "", ChainBreak(None, error.code, str(error))),)
     results = []

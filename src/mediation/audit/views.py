@@ -15,10 +15,10 @@ from enum import Enum
 from typing import IO, Any
 
 import attrs
-import structlog
 
 from mediation import events as ev
 from mediation._canonical import json_text
+from mediation._logging import get_logger
 from mediation.audit.chain import ChainBreak, ChainHead, RecordedEvent, Verification
 from mediation.audit.exports import write_section
 from mediation.audit.signing import Signer, sign_trailer
@@ -41,7 +41,7 @@ __all__ = [
     "view",
 ]
 
-_log = structlog.get_logger("mediation.audit")
+_log = get_logger("mediation.audit")
 
 
 class ReaderRole(str, Enum):

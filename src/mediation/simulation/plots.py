@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from mediation.charts import Estimate, GroupRate, mean_interval, save_figure, trend_chart
 from mediation.errors import InvalidInput
+from mediation.i18n import N_, check_language, translator
 from mediation.simulation.metrics import MediationResult
 from mediation.simulation.runner import SweepResult
 
@@ -51,12 +52,13 @@ def sweep_series(sweep: SweepResult) -> dict[str, dict[str, list[Estimate | None
         sweep: The sweep's results.
 
     Returns:
-        Chart name → series name → one estimate (with its interval) per sweep point.
+        Chart name → series name (in English) → one estimate (with its interval) per
+        sweep point.
     """
     charts: dict[str, dict[str, list[Estimate | None]]] = {
-        "outcomes": {"settled": [], "escalated": []},
-        "neutrality": {"blocked moves": [], "findings recorded": []},
-        "fairness": {"equitability gap": [], "envy": [], "distance from Nash": []},
+        "outcomes": {N_("settled"): [], N_("escalated"): []},
+        "neutrality": {N_("blocked moves"): [], N_("findings recorded"): []},
+        "fairness": {N_("equitability gap"): [], N_("envy"): [], N_("distance from Nash"): []},
     }
     for point in sweep.points:
         results = point.run.results
@@ -77,50 +79,64 @@ def sweep_series(sweep: SweepResult) -> dict[str, dict[str, list[Estimate | None
     return charts
 
 
-def sweep_figures(sweep: SweepResult) -> dict[str, Figure]:
+def sweep_figures(sweep: SweepResult, *, lang: str = "en") -> dict[str, Figure]:
     """The charts of a sweep (see the module's description), by name.
 
     Args:
         sweep: The sweep's results.
+        lang: Language of the titles and labels (``"en"`` or ``"zh"``).
 
     Returns:
         ``{"outcomes": ..., "neutrality": ..., "fairness": ...}``.
 
     Raises:
-        InvalidInput: the sweep has no points.
+        InvalidInput: the sweep has no points, or an unknown language.
         MissingExtra: matplotlib is not installed (``pip install 'mediation[charts]'``).
     """
     if not sweep.points:
         raise InvalidInput("the sweep has no points to plot")
+    check_language(lang)
+    _ = translator(lang).gettext
     labels = [point.label() for point in sweep.points]
-    series = sweep_series(sweep)
+    series = {
+        chart: {_(name): values for name, values in named.items()}
+        for chart, named in sweep_series(sweep).items()
+    }
     n = sorted({point.run.n for point in sweep.points})
-    per_point = f"n={n[0]} per point" if len(n) == 1 else "n varies per point"
+    per_point = _("n={n} per point").format(n=n[0]) if len(n) == 1 else _("n varies per point")
     return {
         "outcomes": trend_chart(
             labels,
             series["outcomes"],
-            title=f"Outcomes across the sweep ({per_point}; 95 % Wilson intervals)",
-            y_label="share of mediations",
+            title=_("Outcomes across the sweep ({per_point}; 95 % Wilson intervals)").format(
+                per_point=per_point
+            ),
+            y_label=_("share of mediations"),
             rate=True,
         ),
         "neutrality": trend_chart(
             labels,
             series["neutrality"],
-            title=f"Neutrality checks across the sweep ({per_point}; 95 % intervals)",
-            y_label="per mediation (mean)",
+            title=_("Neutrality checks across the sweep ({per_point}; 95 % intervals)").format(
+                per_point=per_point
+            ),
+            y_label=_("per mediation (mean)"),
         ),
         "fairness": trend_chart(
             labels,
             series["fairness"],
-            title="Fairness of settlements (lower is fairer; 95 % intervals)",
-            y_label="mean over settled mediations",
+            title=_("Fairness of settlements (lower is fairer; 95 % intervals)"),
+            y_label=_("mean over settled mediations"),
         ),
     }
 
 
 def write_sweep_plots(
-    sweep: SweepResult, directory: str | os.PathLike[str], *, image_format: str = "svg"
+    sweep: SweepResult,
+    directory: str | os.PathLike[str],
+    *,
+    image_format: str = "svg",
+    lang: str = "en",
 ) -> list[Path]:
     """Write ``outcomes``, ``neutrality`` and ``fairness`` charts of a sweep.
 
@@ -128,17 +144,18 @@ def write_sweep_plots(
         sweep: The sweep's results.
         directory: Where to write (created if missing).
         image_format: ``"svg"``, ``"png"`` or ``"pdf"``.
+        lang: Language of the titles and labels (``"en"`` or ``"zh"``).
 
     Returns:
         The paths written.
 
     Raises:
-        InvalidInput: an unknown format, or a sweep without points.
+        InvalidInput: an unknown format or language, or a sweep without points.
         MissingExtra: matplotlib is not installed (``pip install 'mediation[charts]'``).
     """
     if image_format not in ("svg", "png", "pdf"):
         raise InvalidInput(f"image format must be svg, png or pdf; got {image_format!r}")
-    figures = sweep_figures(sweep)
+    figures = sweep_figures(sweep, lang=lang)
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     return [

@@ -16,7 +16,6 @@ mixes, strategies) in one call, all on the same executor.
 from __future__ import annotations
 
 import itertools
-import logging
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -120,18 +119,6 @@ def _chunk(scenario: Scenario, seed: int, start: int, stop: int) -> list[Mediati
     return [simulate(scenario, index, seed) for index in range(start, stop)]
 
 
-def _quiet_worker() -> None:
-    """In a worker process the library started: unless the process inherited a logging
-    configuration (fork), drop the per-event info logs of thousands of simulated cases."""
-    import structlog
-
-    if not structlog.is_configured():
-        structlog.configure(
-            wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-            cache_logger_on_first_use=True,
-        )
-
-
 def _check_count(value: object, what: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise InvalidInput(f"{what} must be a whole number >= {low}; got {value!r}")
@@ -159,7 +146,7 @@ def _execute(
         return out
     owned: ProcessPoolExecutor | None = None
     if executor is None:
-        owned = executor = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+        owned = executor = ProcessPoolExecutor(max_workers=workers)
     try:
         futures: dict[Future[list[MediationResult]], int] = {
             executor.submit(_chunk, *job): number for number, job in enumerate(jobs)

@@ -13,19 +13,15 @@ Built-in scenarios from workplace settings are listed in :data:`BUILTIN_SCENARIO
 from __future__ import annotations
 
 import copy
+import math
 import os
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
+from mediation._strict import DEFAULT_MAX_DEPTH, check_nesting, load_toml
 from mediation.errors import InvalidInput
 from mediation.model import Issue, Mediator, Party, Relation, RelationKind, check_id
 from mediation.policy import Policy
@@ -167,6 +163,7 @@ class Scenario:
                 names the key path and the value.
         """
         try:
+            check_nesting(data, DEFAULT_MAX_DEPTH, "scenario")
             return _build(data)
         except ScenarioError as error:
             raise ScenarioError(f"{source}: {error}") from None
@@ -178,12 +175,13 @@ class Scenario:
         """Parse TOML text and build the scenario.
 
         Raises:
-            ScenarioError: the text is not TOML, or the scenario is invalid.
+            ScenarioError: the text is not TOML (or is nested too deeply), or the
+                scenario is invalid.
         """
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise ScenarioError(f"{source}: not valid TOML: {error}") from None
+            data = load_toml(text, source)
+        except InvalidInput as error:
+            raise ScenarioError(str(error)) from None
         return cls.from_dict(data, source)
 
     def with_values(self, values: Mapping[str, Any]) -> Scenario:
@@ -284,6 +282,12 @@ def _text(value: object, where: str, default: str | None = None) -> str:
     return value.strip()
 
 
+def _plain_text(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(f"{where} must be text; got {value!r} ({type(value).__name__})")
+    return value
+
+
 def _ident(value: object, where: str) -> str:
     try:
         return check_id(value, where)
@@ -321,8 +325,13 @@ def _styles(value: object, where: str) -> dict[Style, float]:
     for name, weight in value.items():
         if name not in known:
             raise ScenarioError(f"{where}: unknown style {name!r}; one of {known}")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-            raise ScenarioError(f"{where}.{name} must be a weight >= 0; got {weight!r}")
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, (int, float))
+            or not math.isfinite(weight)
+            or weight < 0
+        ):
+            raise ScenarioError(f"{where}.{name} must be a finite weight >= 0; got {weight!r}")
         weights[Style(name)] = float(weight)
     total = sum(weights.values())
     if total <= 0:
@@ -351,7 +360,7 @@ def _party(value: object, where: str) -> PartySpec:
     return PartySpec(
         id=party_id,
         name=_text(table.get("name"), f"{where}.name", default=party_id),
-        role=str(table.get("role", "")),
+        role=_plain_text(table.get("role", ""), f"{where}.role"),
         styles=_styles(table.get("style", "compromising"), f"{where}.style"),
         batna=_range(table.get("batna", [0.1, 0.4]), f"{where}.batna"),
         emotion=_range(table.get("emotion", [0.0, 0.3]), f"{where}.emotion"),
@@ -455,7 +464,7 @@ def _build(data: Mapping[str, Any]) -> Scenario:
         )
     return Scenario(
         name=name,
-        description=str(table.get("description", "")).strip(),
+        description=_plain_text(table.get("description", ""), "description").strip(),
         parties=parties,
         issues=issues,
         mediator=mediator,

@@ -25,10 +25,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any, TypeVar
 
-import structlog
-
 from mediation import audit
 from mediation import events as ev
+from mediation._logging import get_logger
 from mediation.audit import ChainHead, ReadRecord, RecordedEvent, SaltSource, Verification
 from mediation.case import DEFAULT_PROCESS, Clock, Mediation
 from mediation.errors import (
@@ -97,7 +96,7 @@ __all__ = [
     "verify_case",
 ]
 
-_log = structlog.get_logger("mediation.store")
+_log = get_logger("mediation.store")
 
 T = TypeVar("T")
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from typing import IO
 
 import attrs
-import structlog
 
 from mediation import events as ev
+from mediation._logging import get_logger
 from mediation.audit import (
     ChainBreak,
     ChainHead,
@@ -44,7 +44,7 @@ __all__ = [
     "verify_case",
 ]
 
-_log = structlog.get_logger("mediation.audit")
+_log = get_logger("mediation.audit")
 
 
 def verify_case(

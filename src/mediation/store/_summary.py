@@ -16,9 +16,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
-import structlog
 
 from mediation import events as ev
+from mediation._logging import get_logger
 from mediation.errors import ConcurrencyError, InvalidInput
 from mediation.model import Outcome, check_id
 from mediation.state import Schedule
@@ -35,7 +35,7 @@ __all__ = [
     "summarize",
 ]
 
-_log = structlog.get_logger("mediation.store")
+_log = get_logger("mediation.store")
 
 
 def iso(moment: datetime) -> str:

@@ -30,33 +30,37 @@ a ``busy_timeout`` (writers wait for each other instead of failing).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
 import os
 import secrets
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-import structlog
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 from mediation import audit
 from mediation import events as ev
+from mediation._logging import get_logger
 from mediation.audit import ReadRecord, RecordedEvent
 from mediation.errors import (
     CaseNotFound,
     ChainBroken,
     ConcurrencyError,
     InvalidInput,
+    MediationError,
     SchemaVersionError,
+    StoreUnavailable,
 )
 from mediation.store._audit import adoptable, erase_spans
 from mediation.store._summary import (
@@ -74,7 +78,7 @@ from mediation.store._summary import (
 
 __all__ = ["SCHEMA_VERSION", "SQLStore", "metadata", "migrate", "normalize_url"]
 
-_log = structlog.get_logger("mediation.store")
+_log = get_logger("mediation.store")
 
 SCHEMA_VERSION = 2
 """The schema version this module creates and understands (1: unsalted bodies, migrated by
@@ -294,6 +298,28 @@ def normalize_url(url: str | os.PathLike[str]) -> str:
     return url
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guard(
+    method: Callable[Concatenate[SQLStore, _P], _R],
+) -> Callable[Concatenate[SQLStore, _P], _R]:
+    """Turn the driver's errors (locked, unreachable, not a database, read-only) raised
+    by ``method`` into :class:`~mediation.errors.StoreUnavailable`."""
+
+    @functools.wraps(method)
+    def guarded(store: SQLStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(store, *args, **kwargs)
+        except store._driver_errors as error:
+            if isinstance(error, (sa.exc.IntegrityError, store._integrity_error)):
+                raise  # not unavailability: a conflict the method did not expect
+            raise store._failed(error) from error
+
+    return guarded
+
+
 class SQLStore:
     """An :class:`~mediation.store.EventStore` (and read log) in a SQL database.
 
@@ -301,8 +327,13 @@ class SQLStore:
         url: A SQLite file path (text or path object), a ``sqlite:///`` URL, a
             ``postgresql://`` URL, or an :class:`sqlalchemy.engine.Engine` the host
             configured.
-        create: Create the tables if they are missing (default); otherwise require them.
+        create: Create the tables (and a missing SQLite file) if they are missing
+            (default); otherwise require them, and never create a file.
         busy_timeout: SQLite only: seconds a writer waits for another writer.
+        read_only: Open for reading only and never create anything: a SQLite file is
+            opened in read-only mode (a missing file is an error, not a new database),
+            PostgreSQL sessions are read-only; writes raise
+            :class:`~mediation.errors.StoreUnavailable`.
         migrate: Migrate a store of schema version 1 to version 2 (see :func:`migrate`)
             instead of refusing it.
         salts: Where the commitments' random salts come from (default:
@@ -310,7 +341,11 @@ class SQLStore:
 
     Raises:
         SchemaVersionError: the database has a schema this version does not understand
-            (or version 1 without ``migrate``).
+            (or none, when ``create`` is false or ``read_only`` true; or version 1
+            without ``migrate``).
+        InvalidInput: the URL cannot be parsed or names an unknown database kind.
+        StoreUnavailable: the database cannot be reached or opened (missing, locked,
+            not a database, refused the connection) or its driver is not installed.
         ChainBroken: ``migrate`` was asked but a version-1 chain does not verify.
 
     Use one store (one engine) per process; after ``fork`` call :meth:`close` in the
@@ -323,6 +358,7 @@ class SQLStore:
         *,
         create: bool = True,
         busy_timeout: float = 30.0,
+        read_only: bool = False,
         migrate: bool = False,
         salts: audit.SaltSource = secrets.token_bytes,
     ) -> None:
@@ -330,18 +366,29 @@ class SQLStore:
         self.store_id: str = ""
         """A random identifier made when the store was created, named in signed heads."""
         if isinstance(url, Engine):
-            engine = url
+            engine, self._where = url, url.url.render_as_string(hide_password=True)
         else:
-            target = sa.make_url(normalize_url(url))
-            options: dict[str, Any] = {}
-            if target.get_backend_name() == "sqlite":
-                # Every transaction on these connections ends in an explicit COMMIT or
-                # ROLLBACK (autocommit driver mode), so the pool need not reset them.
-                options["pool_reset_on_return"] = None
-                if target.database in (None, "", ":memory:"):
-                    options["poolclass"] = StaticPool
-                    options["connect_args"] = {"check_same_thread": False}
-            engine = sa.create_engine(target, **options)
+            engine, self._where = _engine(url, read_only=read_only, create=create)
+        self._driver_errors = _driver_errors(engine)
+        try:
+            self._open(
+                engine,
+                busy_timeout,
+                create=create and not read_only,
+                read_only=read_only,
+                migrate=migrate and not read_only,
+            )
+        except self._driver_errors as error:
+            engine.dispose()
+            raise _unavailable(self._where, error) from error
+        except MediationError:
+            engine.dispose()
+            raise
+
+    def _open(
+        self, engine: Engine, busy_timeout: float, *, create: bool, read_only: bool, migrate: bool
+    ) -> None:
+        self._read_only = read_only
         self.engine: Engine = engine
         self.dialect: str = engine.dialect.name
         self._busy_ms = int(busy_timeout * 1000)
@@ -356,7 +403,7 @@ class SQLStore:
         self._heads: dict[str, tuple[int, str]] = {}
         """Case id -> (version, head) of this store's last append (a hint, re-checked)."""
         if self.dialect == "sqlite":
-            _configure_sqlite(engine, self._busy_ms)
+            _configure_sqlite(engine, self._busy_ms, read_only=read_only)
         self._sql = _Statements(engine.dialect)
         self._one_event_path = (
             self.dialect == "sqlite"
@@ -367,11 +414,14 @@ class SQLStore:
         self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         self._ensure_schema(create, migrate)
 
+    def _failed(self, error: Exception) -> StoreUnavailable:
+        return _unavailable(self._where, error)
+
     # -- set-up --------------------------------------------------------------------------
 
     def _ensure_schema(self, create: bool, migrate: bool) -> None:
-        with self._write() as conn:
-            if self.dialect == "postgresql":
+        with self._read() if self._read_only else self._write() as conn:
+            if self.dialect == "postgresql" and not self._read_only:
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
             inspector = sa.inspect(conn)
             if not inspector.has_table(schema_table.name):
@@ -431,6 +481,7 @@ class SQLStore:
 
     # -- EventStore ----------------------------------------------------------------------
 
+    @_guard
     def append(
         self, case_id: str, events: Sequence[ev.Event], expected_version: int
     ) -> tuple[RecordedEvent, ...]:
@@ -616,6 +667,7 @@ class SQLStore:
             del values["next_due"]
         cursor.execute(*update(key=case_id, expected=expected_version, **values))
 
+    @_guard
     def load(self, case_id: str) -> tuple[ev.Event, ...]:
         """See :meth:`mediation.store.EventStore.load`.
 
@@ -659,6 +711,12 @@ class SQLStore:
         return self._stream(batch_size)
 
     def _stream(self, batch_size: int) -> Iterator[tuple[ev.Event, ...]]:
+        try:
+            yield from self._stream_rows(batch_size)
+        except self._driver_errors as error:
+            raise self._failed(error) from error
+
+    def _stream_rows(self, batch_size: int) -> Iterator[tuple[ev.Event, ...]]:
         pooled = self.engine.raw_connection()
         try:
             if self.dialect == "postgresql":
@@ -699,6 +757,7 @@ class SQLStore:
                 pooled.rollback()  # end the read transaction
             pooled.close()
 
+    @_guard
     def records(self, case_id: str) -> tuple[RecordedEvent, ...]:
         """See :meth:`mediation.store.EventStore.records`."""
         rows = self._fetch(self._sql.select_records, case_id)
@@ -736,7 +795,7 @@ class SQLStore:
                 cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
                 cparams["check_same_thread"] = False  # closed by whoever closes the store
                 connection = self.engine.dialect.loaded_dbapi.connect(*cargs, **cparams)
-                _sqlite_pragmas(connection, self._busy_ms, in_memory=False)
+                _sqlite_pragmas(connection, self._busy_ms, in_memory=self._read_only)
                 self._local.connection = connection
                 self._local.cursor = connection.cursor()
                 with self._own_lock:
@@ -763,6 +822,7 @@ class SQLStore:
         else:
             connection.rollback()
 
+    @_guard
     def summary(self, case_id: str) -> CaseSummary | None:
         """See :meth:`mediation.store.EventStore.summary`."""
         with self._read() as conn:
@@ -771,6 +831,7 @@ class SQLStore:
             ).first()
         return _summary(row) if row is not None else None
 
+    @_guard
     def cases(self) -> tuple[CaseSummary, ...]:
         """See :meth:`mediation.store.EventStore.cases`."""
         with self._read() as conn:
@@ -779,6 +840,7 @@ class SQLStore:
             ).all()
         return tuple(_summary(row) for row in rows)
 
+    @_guard
     def overdue(self, now: datetime) -> tuple[CaseSummary, ...]:
         """See :meth:`mediation.store.EventStore.overdue`."""
         if not isinstance(now, datetime):
@@ -913,6 +975,7 @@ class SQLStore:
 
     # -- ReadLog -------------------------------------------------------------------------
 
+    @_guard
     def record_read(self, record: ReadRecord) -> ReadRecord:
         """See :meth:`mediation.store.ReadLog.record_read`."""
         with self._write() as conn:
@@ -941,6 +1004,7 @@ class SQLStore:
             )
         return chained
 
+    @_guard
     def reads(self, case_id: str) -> tuple[ReadRecord, ...]:
         """See :meth:`mediation.store.ReadLog.reads`."""
         with self._read() as conn:
@@ -1088,6 +1152,87 @@ def _merged(sealed: dict[str, Any], content: dict[str, Any]) -> ev.Event:
     return ev.from_dict(sealed)
 
 
+# -- the store boundary: driver errors become StoreUnavailable ------------------------------
+
+
+def _driver_errors(engine: Engine) -> tuple[type[Exception], ...]:
+    dbapi = engine.dialect.loaded_dbapi
+    return (
+        sa.exc.OperationalError,
+        sa.exc.InterfaceError,
+        sa.exc.ProgrammingError,
+        sa.exc.InternalError,
+        sa.exc.NotSupportedError,
+        sa.exc.DatabaseError,
+        dbapi.OperationalError,
+        dbapi.InterfaceError,
+        dbapi.ProgrammingError,
+        dbapi.InternalError,
+        dbapi.NotSupportedError,
+        # "file is not a database" is a bare DatabaseError on SQLite.
+        *((dbapi.DatabaseError,) if dbapi.DatabaseError is not dbapi.Error else ()),
+    )
+
+
+def _unavailable(where: str, error: BaseException) -> StoreUnavailable:
+    original = getattr(error, "orig", None) or error
+    detail = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    kind = type(original).__name__
+    return StoreUnavailable(f"{where}: store unavailable: {detail or kind}")
+
+
+def _engine(url: str | os.PathLike[str], *, read_only: bool, create: bool) -> tuple[Engine, str]:
+    """An engine for ``url`` with the library's options (see :class:`SQLStore`), and the
+    URL to name in messages (without its password)."""
+    try:
+        target = sa.make_url(normalize_url(url))
+    except (sa.exc.ArgumentError, ValueError):
+        raise InvalidInput(f"not a database URL or path: {os.fspath(url)!r}") from None
+    where = target.render_as_string(hide_password=True)
+    options: dict[str, Any] = {}
+    backend = target.get_backend_name()
+    if backend == "sqlite":
+        # Every transaction on these connections ends in an explicit COMMIT or
+        # ROLLBACK (autocommit driver mode), so the pool need not reset them.
+        options["pool_reset_on_return"] = None
+        if target.database in (None, "", ":memory:"):
+            options["poolclass"] = StaticPool
+            options["connect_args"] = {"check_same_thread": False}
+            return sa.create_engine(target, **options), where
+        path = Path(target.database).expanduser().resolve()
+        if (read_only or not create) and not path.exists():
+            raise StoreUnavailable(
+                f"{where}: no such database file (a store opened read-only or with "
+                "create=False is never created)"
+            )
+        if read_only:
+            # SQLite's URI form opens the file read-only and never creates it.
+            target = target.set(
+                database=f"file:{urllib.parse.quote(str(path))}",
+                query={**target.query, "mode": "ro", "uri": "true"},
+            )
+    elif backend == "postgresql" and read_only:
+        # Added to the libpq options the URL may already carry (a search_path, say).
+        given = target.query.get("options", "")
+        given = given if isinstance(given, str) else " ".join(given)
+        target = target.update_query_dict(
+            {"options": f"{given} -c default_transaction_read_only=on".strip()}
+        )
+    try:
+        return sa.create_engine(target, **options), where
+    except sa.exc.NoSuchModuleError:
+        raise InvalidInput(
+            f"unknown kind of database {target.drivername!r} in "
+            f"{where!r}; use a SQLite path, "
+            "sqlite:///PATH or postgresql://..."
+        ) from None
+    except ImportError as error:
+        raise StoreUnavailable(
+            f"the database driver for {target.drivername!r} is not installed ({error.name}); "
+            "for PostgreSQL: pip install 'mediation[postgres]'"
+        ) from error
+
+
 def _summary_values(summary: CaseSummary, tracker: DeadlineTracker) -> dict[str, Any]:
     return {
         "version": summary.version,
@@ -1140,9 +1285,11 @@ def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int, *, in_memory: bool) -> 
         cursor.close()
 
 
-def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_ms: int, *, read_only: bool = False) -> None:
     """Durable, concurrent SQLite: WAL, synchronous=FULL, busy timeout, explicit BEGIN."""
-    in_memory = engine.url.database in (None, "", ":memory:")
+    # A read-only connection cannot switch the journal mode (and need not: WAL is a
+    # property of the file, set by the first writer).
+    in_memory = read_only or engine.url.database in (None, "", ":memory:")
 
     @sa_event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,86 @@
+"""How the library logs: through the host's configuration, silent without one.
+
+The library never configures logging. Each call goes one of two ways, decided when it is
+made:
+
+- the host configured structlog (``structlog.configure``, also what
+  ``structlog.testing.capture_logs`` does): the event goes to ``structlog.get_logger(name)``
+  with the host's processors, logger factory and wrapper — with
+  ``structlog.stdlib.LoggerFactory`` that is the standard-library logger ``name``;
+- otherwise: to the standard-library logger ``name`` (``mediation``, ``mediation.audit``,
+  ``mediation.store``), only if that logger is enabled for the level, as one line
+  ``event key=value ...`` with the fields also attached to the record as
+  ``record.mediation`` (a dict) for structured handlers. The ``mediation`` logger has a
+  ``NullHandler``, so an application that configures no logging sees nothing.
+
+Nothing is printed to stdout, whatever the configuration.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import structlog
+
+__all__ = ["LibraryLogger", "get_logger"]
+
+logging.getLogger("mediation").addHandler(logging.NullHandler())
+
+
+class LibraryLogger:
+    """A logger that follows the host's structlog configuration, else the standard library.
+
+    Args:
+        name: The logger name (``mediation`` or a dotted child of it).
+    """
+
+    __slots__ = ("_name", "_stdlib")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._stdlib = logging.getLogger(name)
+
+    def _emit(self, level: int, method: str, event: str, fields: dict[str, Any]) -> None:
+        if structlog.is_configured():
+            getattr(structlog.get_logger(self._name), method)(event, **fields)
+            return
+        if not self._stdlib.isEnabledFor(level):
+            return
+        rendered = " ".join(f"{key}={value!r}" for key, value in fields.items())
+        self._stdlib.log(
+            level,
+            "%s %s" if rendered else "%s%s",
+            event,
+            rendered,
+            extra={"mediation": {"event": event, **fields}},
+            stacklevel=3,
+        )
+
+    def debug(self, event: str, **fields: Any) -> None:
+        """Log ``event`` at DEBUG with ``fields``."""
+        self._emit(logging.DEBUG, "debug", event, fields)
+
+    def info(self, event: str, **fields: Any) -> None:
+        """Log ``event`` at INFO with ``fields``."""
+        self._emit(logging.INFO, "info", event, fields)
+
+    def warning(self, event: str, **fields: Any) -> None:
+        """Log ``event`` at WARNING with ``fields``."""
+        self._emit(logging.WARNING, "warning", event, fields)
+
+    def error(self, event: str, **fields: Any) -> None:
+        """Log ``event`` at ERROR with ``fields``."""
+        self._emit(logging.ERROR, "error", event, fields)
+
+
+def get_logger(name: str) -> LibraryLogger:
+    """The library's logger ``name`` (see the module docstring for where events go).
+
+    Args:
+        name: ``mediation`` or a dotted child, e.g. ``mediation.store``.
+
+    Returns:
+        The logger.
+    """
+    return LibraryLogger(name)
