@@ -131,5 +131,5 @@ def test_keygen_anchor_and_verify_through_the_cli(tmp_path: Path) -> None:
     malformed = runner.invoke(
         cli, ["verify", str(path), "--anchors", str(bad), "--public-key", public]
     )
-    assert malformed.exit_code == 1 and "anchors file" in malformed.output
+    assert malformed.exit_code == 4 and "anchors file" in malformed.output  # invalid input
     assert runner.invoke(cli, ["verify", str(path), "--anchors", str(anchors)]).exit_code == 1
