@@ -481,20 +481,16 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _percent(value: float) -> str:
-    return f"{100 * value:.0f}%"
+def _is_share(metric: Metric) -> bool:
+    return metric.kind == "rate" or metric.name.endswith("_share")
 
 
-def _figure_text(metric: Metric, value: float, low: float, high: float) -> str:
-    if metric.kind == "rate":
-        return f"{_percent(value)} ({_percent(low)}–{_percent(high)})"
-    if metric.name.endswith("_share"):
-        return f"{_percent(value)} ({_percent(low)}–{_percent(high)})"
-    return f"{value:.3g} ({low:.3g}–{high:.3g})"
+def _value_text(metric: Metric, value: float) -> str:
+    return f"{100 * value:.0f}%" if _is_share(metric) else f"{value:.3g}"
 
 
-def _p_text(p: float) -> str:
-    return "p < 0.0001" if p < 0.0001 else f"p = {p:.2g}"
+def _probability_text(name: str, value: float) -> str:
+    return f"{name} < 0.0001" if value < 0.0001 else f"{name} = {value:.2g}"
 
 
 @attrs.frozen
@@ -575,10 +571,10 @@ class FairnessReport:
             other = "the other groups" if c.versus == "rest" else f"{c.dimension} {c.versus}"
             lines.append(
                 f"Significant: {metric.label} is {direction} for {c.dimension} {c.group} than "
-                f"for {other}: {_figure_text(metric, c.value, c.value, c.value).split(' ')[0]}"
-                f" vs {_figure_text(metric, c.value_versus, 0, 0).split(' ')[0]} "
-                f"(difference {self._difference_text(metric, c)}; {_p_text(c.p_value)}, "
-                f"q = {c.q_value:.2g}, {c.test.replace('_', ' ')})."
+                f"for {other}: {_value_text(metric, c.value)} vs "
+                f"{_value_text(metric, c.value_versus)} (difference "
+                f"{self._difference_text(metric, c)}; {_probability_text('p', c.p_value)}, "
+                f"{_probability_text('q', c.q_value)}; {c.test.replace('_', ' ')})."
             )
         tested: dict[tuple[str, str], list[Comparison]] = {}
         for c in self.comparisons:
