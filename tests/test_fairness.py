@@ -400,3 +400,20 @@ def test_html_embeds_charts_as_inline_svg(example_store: InMemoryStore) -> None:
     html = render_html(report)
     assert html.count("<svg") == 1
     assert "<img" not in html and "src=" not in html  # self-contained
+
+
+def test_without_matplotlib_the_page_still_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from mediation.errors import MissingExtra
+    from mediation.fairness._render import dimension_figure
+
+    report = audit_records([_record(i, mediator=f"m{i % 2}") for i in range(20)], ["mediator"])
+    for name in [name for name in sys.modules if name.startswith("matplotlib")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    html = render_html(report)
+    assert "<svg" not in html
+    assert "Charts need matplotlib: pip install &#39;mediation[charts]&#39;" in html
+    with pytest.raises(MissingExtra, match="charts"):
+        dimension_figure(report, "mediator")

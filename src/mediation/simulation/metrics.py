@@ -390,10 +390,16 @@ class Summary:
             ("mean compromise rounds", number(self.mean_rounds, 2, name="mean_rounds")),
             ("mean events per case", number(self.mean_events, 1)),
             ("zone of possible agreement", number(self.zopa_rate, name="zopa_rate")),
-            ("mean equitability gap", number(self.mean_equitability_gap, name="mean_equitability_gap")),
+            (
+                "mean equitability gap",
+                number(self.mean_equitability_gap, name="mean_equitability_gap"),
+            ),
             ("mean envy", number(self.mean_envy, name="mean_envy")),
             ("envy-free rate", number(self.envy_free_rate, name="envy_free_rate")),
-            ("mean distance from Nash point", number(self.mean_nash_distance, name="mean_nash_distance")),
+            (
+                "mean distance from Nash point",
+                number(self.mean_nash_distance, name="mean_nash_distance"),
+            ),
             ("neutrality findings", counts(self.findings)),
             ("blocked moves", counts(self.blocks)),
             ("escalations", counts(self.escalations)),
