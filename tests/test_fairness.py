@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from random import Random
+from typing import Any
 
 import pytest
 
@@ -283,6 +284,28 @@ def test_store_audit_finds_the_biased_mediator(example_store: InMemoryStore) -> 
     assert ("mediator*position", "m-dana × manager", "attention_share") in found
     others = {g for d, g, m in found if d == "mediator" and g != "m-dana"}
     assert not others  # the fair mediators are not singled out
+
+
+def test_a_store_without_a_streaming_read_is_read_case_by_case(
+    example_store: InMemoryStore,
+) -> None:
+    class Older:
+        """A third-party store from before ``stream_cases``: listing and loads only."""
+
+        def cases(self) -> tuple[Any, ...]:
+            return example_store.cases()
+
+        def load(self, case_id: str) -> tuple[ev.Event, ...]:
+            return example_store.load(case_id)
+
+    older = audit_store(Older(), ["mediator"])  # type: ignore[arg-type]
+    streamed = audit_store(example_store, ["mediator"])
+    assert [(f.group, f.metric, f.n) for f in older.groups] == [
+        (f.group, f.metric, f.n) for f in streamed.groups
+    ]
+    assert [c.p_value for c in older.comparisons] == pytest.approx(
+        [c.p_value for c in streamed.comparisons], rel=1e-6
+    )
 
 
 def test_host_attributes_from_a_csv_file(tmp_path: Path, example_store: InMemoryStore) -> None:
