@@ -144,6 +144,7 @@ def fairness(
             SQLStore(store, read_only=True) as opened,
             Progress(
                 SpinnerColumn(),
+                BarColumn(),
                 TextColumn(
                     "[bold]auditing[/bold] {task.fields[cases]} cases, {task.fields[events]} events"
                 ),
