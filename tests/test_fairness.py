@@ -440,3 +440,26 @@ def test_without_matplotlib_the_page_still_renders(monkeypatch: pytest.MonkeyPat
     assert "Charts need matplotlib: pip install &#39;mediation[charts]&#39;" in html
     with pytest.raises(MissingExtra, match="charts"):
         dimension_figure(report, "mediator")
+
+
+def test_two_parties_of_one_case_in_one_group_count_the_case_once() -> None:
+    peers = [
+        CaseRecord(
+            case_id=f"c{i}",
+            mediator="m",
+            parties=(
+                PartyRecord(f"a{i}", "staff", "peer", False, 50.0, 1),
+                PartyRecord(f"b{i}", "staff", "peer", i % 4 == 0, 50.0, 1),
+            ),
+            outcome="settled" if i % 2 else "impasse",
+            opened_at=T0,
+            closed_at=T0 + timedelta(hours=2),
+        )
+        for i in range(12)
+    ]
+    report = audit_records(peers, ["position"])
+    figures = {f.metric: f for f in report.groups if f.group == "peer"}
+    assert figures["settlement"].n == 12  # cases, not party places
+    assert figures["hours_to_close"].n == 12
+    assert figures["withdrawal"].n == 24  # the party's own: one per party
+    assert figures["withdrawal"].value == pytest.approx(3 / 24)
