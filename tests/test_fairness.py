@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from random import Random
+from typing import Any
 
 import pytest
 
@@ -285,6 +286,28 @@ def test_store_audit_finds_the_biased_mediator(example_store: InMemoryStore) -> 
     assert not others  # the fair mediators are not singled out
 
 
+def test_a_store_without_a_streaming_read_is_read_case_by_case(
+    example_store: InMemoryStore,
+) -> None:
+    class Older:
+        """A third-party store from before ``stream_cases``: listing and loads only."""
+
+        def cases(self) -> tuple[Any, ...]:
+            return example_store.cases()
+
+        def load(self, case_id: str) -> tuple[ev.Event, ...]:
+            return example_store.load(case_id)
+
+    older = audit_store(Older(), ["mediator"])  # type: ignore[arg-type]
+    streamed = audit_store(example_store, ["mediator"])
+    assert [(f.group, f.metric, f.n) for f in older.groups] == [
+        (f.group, f.metric, f.n) for f in streamed.groups
+    ]
+    assert [c.p_value for c in older.comparisons] == pytest.approx(
+        [c.p_value for c in streamed.comparisons], rel=1e-6
+    )
+
+
 def test_host_attributes_from_a_csv_file(tmp_path: Path, example_store: InMemoryStore) -> None:
     path = tmp_path / "people.csv"
     rows = ["id,department,grade"] + [
@@ -400,3 +423,43 @@ def test_html_embeds_charts_as_inline_svg(example_store: InMemoryStore) -> None:
     html = render_html(report)
     assert html.count("<svg") == 1
     assert "<img" not in html and "src=" not in html  # self-contained
+
+
+def test_without_matplotlib_the_page_still_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from mediation.errors import MissingExtra
+    from mediation.fairness._render import dimension_figure
+
+    report = audit_records([_record(i, mediator=f"m{i % 2}") for i in range(20)], ["mediator"])
+    for name in [name for name in sys.modules if name.startswith("matplotlib")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    html = render_html(report)
+    assert "<svg" not in html
+    assert "Charts need matplotlib: pip install &#39;mediation[charts]&#39;" in html
+    with pytest.raises(MissingExtra, match="charts"):
+        dimension_figure(report, "mediator")
+
+
+def test_two_parties_of_one_case_in_one_group_count_the_case_once() -> None:
+    peers = [
+        CaseRecord(
+            case_id=f"c{i}",
+            mediator="m",
+            parties=(
+                PartyRecord(f"a{i}", "staff", "peer", False, 50.0, 1),
+                PartyRecord(f"b{i}", "staff", "peer", i % 4 == 0, 50.0, 1),
+            ),
+            outcome="settled" if i % 2 else "impasse",
+            opened_at=T0,
+            closed_at=T0 + timedelta(hours=2),
+        )
+        for i in range(12)
+    ]
+    report = audit_records(peers, ["position"])
+    figures = {f.metric: f for f in report.groups if f.group == "peer"}
+    assert figures["settlement"].n == 12  # cases, not party places
+    assert figures["hours_to_close"].n == 12
+    assert figures["withdrawal"].n == 24  # the party's own: one per party
+    assert figures["withdrawal"].value == pytest.approx(3 / 24)

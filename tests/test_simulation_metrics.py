@@ -111,3 +111,25 @@ def test_tables_are_written_as_csv_and_json_lines(tmp_path: Path) -> None:
     records = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
     assert [record["index"] for record in records] == list(range(6))
     assert records[0] == result.results[0].to_dict()
+
+
+def test_summary_carries_intervals() -> None:
+    from mediation.stats import mean_interval, wilson_interval
+
+    result = run("leader_subordinate", 30, seed=8, workers=1)
+    summary = result.summary
+    settled = sum(r.settled for r in result.results)
+    assert summary.intervals["settlement_rate"] == wilson_interval(settled, 30)
+    low, high = summary.intervals["mean_rounds"]
+    rounds = [float(r.rounds) for r in result.results]
+    mean = sum(rounds) / 30
+    variance = sum((x - mean) ** 2 for x in rounds) / 29
+    assert (low, high) == pytest.approx(mean_interval(30, mean, variance))
+    assert low <= summary.mean_rounds <= high
+    row = dict(summary.rows())["settlement rate"]
+    assert row == f"{settled / 30:.3f} ({summary.intervals['settlement_rate'][0]:.3f}–" + (
+        f"{summary.intervals['settlement_rate'][1]:.3f})"
+    )
+    assert summary.to_dict()["intervals"]["settlement_rate"] == list(
+        summary.intervals["settlement_rate"]
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import SQLAlchemyError
 
 from mediation._cli_support import check_output_path, failure
@@ -144,6 +144,7 @@ def fairness(
             SQLStore(store, read_only=True) as opened,
             Progress(
                 SpinnerColumn(),
+                BarColumn(),
                 TextColumn(
                     "[bold]auditing[/bold] {task.fields[cases]} cases, {task.fields[events]} events"
                 ),

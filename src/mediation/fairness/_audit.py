@@ -75,6 +75,7 @@ class Metric:
         unit: What a unit is counted over, in plain words.
         value: ``value(case, party)`` → the unit's value, or None when the unit does not
             count for this metric (``party`` is None at case level).
+        case_wide: Whether the value is the case's whatever the party.
     """
 
     name: str
@@ -85,6 +86,8 @@ class Metric:
     value: Callable[[CaseRecord, PartyRecord | None], bool | float | None] = attrs.field(
         eq=False, repr=False
     )
+    case_wide: bool = False
+    """The value is the same for every party of a case (settlement, escalation, ...)."""
 
 
 def _settled(case: CaseRecord, _party: PartyRecord | None) -> bool | None:
@@ -153,11 +156,11 @@ _CASE = frozenset({"case"})
 _PARTY = frozenset({"party"})
 
 METRICS: tuple[Metric, ...] = (
-    Metric("settlement", "settlement rate", "rate", _BOTH, "closed cases", _settled),
+    Metric("settlement", "settlement rate", "rate", _BOTH, "closed cases", _settled, True),
     Metric("withdrawal", "withdrawal rate", "rate", _BOTH, "cases", _withdrew),
-    Metric("escalation", "escalation rate", "rate", _BOTH, "cases", _escalated),
-    Metric("pause", "cooling-off pause rate", "rate", _BOTH, "cases", _paused),
-    Metric("hours_to_close", "hours to close", "mean", _BOTH, "closed cases", _hours),
+    Metric("escalation", "escalation rate", "rate", _BOTH, "cases", _escalated, True),
+    Metric("pause", "cooling-off pause rate", "rate", _BOTH, "cases", _paused, True),
+    Metric("hours_to_close", "hours to close", "mean", _BOTH, "closed cases", _hours, True),
     Metric(
         "proposed_agreement",
         "share of agreements they proposed",
@@ -481,20 +484,16 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _percent(value: float) -> str:
-    return f"{100 * value:.0f}%"
+def _is_share(metric: Metric) -> bool:
+    return metric.kind == "rate" or metric.name.endswith("_share")
 
 
-def _figure_text(metric: Metric, value: float, low: float, high: float) -> str:
-    if metric.kind == "rate":
-        return f"{_percent(value)} ({_percent(low)}–{_percent(high)})"
-    if metric.name.endswith("_share"):
-        return f"{_percent(value)} ({_percent(low)}–{_percent(high)})"
-    return f"{value:.3g} ({low:.3g}–{high:.3g})"
+def _value_text(metric: Metric, value: float) -> str:
+    return f"{100 * value:.0f}%" if _is_share(metric) else f"{value:.3g}"
 
 
-def _p_text(p: float) -> str:
-    return "p < 0.0001" if p < 0.0001 else f"p = {p:.2g}"
+def _probability_text(name: str, value: float) -> str:
+    return f"{name} < 0.0001" if value < 0.0001 else f"{name} = {value:.2g}"
 
 
 @attrs.frozen
@@ -575,10 +574,10 @@ class FairnessReport:
             other = "the other groups" if c.versus == "rest" else f"{c.dimension} {c.versus}"
             lines.append(
                 f"Significant: {metric.label} is {direction} for {c.dimension} {c.group} than "
-                f"for {other}: {_figure_text(metric, c.value, c.value, c.value).split(' ')[0]}"
-                f" vs {_figure_text(metric, c.value_versus, 0, 0).split(' ')[0]} "
-                f"(difference {self._difference_text(metric, c)}; {_p_text(c.p_value)}, "
-                f"q = {c.q_value:.2g}, {c.test.replace('_', ' ')})."
+                f"for {other}: {_value_text(metric, c.value)} vs "
+                f"{_value_text(metric, c.value_versus)} (difference "
+                f"{self._difference_text(metric, c)}; {_probability_text('p', c.p_value)}, "
+                f"{_probability_text('q', c.q_value)}; {c.test.replace('_', ' ')})."
             )
         tested: dict[tuple[str, str], list[Comparison]] = {}
         for c in self.comparisons:
@@ -721,6 +720,9 @@ class FairnessAudit:
         self._level_metrics = {
             level: tuple(m for m in METRICS if level in m.levels) for level in ("case", "party")
         }
+        self._case_wide = frozenset(m for m in self._level_metrics["party"] if m.case_wide)
+        """Metrics whose value is the case's, not the party's: counted once per case in
+        each group of a party dimension (two peers of one case are not two cases)."""
         self._cells: dict[tuple[str, str], dict[str, _Rate | _Mean]] = {}
         self._people: dict[tuple[str, str], _People] = {}
         self._overall: dict[str, _Rate | _Mean] = {m.name: self._new(m) for m in METRICS}
@@ -808,13 +810,17 @@ class FairnessAudit:
                     if value is not None:
                         cell[metric.name].add(value)
             else:
+                counted: set[tuple[str, str]] = set()
                 for party, values in party_values:
                     key = (dimension.name, self._group(dimension, case, party))
                     cell = self._cell(key, "party")
                     self._people[key].add(party.id)
+                    once = key in counted  # a second party of this case in this group
+                    counted.add(key)
                     for metric, value in values:
-                        if value is not None:
-                            cell[metric.name].add(value)
+                        if value is None or (once and metric in self._case_wide):
+                            continue
+                        cell[metric.name].add(value)
         entry = self._mediators.get(case.mediator)
         if entry is None:
             entry = self._mediators[case.mediator] = (_Mean(0), _People(self.min_people))

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from mediation.charts import INSTALL_HINT
+from mediation.errors import MissingExtra
 from mediation.fairness._audit import METRICS, FairnessReport, GroupFigure, Metric
 
-__all__ = ["charts_available", "render_html", "to_json"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["charts_available", "dimension_figure", "render_html", "to_json"]
 
 
 def to_json(report: FairnessReport) -> str:
@@ -52,12 +56,34 @@ def _format(metric: Metric, value: float | None) -> str:
 
 
 def _chart(report: FairnessReport, dimension: str, number: int) -> str:
-    """One SVG figure for a dimension: a panel per metric, each group's value and
-    interval, the overall value as a dashed line."""
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure
+    """The dimension's figure as inline SVG (``""`` when it has nothing to show)."""
+    from mediation.charts import figure_svg
 
-    from mediation.charts import PALETTE, figure_svg
+    figure = dimension_figure(report, dimension)
+    return "" if figure is None else figure_svg(figure, id_prefix=f"fairness-{number}")
+
+
+def dimension_figure(report: FairnessReport, dimension: str) -> Figure | None:
+    """One matplotlib figure for a dimension: a panel per metric, each shown group's
+    value with its interval, everyone's value as a dashed line.
+
+    Args:
+        report: The audit's report.
+        dimension: One of ``report.dimensions``.
+
+    Returns:
+        The figure, or None when no group of the dimension has a figure to show.
+
+    Raises:
+        MissingExtra: matplotlib is not installed.
+    """
+    from mediation.charts import PALETTE
+
+    try:
+        from matplotlib import rc_context
+        from matplotlib.figure import Figure
+    except ImportError as error:
+        raise MissingExtra("charts", f"charts need matplotlib: {INSTALL_HINT}") from error
 
     by_metric: dict[str, list[GroupFigure]] = {}
     for figure in report.groups:
@@ -65,7 +91,7 @@ def _chart(report: FairnessReport, dimension: str, number: int) -> str:
             by_metric.setdefault(figure.metric, []).append(figure)
     metrics = [m for m in METRICS if m.name in by_metric]
     if not metrics:
-        return ""
+        return None
     overall = {f.metric: f.value for f in report.overall}
     groups = sorted({f.group for figures in by_metric.values() for f in figures})
     columns = 2
@@ -117,7 +143,7 @@ def _chart(report: FairnessReport, dimension: str, number: int) -> str:
             ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         for index in range(len(metrics), rows * columns):
             axes[index // columns][index % columns].set_visible(False)
-    return figure_svg(chart, id_prefix=f"fairness-{number}")
+    return chart
 
 
 def _table_rows(report: FairnessReport) -> list[dict[str, Any]]:

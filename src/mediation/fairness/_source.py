@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from random import Random
 from typing import Any
 
+from mediation import events as ev
 from mediation.errors import InvalidInput
 from mediation.fairness._audit import (
     DEFAULT_DIMENSIONS,
@@ -22,7 +23,7 @@ from mediation.fairness._audit import (
 )
 from mediation.fairness._records import project
 from mediation.model import check_id
-from mediation.store import EventStore
+from mediation.store import EventStore, check_batch_size
 
 __all__ = ["AttributesError", "audit_store", "load_attributes"]
 
@@ -99,6 +100,19 @@ def load_attributes(
     return table
 
 
+def _histories(store: EventStore, batch_size: int) -> Iterator[tuple[ev.Event, ...]]:
+    """Every case's events: the store's streaming read, or — for a store written before
+    :meth:`~mediation.store.EventStore.stream_cases` existed — its listing, one load per
+    case (the listing's summaries are then held in memory)."""
+    stream = getattr(store, "stream_cases", None)
+    if stream is not None:
+        yield from stream(batch_size=batch_size)
+        return
+    check_batch_size(batch_size)
+    for summary in store.cases():
+        yield store.load(summary.case_id)
+
+
 def audit_store(
     store: EventStore,
     by: Sequence[str] = DEFAULT_DIMENSIONS,
@@ -138,7 +152,7 @@ def audit_store(
         InvalidInput: a stored event that is not well-formed, or a bad setting.
     """
     audit = FairnessAudit(by, **options)
-    for events in store.stream_cases(batch_size=batch_size):
+    for events in _histories(store, batch_size):
         audit.add(project(events))
         if progress is not None:
             progress(audit.cases, audit.events)

@@ -37,6 +37,8 @@ from typing import Any
 
 import attrs
 
+from mediation import stats
+
 __all__ = [
     "MediationResult",
     "Summary",
@@ -330,6 +332,8 @@ class Summary:
         withdrawals: Mediations in which someone withdrew.
         withdrawal_rate: Their share.
         mean_utility: Party → mean utility at the end.
+        intervals: Measure name → its 95% interval ``[low, high]``: Wilson intervals for
+            the rates, Student's t intervals for the means (:mod:`mediation.stats`).
     """
 
     n: int
@@ -350,19 +354,28 @@ class Summary:
     withdrawals: int
     withdrawal_rate: float
     mean_utility: Mapping[str, float] = attrs.field(hash=False)
+    intervals: Mapping[str, tuple[float, float]] = attrs.field(factory=dict, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-ready data."""
-        return {
+        data = {
             name: dict(value) if isinstance(value, Mapping) else value
             for name, value in attrs.asdict(self, recurse=False).items()
         }
+        data["intervals"] = {name: list(pair) for name, pair in self.intervals.items()}
+        return data
 
     def rows(self) -> list[tuple[str, str]]:
         """``(measure, value)`` pairs in plain words, for a table."""
 
-        def number(value: float | None, digits: int = 3) -> str:
-            return "-" if value is None else f"{value:.{digits}f}"
+        def number(value: float | None, digits: int = 3, name: str = "") -> str:
+            if value is None:
+                return "-"
+            interval = self.intervals.get(name)
+            if interval is None:
+                return f"{value:.{digits}f}"
+            low, high = interval
+            return f"{value:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
 
         def counts(table: Mapping[str, int]) -> str:
             ordered = sorted(table.items(), key=lambda item: (-item[1], item[0]))
@@ -370,21 +383,27 @@ class Summary:
 
         return [
             ("mediations", str(self.n)),
-            ("settlement rate", number(self.settlement_rate)),
+            ("settlement rate", number(self.settlement_rate, name="settlement_rate")),
             ("outcomes", counts(self.outcomes)),
             ("stage reached", counts(self.stages)),
             ("settled by", counts(self.settled_by)),
-            ("mean compromise rounds", number(self.mean_rounds, 2)),
+            ("mean compromise rounds", number(self.mean_rounds, 2, name="mean_rounds")),
             ("mean events per case", number(self.mean_events, 1)),
-            ("zone of possible agreement", number(self.zopa_rate)),
-            ("mean equitability gap", number(self.mean_equitability_gap)),
-            ("mean envy", number(self.mean_envy)),
-            ("envy-free rate", number(self.envy_free_rate)),
-            ("mean distance from Nash point", number(self.mean_nash_distance)),
+            ("zone of possible agreement", number(self.zopa_rate, name="zopa_rate")),
+            (
+                "mean equitability gap",
+                number(self.mean_equitability_gap, name="mean_equitability_gap"),
+            ),
+            ("mean envy", number(self.mean_envy, name="mean_envy")),
+            ("envy-free rate", number(self.envy_free_rate, name="envy_free_rate")),
+            (
+                "mean distance from Nash point",
+                number(self.mean_nash_distance, name="mean_nash_distance"),
+            ),
             ("neutrality findings", counts(self.findings)),
             ("blocked moves", counts(self.blocks)),
             ("escalations", counts(self.escalations)),
-            ("withdrawal rate", number(self.withdrawal_rate)),
+            ("withdrawal rate", number(self.withdrawal_rate, name="withdrawal_rate")),
             (
                 "mean utility",
                 ", ".join(f"{party} {value:.3f}" for party, value in self.mean_utility.items()),
@@ -452,7 +471,40 @@ def summarize(results: Sequence[MediationResult]) -> Summary:
         withdrawals=withdrawals,
         withdrawal_rate=withdrawals / n,
         mean_utility={party: sum(values) / len(values) for party, values in utility.items()},
+        intervals=_intervals(
+            n,
+            {
+                "settlement_rate": settled,
+                "zopa_rate": sum(1 for result in ordered if result.zopa),
+                "withdrawal_rate": withdrawals,
+            },
+            (len(envies), sum(1 for value in envies if value < 1e-9)),
+            {
+                "mean_rounds": [float(result.rounds) for result in ordered],
+                "mean_equitability_gap": gaps,
+                "mean_envy": envies,
+                "mean_nash_distance": distances,
+            },
+        ),
     )
+
+
+def _intervals(
+    n: int,
+    counts: Mapping[str, int],
+    envy_free: tuple[int, int],
+    samples: Mapping[str, Sequence[float]],
+) -> dict[str, tuple[float, float]]:
+    """95% intervals: Wilson for the rates, Student's t for the means (n >= 2)."""
+    out = {name: stats.wilson_interval(count, n) for name, count in counts.items()}
+    if envy_free[0]:
+        out["envy_free_rate"] = stats.wilson_interval(envy_free[1], envy_free[0])
+    for name, values in samples.items():
+        if len(values) >= 2:
+            mean = sum(values) / len(values)
+            variance = sum((value - mean) ** 2 for value in values) / (len(values) - 1)
+            out[name] = stats.mean_interval(len(values), mean, variance)
+    return out
 
 
 # -- tables ---------------------------------------------------------------------------------
