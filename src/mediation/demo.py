@@ -2,8 +2,10 @@
 
 Lin Wei, head of the analytics department, and Zhao Min, an analyst who reports to her,
 disagree about workload and deadlines. Chen Jie, the office secretary, mediates: she
-reports to Lin Wei, so she must disclose it, and both parties consent knowing it. A
-second, short run shows a non-mediable issue (harassment) forcing escalation.
+reports to Lin Wei, so she must disclose it, and both parties consent knowing it. She
+mediates in the default, facilitative style (the policy's ``mediator_style``): she
+proposes no terms; the parties do. A second, short run shows a non-mediable issue
+(harassment) forcing escalation.
 
 Used by ``mediation demo``, the tutorial and the tests.
 """

@@ -13,6 +13,7 @@ from mediation import (
     MediatorStyle,
     Policy,
     Style,
+    neutrality_report,
 )
 from mediation.events import FindingRecorded, ProposalMade
 from mediation.neutrality import mediator_style
@@ -83,3 +84,19 @@ def test_styles_are_validated() -> None:
 def test_messages_have_chinese_text() -> None:
     text = render(mediator_style.MESSAGES["unrequested_evaluation"], "zh", parties="B")
     assert "促进式" in text
+
+
+def test_the_report_says_which_style_the_case_runs(new_case: Build) -> None:
+    assert neutrality_report(new_case()).style == "facilitative"
+    evaluative = new_case(policy=Policy(mediator_style=MediatorStyle(style="evaluative")))
+    assert "Mediator style: evaluative." in neutrality_report(evaluative).to_markdown()
+
+
+def test_a_mediator_proposal_nobody_took_up_is_left(new_case: Build, advance_to: AdvanceTo) -> None:
+    policy = Policy(mediator_style=MediatorStyle(style="evaluative"))
+    case = advance_to(new_case(policy=policy), "compromise")
+    case.propose("m", "alternate weekly")
+    own = case.propose("a", "my own idea")
+    case.answer_proposal("b", own.proposal_id, accept=True)
+    case.advance("m")
+    assert not case.state.findings

@@ -9,8 +9,9 @@ runs. Facilitative (the default): a mediator's ``propose`` needs every party's r
 (``request_suggestion``), like ``suggest_settlement`` — under ``block`` the rules refuse
 it (reason ``evaluation_not_requested``), under ``warn`` it goes through and a finding
 ``unrequested_evaluation`` is recorded with it. Evaluative: proposals are allowed and stay
-on record; whatever the style, every mediator proposal must be put to every party (each
-answers it) before the case moves on (``evaluation_not_put_to_all``).
+on record; whatever the style, a mediator proposal that one party answered must be put to
+every party (each answers it) before the case moves on (``evaluation_not_put_to_all``); a
+proposal nobody took up is simply left.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class MediatorStyleCheck:
         for proposal in state.mediator_proposals.get(context.source, ()):
             record = state.proposals[proposal]
             silent = tuple(p for p in context.parties if p not in record.answers)
-            if silent:
+            if silent and len(silent) < len(context.parties):
                 findings.append(
                     Finding(
                         "evaluation_not_put_to_all",

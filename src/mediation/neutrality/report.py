@@ -90,6 +90,8 @@ class NeutralityReport:
     checks: tuple[CheckStatus, ...]
     verdict: str
     """``even-handed`` (nothing found), ``concerns`` (warnings) or ``blocked``."""
+    style: str = "facilitative"
+    """The mediator style the policy runs (``facilitative`` or ``evaluative``)."""
 
     def to_markdown(self) -> str:
         """The report as Markdown text.
@@ -100,7 +102,7 @@ class NeutralityReport:
         lines = [
             f"# Neutrality report: {self.case_id}",
             "",
-            f"Stage: `{self.stage}`. Verdict: **{self.verdict}**.",
+            f"Stage: `{self.stage}`. Verdict: **{self.verdict}**. Mediator style: {self.style}.",
             "",
             "## Per party",
             "",
@@ -239,4 +241,5 @@ def neutrality_report(case: ReportedCase) -> NeutralityReport:
         pending=pending,
         checks=tuple(checks),
         verdict=verdict,
+        style=policy.mediator_style.style.value,
     )
