@@ -6,12 +6,49 @@ per-party values, so renaming the parties changes no figure.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from mediation._checks import Finding
 
-__all__ = ["balance_finding", "gini", "least", "max_min_ratio", "ratio_float", "ratio_text"]
+__all__ = [
+    "balance_finding",
+    "binomial_tail",
+    "gini",
+    "least",
+    "max_min_ratio",
+    "ratio_float",
+    "ratio_text",
+]
+
+
+def binomial_tail(successes: int, trials: int, probability: Fraction) -> Fraction:
+    """``P(X >= successes)`` for ``X ~ Binomial(trials, probability)``, exactly.
+
+    The one-sided p-value of an exact binomial test: with two parties and four marked
+    texts all addressed to one, ``binomial_tail(4, 4, 1/2) = 1/16``.
+
+    Args:
+        successes: The observed count.
+        trials: The number of trials.
+        probability: The chance of a success under the null hypothesis, in [0, 1].
+
+    Returns:
+        The tail probability (1 when ``successes`` is 0 or less).
+    """
+    if successes <= 0:
+        return Fraction(1)
+    if successes > trials:
+        return Fraction(0)
+    failure = 1 - probability
+    return sum(
+        (
+            Fraction(math.comb(trials, k)) * probability**k * failure ** (trials - k)
+            for k in range(successes, trials + 1)
+        ),
+        Fraction(0),
+    )
 
 
 def gini(values: Sequence[Fraction | int | float]) -> Fraction:
