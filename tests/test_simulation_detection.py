@@ -48,7 +48,9 @@ def test_the_registry_takes_new_families_and_refuses_clashes() -> None:
 
     try:
         register_bias(Silent())
-        scenario = builtin("two_colleagues").with_values({"strategy.bias_family": "silent_test_bias"})
+        scenario = builtin("two_colleagues").with_values(
+            {"strategy.bias_family": "silent_test_bias"}
+        )
         assert run(scenario, 3, seed=1, workers=1).n == 3
         with pytest.raises(InvalidInput, match="already registered"):
             register_bias(Silent())

@@ -170,7 +170,9 @@ class _Session:
         return [agent for agent in self.seating if agent.id in state]
 
     def speak(self, agent: PartyAgent, boost: float = 1.0) -> None:
-        seconds = self.hooks.speaking_time(agent, self.target, agent.speak_seconds(self.rng) * boost)
+        seconds = self.hooks.speaking_time(
+            agent, self.target, agent.speak_seconds(self.rng) * boost
+        )
         self.case.speak(agent.id, "My side of it.", seconds)
         self.clock.advance(timedelta(seconds=seconds))
 
@@ -179,7 +181,9 @@ class _Session:
         case.open_caucus(self.mediator, agent.id)
         note = transcripts.caucus_note(self.language, self.texts)
         case.caucus_note(agent.id, note)
-        self.clock.advance(timedelta(minutes=self.hooks.caucus_minutes(agent, self.target, minutes)))
+        self.clock.advance(
+            timedelta(minutes=self.hooks.caucus_minutes(agent, self.target, minutes))
+        )
         if items:
             case.give_valuations(
                 agent.id, {self.scenario.issues[i].id: agent.points[i] for i in items}

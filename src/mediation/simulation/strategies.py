@@ -85,6 +85,8 @@ def _flag(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> Non
 def _text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         raise InvalidInput(f"{attribute.name} must be a party id (text); got {value!r}")
+
+
 def _bias(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     from mediation.simulation.biases import bias_named
 
