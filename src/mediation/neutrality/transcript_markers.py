@@ -33,6 +33,10 @@ _MESSAGE = N_(
 )
 
 
+_EVIDENCE = 20
+"""At most this many marked texts per flagged party are named as evidence (the latest)."""
+
+
 def _seqs(seqs: list[int]) -> str:
     return ", ".join(str(seq) for seq in seqs)
 
@@ -70,13 +74,17 @@ class TranscriptMarkersCheck:
         if len(parties) < 2 or total == 0:
             return []
         top = max(counts.values())
-        if top < settings.min_marked:
-            return []
+        if top < settings.min_marked or top * len(parties) <= total:
+            return []  # too few, or no party above an equal share
         p_value = binomial_tail(top, total, Fraction(1, len(parties)))
         if p_value > Fraction(settings.alpha):
             return []
         flagged = tuple(party for party in parties if counts[party] == top)
-        evidence = tuple(sorted(seq for party in flagged for seq in marked.get(party, ())))
+        # The latest marked texts of each flagged party (all of them, up to _EVIDENCE):
+        # the finding costs the same however long the case grows.
+        evidence = tuple(
+            sorted(seq for party in flagged for seq in marked.get(party, ())[-_EVIDENCE:])
+        )
         texts = sum(state.transcript.texts.get(party, 0) for party in flagged)
         fields = {
             "names": state.names(flagged),
