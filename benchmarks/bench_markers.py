@@ -7,6 +7,8 @@ Figures (medians of repetitions):
   corpus of mediator texts that the suite generates (:func:`mediation.simulation.
   transcripts.corpus`: fair paraphrases and questions, ordinary idioms, one in ten
   loaded), half English and half Chinese. jieba's one-off dictionary load is excluded.
+  Timed in process CPU time (an absolute figure, not a ratio: CPU time is less
+  disturbed than wall time by other work on a shared machine).
 - ``markers_us_per_kb_en`` and ``markers_us_per_kb_zh``: the same per language.
 - ``shingles_us_per_kb``: the same for the shingles of the caucus-leak measure.
 """
@@ -26,10 +28,10 @@ def _us_per_kb(texts: Sequence[str], read: Callable[[str], object], repeats: int
     size = sum(len(text.encode("utf-8")) for text in texts) / 1024
     timings = []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = time.process_time()
         for text in texts:
             read(text)
-        timings.append((time.perf_counter() - started) * 1e6 / size)
+        timings.append((time.process_time() - started) * 1e6 / size)
     return statistics.median(timings)
 
 
