@@ -37,6 +37,7 @@ __all__ = [
     "JointVoice",
     "Limits",
     "Confidentiality",
+    "JointVoice",
     "MediatorConduct",
     "MediatorStyle",
     "Mode",

@@ -17,8 +17,9 @@ from __future__ import annotations
 import attrs
 
 from mediation._checks import CheckContext, Finding
-from mediation.i18n import LANGUAGES, N_, translator
+from mediation.i18n import LANGUAGES, N_
 from mediation.neutrality._family import Family
+from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_V
 from mediation.policy import Mode
 
@@ -65,9 +66,7 @@ class CaucusLeakCheck:
                 "share": f"{leak.containment:.0%}",
                 "names": state.names((leak.party,)),
             }
-            messages = {
-                lang: translator(lang).gettext(_MESSAGE).format(**fields) for lang in LANGUAGES
-            }
+            messages = {lang: render(_MESSAGE, lang, **fields) for lang in LANGUAGES}
             findings.append(
                 Finding(
                     "caucus_leak",

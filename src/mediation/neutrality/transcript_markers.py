@@ -14,8 +14,9 @@ from fractions import Fraction
 import attrs
 
 from mediation._checks import CheckContext, Finding
-from mediation.i18n import LANGUAGES, N_, translator
+from mediation.i18n import LANGUAGES, N_
 from mediation.neutrality._family import Family
+from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import binomial_tail
 from mediation.policy import Mode
@@ -95,7 +96,7 @@ class TranscriptMarkersCheck:
             "alpha": settings.alpha,
             "events": _seqs(list(evidence)),
         }
-        messages = {lang: translator(lang).gettext(_MESSAGE).format(**fields) for lang in LANGUAGES}
+        messages = {lang: render(_MESSAGE, lang, **fields) for lang in LANGUAGES}
         return [
             Finding(
                 "marker_imbalance",
