@@ -34,10 +34,9 @@ __all__ = [
     "BUILT_IN_CHECKS",
     "CaucusBalance",
     "CaucusParity",
-    "JointVoice",
-    "Limits",
     "Confidentiality",
     "JointVoice",
+    "Limits",
     "MediatorConduct",
     "MediatorStyle",
     "Mode",
@@ -557,11 +556,6 @@ class Limits:
             )
 
 
-def _check_bool(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidInput(f"{attribute.name} must be True or False; got {value!r}")
-
-
 @attrs.frozen(kw_only=True)
 class Policy:
     """Host-configurable rules for a case.
@@ -732,42 +726,5 @@ _policy_converter = strict_converter()
 for _enum in (Mode, Safeguard):
     _policy_converter.register_structure_hook(_enum, strict_enum(_enum))
 _DEFAULT_LIMITS = Limits()
-def _problem(error: BaseException, _type: Any) -> str:
-    if isinstance(error, KeyError):
-        return "required"
-    if isinstance(error, cattrs.ForbiddenExtraKeysError):
-        return f"unknown keys {sorted(error.extra_fields)}"
-    if isinstance(error, InvalidInput):
-        return str(error)
-    return f"invalid value ({error})"
-
-
-_policy_converter = cattrs.Converter(forbid_extra_keys=True)
-_policy_converter.register_structure_hook(
-    timedelta,
-    lambda value, _: timedelta(seconds=value) if not isinstance(value, timedelta) else value,
-)
-
-
-def _strict_bool(value: Any, _cls: Any) -> bool:
-    # cattrs would take bool("no") for True.
-    if not isinstance(value, bool):
-        raise InvalidInput(f"expected true or false; got {value!r}")
-    return value
-
-
-_policy_converter.register_structure_hook(bool, _strict_bool)
-
-
-def _collection(value: Any, _cls: Any) -> list[Any]:
-    # The fields' own converters validate the items; a bare string is not a collection.
-    if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):
-        raise InvalidInput(f"expected a list; got {value!r}")
-    return list(value)
-
-
-_policy_converter.register_structure_hook_func(
-    lambda cls: getattr(cls, "__origin__", None) in (tuple, frozenset), _collection
-)
 
 _DEFAULT = Policy()
