@@ -10,7 +10,9 @@ Figures (ratios against baselines measured in the same process; medians):
   10,000 cases in one process. Target <= 8192.
 - ``step_cost_growth``: cost per command once the case holds 10,000 events / once it
   holds 10. Target <= 1.2.
-- ``check_cost_growth``: the same for evaluating every neutrality check for the next move.
+- ``check_cost_growth``: the same for evaluating every neutrality check for the next move
+  (the long case also holds a caucus note and thousands of mediator paraphrases and
+  questions in English and Chinese, marked, which the transcript and leak checks read).
 """
 
 from __future__ import annotations
@@ -186,11 +188,17 @@ def check_cost_growth(events: int = 10_000) -> dict[str, float]:
         fresh.speak("bench-b", "y", 10)
         early.append(_median_per_call(fresh.pending_findings, 20, 1))
     big = _listening_case(ManualClock(START, tick=timedelta(seconds=1)))
+    big.open_caucus("med", "bench-a")
+    big.caucus_note("bench-a", "I am worried my manager will retaliate if I complain.")
+    big.close_caucus("med")
     while big.version < events:
         big.speak("bench-a", "I would like to say something.", 12.5)
         big.speak("bench-b", "So would I.", 12.5)
         big.invite_to_speak("med", "bench-a")
         big.invite_to_speak("med", "bench-b")
+        # Texts the transcript markers and the caucus-leak index read, evenly to both.
+        big.paraphrase("med", "bench-a", "You feel that is unreasonable of the manager.")
+        big.ask("med", "bench-b", "你觉得这个安排幼稚吗？")
     late = [_median_per_call(big.pending_findings, 20, 1) for _ in range(60)]
     return {"check_cost_growth": round(statistics.median(late) / statistics.median(early), 3)}
 

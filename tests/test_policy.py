@@ -224,3 +224,84 @@ def test_a_policy_built_in_python_with_whole_numbers_verifies_deeply() -> None:
 def test_the_python_constructor_does_not_convert_authorities_either() -> None:
     with pytest.raises(InvalidInput, match="authority"):
         Policy(authorities=[1, 2])  # type: ignore[list-item]
+
+
+def test_transcript_markers_and_confidentiality_settings() -> None:
+    policy = Policy.from_toml(
+        """
+[transcript_markers]
+alpha = 0.05
+min_marked = 4
+language = "zh"
+
+[transcript_markers.lexicons.en.categories.blame]
+terms = ["on your head"]
+
+[transcript_markers.lexicons.fr]
+[transcript_markers.lexicons.fr.categories.loaded]
+terms = ["ridicule"]
+
+[confidentiality]
+mode = "warn"
+leak_threshold = 0.6
+"""
+    )
+    settings = policy.transcript_markers
+    assert (settings.alpha, settings.min_marked, settings.language) == (0.05, 4, "zh")
+    assert settings.lexicons["fr"]["categories"]["loaded"]["terms"] == ["ridicule"]
+    assert policy.confidentiality.leak_threshold == 0.6
+    assert policy.confidentiality.mode.value == "warn"
+
+
+def test_a_policy_with_lexicons_survives_the_event_round_trip() -> None:
+    from datetime import datetime, timezone
+
+    from mediation import events as ev
+    from mediation.model import Mediator, Party
+
+    policy = Policy.from_dict(
+        {"transcript_markers": {"lexicons": {"en": {"categories": {"blame": {"terms": ["x y"]}}}}}}
+    )
+    opened = ev.CaseOpened(
+        seq=1,
+        at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        actor="m",
+        stage="intake",
+        case_id="c",
+        process="default",
+        parties=(Party("a", "A"), Party("b", "B")),
+        mediator=Mediator("m", "M"),
+        policy=policy,
+    )
+    again = ev.from_dict(ev.to_dict(opened))
+    assert isinstance(again, ev.CaseOpened)
+    assert again.policy == policy
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"transcript_markers": {"alpha": 0.7}}, "significance"),
+        ({"transcript_markers": {"min_marked": 0}}, "whole number >= 1"),
+        ({"transcript_markers": {"language": "not a tag"}}, "language"),
+        ({"transcript_markers": {"builtin_lexicons": False}}, "gives no lexicons"),
+        ({"transcript_markers": {"builtin_lexicons": "no"}}, "true or false"),
+        ({"transcript_markers": {"lexicons": ["en"]}}, r"policy\.transcript_markers\.lexicons"),
+        (
+            {"transcript_markers": {"lexicons": {"en": {"categories": {"b": {"terms": [1]}}}}}},
+            r"transcript_markers\.lexicons\.en\.categories\.b\.terms",
+        ),
+        (
+            {"transcript_markers": {"lexicons": {"en": {"language": "zh", "categories": {}}}}},
+            "in a table for 'en'",
+        ),
+        ({"confidentiality": {"leak_threshold": 1.5}}, "share"),
+        ({"confidentiality": {"shingle_words": 0}}, "whole number"),
+        ({"confidentiality": {"colour": 1}}, "unknown keys"),
+    ],
+)
+def test_bad_marker_settings_are_refused_naming_the_key(
+    data: dict[str, object], message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        Policy.from_dict(data)

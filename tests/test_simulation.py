@@ -176,3 +176,39 @@ def test_any_relabelling_of_two_colleagues_is_invisible(labels: list[str]) -> No
         _check_renamed(
             simulate(scenario, index, 21), simulate(_renamed(scenario, names), index, 21), names
         )
+
+
+def test_who_opens_and_who_proposes_first_is_drawn_per_case() -> None:
+    from mediation import events as ev
+    from mediation.simulation.session import _Session
+
+    scenario = builtin("two_colleagues")
+    opened_by_first_listed = proposed_by_first_listed = proposals = n = 0
+    for index in range(160):
+        session = _Session(scenario, index, 5)
+        result = session.run()
+        assert sorted(result.seating) == ["ana", "ben"]
+        events = session.case.events
+        opener = next((e.actor for e in events if isinstance(e, ev.StatementMade)), None)
+        if opener is None:  # escalated at intake
+            continue
+        n += 1
+        assert opener == result.seating[0]
+        opened_by_first_listed += opener == "ana"
+        first_proposal = next((e for e in events if isinstance(e, ev.ProposalMade)), None)
+        if first_proposal is not None:
+            assert first_proposal.actor == result.seating[0]
+            proposals += 1
+            proposed_by_first_listed += first_proposal.actor == "ana"
+    # Binomial(n, 1/2): more than 3.3 standard deviations off half happens 1 in 1000.
+    assert abs(opened_by_first_listed - n / 2) < 3.3 * (n / 4) ** 0.5
+    assert abs(proposed_by_first_listed - proposals / 2) < 3.3 * (proposals / 4) ** 0.5
+
+
+def test_no_seat_effect_on_identical_specs() -> None:
+    from mediation.testing import assert_no_seat_effect
+
+    results = run("two_colleagues", 300, seed=17, workers=1).results
+    effect = assert_no_seat_effect(results, confidence=0.99)
+    assert effect.n > 250
+    assert (effect.first, effect.second) == ("ana", "ben")

@@ -10,6 +10,7 @@ from hypothesis import find, given
 from hypothesis import strategies as st
 
 from mediation import Mediation, Policy, demo, neutrality_report, settlement
+from mediation.errors import InvalidInput
 from mediation.events import Event, Signed
 from mediation.testing import (
     STAGES_IN_ORDER,
@@ -193,3 +194,26 @@ def test_an_unknown_name_is_still_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         mediation.testing.nothing_here  # noqa: B018
+
+
+def test_assert_no_seat_effect_catches_a_planted_advantage() -> None:
+    from mediation.simulation import run
+    from mediation.testing import assert_no_seat_effect, seat_effect
+
+    results = run("two_colleagues", 120, seed=4, workers=1).results
+    fair = assert_no_seat_effect(results)
+    low, high = fair.interval(0.99)
+    assert low < 0 < high
+    favoured = [
+        attrs.evolve(r, utility={**r.utility, "ana": r.utility["ana"] + 0.1}) for r in results
+    ]
+    with pytest.raises(AssertionError, match="seat effect at 99% confidence: ana - ben"):
+        assert_no_seat_effect(favoured)
+    assert seat_effect(favoured).mean == pytest.approx(fair.mean + 0.1)
+    assert seat_effect(favoured, "ben", "ana").mean == pytest.approx(-fair.mean - 0.1)
+    with pytest.raises(InvalidInput):
+        seat_effect(results, "ana", "ana")
+    with pytest.raises(InvalidInput):
+        assert_no_seat_effect(results, confidence=1.5)
+    with pytest.raises(InvalidInput):
+        seat_effect([r for r in results if not r.settled][:3])

@@ -31,6 +31,7 @@ class Finding(Reason):
         figures: The measured values behind the finding (for reports).
         evidence: The seqs of the events the finding rests on, ascending (recorded with
             it, shown by the report).
+        translations: The message in other languages: language code → text.
     """
 
     check: str = attrs.field(default="", kw_only=True)
@@ -38,6 +39,18 @@ class Finding(Reason):
     mode: Mode = attrs.field(default=Mode.WARN, kw_only=True)
     figures: Mapping[str, float] = attrs.field(factory=dict, kw_only=True, eq=False, hash=False)
     evidence: tuple[int, ...] = attrs.field(default=(), kw_only=True, eq=False)
+    translations: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, eq=False, hash=False)
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` when the check gave one, else the English message.
+
+        Args:
+            lang: A language code, e.g. ``"zh"``.
+
+        Returns:
+            The message.
+        """
+        return self.translations.get(lang, self.message)
 
     @property
     def blocking(self) -> bool:

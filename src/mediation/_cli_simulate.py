@@ -11,14 +11,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mediation._cli_support import check_output_path, failure
-from mediation.errors import InvalidInput
-from mediation.simulation import RunResult, Summary, SweepResult, load_scenario, run, sweep
+from mediation.errors import InvalidInput, MissingExtra
+from mediation.simulation import (
+    DetectionPower,
+    RunResult,
+    Summary,
+    SweepResult,
+    detection_power,
+    load_scenario,
+    run,
+    sweep,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -105,6 +115,13 @@ def _write(result: RunResult | SweepResult, out: Path) -> None:
     help="Sweep a setting, e.g. policy.voice_balance.max_ratio=2,3,4 (repeatable).",
 )
 @click.option(
+    "--detection",
+    is_flag=True,
+    default=False,
+    help="Measure detection power: N fair runs and N runs of each registered bias; per "
+    "check family the detection and false-alarm rates with Wilson intervals.",
+)
+@click.option(
     "--plots",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
@@ -120,16 +137,22 @@ def simulate(
     summary_json: Path | None,
     sweeps: tuple[str, ...],
     plots: Path | None,
+    detection: bool,
 ) -> None:
     """Simulate mediations of SCENARIO (a TOML file or a built-in scenario name)."""
     check_output_path(out, "'--out'")
     check_output_path(summary_json, "'--summary-json'")
     console = Console(highlight=False, soft_wrap=True)
+    if detection:
+        if sweeps or out is not None:
+            raise click.UsageError("--detection takes no --sweep and no --out")
+        _detection(console, scenario, n, seed, workers, summary_json, plots)
+        return
     try:
         chosen = load_scenario(scenario)
         grid = dict(_grid_entry(entry) for entry in sweeps)
         if plots is not None and not grid:
-            raise click.UsageError("--plots needs at least one --sweep")
+            raise click.UsageError("--plots needs at least one --sweep or --detection")
         # Every point is validated before the progress bar takes the terminal.
         for combo in itertools.product(*grid.values()):
             chosen.with_values(dict(zip(grid, combo, strict=True)))
@@ -172,7 +195,6 @@ def simulate(
         summary_json.write_text(json.dumps(summaries, indent=2) + "\n", encoding="utf-8")
         console.print(f"wrote {summary_json}")
     if plots is not None and isinstance(result, SweepResult):
-        from mediation.errors import MissingExtra
         from mediation.simulation.plots import write_sweep_plots
 
         try:
@@ -181,6 +203,77 @@ def simulate(
             raise click.ClickException(str(error)) from None
         for path in written:
             console.print(f"wrote {path}")
+
+
+def _detection_table(power: DetectionPower) -> Table:
+    table = Table(
+        title=f"Detection power: {power.scenario} (n={power.n} per mediator, seed={power.seed})",
+        show_header=True,
+        header_style="bold",
+    )
+    for column in ("bias", "check family", "detection (95% Wilson)", "false alarms (fair)", ""):
+        table.add_column(column, overflow="fold")
+    for row in power.rows():
+        table.add_row(
+            row["bias"], row["check"], row["detection"], row["false alarms"], row["targets"]
+        )
+    return table
+
+
+def _detection(
+    console: Console,
+    scenario: str,
+    n: int,
+    seed: int,
+    workers: int,
+    summary_json: Path | None,
+    plots: Path | None,
+) -> None:
+    try:
+        chosen = load_scenario(scenario)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"detection power on {chosen.name}", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            power = detection_power(chosen, n, seed, workers=workers, progress=progress)
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    console.print(_detection_table(power))
+    others = {
+        check: count
+        for check, count in power.fair_flags.items()
+        if check not in {row.check for row in power.families}
+    }
+    if others:
+        console.print(
+            "other families firing on fair runs: "
+            + ", ".join(f"{check} {count}/{n}" for check, count in others.items())
+        )
+    if summary_json is not None:
+        data = {
+            "scenario": power.scenario,
+            "n": power.n,
+            "seed": power.seed,
+            "families": [attrs.asdict(row) for row in power.families],
+            "fair_flags": dict(power.fair_flags),
+        }
+        summary_json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        console.print(f"wrote {summary_json}")
+    if plots is not None:
+        try:
+            for path in power.write_charts(plots):
+                console.print(f"wrote {path}")
+        except MissingExtra as error:
+            raise click.ClickException(str(error)) from None
 
 
 def _points(grid: dict[str, list[Any]]) -> int:

@@ -24,6 +24,8 @@ __all__ = [
     "ConcurrencyError",
     "IntegrityError",
     "InvalidInput",
+    "InvalidLexicon",
+    "MarkerFailed",
     "MediationError",
     "MissingExtra",
     "NotAuthorized",
@@ -66,6 +68,43 @@ class MediationError(Exception):
 
 class InvalidInput(MediationError, ValueError):
     """An argument is malformed: empty text, unknown id, negative duration, bad policy value."""
+
+
+class InvalidLexicon(InvalidInput):
+    """A lexicon of transcript markers is invalid (a file, or a policy's table).
+
+    Attributes:
+        source: The file (or ``policy``) the lexicon came from.
+        line: The line of the offending entry (1-based), when known.
+        key: The dotted key of the offending entry, e.g. ``categories.blame.weight``.
+        problem: What is wrong, in plain words.
+    """
+
+    def __init__(self, source: str, line: int | None, key: str, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.key = key
+        self.problem = problem
+        where = source if line is None else f"{source}, line {line}"
+        super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+
+
+class MarkerFailed(MediationError, RuntimeError):
+    """A text marker (a host's classifier) raised an error, or returned something that is
+    not a sequence of :class:`~mediation.markers.MarkerHit`; nothing was recorded.
+
+    The message names the marker and the kind of error, never the text or the error's
+    own message (which may quote the text); the original error is the ``__cause__``.
+
+    Attributes:
+        marker: The name of the marker that failed.
+        error_type: The name of the error's class.
+    """
+
+    def __init__(self, marker: str, error_type: str) -> None:
+        self.marker = marker
+        self.error_type = error_type
+        super().__init__(f"text marker {marker!r} failed ({error_type}); nothing was recorded")
 
 
 class NotAuthorized(MediationError, PermissionError):

@@ -26,13 +26,15 @@ from mediation._strict import (
     strict_enum,
     to_date,
 )
-from mediation.errors import InvalidInput
+from mediation.errors import InvalidInput, InvalidLexicon
+from mediation.markers import Lexicon
 from mediation.model import NON_MEDIABLE_FLAGS, Authority, check_id
 
 __all__ = [
     "BUILT_IN_CHECKS",
     "CaucusBalance",
     "CaucusParity",
+    "Confidentiality",
     "JointVoice",
     "Limits",
     "MediatorConduct",
@@ -45,6 +47,7 @@ __all__ = [
     "Responsiveness",
     "Safeguard",
     "Style",
+    "TranscriptMarkers",
     "VoiceBalance",
 ]
 
@@ -343,6 +346,116 @@ class Responsiveness:
     escalate_to: str | None = None
 
 
+def _significance(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    _positive(_instance, attribute, value)
+    if float(value) > 0.5:
+        raise InvalidInput(f"{attribute.name} is a significance level in (0, 0.5]; got {value!r}")
+
+
+def _share(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    _positive(_instance, attribute, value)
+    if float(value) > 1:
+        raise InvalidInput(f"{attribute.name} is a share in (0, 1]; got {value!r}")
+
+
+def _whole_from(low: int) -> Any:
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise InvalidInput(f"{attribute.name} must be a whole number >= {low}; got {value!r}")
+
+    return check
+
+
+def _marker_language(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value != "auto":
+        check_id(value, attribute.name)
+
+
+def _check_bool(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{attribute.name} must be True or False; got {value!r}")
+
+
+def _to_lexicons(value: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(
+            f"transcript_markers.lexicons must be a table of language -> lexicon; got {value!r}"
+        )
+    tables: dict[str, dict[str, Any]] = {}
+    for language, table in value.items():
+        where = f"transcript_markers.lexicons.{language}"
+        try:
+            Lexicon.from_dict(table, source="policy", language=str(language))
+        except InvalidLexicon as error:
+            key = f"{where}.{error.key}" if error.key else where
+            raise InvalidLexicon("policy", None, key, error.problem) from None
+        tables[str(language)] = dict(table)
+    return tables
+
+
+@attrs.frozen(kw_only=True)
+class TranscriptMarkers:
+    """Transcript markers: loaded or judgmental wording, blame, sweeping generalizations
+    and dismissal in what the mediator says to each party, counted per party and compared.
+
+    A text (a paraphrase, a question, a proposal) is *marked* when the weights of its
+    markers add up to ``min_weight``. The check fires when one party received at least
+    ``min_marked`` marked texts and an exact one-sided binomial test of its count, against
+    an equal share for every party, gives ``p <= alpha``: with two parties 4:0 fires
+    (p = 0.0625), 3:2 does not (p = 0.5).
+
+    Attributes:
+        mode: Default ``warn``: markers are evidence, not proof.
+        alpha: Significance level of the test (default 0.1).
+        min_marked: Fewest marked texts at one party before anything is judged (default 3).
+        min_weight: Marker weight that makes a text marked (default 1.0: one loaded word,
+            or two half-weight generalizations).
+        language: ``auto`` (every lexicon; words told apart by script) or a language tag.
+        builtin_lexicons: Whether the built-in ``en`` and ``zh`` lexicons apply (default
+            true); false leaves only the policy's own.
+        lexicons: Language → a lexicon table in the format of the lexicon files (see
+            :mod:`mediation.markers`), validated strictly: it extends the built-in lexicon
+            of the same language, or adds a language.
+    """
+
+    mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
+    alpha: float = attrs.field(default=0.1, validator=_significance)
+    min_marked: int = attrs.field(default=3, validator=_whole_from(1))
+    min_weight: float = attrs.field(default=1.0, validator=_positive)
+    language: str = attrs.field(default="auto", validator=_marker_language)
+    builtin_lexicons: bool = attrs.field(default=True, validator=_check_bool)
+    lexicons: Mapping[str, Mapping[str, Any]] = attrs.field(
+        factory=dict, converter=_to_lexicons, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.builtin_lexicons and not self.lexicons:
+            raise InvalidInput(
+                "transcript_markers.builtin_lexicons is false but the policy gives no lexicons"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Confidentiality:
+    """Caucus confidentiality beyond ownership of notes: a text the mediator says in joint
+    session that reproduces a caucus note its party did not allow to be shared.
+
+    Reproduction is measured by shingled containment (:func:`mediation.markers.containment`):
+    the share of the note's runs of ``shingle_words`` words that occur in the text.
+
+    Attributes:
+        mode: Default ``block``: a leak needs a supervisor's recorded decision to go on.
+        leak_threshold: Containment at which a text reproduces a note (default 0.5).
+        shingle_words: Words per shingle (default 3).
+        min_shingles: Notes with fewer shingles are too short to tell (default 3).
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+    leak_threshold: float = attrs.field(default=0.5, validator=_share)
+    shingle_words: int = attrs.field(default=3, validator=_whole_from(1))
+    min_shingles: int = attrs.field(default=3, validator=_whole_from(1))
+
+
 def _to_custom_modes(value: Mapping[str, Any]) -> dict[str, Mode]:
     return {check_id(code, "check code"): _to_mode(mode) for code, mode in dict(value).items()}
 
@@ -443,11 +556,6 @@ class Limits:
             )
 
 
-def _check_bool(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidInput(f"{attribute.name} must be True or False; got {value!r}")
-
-
 @attrs.frozen(kw_only=True)
 class Policy:
     """Host-configurable rules for a case.
@@ -486,6 +594,8 @@ class Policy:
     caucus_balance: CaucusBalance = attrs.field(factory=CaucusBalance)
     mediator_style: MediatorStyle = attrs.field(factory=MediatorStyle)
     pressure: Pressure = attrs.field(factory=Pressure)
+    transcript_markers: TranscriptMarkers = attrs.field(factory=TranscriptMarkers)
+    confidentiality: Confidentiality = attrs.field(factory=Confidentiality)
     custom_checks: Mapping[str, Mode] = attrs.field(
         factory=dict, converter=_to_custom_modes, hash=False
     )
@@ -603,7 +713,9 @@ BUILT_IN_CHECKS: tuple[str, ...] = (
     "mediator_conduct",
     "mediator_style",
     "pressure",
+    "transcript_markers",
     "power_imbalance",
+    "confidentiality",
     "responsiveness",
 )
 """The configurable check families, in the order reports list them; each is a
@@ -614,4 +726,5 @@ _policy_converter = strict_converter()
 for _enum in (Mode, Safeguard):
     _policy_converter.register_structure_hook(_enum, strict_enum(_enum))
 _DEFAULT_LIMITS = Limits()
+
 _DEFAULT = Policy()

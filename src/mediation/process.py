@@ -30,6 +30,7 @@ from transitions import Machine, MachineError
 
 from mediation._checks import Check
 from mediation.errors import InvalidInput, Reason, TransitionRefused
+from mediation.markers import TextMarker
 from mediation.model import check_id
 
 __all__ = [
@@ -476,6 +477,9 @@ class Process:
             (:data:`~mediation.neutrality.BUILTIN_CHECKS`). Pass
             ``(*BUILTIN_CHECKS, my_check)`` to add a host check. The process only holds
             them: it never imports :mod:`mediation.neutrality`.
+        text_marker: A :class:`~mediation.markers.TextMarker` (a host's classifier) the
+            transcript markers use instead of the lexicon marker the policy describes;
+            None (the default): the policy's. Run once on each text as it is recorded.
 
     Raises:
         InvalidInput: the definition names a guard that ``guards`` lacks, or two checks
@@ -487,12 +491,20 @@ class Process:
         definition: ProcessDefinition,
         guards: Mapping[str, Guard],
         checks: Sequence[Check] | None = None,
+        text_marker: TextMarker | None = None,
     ) -> None:
         missing = sorted(definition.guard_names() - set(guards))
         if missing:
             raise InvalidInput(f"process {definition.name!r} uses undefined guards: {missing}")
         self.definition = definition
         self.guards: Mapping[str, Guard] = dict(guards)
+        if text_marker is not None and not isinstance(text_marker, TextMarker):
+            raise InvalidInput(
+                f"text_marker must have a name and a mark(text, language) method; "
+                f"got {text_marker!r}"
+            )
+        self.text_marker = text_marker
+        """The host's text marker, or None for the policy's lexicon marker."""
         self.checks: tuple[Check, ...] | None = None if checks is None else tuple(checks)
         """The neutrality checks registered on the process; None: the built-in ones
         (:attr:`mediation.Mediation.checks` resolves them)."""

@@ -16,8 +16,19 @@ import attrs
 
 from mediation import events as ev
 from mediation.errors import InvalidInput
+from mediation.markers import (
+    Lexicon,
+    LexiconMarker,
+    TextMarker,
+    builtin_lexicon,
+    is_cjk,
+    key_of,
+    mark_text,
+    words,
+)
+from mediation.markers import shingles as _shingles
 from mediation.model import Issue, Mediator, Outcome, Party, Relation, Severity
-from mediation.policy import Policy
+from mediation.policy import Mode, Policy, TranscriptMarkers
 
 __all__ = [
     "CaseState",
@@ -28,6 +39,9 @@ __all__ = [
     "Proposal",
     "Restatement",
     "Schedule",
+    "Transcript",
+    "TranscriptLeak",
+    "policy_marker",
 ]
 
 
@@ -90,6 +104,87 @@ class CaucusNote:
     author: str
     text: str
     shared: bool = False
+
+
+_MARKERS: dict[int, tuple[TranscriptMarkers, LexiconMarker]] = {}
+
+
+def policy_marker(settings: TranscriptMarkers) -> LexiconMarker:
+    """The lexicon marker a policy's ``transcript_markers`` settings describe: the built-in
+    lexicons (unless turned off) extended by the policy's own, built once per settings.
+
+    Args:
+        settings: The policy's ``transcript_markers`` section.
+
+    Returns:
+        The marker.
+    """
+    cached = _MARKERS.get(id(settings))
+    if cached is not None and cached[0] is settings:
+        return cached[1]
+    lexicons: dict[str, Lexicon] = {}
+    if settings.builtin_lexicons:
+        lexicons = {language: builtin_lexicon(language) for language in ("en", "zh")}
+    for language, table in settings.lexicons.items():
+        own = Lexicon.from_dict(table, source="policy", language=language)
+        lexicons[language] = lexicons[language].merged(own) if language in lexicons else own
+    marker = LexiconMarker(lexicons.values())
+    if len(_MARKERS) > 64:
+        _MARKERS.clear()
+    _MARKERS[id(settings)] = (settings, marker)
+    return marker
+
+
+@attrs.frozen
+class TranscriptLeak:
+    """A joint-session text by the mediator that reproduces a party's unshared caucus note.
+
+    Attributes:
+        text_seq: The event of the text.
+        note_seq: The event of the note.
+        party: Whose note it is.
+        containment: The share of the note's shingles found in the text.
+    """
+
+    text_seq: int
+    note_seq: int
+    party: str
+    containment: float
+
+
+@attrs.define(slots=True)
+class _Note:
+    seq: int
+    party: str
+    shingles: frozenset[str]
+
+
+@attrs.define(slots=True)
+class Transcript:
+    """Running figures of what the mediator said, kept in O(1) per text: the transcript
+    markers are run once on each text as it is recorded, never again.
+
+    Attributes:
+        marked: Party → the seqs of mediator texts addressed to it that were marked
+            (their markers weigh at least the policy's ``min_weight``).
+        texts: Party → how many mediator texts were addressed to it.
+        hits: Party → marker category → hits in texts addressed to it.
+        unaddressed: Seqs of marked mediator texts addressed to no party in particular
+            (a proposal or a common-ground item naming nobody).
+        leaks: Joint-session texts that reproduce an unshared caucus note, in order.
+        leaks_on_record: How many of :attr:`leaks` a recorded finding already covers.
+    """
+
+    marked: dict[str, list[int]] = attrs.Factory(dict)
+    texts: dict[str, int] = attrs.Factory(dict)
+    hits: dict[str, dict[str, int]] = attrs.Factory(dict)
+    unaddressed: list[int] = attrs.Factory(list)
+    leaks: list[TranscriptLeak] = attrs.Factory(list)
+    leaks_on_record: int = 0
+    notes: dict[str, _Note] = attrs.Factory(dict)
+    """Unshared caucus notes: note id → seq, party and shingles."""
+    index: dict[str, dict[str, None]] = attrs.Factory(dict)
+    """Shingle → the unshared notes that contain it."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -226,6 +321,10 @@ class CaseState(Schedule):
     recorded_keys: set[tuple[str, str, tuple[str, ...]]] = attrs.Factory(set)
     """``(check, code, parties)`` of every finding on record (for checks that report a
     running figure once rather than at every move)."""
+    transcript: Transcript = attrs.Factory(Transcript)
+    """Markers and caucus leaks in what the mediator said (see :class:`Transcript`)."""
+    text_marker: TextMarker | None = attrs.field(default=None, eq=False, repr=False)
+    """The host's text marker, or None for the policy's lexicon marker."""
     seqs: dict[tuple[str, str], list[int]] = attrs.Factory(dict)
     """Evidence index: ``(kind, key)`` → the seqs of the events of that kind, in order,
     appended in O(1) as events arrive, so a finding can name the events it rests on.
@@ -251,9 +350,19 @@ class CaseState(Schedule):
         self.seqs.setdefault((kind, key), []).append(seq)
 
     @classmethod
-    def open(cls, event: ev.CaseOpened) -> CaseState:
-        """The state right after ``event``, the first event of every case."""
+    def open(cls, event: ev.CaseOpened, text_marker: TextMarker | None = None) -> CaseState:
+        """The state right after ``event``, the first event of every case.
+
+        Args:
+            event: The case's first event.
+            text_marker: A host's :class:`~mediation.markers.TextMarker` for the transcript
+                markers (None: the lexicon marker the policy describes).
+
+        Returns:
+            The state.
+        """
         state = cls(
+            text_marker=text_marker,
             case_id=event.case_id,
             process=event.process,
             policy=event.policy,
@@ -274,10 +383,18 @@ class CaseState(Schedule):
         return state
 
     @classmethod
-    def fold(cls, events: Iterable[ev.Event]) -> CaseState:
+    def fold(cls, events: Iterable[ev.Event], text_marker: TextMarker | None = None) -> CaseState:
         """Rebuild the state from a case's events.
 
+        Args:
+            events: The case's events, in order.
+            text_marker: As for :meth:`open`.
+
+        Returns:
+            The state.
+
         Raises:
+            MarkerFailed: the text marker failed on a text.
             InvalidInput: the history does not start with ``case_opened`` or has a gap in
                 its sequence numbers.
         """
@@ -285,7 +402,7 @@ class CaseState(Schedule):
         first = next(iterator, None)
         if not isinstance(first, ev.CaseOpened) or first.seq != 1:
             raise InvalidInput("a case history must start with a case_opened event at seq 1")
-        state = cls.open(first)
+        state = cls.open(first, text_marker)
         for event in iterator:
             state.apply(event)
         return state
@@ -295,6 +412,8 @@ class CaseState(Schedule):
 
         Raises:
             InvalidInput: ``event.seq`` is not the next sequence number.
+            MarkerFailed: the text marker failed on the event's text (the state is left
+                as it was).
         """
         if event.seq != self.version + 1:
             raise InvalidInput(
@@ -417,6 +536,8 @@ class CaseState(Schedule):
             self.confirmed_restaters[restatement.by] = None
 
     def _on_common_ground_proposed(self, event: ev.CommonGroundProposed) -> None:
+        if event.actor == self.mediator.id:
+            self.said(event.seq, event.text, self.named_in(event.text))
         self.common_ground[event.item_id] = CommonGroundItem(proposer=event.actor, text=event.text)
 
     def _on_common_ground_assented(self, event: ev.CommonGroundAssented) -> None:
@@ -433,6 +554,8 @@ class CaseState(Schedule):
 
     def _on_proposal_made(self, event: ev.ProposalMade) -> None:
         by_mediator = event.actor not in self.parties
+        if by_mediator:
+            self.said(event.seq, event.text, self.named_in(event.text))
         proposal = Proposal(
             by=event.actor,
             text=event.text,
@@ -469,12 +592,21 @@ class CaseState(Schedule):
 
     def _on_caucus_note(self, event: ev.CaucusNoteRecorded) -> None:
         assert self.caucus is not None
+        party = self.caucus[1].party
         self.caucus_notes[event.note_id] = CaucusNote(
             caucus_id=event.caucus_id,
-            party=self.caucus[1].party,
+            party=party,
             author=event.actor,
             text=event.text,
         )
+        settings = self.policy.confidentiality
+        if self.policy.mode_of("confidentiality") is not Mode.OFF:
+            note = _Note(event.seq, party, _shingles(event.text, settings.shingle_words))
+            if len(note.shingles) >= settings.min_shingles:
+                transcript = self.transcript
+                transcript.notes[event.note_id] = note
+                for shingle in note.shingles:
+                    transcript.index.setdefault(shingle, {})[event.note_id] = None
 
     def _on_caucus_closed(self, event: ev.CaucusClosed) -> None:
         assert self.caucus is not None
@@ -485,6 +617,81 @@ class CaseState(Schedule):
 
     def _on_sharing_allowed(self, event: ev.SharingAllowed) -> None:
         self.caucus_notes[event.note_id].shared = True
+        transcript = self.transcript
+        note = transcript.notes.pop(event.note_id, None)
+        if note is not None:
+            for shingle in note.shingles:
+                holders = transcript.index[shingle]
+                del holders[event.note_id]
+                if not holders:
+                    del transcript.index[shingle]
+
+    # -- what the mediator says -----------------------------------------------------------
+
+    def named_in(self, text: str) -> tuple[str, ...]:
+        """The parties taking part whom ``text`` names (by name or id, as whole words;
+        a Chinese name anywhere in the text)."""
+        keys = {word.key for word in words(text)}
+        named = []
+        for party_id in self.active:
+            party = self.parties[party_id]
+            for label in (party.name, party_id):
+                key = key_of(label)
+                if not key:
+                    continue
+                if any(is_cjk(character) for character in key):
+                    found = key in text
+                else:
+                    found = all(part in keys for part in key.split(" "))
+                if found:
+                    named.append(party_id)
+                    break
+        return tuple(named)
+
+    def said(self, seq: int, text: str, to: tuple[str, ...]) -> None:
+        """The mediator said ``text`` (event ``seq``) in joint session, addressed to ``to``:
+        run the text marker once and look for reproduced caucus notes.
+
+        Raises:
+            MarkerFailed: the text marker failed (nothing is changed).
+        """
+        policy = self.policy
+        settings = policy.transcript_markers
+        marked = False
+        hits: tuple[Any, ...] = ()
+        if policy.mode_of("transcript_markers") is not Mode.OFF:
+            marker = self.text_marker if self.text_marker is not None else policy_marker(settings)
+            hits = mark_text(marker, text, settings.language)
+            marked = sum(hit.weight for hit in hits) >= settings.min_weight
+        transcript = self.transcript
+        if transcript.index and self.caucus is None:
+            self._find_leaks(seq, text)
+        if not to:
+            if marked:
+                transcript.unaddressed.append(seq)
+            return
+        for party in to:
+            transcript.texts[party] = transcript.texts.get(party, 0) + 1
+            if hits:
+                categories = transcript.hits.setdefault(party, {})
+                for hit in hits:
+                    categories[hit.category] = categories.get(hit.category, 0) + 1
+            if marked:
+                transcript.marked.setdefault(party, []).append(seq)
+
+    def _find_leaks(self, seq: int, text: str) -> None:
+        settings = self.policy.confidentiality
+        transcript = self.transcript
+        found = _shingles(text, settings.shingle_words)
+        shared: dict[str, int] = {}
+        for shingle in found:
+            for note_id in transcript.index.get(shingle, ()):
+                shared[note_id] = shared.get(note_id, 0) + 1
+        for note_id, count in shared.items():
+            note = transcript.notes[note_id]
+            share = count / len(note.shingles)
+            if share >= settings.leak_threshold:
+                transcript.leaks.append(TranscriptLeak(seq, note.seq, note.party, share))
 
     def _on_withdrew(self, event: ev.Withdrew) -> None:
         del self.active[event.actor]
@@ -503,6 +710,8 @@ class CaseState(Schedule):
 
 
 def _on_intervened(state: CaseState, event: ev.MediatorIntervened) -> None:
+    if event.text:
+        state.said(event.seq, event.text, (event.party,))
     counts = state.interventions.setdefault(event.party, {})
     counts[event.kind] = counts.get(event.kind, 0) + 1
     in_stage = state.stage_interventions.setdefault(event.stage, {}).setdefault(event.party, {})
@@ -523,6 +732,9 @@ def _on_support_person(state: CaseState, event: ev.SupportPersonJoined) -> None:
 def _on_finding(state: CaseState, event: ev.FindingRecorded) -> None:
     state.findings.append(event)
     state.recorded_keys.add((event.check, event.code, event.parties))
+    if event.check == "confidentiality" and event.code == "caucus_leak":
+        # The check reports every leak not yet on record at once, before the move.
+        state.transcript.leaks_on_record = len(state.transcript.leaks)
     if event.check == "responsiveness" and event.code == "deadline_passed":
         stage = event.about_stage or event.stage
         due = state.deadlines.get(stage)

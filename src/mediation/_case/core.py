@@ -77,7 +77,7 @@ class CaseCore:
         self._clock = clock
         self._process = process
         self._checks = checks_in_force(process.checks)
-        self._state = CaseState.open(opened)
+        self._state = CaseState.open(opened, process.text_marker)
         self._events: list[ev.Event] = [opened]
         self._listeners: list[Callable[[Any, ev.Event], None]] | None = None
 

@@ -6,12 +6,66 @@ per-party values, so renaming the parties changes no figure.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from mediation._checks import Finding
 
-__all__ = ["balance_finding", "gini", "least", "max_min_ratio", "ratio_float", "ratio_text"]
+__all__ = [
+    "balance_finding",
+    "binomial_tail",
+    "gini",
+    "least",
+    "max_min_ratio",
+    "ratio_float",
+    "ratio_text",
+]
+
+
+@functools.lru_cache(maxsize=4096)
+def binomial_tail(successes: int, trials: int, probability: Fraction) -> Fraction:
+    """``P(X >= successes)`` for ``X ~ Binomial(trials, probability)``.
+
+    The one-sided p-value of an exact binomial test: with two parties and four marked
+    texts all addressed to one, ``binomial_tail(4, 4, 1/2) = 1/16``. Exact (in fractions)
+    up to 60 trials; beyond, summed in floating point from log-probabilities (relative
+    error around 1e-12) and returned as a fraction of that float. Results are cached, so
+    asking again about the same counts costs nothing.
+
+    Args:
+        successes: The observed count.
+        trials: The number of trials.
+        probability: The chance of a success under the null hypothesis, in (0, 1).
+
+    Returns:
+        The tail probability (1 when ``successes`` is 0 or less).
+    """
+    if successes <= 0:
+        return Fraction(1)
+    if successes > trials:
+        return Fraction(0)
+    failure = 1 - probability
+    if trials <= 60:
+        return sum(
+            (
+                Fraction(math.comb(trials, k)) * probability**k * failure ** (trials - k)
+                for k in range(successes, trials + 1)
+            ),
+            Fraction(0),
+        )
+    log_p, log_q = math.log(probability), math.log(failure)
+    logs = [
+        math.lgamma(trials + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(trials - k + 1)
+        + k * log_p
+        + (trials - k) * log_q
+        for k in range(successes, trials + 1)
+    ]
+    top = max(logs)
+    return Fraction(min(1.0, math.exp(top) * math.fsum(math.exp(x - top) for x in logs)))
 
 
 def gini(values: Sequence[Fraction | int | float]) -> Fraction:

@@ -29,6 +29,7 @@ from mediation.neutrality import (
     reciprocity,
     responsiveness,
     self_determination,
+    transcript_markers,
     voice_balance,
 )
 from mediation.neutrality._family import Family
@@ -59,6 +60,7 @@ FAMILIES: tuple[Family, ...] = (
     mediator_conduct.FAMILY,
     mediator_style.FAMILY,
     pressure.FAMILY,
+    transcript_markers.FAMILY,
     power_imbalance.FAMILY,
     confidentiality.FAMILY,
     responsiveness.FAMILY,

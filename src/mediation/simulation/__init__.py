@@ -6,10 +6,32 @@ drive real :class:`~mediation.Mediation` cases under a scenario's
 :class:`~mediation.Policy`, with every check and every event. :func:`run` simulates a
 scenario ``n`` times on any :class:`concurrent.futures.Executor`, reproducibly to the bit
 for a seed; :func:`sweep` runs a grid of variants; :func:`summarize` and the writers turn
-results into tables and plots.
+results into tables and plots. Biased mediators (:class:`Bias`, one per bias family,
+in a registry hosts extend with :func:`register_bias`) and :func:`detection_power`
+measure how often each check family catches its bias and how often it fires on fair
+mediations.
 """
 
 from mediation.simulation.agents import TRAITS, PartyAgent, Style, StyleTraits, draw_valuations
+from mediation.simulation.biases import (
+    BIASES,
+    AttentionBias,
+    Bias,
+    CaucusLeakBias,
+    CaucusTimeBias,
+    LoadedWordsBias,
+    VoiceBias,
+    bias_named,
+    register_bias,
+)
+from mediation.simulation.detection import (
+    DETECTION_SETTINGS,
+    DETECTION_TARGET,
+    FALSE_ALARM_TARGET,
+    DetectionPower,
+    FamilyPower,
+    detection_power,
+)
 from mediation.simulation.metrics import (
     MediationResult,
     Summary,
@@ -44,11 +66,22 @@ from mediation.simulation.session import START, SimulationError, derive_seed, si
 from mediation.simulation.strategies import Approach, MediatorStrategy, OnBlock
 
 __all__ = [
+    "BIASES",
     "BUILTIN_SCENARIOS",
+    "DETECTION_SETTINGS",
+    "DETECTION_TARGET",
+    "FALSE_ALARM_TARGET",
     "START",
     "TRAITS",
     "Approach",
+    "AttentionBias",
+    "Bias",
+    "CaucusLeakBias",
+    "CaucusTimeBias",
+    "DetectionPower",
+    "FamilyPower",
     "IssueSpec",
+    "LoadedWordsBias",
     "MediationResult",
     "MediatorSpec",
     "MediatorStrategy",
@@ -65,13 +98,17 @@ __all__ = [
     "Summary",
     "SweepPoint",
     "SweepResult",
+    "VoiceBias",
+    "bias_named",
     "builtin",
     "derive_seed",
+    "detection_power",
     "draw_valuations",
     "envy",
     "equitability_gap",
     "load_scenario",
     "nash_point",
+    "register_bias",
     "result_row",
     "run",
     "simulate",

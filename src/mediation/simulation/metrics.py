@@ -92,6 +92,11 @@ class MediationResult:
         attention: Party → the mediator's interventions addressed to it (invitations,
             paraphrases, questions).
         hours_to_close: Simulated hours from opening to closing (None while open).
+        seating: The parties in the order the mediator took them (who opened, who
+            proposed first), drawn per mediation from its seed: not the order the
+            scenario lists them in, so that listing first is no advantage.
+        flagged: Check family → how often it fired: findings recorded plus moves it
+            refused (what :func:`~mediation.simulation.detection_power` counts).
     """
 
     index: int
@@ -120,6 +125,8 @@ class MediationResult:
     agreed_by: str = ""
     attention: Mapping[str, int] = attrs.field(factory=dict, hash=False)
     hours_to_close: float | None = None
+    seating: tuple[str, ...] = ()
+    flagged: Mapping[str, int] = attrs.field(factory=dict, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-ready data."""

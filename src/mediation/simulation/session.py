@@ -9,9 +9,13 @@ escalation. Every refusal the real case raises (a neutrality check blocking a mo
 is handled as a mediator would: fix what the finding names, or follow the strategy's
 ``on_block``. Nothing is short-cut: the case's events are the record.
 
-Randomness comes only from two :class:`random.Random` streams seeded from the run seed
+Randomness comes only from three :class:`random.Random` streams seeded from the run seed
 and the mediation's index (:func:`derive_seed`): ``profile`` (valuations, BATNAs,
-styles, emotions, screening) and ``behaviour`` (what the agents do). Two scenarios that
+styles, emotions, screening), ``seats`` (the order in which the mediator takes the
+parties: who is invited to open, who restates first, who proposes first — a uniformly
+drawn order, so that being listed first in a scenario is no advantage), ``bias``
+(the party a biased mediator works against, and the language of a ``mixed`` case),
+``texts`` (the words said) and ``behaviour`` (what the agents do). Two scenarios that
 differ only in policy or strategy therefore present the same disputes (common random
 numbers). Time comes from a :class:`~mediation.clocks.ManualClock`.
 """
@@ -30,7 +34,9 @@ from mediation.clocks import ManualClock
 from mediation.errors import TransitionRefused
 from mediation.neutrality import Finding
 from mediation.process import DEFAULT_DEFINITION
+from mediation.simulation import transcripts
 from mediation.simulation.agents import Package, PartyAgent, Style, draw_valuations
+from mediation.simulation.biases import bias_named
 from mediation.simulation.metrics import MediationResult, envy, equitability_gap, nash_point
 from mediation.simulation.scenarios import Scenario
 from mediation.simulation.strategies import Approach, OnBlock
@@ -114,6 +120,19 @@ class _Session:
             for flag, rate in scenario.screening.items()
             if profile.random() < rate
         ]
+        # Seat-blind: the mediator takes the parties in an order drawn for this case, not
+        # in the order the scenario lists them (the first-listed party used to open and to
+        # propose first in every case, and came out ahead on identical specs).
+        self.seating = list(self.agents)
+        Random(derive_seed(seed, index, "seats")).shuffle(self.seating)
+        self.hooks = bias_named(self.strategy.bias_family)
+        drawn_for_bias = Random(derive_seed(seed, index, "bias"))
+        self.target = drawn_for_bias.choice(self.agents)
+        language = self.strategy.language
+        self.language = (
+            drawn_for_bias.choice(transcripts.LANGUAGES) if language == "mixed" else language
+        )
+        self.texts = Random(derive_seed(seed, index, "texts"))
         self.by_id = {agent.id: agent for agent in self.agents}
         self.juniors = [
             agent for agent in self.agents if any(agent.id in p.manages for p in scenario.parties)
@@ -133,6 +152,7 @@ class _Session:
         self.fixed: dict[int, int] = {}
         self.terms: dict[str, tuple[Package, dict[str, float]]] = {}
         self.blocks: dict[str, int] = {}
+        self.flagged: dict[str, int] = {}
         self.withdrew: list[str] = []
         self.escalation = ""
         self.settled_by = ""
@@ -145,18 +165,25 @@ class _Session:
     # -- helpers --------------------------------------------------------------------------
 
     def active(self) -> list[PartyAgent]:
+        """The parties taking part, in this case's seating order."""
         state = self.case.state.active
-        return [agent for agent in self.agents if agent.id in state]
+        return [agent for agent in self.seating if agent.id in state]
 
     def speak(self, agent: PartyAgent, boost: float = 1.0) -> None:
-        seconds = agent.speak_seconds(self.rng) * boost
+        seconds = self.hooks.speaking_time(
+            agent, self.target, agent.speak_seconds(self.rng) * boost
+        )
         self.case.speak(agent.id, "My side of it.", seconds)
         self.clock.advance(timedelta(seconds=seconds))
 
     def caucus(self, agent: PartyAgent, minutes: float, items: Sequence[int] = ()) -> None:
         case = self.case
         case.open_caucus(self.mediator, agent.id)
-        self.clock.advance(timedelta(minutes=minutes))
+        note = transcripts.caucus_note(self.language, self.texts)
+        case.caucus_note(agent.id, note)
+        self.clock.advance(
+            timedelta(minutes=self.hooks.caucus_minutes(agent, self.target, minutes))
+        )
         if items:
             case.give_valuations(
                 agent.id, {self.scenario.issues[i].id: agent.points[i] for i in items}
@@ -165,6 +192,21 @@ class _Session:
         self.caucuses += 1
         agent.calm(0.8)
         agent.insight *= 0.8
+        if self.hooks.leaks(agent, self.target):
+            others = [other for other in self.active() if other is not agent]
+            if others:
+                leaked = transcripts.leaked_text(note, self.language, self.texts)
+                case.paraphrase(self.mediator, others[0].id, leaked)
+
+    def address(self, agent: PartyAgent, kind: str) -> None:
+        """The mediator paraphrases or questions ``agent`` (unless its bias skips it)."""
+        if not self.hooks.addresses(agent, self.target):
+            return
+        text = self.hooks.text(agent, self.target, kind, self.language, self.texts)
+        if kind == "paraphrase":
+            self.case.paraphrase(self.mediator, agent.id, text)
+        else:
+            self.case.ask(self.mediator, agent.id, text)
 
     def offer_caucus(self, agent: PartyAgent) -> None:
         if agent.id not in self.case.state.caucus_offered:
@@ -229,6 +271,8 @@ class _Session:
             for reason in reasons:
                 self.blocks[reason.code] = self.blocks.get(reason.code, 0) + 1
             findings = [reason for reason in reasons if isinstance(reason, Finding)]
+            for finding in findings:
+                self.flagged[finding.check] = self.flagged.get(finding.check, 0) + 1
             if len(findings) != len(reasons):
                 raise SimulationError(
                     f"{self.case.case_id}: unexpected refusal in {self.case.stage}: "
@@ -274,8 +318,9 @@ class _Session:
                     done = True
             elif code == "mediator_attention_imbalance":
                 for agent in parties:
-                    case.ask(self.mediator, agent.id, "What would help you here?")
-                    done = True
+                    if self.hooks.addresses(agent, self.target):
+                        self.address(agent, "question")
+                        done = True
         return done
 
     def unfixable(self, findings: Sequence[Finding]) -> None:
@@ -346,7 +391,9 @@ class _Session:
                 case.invite_to_speak(self.mediator, agent.id)
                 self.speak(agent)
                 if rng.random() < self.paraphrase_chance(agent):
-                    case.paraphrase(self.mediator, agent.id, "What matters to you is this.")
+                    self.address(agent, "paraphrase")
+                if self.strategy.questions and rng.random() < self.strategy.questions:
+                    self.address(agent, "question")
         self.advance()
 
     def perspective_swap(self) -> None:
@@ -591,8 +638,10 @@ class _Session:
             if isinstance(event, ev.StageChanged):
                 reached = max(reached, _RANK.get(event.dest, 0))
         findings: dict[str, int] = {}
+        flagged = dict(self.flagged)
         for finding in state.findings:
             findings[finding.code] = findings.get(finding.code, 0) + 1
+            flagged[finding.check] = flagged.get(finding.check, 0) + 1
         outcome = state.outcome.value if state.outcome is not None else "open"
         settled = outcome == "settled"
         batna = {agent.id: agent.batna for agent in self.agents}
@@ -660,6 +709,8 @@ class _Session:
                 if state.outcome is not None
                 else None
             ),
+            seating=tuple(agent.id for agent in self.seating),
+            flagged=flagged,
         )
 
 

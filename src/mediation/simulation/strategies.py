@@ -87,6 +87,22 @@ def _text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> Non
         raise InvalidInput(f"{attribute.name} must be a party id (text); got {value!r}")
 
 
+def _bias(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    from mediation.simulation.biases import bias_named
+
+    if not isinstance(value, str):
+        raise InvalidInput(f"bias_family must be the name of a registered bias; got {value!r}")
+    bias_named(value)
+
+
+def _language(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in _LANGUAGES:
+        raise InvalidInput(f"language must be one of {list(_LANGUAGES)}; got {value!r}")
+
+
+_LANGUAGES = ("en", "zh", "mixed")
+
+
 def _procedure(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in _PROCEDURES:
         raise InvalidInput(f"procedure must be one of {list(_PROCEDURES)}; got {value!r}")
@@ -119,6 +135,12 @@ class MediatorStrategy:
             favoured party is paraphrased more and the others less, invited to speak
             again, and given the first word in more compromise rounds; the others are
             pressed harder and upset faster. For testing audits and checks.
+        questions: Probability that the mediator asks a party a question after its
+            statement in listening (default 0).
+        language: What the mediator and the parties say their texts in: ``en``, ``zh``,
+            or ``mixed`` (drawn per case).
+        bias_family: ``""`` for a fair mediator, or the name of a registered bias
+            (:mod:`mediation.simulation.biases`) whose target is drawn per case.
     """
 
     approach: Approach = attrs.field(default=Approach.FACILITATIVE, converter=_to_approach)
@@ -134,6 +156,9 @@ class MediatorStrategy:
     max_pauses: int = attrs.field(default=2, validator=_whole(0, 100))
     favour: str = attrs.field(default="", validator=_text)
     bias: float = attrs.field(default=0.0, validator=_share)
+    questions: float = attrs.field(default=0.0, validator=_share)
+    language: str = attrs.field(default="en", validator=_language)
+    bias_family: str = attrs.field(default="", validator=_bias)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str = "strategy") -> MediatorStrategy:

@@ -2,7 +2,8 @@
 
 Like ``structlog.testing``, this module ships with the library. It provides hypothesis
 strategies, a stateful :class:`MediationMachine` that drives real cases with random
-commands by random actors, settings profiles, and the store conformance suite
+commands by random actors, settings profiles, the seat-effect property of simulations
+(:func:`assert_no_seat_effect`), and the store conformance suite
 (:class:`StoreConformance`, :func:`check_store`) that third-party event stores run.
 
 The helpers that need no hypothesis (:func:`advance_to`, the ``assert_*`` invariants,
@@ -27,6 +28,7 @@ from mediation.testing._invariants import (
 )
 from mediation.testing._relabel import mirrored, party_ids, relabelled
 from mediation.testing._salts import seeded_salts
+from mediation.testing._seat import SeatEffect, assert_no_seat_effect, seat_effect
 from mediation.testing._store_conformance import StoreConformance, check_store, scripted_case
 
 if TYPE_CHECKING:  # imported on first use (below): they need hypothesis
@@ -101,10 +103,12 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "STAGES_IN_ORDER",
     "MediationMachine",
+    "SeatEffect",
     "StoreConformance",
     "advance_to",
     "assert_confidential",
     "assert_label_blind",
+    "assert_no_seat_effect",
     "assert_replay_equal",
     "assert_self_determined",
     "cases",
@@ -122,6 +126,7 @@ __all__ = [
     "register_profiles",
     "relabelled",
     "scripted_case",
+    "seat_effect",
     "seeded_salts",
     "texts",
     "ticks",
