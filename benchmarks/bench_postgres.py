@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -34,7 +35,7 @@ def _append_ratio(url: str) -> float:
 
     case_id = f"pg-append-{uuid.uuid4().hex[:12]}"
     case = _long_case(case_id, 5 + APPENDS)
-    records = audit.record_events(case_id, case.events)
+    records = audit.record_events(case_id, case.events, salts=secrets.token_bytes)
     store = SQLStore(url)
     store.append(case_id, case.events[:5], 0)
     raw = psycopg.connect(url)
