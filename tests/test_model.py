@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -68,8 +70,26 @@ def test_relation_needs_two_people_and_a_known_kind() -> None:
     assert Relation("manages", "a", "b").kind is RelationKind.MANAGES
     with pytest.raises(InvalidInput, match="two different"):
         Relation("manages", "a", "a")
-    with pytest.raises(ValueError, match="is not a valid RelationKind"):
+    with pytest.raises(InvalidInput, match="kind must be one of"):
         Relation("owns", "a", "b")
+
+
+@pytest.mark.parametrize(
+    ("build", "named"),
+    [
+        (lambda: Party("lin", "Lin", role=5), "role"),
+        (lambda: Party(["lin"], "Lin"), "id"),
+        (lambda: Party({"id": "lin"}, "Lin"), "id"),
+        (lambda: Party("lin", "x\ud800"), "name"),
+        (lambda: Relation("manages", "a", "b", note=None), "note"),
+        (lambda: Issue("pay", "Pay", flags=None), "flags"),
+        (lambda: Mediator("chen", "Chen", relationships=5), "relationships"),
+        (lambda: Party(10**5000, "Lin"), "id"),
+    ],
+)
+def test_constructors_refuse_wrong_types_naming_the_field(build: Any, named: str) -> None:
+    with pytest.raises(InvalidInput, match=named):
+        build()
 
 
 def test_mediator_relationships_must_involve_the_mediator() -> None:

@@ -18,10 +18,13 @@ I/O, no randomness, no thread. Stage changes run through the process's one share
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from mediation import events as ev
 from mediation import rules
+from mediation._case.arguments import guard_commands
 from mediation._case.caucus import Caucus
 from mediation._case.conduct import Conduct
 from mediation._case.core import DEFAULT_PROCESS, Clock, Deadline
@@ -31,12 +34,13 @@ from mediation._case.stages import StageMoves
 from mediation._case.suggestion import Suggestion
 from mediation._case.validate import aware
 from mediation.errors import InvalidInput
-from mediation.model import Issue, Mediator, Party, Relation, check_id, unique_ids
+from mediation.model import Issue, Mediator, Party, Relation, check_id, shown, unique_ids
 from mediation.policy import Policy
 from mediation.process import Process
 from mediation.rules import ActionStatus, Role
 
 __all__ = [
+    "COMMANDS",
     "DEFAULT_PROCESS",
     "ActionStatus",
     "Clock",
@@ -45,6 +49,8 @@ __all__ = [
     "Mediation",
     "Role",
 ]
+
+T = TypeVar("T")
 
 Listener = Callable[["Mediation", ev.Event], None]
 """Called with the case and each event, after the command has recorded all its events."""
@@ -97,18 +103,21 @@ class Mediation(Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves):
                 not in the case, or a clock that returns a naive time.
         """
         check_id(case_id, "case id")
-        parties = tuple(parties)
+        parties = _members(parties, Party, "parties")
         if len(parties) < 2:
             raise InvalidInput(f"a mediation needs at least two parties; got {len(parties)}")
-        for party in parties:
-            if not isinstance(party, Party):
-                raise InvalidInput(f"parties must be Party values; got {party!r}")
         if not isinstance(mediator, Mediator):
-            raise InvalidInput(f"mediator must be a Mediator; got {mediator!r}")
-        supervisors = tuple(check_id(s, "supervisor id") for s in supervisors)
+            raise InvalidInput(f"mediator must be a Mediator; got {shown(mediator)}")
+        if not callable(clock):
+            raise InvalidInput(f"clock must be a callable returning the time; got {shown(clock)}")
+        if policy is not None and not isinstance(policy, Policy):
+            raise InvalidInput(f"policy must be a Policy; got {shown(policy)}")
+        supervisors = tuple(
+            check_id(s, "supervisor id") for s in _members(supervisors, str, "supervisors")
+        )
         unique_ids([*(p.id for p in parties), mediator.id, *supervisors], "participant")
-        relations = tuple(relations)
-        issues = tuple(issues)
+        relations = _members(relations, Relation, "relations")
+        issues = _members(issues, Issue, "issues")
         unique_ids((issue.id for issue in issues), "issue")
         people = {party.id for party in parties} | {mediator.id}
         for relation in (*relations, *mediator.relationships):
@@ -211,3 +220,34 @@ class Mediation(Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves):
 
     def __repr__(self) -> str:
         return f"<Mediation {self.case_id!r} stage={self.stage!r} version={self.version}>"
+
+
+def _members(values: object, kind: type[T], what: str) -> tuple[T, ...]:
+    """``values`` as a tuple if it is a collection of ``kind``.
+
+    Raises:
+        InvalidInput: it is not a collection, or holds something else.
+    """
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise InvalidInput(f"{what} must be a collection; got {shown(values)}")
+    members = tuple(values)
+    for member in members:
+        if not isinstance(member, kind):
+            raise InvalidInput(f"{what} must hold {kind.__name__} values; got {shown(member)}")
+    return members
+
+
+COMMANDS: tuple[str, ...] = tuple(
+    sorted(
+        name
+        for name in dir(Mediation)
+        if not name.startswith("_")
+        and name not in {"open", "replay"}
+        and callable(getattr(Mediation, name))
+        and not isinstance(inspect.getattr_static(Mediation, name), (property, classmethod))
+    )
+)
+"""The public methods of a case that take arguments from a caller: each is wrapped so it
+checks its arguments (:mod:`mediation._case.arguments`) and reads the clock once."""
+
+guard_commands(Mediation, COMMANDS)

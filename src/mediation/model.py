@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -30,10 +30,21 @@ __all__ = [
     "check_duration",
     "check_id",
     "check_text",
+    "shown",
     "unique_ids",
 ]
 
 _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}")
+
+
+def shown(value: object, width: int = 80) -> str:
+    """``repr(value)`` cut to ``width`` characters, for messages about bad input; never
+    fails (a huge integer's repr raises :class:`ValueError`)."""
+    try:
+        text = repr(value)
+    except Exception:
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def check_id(value: object, what: str = "id") -> str:
@@ -45,7 +56,7 @@ def check_id(value: object, what: str = "id") -> str:
     if not isinstance(value, str) or _ID_PATTERN.fullmatch(value) is None:
         raise InvalidInput(
             f"{what} must be 1-128 characters of letters, digits and _.:@- "
-            f"starting with a letter or digit; got {value!r}"
+            f"starting with a letter or digit; got {shown(value)}"
         )
     return value
 
@@ -61,17 +72,17 @@ def check_text(value: object, what: str = "text") -> str:
         stripped.encode("utf-8")
     except UnicodeEncodeError:
         # Lone surrogates cannot be stored, hashed or exported: refuse them up front.
-        raise InvalidInput(f"{what} is not valid Unicode text: {value!r}") from None
+        raise InvalidInput(f"{what} is not valid Unicode text: {shown(value)}") from None
     return stripped
 
 
 def check_duration(value: object, what: str = "duration") -> float:
     """Return ``value`` as a float number of seconds; refuse negative, NaN and infinite values."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidInput(f"{what} must be a number of seconds; got {value!r}")
+        raise InvalidInput(f"{what} must be a number of seconds; got {shown(value)}")
     seconds = float(value)
     if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
-        raise InvalidInput(f"{what} must be a finite number of seconds >= 0; got {value!r}")
+        raise InvalidInput(f"{what} must be a finite number of seconds >= 0; got {shown(value)}")
     return seconds
 
 
@@ -81,20 +92,50 @@ def _validate_id(_instance: Any, attribute: attrs.Attribute[Any], value: object)
 
 def _validate_text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     check_text(value, attribute.name)
+    _validate_optional_text(_instance, attribute, value)
+
+
+_TEXT_BYTES = 65_536  # the default of Limits.statement_bytes (policy imports model)
+
+
+def _validate_optional_text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    # Free text that may be empty (a role, a note): a string that can be stored.
+    if not isinstance(value, str):
+        raise InvalidInput(f"{attribute.name} must be a string; got {type(value).__name__}")
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{attribute.name} is not valid Unicode text: {shown(value)}") from None
+    if size > _TEXT_BYTES:
+        raise InvalidInput(f"{attribute.name} is {size} bytes; at most {_TEXT_BYTES}")
+
+
+def _collection(value: object, what: str) -> tuple[object, ...]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidInput(f"{what} must be a collection; got {type(value).__name__}")
+    return tuple(value)
+
+
+def _to_kind(value: object) -> RelationKind:
+    try:
+        return RelationKind(value)
+    except (ValueError, TypeError):
+        kinds = ", ".join(kind.value for kind in RelationKind)
+        raise InvalidInput(f"kind must be one of {kinds}; got {shown(value)}") from None
 
 
 def _to_flags(value: Iterable[str]) -> frozenset[str]:
     if isinstance(value, str):
-        raise InvalidInput(f"flags must be a collection of flags, not the string {value!r}")
-    return frozenset(check_id(flag, "issue flag") for flag in value)
+        raise InvalidInput(f"flags must be a collection of flags, not the string {shown(value)}")
+    return frozenset(check_id(flag, "issue flag") for flag in _collection(value, "flags"))
 
 
 def _to_relations(value: Iterable[Relation]) -> tuple[Relation, ...]:
-    relations = tuple(value)
+    relations = _collection(value, "relationships")
     for relation in relations:
         if not isinstance(relation, Relation):
-            raise InvalidInput(f"relationships must be Relation values; got {relation!r}")
-    return relations
+            raise InvalidInput(f"relationships must be Relation values; got {shown(relation)}")
+    return relations  # type: ignore[return-value]
 
 
 class RelationKind(str, Enum):
@@ -128,10 +169,10 @@ class Relation:
         note: Optional plain-words detail ("reports to her for budget matters").
     """
 
-    kind: RelationKind = attrs.field(converter=RelationKind)
+    kind: RelationKind = attrs.field(converter=_to_kind)
     source: str = attrs.field(validator=_validate_id)
     target: str = attrs.field(validator=_validate_id)
-    note: str = ""
+    note: str = attrs.field(default="", validator=_validate_optional_text)
 
     def __attrs_post_init__(self) -> None:
         if self.source == self.target:
@@ -150,7 +191,7 @@ class Party:
 
     id: str = attrs.field(validator=_validate_id)
     name: str = attrs.field(validator=_validate_text)
-    role: str = ""
+    role: str = attrs.field(default="", validator=_validate_optional_text)
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ from mediation import events as ev
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput, NotAuthorized, Reason
-from mediation.model import check_id, check_text
+from mediation.model import check_id, check_text, shown
 from mediation.rules import Role
 
 __all__ = ["Caucus"]
@@ -47,7 +47,7 @@ class Caucus(CaseCore):
         self._authorize("caucus_note", actor)
         caucus = self._state.caucus
         if caucus is not None and self.role_of(actor) is Role.PARTY and actor != caucus[1].party:
-            raise NotAuthorized(f"{actor} is not in caucus {caucus[0]!r}")
+            raise NotAuthorized(f"{actor} is not in caucus {shown(caucus[0])}")
         text = check_text(text)
         note_id = validate.new_id(note_id, self._state.caucus_notes, "cn")
         self._check("caucus_note", actor)
@@ -71,11 +71,11 @@ class Caucus(CaseCore):
         self._authorize("allow_sharing", actor)
         note = self._state.caucus_notes.get(note_id)
         if note is None:
-            raise InvalidInput(f"unknown caucus note {note_id!r}")
+            raise InvalidInput(f"unknown caucus note {shown(note_id)}")
         if note.party != actor:
-            raise NotAuthorized(f"only {note.party} can allow sharing of note {note_id!r}")
+            raise NotAuthorized(f"only {note.party} can allow sharing of note {shown(note_id)}")
         extra = (
-            [refusal("already_shared", f"note {note_id!r} is already shared")]
+            [refusal("already_shared", f"note {shown(note_id)} is already shared")]
             if note.shared
             else []
         )

@@ -12,7 +12,7 @@ from mediation import rules
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput
-from mediation.model import Mediator, check_id, check_text
+from mediation.model import Mediator, check_id, check_text, shown
 from mediation.neutrality import SOURCES
 from mediation.policy import Mode
 from mediation.process import StageKind
@@ -60,7 +60,7 @@ class Conduct(CaseCore):
         """
         self._authorize("override", actor)
         if isinstance(codes, str) or not isinstance(codes, Iterable):
-            raise InvalidInput(f"codes must be a list of finding codes; got {codes!r}")
+            raise InvalidInput(f"codes must be a list of finding codes; got {shown(codes)}")
         wanted = tuple(dict.fromkeys(check_id(code, "finding code") for code in codes))
         if not wanted:
             raise InvalidInput("name at least one blocking finding code to override")
@@ -105,7 +105,7 @@ class Conduct(CaseCore):
                     check="responsiveness",
                     code="deadline_passed",
                     message=(
-                        f"stage {deadline.stage!r} was due {deadline.due.isoformat()}; "
+                        f"stage {shown(deadline.stage)} was due {deadline.due.isoformat()}; "
                         f"overdue by {deadline.overdue_by}"
                     ),
                     source=SOURCES["responsiveness"],
@@ -128,7 +128,7 @@ class Conduct(CaseCore):
                     actor,
                     ev.Escalated,
                     authority=settings.escalate_to,
-                    reason=f"deadline passed in stage {late[0].stage!r}",
+                    reason=f"deadline passed in stage {shown(late[0].stage)}",
                 )
             )
         return tuple(recorded)
@@ -150,7 +150,7 @@ class Conduct(CaseCore):
         consent again, before the process can move on."""
         self._authorize("reassign_mediator", actor)
         if not isinstance(mediator, Mediator):
-            raise InvalidInput(f"mediator must be a Mediator; got {mediator!r}")
+            raise InvalidInput(f"mediator must be a Mediator; got {shown(mediator)}")
         if mediator.id == self._state.mediator.id:
             raise InvalidInput(f"{mediator.id} is already the mediator")
         if mediator.id in self._state.parties or mediator.id in self._state.supervisors:
@@ -158,7 +158,7 @@ class Conduct(CaseCore):
         people = set(self._state.parties) | {mediator.id}
         for relation in mediator.relationships:
             if relation.source not in people or relation.target not in people:
-                raise InvalidInput(f"relation {relation!r} names someone not in the case")
+                raise InvalidInput(f"relation {shown(relation)} names someone not in the case")
         reason = check_text(reason, "reason")
         self._check("reassign_mediator", actor)
         return self._record(ev.MediatorReassigned, actor, mediator=mediator, reason=reason)

@@ -23,7 +23,7 @@ from mediation._case.validate import aware
 from mediation._logging import get_logger
 from mediation.errors import InvalidInput, Reason
 from mediation.guards import BUILTIN_GUARDS
-from mediation.model import Outcome
+from mediation.model import Outcome, shown
 from mediation.neutrality import Check, Finding, checks_in_force, finding_fields
 from mediation.process import DEFAULT_DEFINITION, Process
 from mediation.rules import Role
@@ -65,14 +65,15 @@ class Deadline:
 class CaseCore:
     """The fields of a case, the reads every command needs, and the recording machinery."""
 
-    __slots__ = ("_checks", "_clock", "_events", "_listeners", "_process", "_state")
+    __slots__ = ("_checks", "_clock", "_events", "_listeners", "_moment", "_process", "_state")
 
     def __init__(
         self, opened: ev.CaseOpened, *, clock: Clock, process: Process = DEFAULT_PROCESS
     ) -> None:
         if opened.process != process.name:
             raise InvalidInput(
-                f"case {opened.case_id!r} follows process {opened.process!r}, not {process.name!r}"
+                f"case {shown(opened.case_id)} follows process {shown(opened.process)}, "
+                f"not {shown(process.name)}"
             )
         self._clock = clock
         self._process = process
@@ -80,6 +81,9 @@ class CaseCore:
         self._state = CaseState.open(opened, process.text_marker)
         self._events: list[ev.Event] = [opened]
         self._listeners: list[Callable[[Any, ev.Event], None]] | None = None
+        # The clock's reading for the command under way: read once, shared by every event
+        # the command records (cleared when the command returns or raises).
+        self._moment: datetime | None = None
 
     # -- reading --------------------------------------------------------------------------
 
@@ -170,12 +174,15 @@ class CaseCore:
     # -- recording ------------------------------------------------------------------------
 
     def _now(self) -> datetime:
+        if self._moment is not None:
+            return self._moment
         now = aware(self._clock(), "clock()")
         if now < self._state.last_at:
             raise InvalidInput(
                 f"the clock went backwards: {now.isoformat()} is before the latest event "
                 f"at {self._state.last_at.isoformat()}"
             )
+        self._moment = now
         return now
 
     def _record(

@@ -13,7 +13,7 @@ from mediation import events as ev
 from mediation._case import validate
 from mediation._case.core import CaseCore
 from mediation.errors import InvalidInput, NotAuthorized
-from mediation.model import Issue, Relation, check_id, check_text
+from mediation.model import Issue, Relation, check_id, check_text, shown
 from mediation.rules import Role
 
 __all__ = ["Intake"]
@@ -46,7 +46,7 @@ class Intake(CaseCore):
                 relation.target,
             ):
                 raise InvalidInput(
-                    f"a disclosure lists the mediator's own relationships; got {relation!r}"
+                    f"a disclosure lists the mediator's own relationships; got {shown(relation)}"
                 )
         self._check("disclose", actor)
         return self._record(ev.DisclosureMade, actor, relationships=disclosed, statement=statement)
@@ -61,9 +61,9 @@ class Intake(CaseCore):
         """A party or the mediator puts an issue on the table."""
         self._authorize("raise_issue", actor)
         if not isinstance(issue, Issue):
-            raise InvalidInput(f"issue must be an Issue; got {issue!r}")
+            raise InvalidInput(f"issue must be an Issue; got {shown(issue)}")
         if issue.id in self._state.issues:
-            raise InvalidInput(f"duplicate issue id {issue.id!r}")
+            raise InvalidInput(f"duplicate issue id {shown(issue.id)}")
         self._check("raise_issue", actor)
         return self._record(ev.IssueRaised, actor, issue=issue)
 
@@ -75,7 +75,7 @@ class Intake(CaseCore):
         """
         self._authorize("flag_issue", actor)
         if issue_id not in self._state.issues:
-            raise InvalidInput(f"unknown issue {issue_id!r}")
+            raise InvalidInput(f"unknown issue {shown(issue_id)}")
         flag = check_id(flag, "flag")
         self._check("flag_issue", actor)
         return self._record(ev.IssueFlagged, actor, issue_id=issue_id, flag=flag)

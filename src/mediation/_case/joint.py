@@ -12,7 +12,7 @@ from mediation import rules
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput, NotAuthorized, Reason
-from mediation.model import Severity, check_duration, check_text
+from mediation.model import Severity, check_duration, check_text, shown
 from mediation.neutrality import mediator_style
 from mediation.neutrality._messages import render
 
@@ -53,18 +53,20 @@ class JointSession(CaseCore):
         self._authorize("review_restatement", actor)
         restatement = self._state.restatements.get(restatement_id)
         if restatement is None:
-            raise InvalidInput(f"unknown restatement {restatement_id!r}")
+            raise InvalidInput(f"unknown restatement {shown(restatement_id)}")
         if restatement.about != actor:
             raise NotAuthorized(
                 f"only {restatement.about} can review a restatement of their own view"
             )
         if not isinstance(accurate, bool):
-            raise InvalidInput(f"accurate must be True or False; got {accurate!r}")
+            raise InvalidInput(f"accurate must be True or False; got {shown(accurate)}")
         extra = (
             []
             if restatement.accurate is None
             else [
-                refusal("already_reviewed", f"restatement {restatement_id!r} was already reviewed")
+                refusal(
+                    "already_reviewed", f"restatement {shown(restatement_id)} was already reviewed"
+                )
             ]
         )
         self._check("review_restatement", actor, extra)
@@ -91,9 +93,9 @@ class JointSession(CaseCore):
         self._authorize("assent", actor)
         item = self._state.common_ground.get(item_id)
         if item is None:
-            raise InvalidInput(f"unknown common-ground item {item_id!r}")
+            raise InvalidInput(f"unknown common-ground item {shown(item_id)}")
         extra = (
-            [refusal("already_assented", f"{actor} already assented to {item_id!r}", actor)]
+            [refusal("already_assented", f"{actor} already assented to {shown(item_id)}", actor)]
             if actor in item.assents
             else []
         )
@@ -109,7 +111,9 @@ class JointSession(CaseCore):
         try:
             severity = Severity(severity)
         except ValueError:
-            raise InvalidInput(f"severity must be 'major' or 'minor'; got {severity!r}") from None
+            raise InvalidInput(
+                f"severity must be 'major' or 'minor'; got {shown(severity)}"
+            ) from None
         difference_id = validate.new_id(difference_id, self._state.differences, "df")
         self._check("reserve_difference", actor)
         return self._record(
@@ -121,18 +125,18 @@ class JointSession(CaseCore):
         self._authorize("park_difference", actor)
         difference = self._state.differences.get(difference_id)
         if difference is None:
-            raise InvalidInput(f"unknown difference {difference_id!r}")
+            raise InvalidInput(f"unknown difference {shown(difference_id)}")
         extra: list[Reason] = []
         if difference.severity is Severity.MAJOR:
             extra.append(
                 refusal(
                     "major_difference",
-                    f"difference {difference_id!r} is a matter of principle; it goes on to "
+                    f"difference {shown(difference_id)} is a matter of principle; it goes on to "
                     "compromise and cannot be parked",
                 )
             )
         elif difference.parked:
-            extra.append(refusal("already_parked", f"difference {difference_id!r} is parked"))
+            extra.append(refusal("already_parked", f"difference {shown(difference_id)} is parked"))
         self._check("park_difference", actor, extra)
         return self._record(ev.DifferenceParked, actor, difference_id=difference_id)
 
@@ -178,9 +182,9 @@ class JointSession(CaseCore):
         """A party accepts or rejects a proposal (the latest answer counts)."""
         self._authorize("answer_proposal", actor)
         if proposal_id not in self._state.proposals:
-            raise InvalidInput(f"unknown proposal {proposal_id!r}")
+            raise InvalidInput(f"unknown proposal {shown(proposal_id)}")
         if not isinstance(accept, bool):
-            raise InvalidInput(f"accept must be True or False; got {accept!r}")
+            raise InvalidInput(f"accept must be True or False; got {shown(accept)}")
         self._check("answer_proposal", actor)
         return self._record(ev.ProposalAnswered, actor, proposal_id=proposal_id, accepted=accept)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from mediation import events as ev
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput, TransitionRefused
-from mediation.model import Outcome, check_text
+from mediation.model import Outcome, check_text, shown
 from mediation.process import CLOSING_TRIGGERS, Stage
 
 __all__ = ["StageMoves"]
@@ -40,7 +40,9 @@ class StageMoves(CaseCore):
             raise TransitionRefused(
                 [
                     refusal(
-                        "wrong_stage", f"the stage after {self.stage!r} is {expected!r}, not {to!r}"
+                        "wrong_stage",
+                        f"the stage after {shown(self.stage)} is {shown(expected)}, "
+                        f"not {shown(to)}",
                     )
                 ]
             )
@@ -68,7 +70,7 @@ class StageMoves(CaseCore):
         self._authorize("escalate", actor)
         if authority not in self._state.policy.authorities:
             raise InvalidInput(
-                f"unknown authority {authority!r}; the policy names "
+                f"unknown authority {shown(authority)}; the policy names "
                 f"{list(self._state.policy.authorities)}"
             )
         reason = check_text(reason, "reason")
@@ -88,7 +90,7 @@ class StageMoves(CaseCore):
             outcome = Outcome(outcome)
         except ValueError:
             raise InvalidInput(
-                f"unknown outcome {outcome!r}; one of {[o.value for o in Outcome]}"
+                f"unknown outcome {shown(outcome)}; one of {[o.value for o in Outcome]}"
             ) from None
         if outcome is Outcome.WITHDRAWN:
             self._authorize("close", actor)

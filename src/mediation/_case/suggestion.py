@@ -14,7 +14,7 @@ from mediation import settlement
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import CommandRefused, InvalidInput
-from mediation.model import check_id
+from mediation.model import check_id, shown
 from mediation.state import CaseState
 
 __all__ = ["Suggestion"]
@@ -25,18 +25,20 @@ _PROCEDURES = frozenset({"adjusted_winner", "knaster"})
 def _exact_valuations(valuations: object) -> dict[str, Fraction]:
     if not isinstance(valuations, Mapping) or not valuations:
         raise InvalidInput(
-            f"valuations must be a non-empty mapping item -> number; got {valuations!r}"
+            f"valuations must be a non-empty mapping item -> number; got {shown(valuations)}"
         )
     exact: dict[str, Fraction] = {}
     for item, value in valuations.items():
         check_id(item, "item id")
         if isinstance(value, bool) or not isinstance(value, (int, float, Fraction, Decimal)):
-            raise InvalidInput(f"valuation of {item!r} must be a number; got {value!r}")
+            raise InvalidInput(f"valuation of {shown(item)} must be a number; got {shown(value)}")
         finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
         if not finite:
-            raise InvalidInput(f"valuation of {item!r} must be finite; got {value!r}")
+            raise InvalidInput(f"valuation of {shown(item)} must be finite; got {shown(value)}")
         if value < 0:
-            raise InvalidInput(f"valuation of {item!r} must not be negative; got {value!r}")
+            raise InvalidInput(
+                f"valuation of {shown(item)} must not be negative; got {shown(value)}"
+            )
         exact[item] = Fraction(value)
     if not any(exact.values()):
         raise InvalidInput("at least one item must be worth something")
@@ -123,7 +125,9 @@ class Suggestion(CaseCore):
         """
         self._authorize("suggest_settlement", actor)
         if procedure not in _PROCEDURES:
-            raise InvalidInput(f"unknown procedure {procedure!r}; one of {sorted(_PROCEDURES)}")
+            raise InvalidInput(
+                f"unknown procedure {shown(procedure)}; one of {sorted(_PROCEDURES)}"
+            )
         proposal_id = validate.new_id(proposal_id, self._state.proposals, "pr")
         self._check("suggest_settlement", actor)
         state = self._state

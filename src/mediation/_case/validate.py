@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mediation.errors import InvalidInput
-from mediation.model import check_id
+from mediation.model import check_id, shown
 from mediation.state import CaseState
 
 __all__ = ["aware", "new_id", "other_party", "party_id"]
@@ -20,7 +20,7 @@ def aware(value: object, what: str) -> datetime:
         InvalidInput: it is not.
     """
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput(f"{what} must be a timezone-aware datetime; got {value!r}")
+        raise InvalidInput(f"{what} must be a timezone-aware datetime; got {shown(value)}")
     return value
 
 
@@ -31,7 +31,7 @@ def party_id(state: CaseState, party: object, what: str) -> str:
         InvalidInput: it is not.
     """
     if not isinstance(party, str) or party not in state.parties:
-        raise InvalidInput(f"{what} {party!r} is not a party to case {state.case_id!r}")
+        raise InvalidInput(f"{what} {shown(party)} is not a party to case {shown(state.case_id)}")
     return party
 
 
@@ -57,5 +57,5 @@ def new_id(given: str | None, existing: Mapping[str, Any], prefix: str) -> str:
         return f"{prefix}-{len(existing) + 1}"
     check_id(given, f"{prefix} id")
     if given in existing:
-        raise InvalidInput(f"duplicate id {given!r}")
+        raise InvalidInput(f"duplicate id {shown(given)}")
     return given
