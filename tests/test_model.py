@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-
 from typing import Any
 
 import pytest
@@ -77,14 +76,38 @@ def test_relation_needs_two_people_and_a_known_kind() -> None:
 @pytest.mark.parametrize(
     ("build", "named"),
     [
-        (lambda: Party("lin", "Lin", role=5), "role"),
-        (lambda: Party(["lin"], "Lin"), "id"),
-        (lambda: Party({"id": "lin"}, "Lin"), "id"),
-        (lambda: Party("lin", "x\ud800"), "name"),
-        (lambda: Relation("manages", "a", "b", note=None), "note"),
-        (lambda: Issue("pay", "Pay", flags=None), "flags"),
-        (lambda: Mediator("chen", "Chen", relationships=5), "relationships"),
-        (lambda: Party(10**5000, "Lin"), "id"),
+        (
+            lambda: Party("lin", "Lin", role=5),  # type: ignore[arg-type]
+            "role",
+        ),
+        (
+            lambda: Party(["lin"], "Lin"),  # type: ignore[arg-type]
+            "id",
+        ),
+        (
+            lambda: Party({"id": "lin"}, "Lin"),  # type: ignore[arg-type]
+            "id",
+        ),
+        (
+            lambda: Party("lin", "x\ud800"),
+            "name",
+        ),
+        (
+            lambda: Relation("manages", "a", "b", note=None),  # type: ignore[arg-type]
+            "note",
+        ),
+        (
+            lambda: Issue("pay", "Pay", flags=None),  # type: ignore[arg-type]
+            "flags",
+        ),
+        (
+            lambda: Mediator("chen", "Chen", relationships=5),  # type: ignore[arg-type]
+            "relationships",
+        ),
+        (
+            lambda: Party(10**5000, "Lin"),  # type: ignore[arg-type]
+            "id",
+        ),
     ],
 )
 def test_constructors_refuse_wrong_types_naming_the_field(build: Any, named: str) -> None:
