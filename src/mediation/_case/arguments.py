@@ -137,7 +137,8 @@ def guard_commands(cls: type[T], names: tuple[str, ...]) -> type[T]:
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     signature = inspect.signature(method)
-    parameters = [p for p in signature.parameters.values() if p.name != "self"]
+    # Who acts is the rules' question: a non-string actor is a stranger (NotAuthorized).
+    parameters = [p for p in signature.parameters.values() if p.name not in {"self", "actor"}]
 
     @functools.wraps(method)
     def command(self: Any, *args: Any, **kwargs: Any) -> Any:
