@@ -54,14 +54,14 @@ def _text(value: object, what: str, limits: Limits) -> None:
         )
 
 
-def _moment(value: object, what: str, limits: Limits) -> None:
+def _moment(value: object, what: str, limits: Limits, *, recorded: bool = True) -> None:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput(f"{what} must be a timezone-aware datetime; got {shown(value)}")
     try:
         day = value.astimezone(timezone.utc).date()
     except (OverflowError, ValueError):
         raise InvalidInput(f"{what} is out of range: {shown(value)}") from None
-    if not limits.earliest_date <= day <= limits.latest_date:
+    if recorded and not limits.earliest_date <= day <= limits.latest_date:
         raise InvalidInput(
             f"{what} must fall between {limits.earliest_date} and {limits.latest_date}; "
             f"got {value.isoformat()}"
@@ -104,7 +104,9 @@ def check_argument(name: str, annotation: str, value: object, limits: Limits) ->
         if not isinstance(value, bool):
             raise InvalidInput(f"{name} must be True or False; got {shown(value)}")
     elif kinds == {"datetime"}:
-        _moment(value, name, limits)
+        # ``now`` only asks a question (``overdue``): nothing is recorded from it, so any
+        # aware time may be asked about; recorded times must fall within the policy's dates.
+        _moment(value, name, limits, recorded=name != "now")
     elif annotation.startswith("Mapping["):
         if not isinstance(value, Mapping):
             raise InvalidInput(f"{name} must be a mapping; got {type(value).__name__}")
