@@ -1,11 +1,12 @@
 # Two commands work on a fresh machine with only Python and make:
 #   make demo   - set up .venv if needed (with the charts and diagrams extras) and run the demo
 #   make test   - set up .venv with dev extras and run linters, type checks and the suite
+#   make mutate - mutation testing of the core (slow; not part of make test, see docs/testing.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest docs bench clean messages
+.PHONY: demo test lint typecheck pytest docs bench mutate clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +49,12 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: $(VENV)/.installed-bench
 	benchmarks/bench.sh $(BIN)/python
 
+# MUTATE_ARGS passes options, e.g. MUTATE_ARGS="--modules guards,state --jobs 2".
+mutate: $(VENV)/.installed-dev
+	$(BIN)/python tools/mutate.py $(MUTATE_ARGS)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .mutate
 
 # Collect the translatable messages and merge them into the en and zh catalogs
 # (then translate the new zh entries; the suite fails while one is missing).

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -657,3 +658,46 @@ def test_a_reader_export_verifies_but_hides_and_cannot_be_imported() -> None:
     (result,) = audit.verify_export(io.BytesIO(data[:at] + other + data[at + 1 :]))
     assert not result.ok
     assert result.broken is not None and result.broken.code == "hash_mismatch"
+
+
+def test_a_partial_settlement_is_reported_as_settled(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(3), "agreement")
+    for party in ("a", "b", "c"):
+        case.sign(party)
+    case.close("m", "partially_settled")
+    report = audit.authority_report(case)
+    assert report.concluded and report.settled is True
+    impasse = advance_to(new_case(), "listening")
+    impasse.close("m", "impasse", "no movement")
+    assert audit.authority_report(impasse).settled is False
+
+
+@pytest.mark.parametrize("reads_text", [False, True])
+@pytest.mark.parametrize("share", [False, True])
+@pytest.mark.parametrize("reader", ["a", "b", "m", "sup"])
+def test_redaction_under_every_policy_switch(reads_text: bool, share: bool, reader: str) -> None:
+    case = _case_with_caucus_notes(share=share, policy=Policy(supervisor_reads_text=reads_text))
+    texts = _texts(audit.view(case, reader))
+    hears_joint = reader != "sup" or reads_text
+    expected = {
+        "a explains": hears_joint,
+        # a's note: a and the mediator always; others once a shared it (a supervisor only
+        # when the policy lets supervisors read what is said)
+        "Party a would accept a later date.": reader in ("a", "m") or (share and hears_joint),
+        # the mediator's note in a's caucus, never shared: a and the mediator only
+        "Only a knows this.": reader in ("a", "m"),
+    }
+    assert {text: text in texts for text in expected} == expected
+
+
+def test_valuations_are_seen_by_the_party_that_gave_them_and_the_mediator_only() -> None:
+    case = _case_with_caucus_notes(share=True, policy=Policy(supervisor_reads_text=True))
+    case.open_caucus("m", "b")
+    case.give_valuations("b", {"car": 7})
+    case.close_caucus("m")
+    for reader, sees in (("a", False), ("b", True), ("m", True), ("sup", False)):
+        (entry,) = [e for e in audit.view(case, reader).entries if e["type"] == "valuations_given"]
+        assert (entry["valuations"] is not None) == sees, reader
+        assert (entry.get("redacted") == ["valuations"]) == (not sees)

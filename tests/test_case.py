@@ -125,6 +125,18 @@ def test_a_clock_going_backwards_records_nothing(new_case: Build, clock: ManualC
     assert "backwards" in str(err)
 
 
+def test_the_clock_may_stand_still_but_not_go_back_a_microsecond() -> None:
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    times = iter([start, start, start - timedelta(microseconds=1), start])
+    case = Mediation.open(
+        "c", [Party("a", "A"), Party("b", "B")], Mediator("m", "M"), clock=lambda: next(times)
+    )
+    assert case.disclose("m", "none").at == start  # the same instant as the opening
+    err = unchanged(case, lambda: case.consent("a"), InvalidInput)
+    assert "backwards" in str(err) and start.isoformat() in str(err)
+    assert case.consent("a").at == start
+
+
 # -- the whole process ---------------------------------------------------------------------
 
 
@@ -540,3 +552,105 @@ def test_replay_equals_and_demo_cases(new_case: Build) -> None:
     with pytest.raises(InvalidInput, match="case_opened"):
         Mediation.replay([], clock=lambda: datetime.now(timezone.utc))
     assert "case-1" in repr(new_case())
+
+
+# -- generated ids, suggestions, overrides and reassignment: refusals say why ----------------
+
+
+def test_generated_ids_count_from_one(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(), "common_ground")
+    assert case.propose_common_ground("m", "x").item_id == "cg-1"
+    assert case.propose_common_ground("a", "y").item_id == "cg-2"
+    assert case.reserve_difference("a", "z", "minor").difference_id == "df-1"
+    assert case.open_caucus("m", "a").caucus_id == "cc-1"
+    assert case.caucus_note("a", "n").note_id == "cn-1"
+    case.close_caucus("m")
+
+
+def _valued(case: Mediation, valuations: dict[str, dict[str, int]]) -> Mediation:
+    for party, values in valuations.items():
+        case.open_caucus("m", party)
+        case.give_valuations(party, values)
+        case.close_caucus("m")
+    for party in valuations:
+        case.request_suggestion(party)
+    return case
+
+
+def test_a_suggestion_describes_the_terms_in_plain_words(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(), "compromise")
+    _valued(case, {"a": {"car": 10, "flat": 0}, "b": {"car": 2, "flat": 8}})
+    made = case.suggest_settlement("m", "knaster")
+    # fair shares 5 each; a takes the car (10), b the flat (8); the surplus of 8 is split
+    assert made.text == "Suggested by knaster: A: car, pays 1; B: flat, receives 1"
+    assert made.procedure == "knaster" and made.payments == {"a": -1, "b": 1}
+
+
+def test_a_tie_is_shared_and_said_as_a_fraction(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(), "compromise")
+    _valued(case, {"a": {"car": 3}, "b": {"car": 3}})
+    made = case.suggest_settlement("m", "knaster")
+    assert made.text == "Suggested by knaster: A: 1/2 of car; B: 1/2 of car"
+
+
+def test_a_suggestion_splits_an_item_in_words(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(), "compromise")
+    _valued(case, {"a": {"car": 6, "flat": 4}, "b": {"car": 4, "flat": 6}})
+    made = case.suggest_settlement("m", "adjusted_winner")
+    assert made.text.startswith("Suggested by adjusted winner: ")
+    assert made.text == "Suggested by adjusted winner: A: car; B: flat"
+
+
+@pytest.mark.parametrize(
+    ("valuations", "message"),
+    [
+        ({}, "non-empty mapping"),
+        ([("car", 1)], "must be a mapping"),
+        ({"car": 0, "flat": 0}, "worth something"),
+        ({"car": -1}, "negative"),
+        ({"car": math.inf}, "finite"),
+        ({"car": True}, "number"),
+    ],
+)
+def test_valuations_are_checked(
+    new_case: Build, advance_to: AdvanceTo, valuations: object, message: str
+) -> None:
+    case = advance_to(new_case(), "compromise")
+    case.open_caucus("m", "a")
+    unchanged(case, lambda: case.give_valuations("a", valuations), InvalidInput)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match=message):
+        case.give_valuations("a", valuations)  # type: ignore[arg-type]
+    assert case.give_valuations("a", {"car": 0, "flat": 3}).valuations == {"car": 0, "flat": 3}
+
+
+def test_unusable_valuations_are_a_refusal_that_records_nothing(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(3), "compromise")
+    _valued(case, {"a": {"car": 1}, "b": {"car": 2}, "c": {"flat": 5}})  # no common items
+    err = unchanged(case, lambda: case.suggest_settlement("m", "knaster"), CommandRefused)
+    assert isinstance(err, CommandRefused) and err.codes == ("valuations_unusable",)
+    err = unchanged(case, lambda: case.suggest_settlement("m", "adjusted_winner"), CommandRefused)
+    assert "two parties" in str(err)
+
+
+def test_an_override_names_a_blocking_finding(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(), "listening")
+    case.speak("a", "long", 1000)
+    case.speak("b", "short", 10)
+    blocking = sorted({f.code for f in case.pending_findings() if f.blocking})
+    assert blocking
+    err = unchanged(case, lambda: case.override("sup", ["made_up"], "why not"), InvalidInput)
+    assert "made_up" in str(err) and str(blocking) in str(err)
+    assert case.override("sup", blocking, "the parties agreed").codes == tuple(blocking)
+
+
+def test_a_new_mediator_relates_only_to_people_in_the_case(new_case: Build) -> None:
+    case = new_case()
+    outsider = Mediator("m2", "M2", relationships=[Relation("reports_to", "m2", "zed")])
+    err = unchanged(case, lambda: case.reassign_mediator("sup", outsider, "x"), InvalidInput)
+    assert "names someone not in the case" in str(err)
+    insider = Mediator("m2", "M2", relationships=[Relation("reports_to", "m2", "a")])
+    assert case.reassign_mediator("sup", insider, "conflict").mediator == insider

@@ -11,7 +11,7 @@ import pytest
 
 from mediation.errors import InvalidInput
 from mediation.model import NON_MEDIABLE_FLAGS
-from mediation.policy import Limits, Policy
+from mediation.policy import CaucusParity, Limits, MediatorConduct, Policy, VoiceBalance
 
 
 def test_default_policy() -> None:
@@ -305,3 +305,58 @@ def test_bad_marker_settings_are_refused_naming_the_key(
 ) -> None:
     with pytest.raises(InvalidInput, match=message):
         Policy.from_dict(data)
+
+
+@pytest.mark.parametrize("limit", [0, 0.0, timedelta(0), -1, timedelta(seconds=-1)])
+def test_a_deadline_must_be_positive(limit: object) -> None:
+    with pytest.raises(InvalidInput, match="must be positive"):
+        Policy(deadlines={"listening": limit})
+
+
+def test_the_shortest_deadline_is_accepted() -> None:
+    assert Policy(deadlines={"listening": 1}).deadlines == {"listening": timedelta(seconds=1)}
+    microsecond = timedelta(microseconds=1)
+    assert Policy(deadlines={"listening": microsecond}).deadlines["listening"] == microsecond
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [(0.0, False), (-0.5, False), (1e-9, True), (0.5, True), (1.0, True), (1.01, False),
+     (float("nan"), False), (float("inf"), False), (True, False), ("0.3", False)],
+)  # fmt: skip
+def test_a_gini_bound_lies_in_zero_to_one(value: object, ok: bool) -> None:
+    if ok:
+        assert VoiceBalance(max_gini=value).max_gini == value  # type: ignore[arg-type]
+    else:
+        with pytest.raises(InvalidInput, match="max_gini"):
+            VoiceBalance(max_gini=value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [(0.99, False), (1, True), (1.0, True), (1.5, True), (2.5, True), (0, False),
+     (float("inf"), False)],
+)  # fmt: skip
+def test_a_ratio_limit_is_at_least_one(value: float, ok: bool) -> None:
+    if ok:
+        assert CaucusParity(max_time_ratio=value).max_time_ratio == value
+    else:
+        with pytest.raises(InvalidInput, match="max_time_ratio"):
+            CaucusParity(max_time_ratio=value)
+
+
+@pytest.mark.parametrize(("value", "ok"), [(0, True), (1, True), (-1, False), (True, False),
+                                           (1.5, False)])  # fmt: skip
+def test_a_count_is_a_whole_number_from_zero(value: object, ok: bool) -> None:
+    if ok:
+        assert MediatorConduct(min_interventions=value).min_interventions == value  # type: ignore[arg-type]
+    else:
+        with pytest.raises(InvalidInput, match="min_interventions"):
+            MediatorConduct(min_interventions=value)  # type: ignore[arg-type]
+
+
+def test_the_documented_defaults() -> None:
+    conduct = MediatorConduct()
+    assert (conduct.max_ratio, conduct.min_interventions) == (2.0, 6)
+    voice = VoiceBalance()
+    assert (voice.max_gini, voice.max_ratio, voice.stage) == (0.3, 3.0, "listening")

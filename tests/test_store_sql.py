@@ -39,8 +39,16 @@ from mediation.errors import (
 from mediation.model import Mediator, Party
 from mediation.store import EventStore, Repository, open_store, verify_case
 from mediation.store._summary import DEADLINE_EVENTS
-from mediation.store.sql import SQLStore, cases_table, events_table, normalize_url, schema_table
+from mediation.store.sql import (
+    SCHEMA_VERSION,
+    SQLStore,
+    cases_table,
+    events_table,
+    normalize_url,
+    schema_table,
+)
 from mediation.testing import StoreConformance, scripted_case, seeded_salts
+from tests.test_store import StoredMediationMachine
 
 WORKER = Path(__file__).with_name("store_worker.py")
 PG_URL = os.environ.get("MEDIATION_TEST_POSTGRES_URL", "")
@@ -156,6 +164,10 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     with sa.create_engine(normalize_url(path)).begin() as conn:
         conn.execute(sa.update(schema_table).values(version=3))
     with pytest.raises(SchemaVersionError, match="version 3"):
+        SQLStore(path)
+    with sa.create_engine(normalize_url(path)).begin() as conn:
+        conn.execute(sa.update(schema_table).values(version=SCHEMA_VERSION - 1))
+    with pytest.raises(SchemaVersionError, match=f"version {SCHEMA_VERSION - 1}"):
         SQLStore(path)
     (tmp_path / "empty.db").write_bytes(b"")  # an empty file is an empty SQLite database
     with pytest.raises(SchemaVersionError, match="no mediation schema"):
@@ -765,3 +777,23 @@ def test_erasure_on_postgresql_leaves_no_content_in_the_row(pg_store: SQLStore) 
     assert content is None and found == 0
     result = verify_case(pg_store, case.case_id, deep=True)
     assert result.ok and [span.seq for span in result.erased] == [seq]
+
+
+class SQLiteStoredMediationMachine(StoredMediationMachine):
+    """The same random histories, saved to SQLite after every step: its summary row (stage,
+    outcome, next_due) and overdue query follow every append."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = SQLStore("sqlite://")
+
+    def teardown(self) -> None:
+        super().teardown()
+        assert isinstance(self.store, SQLStore)
+        self.store.close()
+
+
+SQLiteStoredMediationMachine.TestCase.settings = settings(
+    settings(), stateful_step_count=20, max_examples=min(settings().max_examples, 30)
+)
+TestSQLiteStoredMediationMachine = SQLiteStoredMediationMachine.TestCase

@@ -9,11 +9,13 @@ import pytest
 from hypothesis import find, given
 from hypothesis import strategies as st
 
-from mediation import Mediation, Policy, demo, neutrality_report, settlement
-from mediation.errors import InvalidInput
+from mediation import Mediation, Policy, demo, neutrality_report, rules, settlement
+from mediation.clocks import ManualClock
+from mediation.errors import CaseClosed, CommandRefused, InvalidInput, NotAuthorized
 from mediation.events import Event, Signed
 from mediation.testing import (
     STAGES_IN_ORDER,
+    MediationMachine,
     advance_to,
     assert_confidential,
     assert_label_blind,
@@ -29,6 +31,7 @@ from mediation.testing import (
     transcripts,
     valuations,
 )
+from mediation.testing._oracle import Oracle
 
 Build = Callable[..., Mediation]
 
@@ -217,3 +220,71 @@ def test_assert_no_seat_effect_catches_a_planted_advantage() -> None:
         assert_no_seat_effect(results, confidence=1.5)
     with pytest.raises(InvalidInput):
         seat_effect([r for r in results if not r.settled][:3])
+
+
+# -- the stateful test's oracle ------------------------------------------------------------
+
+
+def _machine_at(case: Mediation, clock: ManualClock) -> MediationMachine:
+    machine = MediationMachine()
+    machine.case, machine.clock = case, clock
+    machine.oracle = Oracle.for_case(case.events[0])
+    for event in case.events[1:]:
+        machine.oracle.observe(event)
+    return machine
+
+
+def _valued_compromise(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> Mediation:
+    case = advance_to(new_case(3), "compromise")
+    for party in ("a", "b", "c"):
+        case.open_caucus("m", party)
+        case.give_valuations(party, {"car": 3, "flat": 5})
+        case.close_caucus("m")
+    case.request_suggestion("a")
+    case.request_suggestion("b")
+    return case
+
+
+def test_the_oracle_predicts_from_the_docs(
+    new_case: Callable[..., Mediation],
+    advance_to: Callable[[Mediation, str], Mediation],
+    clock: ManualClock,
+) -> None:
+    case = _valued_compromise(new_case, advance_to)
+    oracle = _machine_at(case, clock).oracle
+    assert oracle is not None
+    assert oracle.predict("speak", "stranger", {}).refused is NotAuthorized
+    assert oracle.predict("advance", "a", {}).refused is NotAuthorized
+    assert oracle.predict("sign", "m", {}).refused is NotAuthorized  # never for a party
+    suggest = oracle.predict("suggest_settlement", "m", {"procedure": "knaster"})
+    assert suggest.refused is CommandRefused and "every party's request" in suggest.why
+    assert oracle.predict("request_suggestion", "c", {}).certain
+    assert oracle.predict("request_suggestion", "a", {}).refused is CommandRefused  # twice
+    assert oracle.predict("restate", "a", {"about": "b"}).refused is CommandRefused  # stage
+    case.request_suggestion("c")
+    oracle.observe(case.events[-1])
+    assert oracle.predict("suggest_settlement", "m", {}).refused is None
+    case.withdraw("a")
+    oracle.observe(case.events[-1])
+    assert oracle.predict("speak", "a", {}).refused is CommandRefused
+    case.close("m", "impasse", "stuck")
+    for event in case.events[-2:]:
+        oracle.observe(event)
+    assert oracle.predict("speak", "b", {}).refused is CaseClosed
+
+
+def test_a_dropped_refusal_fails_the_machine(
+    new_case: Callable[..., Mediation],
+    advance_to: Callable[[Mediation, str], Mediation],
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case = _valued_compromise(new_case, advance_to)
+    machine = _machine_at(case, clock)
+    machine.execute("suggest_settlement", "m", {"procedure": "knaster"}, expect_ok=False)
+    assert case.version == len(case.events)  # refused, as the docs say: nothing recorded
+    monkeypatch.setattr(rules, "check", lambda *_args, **_kwargs: None)  # every refusal gone
+    with pytest.raises(AssertionError, match="must be refused"):
+        machine.execute("suggest_settlement", "m", {"procedure": "knaster"}, expect_ok=False)

@@ -23,6 +23,7 @@ from types import MappingProxyType
 import attrs
 
 from mediation.errors import CaseClosed, CommandRefused, NotAuthorized, Reason, TransitionRefused
+from mediation.model import shown
 from mediation.policy import Mode, Style
 from mediation.process import Process, StageKind
 from mediation.state import CaseState
@@ -159,7 +160,7 @@ def authorize(state: CaseState, action: str, actor: object) -> Role:
     """
     role = role_of(state, actor)
     if role is None:
-        raise NotAuthorized(f"{actor!r} takes no part in case {state.case_id!r}")
+        raise NotAuthorized(f"{shown(actor)} takes no part in case {state.case_id!r}")
     reasons = closed_reasons(state)
     if reasons:
         raise CaseClosed(reasons)

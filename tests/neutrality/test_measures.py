@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mediation.neutrality import gini, max_min_ratio
+from mediation.neutrality.measures import balance_finding, least, ratio_float, ratio_text
 
 shares = st.lists(st.integers(min_value=0, max_value=10**6), min_size=2, max_size=8)
 
@@ -61,3 +63,40 @@ def test_gini_equals_the_mean_absolute_difference_over_twice_the_mean(values: li
     pairwise = sum(abs(a - b) for a in values for b in values)
     expected = Fraction(pairwise, 2 * n * total) if total else Fraction(0)
     assert gini(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("max_gini", "max_ratio", "flagged"),
+    [
+        (0.25, 3.0, False),  # both exactly at their limits: within policy
+        (0.26, 3.1, False),  # just inside
+        (0.24, 3.0, True),  # Gini just over
+        (0.25, 2.9, True),  # ratio just over
+    ],
+)
+def test_balance_finding_at_its_boundaries(
+    max_gini: float, max_ratio: float, flagged: bool
+) -> None:
+    # a: 1, b: 3 has Gini exactly 1/4 and ratio exactly 3
+    values = {"a": Fraction(1), "b": Fraction(3)}
+    assert gini(list(values.values())) == Fraction(1, 4)
+    finding = balance_finding("airtime", "listening", values, max_gini, max_ratio)
+    assert (finding is not None) == flagged
+    if finding is not None:
+        assert finding.code == "airtime_imbalance" and finding.parties == ("a",)
+        assert finding.figures == {"gini": 0.25, "ratio": 3.0}
+
+
+def test_balance_finding_names_a_silent_party_and_ignores_silence_all_round() -> None:
+    values = {"a": Fraction(5), "b": Fraction(5), "c": Fraction(5), "d": Fraction(0)}
+    finding = balance_finding("turns", "listening", values, 1.0, 1000.0)
+    assert finding is not None and finding.parties == ("d",)
+    assert "∞" in finding.message and finding.figures["ratio"] == float("inf")
+    nobody = dict.fromkeys(values, Fraction(0))
+    assert balance_finding("turns", "listening", nobody, 0.0, 1.0) is None
+
+
+def test_least_and_ratio_text() -> None:
+    assert least({"a": Fraction(2), "b": Fraction(1), "c": Fraction(1)}) == ("b", "c")
+    assert ratio_text(Fraction(5, 2)) == "2.50" and ratio_text(None) == "∞"
+    assert ratio_float(Fraction(10) ** 400) == float("inf")

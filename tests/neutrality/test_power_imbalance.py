@@ -17,6 +17,7 @@ from mediation.clocks import ManualClock
 from mediation.policy import (
     PowerImbalance,
 )
+from tests.refusal import nothing_recorded
 
 Build = Callable[..., Mediation]
 
@@ -37,7 +38,7 @@ def test_power_imbalance_safeguards(new_case: Build, clock: ManualClock) -> None
     case.disclose("m", "none")
     case.consent("a")
     case.consent("b")
-    with pytest.raises(TransitionRefused) as refused:
+    with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     assert codes(refused) == {"support_person_missing"}
     with pytest.raises(NotAuthorized):
@@ -46,7 +47,7 @@ def test_power_imbalance_safeguards(new_case: Build, clock: ManualClock) -> None
     case.advance("m")
     case.speak("a", "As head of the team I decide the rota.", 100)
     case.speak("b", "I was not asked.", 100)
-    with pytest.raises(TransitionRefused) as refused:
+    with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     assert codes(refused) == {"subordinate_not_first"}
     assert refused.value.reasons[0].parties == ("b",)
@@ -57,7 +58,7 @@ def test_power_imbalance_counts_reports_to_as_well(new_case: Build, advance_to: 
     item = case.propose_common_ground("m", "x")
     case.assent("a", item.item_id)
     case.assent("b", item.item_id)
-    with pytest.raises(TransitionRefused) as refused:
+    with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     assert codes(refused) == {"subordinate_caucus_not_offered"}
     case.offer_caucus("m", "b")

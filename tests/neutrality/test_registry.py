@@ -39,6 +39,7 @@ from mediation.policy import (
     Reciprocity,
     VoiceBalance,
 )
+from tests.refusal import nothing_recorded
 
 Build = Callable[..., Mediation]
 
@@ -132,7 +133,7 @@ def test_hosts_register_their_own_checks(new_case: Build, advance_to: AdvanceTo)
     for _ in range(3):
         case.speak("a", "x", 10)
     case.speak("b", "y", 30)
-    with pytest.raises(TransitionRefused) as refused:
+    with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     assert codes(refused) == {"turn_hog"}
     assert refused.value.reasons[0].source == "House rules §4"  # type: ignore[attr-defined]
@@ -160,15 +161,17 @@ def test_policy_settings_are_validated() -> None:
         MediatorConduct(min_interventions=-1)
     with pytest.raises(InvalidInput, match="safeguard"):
         PowerImbalance(safeguards=["bodyguard"])
-    with pytest.raises(CommandRefused):
-        raise CommandRefused([Finding("x", "y")])
+    refusal = CommandRefused([Finding("x", "y")])
+    assert refusal.codes == ("x",) and refusal.reasons[0].is_finding
+    with pytest.raises(ValueError, match="at least one reason"):
+        CommandRefused([])
 
 
 def test_a_refusal_separates_findings_from_guard_reasons(
     new_case: Build, advance_to: AdvanceTo
 ) -> None:
     case = advance_to(new_case(), "perspective_swap")
-    with pytest.raises(TransitionRefused) as refused:
+    with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     assert [f.code for f in refused.value.findings] == ["restatement_missing"]
     assert set(refused.value.codes) == {"view_not_restated", "restatement_missing"}
@@ -219,3 +222,34 @@ def test_a_case_runs_the_builtin_checks_unless_its_process_names_others(
     assert new_case(process=nothing).checks == ()
     with pytest.raises(InvalidInput, match="same code"):
         checks_in_force([house, house])
+
+
+@attrs.frozen
+class SettleOnlyWithAReflectionNote:
+    """A house rule that looks at settlement moves only."""
+
+    code: str = "reflection_note"
+    source: str = "House rules §9"
+    default_mode: Mode = Mode.BLOCK
+
+    def evaluate(self, context: CheckContext) -> Iterable[Finding]:
+        if context.trigger in ("settle", "settle_partially"):
+            return [Finding("no_reflection_note", f"{context.trigger}: no reflection note")]
+        return []
+
+
+@pytest.mark.parametrize("outcome", ["settled", "partially_settled"])
+def test_settling_is_a_checked_move(new_case: Build, advance_to: AdvanceTo, outcome: str) -> None:
+    process = Process(
+        attrs.evolve(DEFAULT_DEFINITION, name="reflective"),
+        BUILTIN_GUARDS,
+        checks=(*BUILTIN_CHECKS, SettleOnlyWithAReflectionNote()),
+    )
+    case = advance_to(new_case(3, process=process), "agreement")
+    for party in ("a", "b", "c"):
+        case.sign(party)
+    with nothing_recorded(case, TransitionRefused, codes={"no_reflection_note"}):
+        case.close("m", outcome)
+    assert [f.code for f in case.pending_findings()] == ["no_reflection_note"]
+    case.close("m", "impasse", "the house rule stands")  # not a settlement: not checked
+    assert case.outcome is not None and case.outcome.value == "impasse"

@@ -14,6 +14,7 @@ from mediation import (
     Process,
     TransitionRefused,
 )
+from tests.refusal import nothing_recorded
 
 Build = Callable[..., Mediation]
 
@@ -28,7 +29,7 @@ def test_voice_balance_blocks_leaving_listening(new_case: Build, advance_to: Adv
     case = advance_to(new_case(), "listening")
     case.speak("a", "A long account of everything that went wrong since March.", 1500)
     case.speak("b", "I disagree.", 60)
-    with pytest.raises(TransitionRefused) as refused:
+    with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     assert codes(refused) == {"airtime_imbalance"}
     (finding,) = refused.value.reasons
@@ -50,7 +51,22 @@ def test_a_party_with_no_airtime_still_counts(new_case: Build, advance_to: Advan
     case.speak("a", "x", 100)
     case.speak("b", "y", 100)
     case.speak("c", "z", 0)
-    with pytest.raises(TransitionRefused) as refused:
+    with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     assert "∞" in str(refused.value)
     assert refused.value.reasons[0].parties == ("c",)
+
+
+def test_a_silent_party_among_four_is_flagged(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(4), "listening")
+    for party in ("a", "b", "c"):
+        case.speak(party, "my side", 60)
+    with nothing_recorded(case, TransitionRefused) as refused:
+        case.advance("m")
+    assert {f.code: f.parties for f in refused.value.findings} == {
+        "airtime_imbalance": ("d",),
+        "turns_imbalance": ("d",),
+    }
+    assert "not_heard" in refused.value.codes
+    case.speak("d", "mine", 60)
+    assert case.advance("m").dest == "perspective_swap"

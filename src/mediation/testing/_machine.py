@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from mediation.case import DEFAULT_PROCESS, Mediation
 from mediation.clocks import ManualClock
-from mediation.errors import CommandRefused, MediationError
-from mediation.guards import all_signed
+from mediation.errors import CaseClosed, CommandRefused, MediationError, NotAuthorized
+from mediation.guards import (
+    all_signed,
+    consent_current,
+    no_non_mediable_issue,
+    no_open_caucus,
+)
 from mediation.model import Issue, Mediator, Outcome, Severity
 from mediation.policy import Policy
 from mediation.process import Process, StageKind
+from mediation.testing._drive import advance_to
+from mediation.testing._oracle import ACTIVE_STAGES, Oracle
 from mediation.testing._strategies import clock_starts, mediators, parties, texts, ticks
 
 __all__ = ["MediationMachine"]
@@ -33,7 +47,12 @@ class MediationMachine(RuleBasedStateMachine):
     - a refused command changes nothing;
     - a closed case accepts nothing;
     - an action that :meth:`~mediation.Mediation.allowed_actions` reports as allowed is
-      not refused when given valid arguments.
+      not refused when given valid arguments;
+    - an independent reference model of who may do what, written from the documentation
+      (:class:`~mediation.testing._oracle.Oracle`), agrees with the engine on every command:
+      what it says must be refused is refused (with the documented kind of error), and what
+      it says must go through goes through. It is used when the process has the default
+      stages.
 
     Hosts subclass it: set :attr:`process` or :attr:`policy`, add ``@rule`` methods for
     their own commands and ``@invariant`` methods for their own invariants, and expose it
@@ -49,6 +68,7 @@ class MediationMachine(RuleBasedStateMachine):
         super().__init__()
         self.case: Mediation | None = None
         self.clock: ManualClock | None = None
+        self.oracle: Oracle | None = None
         self._reassignments = 0
 
     # -- set-up ---------------------------------------------------------------------------
@@ -69,6 +89,16 @@ class MediationMachine(RuleBasedStateMachine):
             policy=self.policy,
             process=self.process,
         )
+        definition = self.process.definition
+        if definition.active_stages == ACTIVE_STAGES and "cooling_off" in self.process.stages:
+            # Start some cases further on (driven there cooperatively), so that random
+            # commands reach the later stages too.
+            start = data.draw(st.sampled_from(ACTIVE_STAGES), label="start at")
+            with contextlib.suppress(MediationError):  # a host's policy may stop it early
+                advance_to(self.case, start)
+            self.oracle = Oracle.for_case(self.case.events[0])
+            for event in self.case.events[1:]:
+                self.oracle.observe(event)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -83,17 +113,36 @@ class MediationMachine(RuleBasedStateMachine):
         state = self.live.state
         return [*state.parties, state.mediator.id, *state.supervisors, "stranger"]
 
-    def execute(self, name: str, actor: str, kwargs: dict[str, Any], *, expect_ok: bool) -> None:
-        """Run command ``name`` and check the refusal invariants."""
+    def execute(
+        self,
+        name: str,
+        actor: str,
+        kwargs: dict[str, Any],
+        *,
+        expect_ok: bool,
+        garbage: bool = False,
+    ) -> None:
+        """Run command ``name``, check the refusal invariants and the oracle's prediction."""
         case = self.live
         assert self.clock is not None
         before = Mediation.replay(case.events, clock=self.clock, process=self.process)
         was_closed = case.is_closed
+        predicted = None if self.oracle is None else self.oracle.predict(name, actor, kwargs)
         method: Callable[..., object] = getattr(case, name)
         try:
             method(actor, **kwargs)
         except MediationError as error:
             assert case == before, f"{name} by {actor} was refused ({error}) but changed the case"
+            if predicted is not None and not garbage:
+                assert not (predicted.certain and predicted.refused is None), (
+                    f"the docs say {name} by {actor} must go through "
+                    f"({predicted.why}), but it was refused: {error!r}"
+                )
+                if predicted.refused in (NotAuthorized, CaseClosed):
+                    assert isinstance(error, predicted.refused), (
+                        f"the docs say {name} by {actor} is refused with "
+                        f"{predicted.refused.__name__} ({predicted.why}); got {error!r}"
+                    )
             if expect_ok:
                 assert not isinstance(error, CommandRefused), (
                     f"allowed_actions said {name} is allowed for {actor}, but it was refused: "
@@ -102,6 +151,14 @@ class MediationMachine(RuleBasedStateMachine):
                 raise
             return
         assert not was_closed, f"closed case accepted {name} by {actor}"
+        if predicted is not None:
+            assert predicted.refused is None, (
+                f"the docs say {name} by {actor} must be refused ({predicted.why}), "
+                f"but it went through"
+            )
+        if self.oracle is not None:
+            for event in case.events[before.version :]:
+                self.oracle.observe(event)
 
     # -- rules ----------------------------------------------------------------------------
 
@@ -114,9 +171,11 @@ class MediationMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from(names), label="command")
         actor = data.draw(st.sampled_from(self.actors()), label="actor")
         kwargs = _ARGUMENTS[name](self, actor, data)
-        if kwargs is None or data.draw(st.integers(0, 9), label="garble") == 0:
+        garbage = kwargs is None or data.draw(st.integers(0, 9), label="garble") == 0
+        if garbage:
             kwargs = _garbage(name, data)
-        self.execute(name, actor, kwargs, expect_ok=False)
+        assert kwargs is not None
+        self.execute(name, actor, kwargs, expect_ok=False, garbage=garbage)
 
     @rule(data=st.data())
     def an_allowed_command(self, data: st.DataObject) -> None:
@@ -162,11 +221,36 @@ class MediationMachine(RuleBasedStateMachine):
         elif name == "answer_proposal":
             kwargs["accept"] = True
         elif name == "close":
-            if case.stage != self.process.definition.active_stages[-1] or all_signed(state):
+            last = self.process.definition.active_stages[-1]
+            # settling needs what every forward move needs, and every signature
+            forward = (consent_current, no_non_mediable_issue, no_open_caucus, all_signed)
+            if case.stage != last or any(guard(state) for guard in forward):
                 return False
             kwargs["outcome"] = Outcome.SETTLED
         self.execute(name, actor, kwargs, expect_ok=True)
         return True
+
+    @precondition(lambda self: self.case is not None and self.case.stage == "compromise")
+    @rule(data=st.data())
+    def evaluative_round(self, data: st.DataObject) -> None:
+        """In compromise: each party gives valuations in a caucus of its own, some ask for a
+        suggestion, and the mediator tries to suggest a settlement (allowed only once every
+        party asked and gave valuations)."""
+        case = self.live
+        mediator = case.state.mediator.id
+        for party in list(case.state.active):
+            if party in case.state.valuations:
+                continue
+            self.execute("open_caucus", mediator, {"party": party}, expect_ok=False)
+            if case.state.caucus is None:
+                return
+            self.execute("give_valuations", party, _valuations(self, party, data), expect_ok=False)
+            self.execute("close_caucus", mediator, {}, expect_ok=False)
+        for party in list(case.state.active):
+            if data.draw(st.integers(0, 3), label="asks") != 0:
+                self.execute("request_suggestion", party, {}, expect_ok=False)
+        suggestion = _suggest(self, mediator, data)
+        self.execute("suggest_settlement", mediator, suggestion, expect_ok=False)
 
     @rule(minutes=st.integers(min_value=0, max_value=24 * 60))
     def time_passes(self, minutes: int) -> None:
