@@ -196,9 +196,12 @@ def check_cost_growth(events: int = 10_000) -> dict[str, float]:
         big.speak("bench-b", "So would I.", 12.5)
         big.invite_to_speak("med", "bench-a")
         big.invite_to_speak("med", "bench-b")
-        # Texts the transcript markers and the caucus-leak index read, evenly to both.
-        big.paraphrase("med", "bench-a", "You feel that is unreasonable of the manager.")
-        big.ask("med", "bench-b", "你觉得这个安排幼稚吗？")
+        # Texts the transcript markers and the caucus-leak index read, each kind evenly to
+        # both parties (a kind given to one party only would be a finding of its own, and
+        # the figure would compare a move with findings to one without).
+        for party in ("bench-a", "bench-b"):
+            big.paraphrase("med", party, "You feel that is unreasonable of the manager.")
+            big.ask("med", party, "你觉得这个安排幼稚吗？")
     late = [_median_per_call(big.pending_findings, 20, 1) for _ in range(60)]
     return {"check_cost_growth": round(statistics.median(late) / statistics.median(early), 3)}
 

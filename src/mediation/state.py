@@ -31,6 +31,7 @@ from mediation.model import Issue, Mediator, Outcome, Party, Relation, Severity
 from mediation.policy import Mode, Policy, TranscriptMarkers
 
 __all__ = [
+    "EVIDENCE_PER_KEY",
     "CaseState",
     "Caucus",
     "CaucusNote",
@@ -43,6 +44,9 @@ __all__ = [
     "TranscriptLeak",
     "policy_marker",
 ]
+
+EVIDENCE_PER_KEY = 20
+"""How many of the latest events of one kind and key a finding names as its evidence."""
 
 
 @attrs.define(slots=True)
@@ -333,7 +337,10 @@ class CaseState(Schedule):
     stage; the event that entered it), ``deadline`` (key: stage; deadlines set)."""
 
     def evidence(self, *keys: tuple[str, str]) -> tuple[int, ...]:
-        """The seqs of the events indexed under ``keys``, sorted, without repeats.
+        """The seqs of the latest events indexed under ``keys``, sorted, without repeats.
+
+        At most :data:`EVIDENCE_PER_KEY` seqs are taken from each key (the latest ones), so
+        naming the evidence costs the same in a case of 10 events as in one of 100,000.
 
         Args:
             keys: ``(kind, key)`` pairs of :attr:`seqs`.
@@ -343,7 +350,7 @@ class CaseState(Schedule):
         """
         found: set[int] = set()
         for key in keys:
-            found.update(self.seqs.get(key, ()))
+            found.update(self.seqs.get(key, ())[-EVIDENCE_PER_KEY:])
         return tuple(sorted(found))
 
     def _index(self, kind: str, key: str, seq: int) -> None:
