@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mediation.errors import InvalidInput, MissingExtra
+from mediation.stats import wilson_interval
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -75,45 +76,6 @@ def _z(confidence: float) -> float:
     if not 0.0 < confidence < 1.0:
         raise InvalidInput(f"confidence must be between 0 and 1; got {confidence!r}")
     return NormalDist().inv_cdf(0.5 + confidence / 2)
-
-
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval of a rate ``successes / n``.
-
-    Unlike the normal approximation it stays within [0, 1] and is sensible at 0 and at
-    ``n`` successes and for small ``n``.
-
-    >>> low, high = wilson_interval(8, 10)
-    >>> round(low, 3), round(high, 3)
-    (0.49, 0.943)
-    >>> wilson_interval(0, 0)
-    (0.0, 1.0)
-
-    Args:
-        successes: How many of the ``n`` trials succeeded.
-        n: Trials (0 gives the uninformative interval [0, 1]).
-        confidence: Coverage, e.g. 0.95.
-
-    Returns:
-        ``(low, high)``.
-
-    Raises:
-        InvalidInput: negative counts, more successes than trials, or a confidence
-            outside (0, 1).
-    """
-    if n < 0 or successes < 0 or successes > n:
-        raise InvalidInput(f"need 0 <= successes <= n; got {successes} of {n}")
-    z = _z(confidence)
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    # At 0 (or n) successes the bound is exactly 0 (or 1); rounding must not move it.
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return (min(low, p), max(high, p))
 
 
 def mean_interval(values: Sequence[float], confidence: float = 0.95) -> Estimate:

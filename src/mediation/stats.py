@@ -88,9 +88,11 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    # At 0 (or n) successes the bound is exactly 0 (or 1), and rounding must never leave
+    # the estimate itself outside its interval.
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == n else min(1.0, centre + half)
-    return (low, high)
+    return (min(low, p), max(high, p))
 
 
 def risk_difference(
