@@ -38,7 +38,7 @@ from mediation._cli_support import (
 from mediation.case import DEFAULT_PROCESS, Mediation
 from mediation.casefile import render_casefile, write_casefile
 from mediation.clocks import system_clock
-from mediation.demo import non_mediable_case, workplace_dispute
+from mediation.demo import non_mediable_case, strict_handover, workplace_dispute
 from mediation.errors import ConcurrencyError, InvalidInput, MediationError
 from mediation.i18n import check_language, translator
 from mediation.neutrality import neutrality_report
@@ -119,6 +119,9 @@ def demo(store_path: Path, casefile: bool) -> None:
     escalated = non_mediable_case(console.print)
     assert escalated.outcome is not None
     console.print(f"   {escalated.version} events recorded; outcome: {escalated.outcome.value}\n")
+    console.print("[bold]3. A strict policy: the secretary hands over (不能越位)[/bold]")
+    handed = strict_handover(console.print)
+    console.print(f"   {handed.version} events recorded; now in {handed.stage}\n")
     written: list[Path] = []
     with SQLStore(str(store_path)) as store:
         repository = Repository(store, clock=system_clock)
@@ -128,7 +131,7 @@ def demo(store_path: Path, casefile: bool) -> None:
             for lang in ("en", "zh"):
                 target = store_path.parent / f"{case.case_id}.{lang}.html"
                 written.append(write_casefile(repository, case.case_id, target, lang=lang))
-    console.print("[bold]3. " + _("Saved") + "[/bold]")
+    console.print("[bold]4. " + _("Saved") + "[/bold]")
     console.print("   " + _("Both cases are in {store}.").format(store=store_path))
     for path in written:
         console.print("   " + _("Case file: {path}").format(path=path))

@@ -2,10 +2,14 @@
 
 Lin Wei, head of the analytics department, and Zhao Min, an analyst who reports to her,
 disagree about workload and deadlines. Chen Jie, the office secretary, mediates: she
-reports to Lin Wei, so she must disclose it, and both parties consent knowing it. She
-mediates in the default, facilitative style (the policy's ``mediator_style``): she
-proposes no terms; the parties do. A second, short run shows a non-mediable issue
-(harassment) forcing escalation.
+reports to Lin Wei, which the default policy classes as a disqualifying conflict of
+interest (Model Standards III) — disclosure and consent alone do not cure it. She handles
+it honestly (不能越位): the case cannot start until both parties, told of the tie, waive it
+in writing; had either refused, or under a strict policy, a supervisor would hand the case
+to an independent mediator (:func:`strict_handover`). She screens each party in private
+before listening. She mediates in the default, facilitative style (the policy's
+``mediator_style``): she proposes no terms; the parties do. A second, short run shows a
+non-mediable issue (harassment) forcing escalation.
 
 Used by ``mediation demo``, the tutorial and the tests.
 """
@@ -19,9 +23,10 @@ from mediation import events as ev
 from mediation.case import Mediation
 from mediation.clocks import ManualClock
 from mediation.errors import TransitionRefused
-from mediation.model import Issue, Mediator, Party, Relation, RelationKind
+from mediation.model import NO_CONCERNS, Issue, Mediator, Party, Relation, RelationKind
+from mediation.policy import ConflictOfInterest, Policy
 
-__all__ = ["describe", "non_mediable_case", "workplace_dispute"]
+__all__ = ["describe", "non_mediable_case", "strict_handover", "workplace_dispute"]
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -32,6 +37,8 @@ SECRETARY = Mediator(
     "Chen Jie",
     relationships=[Relation(RelationKind.REPORTS_TO, "chen", "lin", note="office secretary")],
 )
+OMBUDS = Mediator("he", "He Ping")
+"""An independent mediator from the ombuds office, with no tie to either party."""
 
 
 def _name(case: Mediation, actor: str) -> str:
@@ -60,6 +67,13 @@ def describe(case: Mediation, event: ev.Event) -> str | None:
         return f"== Closed: {event.outcome.value}" + (f" ({event.reason})" if event.reason else "")
     if isinstance(event, ev.DisclosureMade):
         return f"   {who} discloses: {event.statement}"
+    if isinstance(event, ev.ConflictWaived):
+        return f"   {who} waives in writing: {event.statement}"
+    if isinstance(event, ev.PartyScreened):
+        screened = _name(case, event.party)
+        return f"   {who} screens {screened} in private (answers confidential)"
+    if isinstance(event, ev.MediatorReassigned):
+        return f"   {who} hands the case to {event.mediator.name}: {event.reason}"
     if isinstance(event, ev.ConsentGiven):
         return f"   {who} consents to mediation"
     if isinstance(event, ev.IssueFlagged):
@@ -138,6 +152,25 @@ def workplace_dispute(narrate: Callable[[str], None] | None = None) -> Mediation
     case.disclose(
         "chen", "I report to Lin Wei as office secretary; I will not take sides or report back."
     )
+    tie = SECRETARY.relationships[0]
+    try:
+        case.advance("chen")
+    except TransitionRefused as refused:
+        if narrate is not None:
+            narrate(f"   (disclosure is not enough: {refused})")
+    case.waive_conflict(
+        "zhao",
+        tie,
+        "I know Chen Jie reports to Lin Wei. I choose her as mediator and waive the conflict; "
+        "I can withdraw at any time.",
+    )
+    case.waive_conflict(
+        "lin",
+        tie,
+        "Chen Jie reports to me. I accept her as mediator and will not ask her about the case.",
+    )
+    case.screen("chen", "zhao", NO_CONCERNS)
+    case.screen("chen", "lin", NO_CONCERNS)
     case.consent("lin")
     case.consent("zhao")
     case.advance("chen")
@@ -162,7 +195,9 @@ def workplace_dispute(narrate: Callable[[str], None] | None = None) -> Mediation
     shared = case.propose_common_ground("chen", "Both want the Q2 reports delivered well.")
     case.assent("lin", shared.item_id)
     case.assent("zhao", shared.item_id)
-    case.reserve_difference("zhao", "Who assigns work: a planning meeting, not ad hoc.", "major")
+    principle = case.reserve_difference(
+        "zhao", "Who assigns work: a planning meeting, not ad hoc.", "major"
+    )
     style = case.reserve_difference("lin", "Updates by chat rather than e-mail.", "minor")
     case.park_difference("chen", style.difference_id)
     try:
@@ -191,6 +226,7 @@ def workplace_dispute(narrate: Callable[[str], None] | None = None) -> Mediation
     better = case.propose(
         "lin",
         "A weekly planning meeting sets deadlines; a temporary analyst joins until June.",
+        settles=[principle.difference_id],
     )
     case.answer_proposal("zhao", better.proposal_id, accept=True)
     case.advance("chen")
@@ -215,6 +251,8 @@ def non_mediable_case(narrate: Callable[[str], None] | None = None) -> Mediation
         say = narrate
         say(f"Case {case.case_id}: Wang Fang and Liu Yang; mediator Chen Jie")
     case.disclose("chen", "I have no relationship with either party.", [])
+    case.screen("chen", "wang", NO_CONCERNS)
+    case.screen("chen", "liu", NO_CONCERNS)
     case.consent("wang")
     case.consent("liu")
     case.flag_issue("chen", "remarks", "harassment")
@@ -225,4 +263,41 @@ def non_mediable_case(narrate: Callable[[str], None] | None = None) -> Mediation
             narrate(f"   listening refused: {refused}")
     case.escalate("chen", "hr", "harassment allegation: outside the mediator's authority")
     case.close("chen", "escalated", "handed to HR")
+    return case
+
+
+def strict_handover(narrate: Callable[[str], None] | None = None) -> Mediation:
+    """The same tie under a strict policy, which allows no waiver: the secretary does not
+    overstep (不能越位) — a supervisor hands the case to an independent mediator, who
+    discloses, screens and takes it into listening."""
+    clock = ManualClock(START, tick=timedelta(minutes=4))
+    strict = Policy(conflict_of_interest=ConflictOfInterest(allow_waiver=False))
+    case = Mediation.open(
+        "workload-strict-2026-03",
+        [HEAD, ANALYST],
+        SECRETARY,
+        clock=clock,
+        supervisors=["hr-lead"],
+        relations=[Relation(RelationKind.MANAGES, "lin", "zhao")],
+        issues=[Issue("workload", "Workload and deadlines for the Q2 reports")],
+        policy=strict,
+    )
+    if narrate is not None:
+        case.subscribe(_narrator(narrate))
+        narrate(f"Case {case.case_id}: the same dispute under a strict conflict policy")
+    case.disclose("chen", "I report to Lin Wei as office secretary.")
+    try:
+        case.advance("chen")
+    except TransitionRefused as refused:
+        if narrate is not None:
+            narrate(f"   (cannot start: {refused})")
+    case.reassign_mediator(
+        "hr-lead", OMBUDS, "Chen Jie reports to Lin Wei; the policy allows no waiver."
+    )
+    case.disclose("he", "I have no relationship with either party.", [])
+    case.screen("he", "zhao", NO_CONCERNS)
+    case.screen("he", "lin", NO_CONCERNS)
+    case.consent("lin")
+    case.consent("zhao")
+    case.advance("he")
     return case

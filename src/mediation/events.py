@@ -23,8 +23,17 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn
 
 from mediation.errors import InvalidInput
-from mediation.model import Issue, Mediator, Outcome, Party, Relation, RelationKind, Severity
-from mediation.policy import Mode, Policy, Safeguard, Style
+from mediation.model import (
+    Issue,
+    Mediator,
+    Outcome,
+    Party,
+    Relation,
+    RelationKind,
+    ScreeningDomain,
+    Severity,
+)
+from mediation.policy import Mode, Policy, Safeguard, ScreeningResponse, Style
 
 __all__ = [
     "EVENT_TYPES",
@@ -37,9 +46,12 @@ __all__ = [
     "Closed",
     "CommonGroundAssented",
     "CommonGroundProposed",
+    "ConflictWaived",
     "ConsentGiven",
     "ContentErased",
     "DeadlineSet",
+    "DifferenceEscalated",
+    "DifferenceKeptOpen",
     "DifferenceParked",
     "DifferenceReserved",
     "DifferencesConfirmed",
@@ -51,10 +63,12 @@ __all__ = [
     "IssueRaised",
     "MediatorIntervened",
     "MediatorReassigned",
+    "PartyScreened",
     "ProposalAnswered",
     "ProposalMade",
     "RestatementMade",
     "RestatementReviewed",
+    "SafeguardApplied",
     "SharingAllowed",
     "Signed",
     "StageChanged",
@@ -119,6 +133,43 @@ class ConsentGiven(Event):
     """A party (the actor) consented to mediation after the latest disclosure."""
 
     type_name: ClassVar[str] = "consent_given"
+
+
+@attrs.frozen(kw_only=True)
+class ConflictWaived(Event):
+    """A party (the actor) waived, in writing and informed by the disclosure, a
+    disqualifying relationship of the mediator."""
+
+    type_name: ClassVar[str] = "conflict_waived"
+
+    relation: Relation
+    statement: str
+
+
+@attrs.frozen(kw_only=True)
+class PartyScreened(Event):
+    """The mediator (the actor) screened ``party`` in private.
+
+    Confidential: reader views show it only to the mediator and the screened party.
+    ``answers[domain]`` is True when the answer is positive (a concern was found).
+    """
+
+    type_name: ClassVar[str] = "party_screened"
+
+    party: str
+    answers: Mapping[ScreeningDomain, bool] = attrs.field(hash=False)
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class SafeguardApplied(Event):
+    """The mediator put a safeguard in place for ``party`` (e.g. shuttle format)."""
+
+    type_name: ClassVar[str] = "safeguard_applied"
+
+    party: str
+    safeguard: Safeguard
+    reason: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -244,6 +295,27 @@ class DifferenceParked(Event):
 
 
 @attrs.frozen(kw_only=True)
+class DifferenceEscalated(Event):
+    """The mediator handed one difference to a named authority (the rest goes on)."""
+
+    type_name: ClassVar[str] = "difference_escalated"
+
+    difference_id: str
+    authority: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class DifferenceKeptOpen(Event):
+    """A party (the actor) agreed, explicitly, to leave a major difference open in the
+    agreement."""
+
+    type_name: ClassVar[str] = "difference_kept_open"
+
+    difference_id: str
+
+
+@attrs.frozen(kw_only=True)
 class DifferencesConfirmed(Event):
     """A party (the actor) confirmed that the list of differences is complete."""
 
@@ -266,6 +338,8 @@ class ProposalMade(Event):
     procedure: str = ""
     shares: Mapping[str, Mapping[str, Fraction]] = attrs.field(factory=dict, hash=False)
     payments: Mapping[str, Fraction] = attrs.field(factory=dict, hash=False)
+    settles: tuple[str, ...] = ()
+    """Ids of the reserved differences the proposal's terms settle."""
 
 
 @attrs.frozen(kw_only=True)
@@ -495,6 +569,11 @@ _ALL_EVENT_CLASSES: tuple[type[Event], ...] = (
     ValuationsGiven,
     SuggestionRequested,
     ContentErased,
+    ConflictWaived,
+    PartyScreened,
+    SafeguardApplied,
+    DifferenceEscalated,
+    DifferenceKeptOpen,
 )
 
 EVENT_TYPES: Mapping[str, type[Event]] = {cls.type_name: cls for cls in _ALL_EVENT_CLASSES}
@@ -517,7 +596,16 @@ _converter.register_unstructure_hook_func(
 )
 _converter.register_unstructure_hook(Fraction, str)
 _converter.register_structure_hook(Fraction, lambda value, _: _parse_fraction(value))
-for _enum in (RelationKind, Severity, Outcome, Mode, Safeguard, Style):
+for _enum in (
+    RelationKind,
+    Severity,
+    Outcome,
+    Mode,
+    Safeguard,
+    Style,
+    ScreeningDomain,
+    ScreeningResponse,
+):
     # str-valued enums would otherwise pass through as enum members (str's hook wins).
     _converter.register_unstructure_hook(_enum, _enum_value)
 
@@ -559,6 +647,23 @@ def _finding_recorded_unstructure() -> Callable[[FindingRecorded], dict[str, Any
 
 
 _converter.register_unstructure_hook(FindingRecorded, _finding_recorded_unstructure())
+
+
+def _proposal_made_unstructure() -> Callable[[ProposalMade], dict[str, Any]]:
+    general = _converter.gen_unstructure_attrs_fromdict(ProposalMade)
+
+    def unstructure(event: ProposalMade) -> dict[str, Any]:
+        # ``settles`` is left out of the stored form when empty, so proposals recorded
+        # before the field existed keep their canonical bytes.
+        fields: dict[str, Any] = general(event)
+        if not event.settles:
+            del fields["settles"]
+        return fields
+
+    return unstructure
+
+
+_converter.register_unstructure_hook(ProposalMade, _proposal_made_unstructure())
 
 # Each class's generated unstructure function, looked up once rather than dispatched on
 # every call (to_dict runs on every append, for the canonical bytes).

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -19,6 +20,8 @@ from mediation.errors import InvalidInput
 
 __all__ = [
     "NON_MEDIABLE_FLAGS",
+    "NO_CONCERNS",
+    "SEED_RELATIONSHIPS",
     "Authority",
     "Issue",
     "Mediator",
@@ -26,10 +29,13 @@ __all__ = [
     "Party",
     "Relation",
     "RelationKind",
+    "ScreeningDomain",
     "Severity",
     "check_duration",
     "check_id",
     "check_text",
+    "describe_relation",
+    "relation_kind",
     "shown",
     "unique_ids",
 ]
@@ -116,14 +122,6 @@ def _collection(value: object, what: str) -> tuple[object, ...]:
     return tuple(value)
 
 
-def _to_kind(value: object) -> RelationKind:
-    try:
-        return RelationKind(value)
-    except (ValueError, TypeError):
-        kinds = ", ".join(kind.value for kind in RelationKind)
-        raise InvalidInput(f"kind must be one of {kinds}; got {shown(value)}") from None
-
-
 def _to_flags(value: Iterable[str]) -> frozenset[str]:
     if isinstance(value, str):
         raise InvalidInput(f"flags must be a collection of flags, not the string {shown(value)}")
@@ -139,11 +137,17 @@ def _to_relations(value: Iterable[Relation]) -> tuple[Relation, ...]:
 
 
 class RelationKind(str, Enum):
-    """How two people in a case are related.
+    """How two people in a case are related: ``Relation(kind, source, target)`` reads
+    "*source* <kind> *target*".
 
-    The source speaks of leaders, colleagues, subordinates, clients, suppliers and
-    departments; mediator standards add financial and personal ties that must be disclosed.
-    ``MANAGES`` is directional: ``Relation(MANAGES, a, b)`` means *a* manages *b*.
+    The seed's seven relationships are here (see :data:`SEED_RELATIONSHIPS`): the leader
+    (``MANAGES``: *source* manages *target*), the subordinate (``REPORTS_TO``: *source*
+    reports to *target*), the colleague, the client (*source* is a client of *target*),
+    the supplier (*source* supplies *target*), another department (*source* works in
+    another department than *target*) and the public (*source* is a member of the public
+    served by *target*). Mediator standards add financial and personal ties that must be
+    disclosed. ``"leader"`` and ``"subordinate"`` are accepted as the seed's words for
+    ``MANAGES`` and ``REPORTS_TO``.
     """
 
     MANAGES = "manages"
@@ -151,11 +155,116 @@ class RelationKind(str, Enum):
     COLLEAGUE = "colleague"
     CLIENT = "client"
     SUPPLIER = "supplier"
+    OTHER_DEPARTMENT = "other_department"
+    PUBLIC = "public"
     FRIEND = "friend"
     FAMILY = "family"
     FINANCIAL = "financial"
     PRIOR_REPRESENTATION = "prior_representation"
     OTHER = "other"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RelationKind | None:
+        return _SEED_ALIASES.get(value) if isinstance(value, str) else None
+
+
+_SEED_ALIASES: dict[str, RelationKind] = {
+    "leader": RelationKind.MANAGES,
+    "subordinate": RelationKind.REPORTS_TO,
+}
+
+SEED_RELATIONSHIPS: dict[str, RelationKind] = {
+    "leader": RelationKind.MANAGES,
+    "colleague": RelationKind.COLLEAGUE,
+    "subordinate": RelationKind.REPORTS_TO,
+    "client": RelationKind.CLIENT,
+    "supplier": RelationKind.SUPPLIER,
+    "another department": RelationKind.OTHER_DEPARTMENT,
+    "the public": RelationKind.PUBLIC,
+}
+"""The seed's seven relationships (领导、同事、下属、客户、供应商、其他部门、公众), each as
+the relation kind from the first person's side: "the other party is my leader" is
+``Relation(MANAGES, other, me)``."""
+
+
+def relation_kind(value: object) -> RelationKind:
+    """Return ``value`` as a :class:`RelationKind`, or raise :class:`InvalidInput`.
+
+    Args:
+        value: A kind, its text value, or the seed's ``"leader"`` / ``"subordinate"``.
+
+    Returns:
+        The kind.
+
+    Raises:
+        InvalidInput: an unknown kind, naming the known ones.
+    """
+    try:
+        return RelationKind(value)
+    except (ValueError, TypeError):
+        kinds = ", ".join(kind.value for kind in RelationKind)
+        raise InvalidInput(
+            f"unknown relation kind {shown(value)}; kind must be one of {kinds}"
+        ) from None
+
+
+_RELATION_WORDS: dict[RelationKind, tuple[str, str]] = {
+    RelationKind.MANAGES: ("{s} manages {t}", "{s}是{t}的上级"),
+    RelationKind.REPORTS_TO: ("{s} reports to {t}", "{s}向{t}汇报（下属）"),
+    RelationKind.COLLEAGUE: ("{s} is a colleague of {t}", "{s}与{t}是同事"),
+    RelationKind.CLIENT: ("{s} is a client of {t}", "{s}是{t}的客户"),
+    RelationKind.SUPPLIER: ("{s} is a supplier to {t}", "{s}是{t}的供应商"),
+    RelationKind.OTHER_DEPARTMENT: (
+        "{s} works in another department than {t}",
+        "{s}与{t}分属不同部门",
+    ),
+    RelationKind.PUBLIC: ("{s} is a member of the public served by {t}", "{s}是{t}服务的公众"),
+    RelationKind.FRIEND: ("{s} is a friend of {t}", "{s}是{t}的朋友"),
+    RelationKind.FAMILY: ("{s} is family of {t}", "{s}是{t}的亲属"),
+    RelationKind.FINANCIAL: ("{s} has financial ties with {t}", "{s}与{t}有经济往来"),
+    RelationKind.PRIOR_REPRESENTATION: ("{s} has represented {t} before", "{s}曾代理过{t}"),
+    RelationKind.OTHER: ("{s} is related to {t}", "{s}与{t}有关系"),
+}
+
+
+def describe_relation(relation: Relation, source: str, target: str, lang: str = "en") -> str:
+    """The relationship in words, e.g. ``"Wang Fang reports to Lin Wei"``.
+
+    Args:
+        relation: The relationship.
+        source: The display name of ``relation.source``.
+        target: The display name of ``relation.target``.
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        One sentence fragment naming both people.
+
+    Raises:
+        InvalidInput: an unknown language.
+    """
+    if lang not in ("en", "zh"):
+        raise InvalidInput(f"language must be 'en' or 'zh'; got {lang!r}")
+    english, chinese = _RELATION_WORDS[relation.kind]
+    return (english if lang == "en" else chinese).format(s=source, t=target)
+
+
+class ScreeningDomain(str, Enum):
+    """What a party is asked about, in private, at intake screening.
+
+    Modelled on published screening instruments (MASIC, Holtzworth-Munroe et al. 2010;
+    the ABA/AFCC guidelines on screening for violence and power imbalance).
+    """
+
+    SAFETY = "safety"
+    """Violence, threats of it, or fear for one's safety (安全/暴力)."""
+    HARASSMENT = "harassment"
+    """Harassment or intimidation by another party (骚扰)."""
+    RETALIATION = "retaliation"
+    """Fear of retaliation for taking part or for what is said (担心报复)."""
+    CAPACITY = "capacity"
+    """Doubts about the party's capacity to take part and decide (能力)."""
+    POWER = "power"
+    """A power imbalance the party feels unable to speak up against (权力不对等)."""
 
 
 @attrs.frozen
@@ -169,7 +278,7 @@ class Relation:
         note: Optional plain-words detail ("reports to her for budget matters").
     """
 
-    kind: RelationKind = attrs.field(converter=_to_kind)
+    kind: RelationKind = attrs.field(converter=relation_kind)
     source: str = attrs.field(validator=_validate_id)
     target: str = attrs.field(validator=_validate_id)
     note: str = attrs.field(default="", validator=_validate_optional_text)
@@ -237,6 +346,12 @@ class Issue:
     id: str = attrs.field(validator=_validate_id)
     title: str = attrs.field(validator=_validate_text)
     flags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_flags)
+
+
+NO_CONCERNS: Mapping[str, bool] = MappingProxyType(
+    {domain.value: False for domain in ScreeningDomain}
+)
+"""Screening answers with no concern in any domain: what most screenings record."""
 
 
 class Severity(str, Enum):

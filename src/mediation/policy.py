@@ -28,7 +28,14 @@ from mediation._strict import (
 )
 from mediation.errors import InvalidInput, InvalidLexicon
 from mediation.markers import Lexicon
-from mediation.model import NON_MEDIABLE_FLAGS, Authority, check_id
+from mediation.model import (
+    NON_MEDIABLE_FLAGS,
+    Authority,
+    RelationKind,
+    ScreeningDomain,
+    check_id,
+    relation_kind,
+)
 
 __all__ = [
     "BUILT_IN_CHECKS",
@@ -36,7 +43,9 @@ __all__ = [
     "CaucusParity",
     "Confidentiality",
     "JointVoice",
+    "ConflictOfInterest",
     "Limits",
+    "MajorDifferences",
     "MediatorConduct",
     "MediatorStyle",
     "Mode",
@@ -44,10 +53,14 @@ __all__ = [
     "PowerImbalance",
     "Pressure",
     "Reciprocity",
+    "RelationshipSafeguards",
     "Responsiveness",
     "Safeguard",
     "Style",
     "TranscriptMarkers",
+    "Screening",
+    "ScreeningResponse",
+    "ThreatLanguage",
     "VoiceBalance",
 ]
 
@@ -72,6 +85,20 @@ class Safeguard(str, Enum):
     """In listening, the subordinate speaks before the manager."""
     SUPPORT_PERSON = "support_person"
     """The subordinate has a support person present before listening starts."""
+    SHUTTLE = "shuttle"
+    """Caucus-only (shuttle) format: the mediator meets the parties apart; chosen with
+    :meth:`~mediation.Mediation.apply_safeguard` after screening."""
+
+
+class ScreeningResponse(str, Enum):
+    """What a positive screening answer requires before the case leaves intake."""
+
+    ESCALATE = "escalate"
+    """The case must be escalated: mediation is not safe or not appropriate."""
+    SAFEGUARD = "safeguard"
+    """A safeguard for the screened party (a support person, or shuttle format)."""
+    NOTE = "note"
+    """Recorded only."""
 
 
 def _as_float(value: float) -> float:
@@ -454,6 +481,182 @@ class Confidentiality:
     leak_threshold: float = attrs.field(default=0.5, validator=_share)
     shingle_words: int = attrs.field(default=3, validator=_whole_from(1))
     min_shingles: int = attrs.field(default=3, validator=_whole_from(1))
+def _to_relation_kinds(value: Iterable[Any]) -> frozenset[RelationKind]:
+    if isinstance(value, str):
+        raise InvalidInput(f"relation kinds must be a list, not the string {value!r}")
+    return frozenset(relation_kind(item) for item in value)
+
+
+@attrs.frozen(kw_only=True)
+class ConflictOfInterest:
+    """Conflicts of interest by severity (Model Standards Std. III).
+
+    A mediator's relationship with a party is *disqualifying* when its kind is in
+    ``disqualifying`` (default: the mediator manages or reports to a party, or is family),
+    and merely *disclosable* otherwise (disclosure and consent suffice). A disqualifying
+    relationship blocks leaving intake until every party has waived it in writing
+    (:meth:`~mediation.Mediation.waive_conflict`) — when ``allow_waiver`` — or the case
+    is handed to an independent mediator (:meth:`~mediation.Mediation.reassign_mediator`).
+
+    Attributes:
+        mode: Default ``block``.
+        disqualifying: The relation kinds that disqualify the mediator.
+        allow_waiver: Whether an informed written waiver by every party lifts the conflict
+            (default True); a strict policy sets False, and only reassignment helps.
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+    disqualifying: frozenset[RelationKind] = attrs.field(
+        default=frozenset({RelationKind.MANAGES, RelationKind.REPORTS_TO, RelationKind.FAMILY}),
+        converter=_to_relation_kinds,
+    )
+    allow_waiver: bool = attrs.field(default=True)
+
+    @allow_waiver.validator
+    def _check_allow_waiver(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{attribute.name} must be True or False; got {value!r}")
+
+
+_DEFAULT_RESPONSES: dict[ScreeningDomain, ScreeningResponse] = {
+    ScreeningDomain.SAFETY: ScreeningResponse.ESCALATE,
+    ScreeningDomain.HARASSMENT: ScreeningResponse.ESCALATE,
+    ScreeningDomain.RETALIATION: ScreeningResponse.SAFEGUARD,
+    ScreeningDomain.CAPACITY: ScreeningResponse.SAFEGUARD,
+    ScreeningDomain.POWER: ScreeningResponse.SAFEGUARD,
+}
+
+
+def _to_responses(value: Mapping[Any, Any]) -> dict[ScreeningDomain, ScreeningResponse]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"screening responses must be a table; got {value!r}")
+    responses = dict(_DEFAULT_RESPONSES)
+    for domain, response in value.items():
+        try:
+            key = ScreeningDomain(domain)
+        except ValueError:
+            raise InvalidInput(
+                f"unknown screening domain {domain!r}; known: {[d.value for d in ScreeningDomain]}"
+            ) from None
+        try:
+            responses[key] = ScreeningResponse(response)
+        except ValueError:
+            raise InvalidInput(
+                f"screening response for {key.value} must be one of "
+                f"{[r.value for r in ScreeningResponse]}; got {response!r}"
+            ) from None
+    return responses
+
+
+def _to_screening_safeguards(value: Iterable[str]) -> frozenset[Safeguard]:
+    safeguards = _to_safeguards(value)
+    allowed = {Safeguard.SUPPORT_PERSON, Safeguard.SHUTTLE}
+    if not safeguards or not safeguards <= allowed:
+        raise InvalidInput(
+            f"screening safeguards must be one or more of {sorted(s.value for s in allowed)}; "
+            f"got {sorted(s.value for s in safeguards)}"
+        )
+    return safeguards
+
+
+@attrs.frozen(kw_only=True)
+class Screening:
+    """Screening at intake (MASIC; ABA/AFCC guidelines): every party is screened in private
+    by the mediator before the case leaves ``stage``, and what a positive answer requires.
+
+    Attributes:
+        mode: Default ``block``.
+        stage: The stage that cannot be left unscreened (default ``intake``).
+        responses: Domain → what a positive answer requires (default: safety and
+            harassment escalate; retaliation, capacity and power need a safeguard).
+        safeguards: Which safeguards satisfy a ``safeguard`` response (any one of them):
+            a support person, shuttle (caucus-only) format. Default both.
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+    stage: str = attrs.field(default="intake", validator=_stage_name)
+    responses: Mapping[ScreeningDomain, ScreeningResponse] = attrs.field(
+        factory=lambda: dict(_DEFAULT_RESPONSES), converter=_to_responses, hash=False
+    )
+    safeguards: frozenset[Safeguard] = attrs.field(
+        default=frozenset({Safeguard.SUPPORT_PERSON, Safeguard.SHUTTLE}),
+        converter=_to_screening_safeguards,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ThreatLanguage:
+    """Threat language: an issue or statement whose text reads like a threat (en and zh)
+    asks the mediator to screen the parties again or flag the issue.
+
+    Attributes:
+        mode: Default ``warn``: a lexicon is evidence, not proof.
+    """
+
+    mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
+
+
+@attrs.frozen(kw_only=True)
+class MajorDifferences:
+    """大事谈原则，小事谈风格: no agreement while a major difference is neither settled by
+    a term of the agreed proposal, escalated, nor kept open by every party.
+
+    Attributes:
+        mode: Default ``block``: the agreement cannot be reached or signed.
+    """
+
+    mode: Mode = attrs.field(default=Mode.BLOCK, converter=_to_mode)
+
+
+_DEFAULT_RELATION_SAFEGUARDS: dict[RelationKind, frozenset[Safeguard]] = {
+    RelationKind.CLIENT: frozenset({Safeguard.CAUCUS_OFFER}),
+    RelationKind.SUPPLIER: frozenset({Safeguard.CAUCUS_OFFER}),
+    RelationKind.OTHER_DEPARTMENT: frozenset({Safeguard.CAUCUS_OFFER}),
+    RelationKind.PUBLIC: frozenset({Safeguard.CAUCUS_OFFER, Safeguard.SUBORDINATE_SPEAKS_FIRST}),
+}
+
+
+def _to_relation_safeguards(
+    value: Mapping[Any, Iterable[str]],
+) -> dict[RelationKind, frozenset[Safeguard]]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"relationship safeguards must be a table; got {value!r}")
+    table: dict[RelationKind, frozenset[Safeguard]] = {}
+    for kind, safeguards in value.items():
+        key = relation_kind(kind)
+        if key in (RelationKind.MANAGES, RelationKind.REPORTS_TO):
+            raise InvalidInput(f"safeguards for {key.value} are set in power_imbalance, not here")
+        table[key] = _to_safeguards(safeguards)
+    return table
+
+
+@attrs.frozen(kw_only=True)
+class RelationshipSafeguards:
+    """Default safeguards per relationship between parties — the seed's relationships
+    besides leader and subordinate (those are :class:`PowerImbalance`'s).
+
+    The *protected* side of each relation gets the safeguards: the supplier (economic
+    dependence on the client), the member of the public (facing the office that serves
+    them), and both sides of another department (each may answer to its own head).
+
+    Attributes:
+        mode: Default ``warn``.
+        safeguards: Relation kind → safeguards; default: client and supplier ``caucus_offer``
+            (economic dependence), another department ``caucus_offer``, the public
+            ``caucus_offer`` and ``subordinate_speaks_first`` (the member of the public
+            speaks first); colleague, friend and the rest none.
+        caucus_before_stage: The stage a caucus offer must precede (default ``compromise``).
+        listening_stage: The stage where the protected party speaks first.
+    """
+
+    mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
+    safeguards: Mapping[RelationKind, frozenset[Safeguard]] = attrs.field(
+        factory=lambda: dict(_DEFAULT_RELATION_SAFEGUARDS),
+        converter=_to_relation_safeguards,
+        hash=False,
+    )
+    caucus_before_stage: str = attrs.field(default="compromise", validator=_stage_name)
+    listening_stage: str = attrs.field(default="listening", validator=_stage_name)
 
 
 def _to_custom_modes(value: Mapping[str, Any]) -> dict[str, Mode]:
@@ -596,6 +799,11 @@ class Policy:
     pressure: Pressure = attrs.field(factory=Pressure)
     transcript_markers: TranscriptMarkers = attrs.field(factory=TranscriptMarkers)
     confidentiality: Confidentiality = attrs.field(factory=Confidentiality)
+    conflict_of_interest: ConflictOfInterest = attrs.field(factory=ConflictOfInterest)
+    screening: Screening = attrs.field(factory=Screening)
+    threat_language: ThreatLanguage = attrs.field(factory=ThreatLanguage)
+    major_differences: MajorDifferences = attrs.field(factory=MajorDifferences)
+    relationship_safeguards: RelationshipSafeguards = attrs.field(factory=RelationshipSafeguards)
     custom_checks: Mapping[str, Mode] = attrs.field(
         factory=dict, converter=_to_custom_modes, hash=False
     )
@@ -717,6 +925,11 @@ BUILT_IN_CHECKS: tuple[str, ...] = (
     "power_imbalance",
     "confidentiality",
     "responsiveness",
+    "conflict_of_interest",
+    "screening",
+    "threat_language",
+    "major_differences",
+    "relationship_safeguards",
 )
 """The configurable check families, in the order reports list them; each is a
 :class:`Policy` field of the same name."""

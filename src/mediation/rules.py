@@ -364,6 +364,52 @@ def _blocks_sign(s: Situation, actor: str) -> tuple[Reason, ...]:
         return (*reasons, _reason("no_agreement", "no proposal is accepted by every party"))
     if s.state.signatures.get(actor) == agreed:
         return (*reasons, _reason("already_signed", f"{actor} already signed", actor))
+    return (*reasons, *_major_open(s))
+
+
+def _major_open(s: Situation) -> tuple[Reason, ...]:
+    """大事谈原则: under a blocking policy, no signature while a major difference is open."""
+    state = s.state
+    if state.policy.major_differences.mode is not Mode.BLOCK or not state.differences:
+        return ()
+    found = state.open_major_differences()
+    if not found:
+        return ()
+    listed = ", ".join(f"“{state.differences[d].text}”" for d in found)
+    return (
+        _reason(
+            "major_difference_open",
+            f"major difference(s) {listed} are neither settled by a term of the agreed "
+            "proposal, escalated, nor kept open by every party",
+        ),
+    )
+
+
+def _blocks_waive_conflict(s: Situation, actor: str) -> tuple[Reason, ...]:
+    reasons = (*_in_active_stage(s), *_taking_part(s, actor))
+    if not s.state.policy.conflict_of_interest.allow_waiver:
+        return (
+            *reasons,
+            _reason(
+                "waiver_not_allowed",
+                "the policy allows no waiver of a disqualifying conflict of interest; a "
+                "supervisor must hand the case to an independent mediator",
+            ),
+        )
+    return reasons
+
+
+def _blocks_keep_difference_open(s: Situation, actor: str) -> tuple[Reason, ...]:
+    reasons = _joint("keep_difference_open")(s, actor)
+    if not s.state.differences:
+        return (*reasons, _reason("no_differences", "no difference has been listed yet"))
+    return reasons
+
+
+def _blocks_escalate_difference(s: Situation, _actor: str) -> tuple[Reason, ...]:
+    reasons = (*_in_active_stage(s), *_no_caucus(s))
+    if not s.state.differences:
+        return (*reasons, _reason("no_differences", "no difference has been listed yet"))
     return reasons
 
 
@@ -546,6 +592,9 @@ ACTIONS: Mapping[str, Action] = _table(
     ("consent", frozenset({_P}), _blocks_consent),
     ("raise_issue", frozenset({_P, _M}), _blocks_active_participant),
     ("flag_issue", frozenset({_M, _S}), _blocks_nothing),
+    ("screen", frozenset({_M}), _blocks_open_caucus),
+    ("apply_safeguard", frozenset({_M}), _blocks_open_caucus),
+    ("waive_conflict", frozenset({_P}), _blocks_waive_conflict),
     # joint session
     ("speak", frozenset({_P}), _joint("speak")),
     ("restate", frozenset({_P}), _joint("restate")),
@@ -555,6 +604,8 @@ ACTIONS: Mapping[str, Action] = _table(
     ("reserve_difference", frozenset({_P, _M}), _joint("reserve_difference")),
     ("park_difference", frozenset({_M}), _joint("park_difference")),
     ("confirm_differences", frozenset({_P}), _blocks_confirm_differences),
+    ("keep_difference_open", frozenset({_P}), _blocks_keep_difference_open),
+    ("escalate_difference", frozenset({_M, _S}), _blocks_escalate_difference),
     ("propose", frozenset({_P, _M}), _blocks_propose),
     ("answer_proposal", frozenset({_P}), _joint("answer_proposal")),
     ("sign", frozenset({_P}), _blocks_sign),

@@ -27,8 +27,9 @@ from mediation.markers import (
     words,
 )
 from mediation.markers import shingles as _shingles
-from mediation.model import Issue, Mediator, Outcome, Party, Relation, Severity
+from mediation.model import Issue, Mediator, Outcome, Party, Relation, ScreeningDomain, Severity
 from mediation.policy import Mode, Policy, TranscriptMarkers
+from mediation.threats import threat_phrases
 
 __all__ = [
     "EVIDENCE_PER_KEY",
@@ -43,6 +44,7 @@ __all__ = [
     "Transcript",
     "TranscriptLeak",
     "policy_marker",
+    "Threat",
 ]
 
 EVIDENCE_PER_KEY = 20
@@ -70,11 +72,38 @@ class CommonGroundItem:
 
 @attrs.define(slots=True)
 class Difference:
-    """A reserved difference."""
+    """A reserved difference, and what became of it.
+
+    Attributes:
+        text: What the difference is.
+        severity: Major (principle) or minor (style).
+        parked: A minor difference the mediator parked.
+        seq: The event that reserved it.
+        escalated: The seq of the event that escalated it on its own, if any.
+        kept_open: Party → seq of its explicit agreement to leave it open.
+    """
 
     text: str
     severity: Severity
     parked: bool = False
+    seq: int = 0
+    escalated: int | None = None
+    kept_open: dict[str, int] = attrs.Factory(dict)
+
+
+@attrs.define(slots=True)
+class Threat:
+    """Text that reads like a threat (see :mod:`mediation.threats`).
+
+    Attributes:
+        seq: The event whose text it is.
+        by: Who wrote or said it (a party, or whoever raised the issue).
+        phrases: The phrases found.
+    """
+
+    seq: int
+    by: str
+    phrases: tuple[str, ...]
 
 
 @attrs.define(slots=True)
@@ -89,6 +118,8 @@ class Proposal:
     seq: int = 0
     accepted_at: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
     """Party → when (and at which seq) it last accepted."""
+    settles: tuple[str, ...] = ()
+    """Ids of the reserved differences its terms settle."""
 
 
 @attrs.define(slots=True)
@@ -356,6 +387,20 @@ class CaseState(Schedule):
     def _index(self, kind: str, key: str, seq: int) -> None:
         self.seqs.setdefault((kind, key), []).append(seq)
 
+    waivers: dict[Relation, dict[str, int]] = attrs.Factory(dict)
+    """Mediator relationship → party → seq of that party's written waiver of it."""
+    screenings: dict[str, int] = attrs.Factory(dict)
+    """Party → seq of its latest private screening by the mediator."""
+    screening_positive: dict[str, tuple[ScreeningDomain, ...]] = attrs.Factory(dict)
+    """Party → the domains its latest screening answered positively."""
+    safeguards_applied: dict[str, dict[str, int]] = attrs.Factory(dict)
+    """Party → safeguard (``support_person``, ``shuttle``) → seq of the latest event
+    putting it in place."""
+    open_threats: dict[int, Threat] = attrs.Factory(dict)
+    """Threat texts since the latest screening or issue flag (which address them), by seq."""
+    threat_count: int = 0
+    """Threat texts recorded over the whole case."""
+
     @classmethod
     def open(cls, event: ev.CaseOpened, text_marker: TextMarker | None = None) -> CaseState:
         """The state right after ``event``, the first event of every case.
@@ -387,6 +432,8 @@ class CaseState(Schedule):
         )
         state.enter(event.stage, event.at)
         state._index("entered", event.stage, event.seq)
+        for issue in event.issues:
+            state._scan(event.seq, event.actor, issue.title)
         return state
 
     @classmethod
@@ -466,6 +513,21 @@ class CaseState(Schedule):
                 return proposal_id
         return None
 
+    def open_major_differences(self) -> tuple[str, ...]:
+        """The major differences the agreement (the agreed proposal, if any) leaves open:
+        not among the proposal's ``settles``, not escalated, not kept open by every party
+        taking part (大事谈原则), in the order they were reserved."""
+        agreed = self.agreed_proposal()
+        settled = frozenset(self.proposals[agreed].settles) if agreed is not None else frozenset()
+        return tuple(
+            difference_id
+            for difference_id, difference in self.differences.items()
+            if difference.severity is Severity.MAJOR
+            and difference_id not in settled
+            and difference.escalated is None
+            and not all(party in difference.kept_open for party in self.active)
+        )
+
     def names(self, parties: Iterable[str]) -> str:
         """Display names of ``parties`` for messages, in alphabetical order (an order that
         does not depend on the parties' labels or on the order they were listed in)."""
@@ -488,6 +550,12 @@ class CaseState(Schedule):
         if self.overrides:
             self.overrides = {}
 
+    def _scan(self, seq: int, by: str, text: str) -> None:
+        phrases = threat_phrases(text)
+        if phrases:
+            self.open_threats[seq] = Threat(seq=seq, by=by, phrases=phrases)
+            self.threat_count += 1
+
     def _on_disclosure(self, event: ev.DisclosureMade) -> None:
         self.disclosure_seq = event.seq
         self.disclosed = self.disclosed.union(event.relationships)
@@ -497,10 +565,13 @@ class CaseState(Schedule):
 
     def _on_issue_raised(self, event: ev.IssueRaised) -> None:
         self.issues[event.issue.id] = event.issue
+        self._scan(event.seq, event.actor, event.issue.title)
 
     def _on_issue_flagged(self, event: ev.IssueFlagged) -> None:
         issue = self.issues[event.issue_id]
         self.issues[event.issue_id] = attrs.evolve(issue, flags=issue.flags.union((event.flag,)))
+        if self.open_threats:
+            self.open_threats = {}
 
     def _on_stage_changed(self, event: ev.StageChanged) -> None:
         self.follow(event)
@@ -528,6 +599,7 @@ class CaseState(Schedule):
         turns = self.stage_turns[stage]
         turns[party] = turns.get(party, 0) + 1
         self._index("statement", stage, event.seq)
+        self._scan(event.seq, party, event.text)
 
     def _on_restatement(self, event: ev.RestatementMade) -> None:
         self.restatements[event.restatement_id] = Restatement(
@@ -551,7 +623,9 @@ class CaseState(Schedule):
         self.common_ground[event.item_id].assents[event.actor] = None
 
     def _on_difference_reserved(self, event: ev.DifferenceReserved) -> None:
-        self.differences[event.difference_id] = Difference(text=event.text, severity=event.severity)
+        self.differences[event.difference_id] = Difference(
+            text=event.text, severity=event.severity, seq=event.seq
+        )
 
     def _on_difference_parked(self, event: ev.DifferenceParked) -> None:
         self.differences[event.difference_id].parked = True
@@ -568,6 +642,7 @@ class CaseState(Schedule):
             text=event.text,
             by_mediator=by_mediator,
             made_at=event.at,
+            settles=event.settles,
             seq=event.seq,
         )
         if not by_mediator:
@@ -734,6 +809,32 @@ def _on_caucus_offered(state: CaseState, event: ev.CaucusOffered) -> None:
 
 def _on_support_person(state: CaseState, event: ev.SupportPersonJoined) -> None:
     state.support_persons.setdefault(event.party, []).append(event.name)
+    state.safeguards_applied.setdefault(event.party, {})["support_person"] = event.seq
+
+
+def _on_conflict_waived(state: CaseState, event: ev.ConflictWaived) -> None:
+    state.waivers.setdefault(event.relation, {})[event.actor] = event.seq
+
+
+def _on_screened(state: CaseState, event: ev.PartyScreened) -> None:
+    state.screenings[event.party] = event.seq
+    state.screening_positive[event.party] = tuple(
+        domain for domain in ScreeningDomain if event.answers.get(domain)
+    )
+    if state.open_threats:
+        state.open_threats = {}
+
+
+def _on_safeguard_applied(state: CaseState, event: ev.SafeguardApplied) -> None:
+    state.safeguards_applied.setdefault(event.party, {})[event.safeguard.value] = event.seq
+
+
+def _on_difference_escalated(state: CaseState, event: ev.DifferenceEscalated) -> None:
+    state.differences[event.difference_id].escalated = event.seq
+
+
+def _on_difference_kept_open(state: CaseState, event: ev.DifferenceKeptOpen) -> None:
+    state.differences[event.difference_id].kept_open[event.actor] = event.seq
 
 
 def _on_finding(state: CaseState, event: ev.FindingRecorded) -> None:
@@ -800,4 +901,9 @@ _HANDLERS: dict[type[ev.Event], Callable[[CaseState, Any], None]] = {
     ev.BlockOverridden: _on_override,
     ev.ValuationsGiven: _on_valuations,
     ev.SuggestionRequested: _on_suggestion_requested,
+    ev.ConflictWaived: _on_conflict_waived,
+    ev.PartyScreened: _on_screened,
+    ev.SafeguardApplied: _on_safeguard_applied,
+    ev.DifferenceEscalated: _on_difference_escalated,
+    ev.DifferenceKeptOpen: _on_difference_kept_open,
 }

@@ -1,19 +1,23 @@
-"""Intake commands: disclosure, consent, and what is on the table.
+"""Intake commands: disclosure, waivers, screening, consent, and what is on the table.
 
-The mediator discloses their relationships; each party consents, informed by the latest
-disclosure; parties and the mediator raise issues; the mediator or a supervisor flags
-them at screening; a support person may join a party.
+The mediator discloses their relationships; a disqualifying one is waived in writing by
+every party (when the policy allows it); the mediator screens each party in private; each
+party consents, informed by the latest disclosure; parties and the mediator raise issues;
+the mediator or a supervisor flags them; safeguards (a support person, shuttle format)
+are put in place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from mediation import events as ev
 from mediation._case import validate
-from mediation._case.core import CaseCore
-from mediation.errors import InvalidInput, NotAuthorized
-from mediation.model import Issue, Relation, check_id, check_text, shown
+from mediation._case.core import CaseCore, refusal
+from mediation.errors import InvalidInput, NotAuthorized, Reason
+from mediation.model import Issue, Relation, ScreeningDomain, check_id, check_text, shown
+from mediation.neutrality import disqualifying_relations, relation_in_words
+from mediation.policy import Safeguard
 from mediation.rules import Role
 
 __all__ = ["Intake"]
@@ -90,3 +94,136 @@ class Intake(CaseCore):
         name = check_text(name, "name")
         self._check("add_support_person", actor)
         return self._record(ev.SupportPersonJoined, actor, party=party, name=name)
+
+    def waive_conflict(self, actor: str, relation: Relation, statement: str) -> ev.ConflictWaived:
+        """A party waives, in writing, a disqualifying relationship of the mediator, after
+        it was disclosed (Model Standards III). Every party taking part must waive it
+        before the case can move on; a strict policy allows no waiver.
+
+        Args:
+            actor: The party waiving.
+            relation: The mediator's relationship being waived, as on record.
+            statement: The party's written waiver, in their own words.
+
+        Returns:
+            The recorded ``conflict_waived`` event.
+
+        Raises:
+            NotAuthorized: the actor is not a party.
+            InvalidInput: ``relation`` is not a disqualifying relationship of the mediator,
+                or the statement is empty.
+            CommandRefused: the policy allows no waiver, the relationship has not been
+                disclosed, or this party already waived it.
+        """
+        self._authorize("waive_conflict", actor)
+        state = self._state
+        if not isinstance(relation, Relation):
+            raise InvalidInput(f"relation must be a Relation of the mediator; got {relation!r}")
+        if relation not in disqualifying_relations(state):
+            raise InvalidInput(
+                f"{relation_in_words(state, relation)}: not a disqualifying relationship of "
+                f"the mediator {state.mediator.name} under the policy"
+            )
+        statement = check_text(statement, "statement")
+        extra: list[Reason] = []
+        words = relation_in_words(state, relation)
+        if relation not in state.disclosed:
+            extra.append(
+                refusal("not_disclosed", f"{words}: the mediator has not disclosed it yet")
+            )
+        if actor in state.waivers.get(relation, {}):
+            extra.append(refusal("already_waived", f"{actor} already waived: {words}", actor))
+        self._check("waive_conflict", actor, extra)
+        return self._record(ev.ConflictWaived, actor, relation=relation, statement=statement)
+
+    def screen(
+        self, actor: str, party: str, answers: Mapping[str, bool], note: str = ""
+    ) -> ev.PartyScreened:
+        """The mediator screens ``party`` in private: safety and violence, harassment, fear
+        of retaliation, capacity, power (MASIC; ABA/AFCC guidelines). The answers are
+        confidential to the mediator and the screened party.
+
+        Args:
+            actor: The mediator.
+            party: The party screened.
+            answers: Every :class:`~mediation.model.ScreeningDomain` (or its text value)
+                → True when the answer raised a concern.
+            note: The mediator's confidential note.
+
+        Returns:
+            The recorded ``party_screened`` event.
+
+        Raises:
+            NotAuthorized: the actor is not the mediator.
+            InvalidInput: an unknown party or domain, a domain missing, or an answer that
+                is not True or False.
+        """
+        self._authorize("screen", actor)
+        validate.party_id(self._state, party, "party")
+        if party not in self._state.active:
+            raise InvalidInput(f"{party} has withdrawn and cannot be screened")
+        if not isinstance(answers, Mapping):
+            raise InvalidInput(
+                f"answers must be a mapping of domain to True/False; got {answers!r}"
+            )
+        parsed: dict[ScreeningDomain, bool] = {}
+        for domain, answer in answers.items():
+            try:
+                key = ScreeningDomain(domain)
+            except ValueError:
+                raise InvalidInput(
+                    f"unknown screening domain {domain!r}; known: "
+                    f"{[d.value for d in ScreeningDomain]}"
+                ) from None
+            if not isinstance(answer, bool):
+                raise InvalidInput(
+                    f"the answer on {key.value} must be True or False; got {answer!r}"
+                )
+            parsed[key] = answer
+        missing = [d.value for d in ScreeningDomain if d not in parsed]
+        if missing:
+            raise InvalidInput(f"screening must answer every domain; missing {missing}")
+        if not isinstance(note, str):
+            raise InvalidInput(f"note must be text; got {note!r}")
+        self._check("screen", actor)
+        ordered = {domain: parsed[domain] for domain in ScreeningDomain}
+        return self._record(
+            ev.PartyScreened, actor, party=party, answers=ordered, note=note.strip()
+        )
+
+    def apply_safeguard(
+        self, actor: str, party: str, safeguard: Safeguard | str, reason: str = ""
+    ) -> ev.SafeguardApplied:
+        """The mediator puts a safeguard in place for ``party`` after screening: shuttle
+        (caucus-only) format. A support person joins with :meth:`add_support_person`.
+
+        Args:
+            actor: The mediator.
+            party: The party protected.
+            safeguard: ``"shuttle"``.
+            reason: Why, in plain words (optional).
+
+        Returns:
+            The recorded ``safeguard_applied`` event.
+
+        Raises:
+            NotAuthorized: the actor is not the mediator.
+            InvalidInput: an unknown party or safeguard.
+        """
+        self._authorize("apply_safeguard", actor)
+        validate.party_id(self._state, party, "party")
+        try:
+            chosen = Safeguard(safeguard)
+        except ValueError:
+            raise InvalidInput(f"unknown safeguard {safeguard!r}; known: ['shuttle']") from None
+        if chosen is not Safeguard.SHUTTLE:
+            raise InvalidInput(
+                f"{chosen.value} is not applied here: a support person joins with "
+                "add_support_person, caucus offers with offer_caucus"
+            )
+        if not isinstance(reason, str):
+            raise InvalidInput(f"reason must be text; got {reason!r}")
+        self._check("apply_safeguard", actor)
+        return self._record(
+            ev.SafeguardApplied, actor, party=party, safeguard=chosen, reason=reason.strip()
+        )

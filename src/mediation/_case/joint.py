@@ -7,6 +7,8 @@ Each records one event once the actor is authorized, the arguments are valid and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mediation import events as ev
 from mediation import rules
 from mediation._case import validate
@@ -146,18 +148,42 @@ class JointSession(CaseCore):
         self._check("confirm_differences", actor)
         return self._record(ev.DifferencesConfirmed, actor)
 
-    def propose(self, actor: str, text: str, *, proposal_id: str | None = None) -> ev.ProposalMade:
+    def propose(
+        self,
+        actor: str,
+        text: str,
+        *,
+        proposal_id: str | None = None,
+        settles: Iterable[str] = (),
+    ) -> ev.ProposalMade:
         """Put forward a proposal. A party's own proposal counts as accepted by that party;
-        a mediator's proposal is a suggestion every party must accept themselves."""
+        a mediator's proposal is a suggestion every party must accept themselves.
+
+        Args:
+            actor: A party or the mediator.
+            text: The terms, in plain words.
+            proposal_id: Its id (default ``pr-N``).
+            settles: Ids of the reserved differences its terms settle (大事谈原则: a major
+                difference must be settled, escalated or kept open by every party).
+
+        Raises:
+            InvalidInput: empty text, a duplicate id or an unknown difference.
+        """
         self._authorize("propose", actor)
         text = check_text(text)
         proposal_id = validate.new_id(proposal_id, self._state.proposals, "pr")
+        settled = validate.difference_ids(self._state, settles)
         self._check("propose", actor)
         unasked = rules.unrequested_evaluation(self._state, actor)
         if not unasked:
-            return self._record(ev.ProposalMade, actor, proposal_id=proposal_id, text=text)
+            return self._record(ev.ProposalMade, actor, proposal_id=proposal_id, text=text, settles=settled)
         made = self._record(
-            ev.ProposalMade, actor, notify=False, proposal_id=proposal_id, text=text
+            ev.ProposalMade,
+            actor,
+            notify=False,
+            proposal_id=proposal_id,
+            text=text,
+            settles=settled,
         )
         settings = self._state.policy.mediator_style
         finding = self._record(
@@ -177,6 +203,57 @@ class JointSession(CaseCore):
         )
         self._notify([made, finding])
         return made
+
+    def keep_difference_open(self, actor: str, difference_id: str) -> ev.DifferenceKeptOpen:
+        """A party agrees, explicitly, to leave a difference open in the agreement (a major
+        difference needs every party's agreement to stay open).
+
+        Raises:
+            InvalidInput: an unknown difference.
+            CommandRefused: the party already did.
+        """
+        self._authorize("keep_difference_open", actor)
+        difference = self._state.differences.get(difference_id)
+        if difference is None:
+            raise InvalidInput(f"unknown difference {difference_id!r}")
+        extra: list[Reason] = []
+        if actor in difference.kept_open:
+            extra.append(
+                refusal("already_kept_open", f"{actor} already agreed to keep it open", actor)
+            )
+        self._check("keep_difference_open", actor, extra)
+        return self._record(ev.DifferenceKeptOpen, actor, difference_id=difference_id)
+
+    def escalate_difference(
+        self, actor: str, difference_id: str, authority: str, reason: str
+    ) -> ev.DifferenceEscalated:
+        """Hand one difference to a named authority; the rest of the case goes on.
+
+        Raises:
+            InvalidInput: an unknown difference or authority, or an empty reason.
+            CommandRefused: it is already escalated.
+        """
+        self._authorize("escalate_difference", actor)
+        difference = self._state.differences.get(difference_id)
+        if difference is None:
+            raise InvalidInput(f"unknown difference {difference_id!r}")
+        if authority not in self._state.policy.authorities:
+            raise InvalidInput(
+                f"unknown authority {authority!r}; the policy knows "
+                f"{list(self._state.policy.authorities)}"
+            )
+        reason = check_text(reason, "reason")
+        extra: list[Reason] = []
+        if difference.escalated is not None:
+            extra.append(refusal("already_escalated", f"difference {difference_id!r} is escalated"))
+        self._check("escalate_difference", actor, extra)
+        return self._record(
+            ev.DifferenceEscalated,
+            actor,
+            difference_id=difference_id,
+            authority=authority,
+            reason=reason,
+        )
 
     def answer_proposal(self, actor: str, proposal_id: str, *, accept: bool) -> ev.ProposalAnswered:
         """A party accepts or rejects a proposal (the latest answer counts)."""

@@ -5,7 +5,7 @@ mediator's computed suggestion (see :mod:`mediation.settlement`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -102,7 +102,12 @@ class Suggestion(CaseCore):
         return self._record(ev.SuggestionRequested, actor)
 
     def suggest_settlement(
-        self, actor: str, procedure: str = "adjusted_winner", *, proposal_id: str | None = None
+        self,
+        actor: str,
+        procedure: str = "adjusted_winner",
+        *,
+        proposal_id: str | None = None,
+        settles: Iterable[str] = (),
     ) -> ev.ProposalMade:
         """The mediator proposes a settlement computed from the parties' confidential
         valuations by a fair-division procedure (see :mod:`mediation.settlement`).
@@ -117,6 +122,7 @@ class Suggestion(CaseCore):
             procedure: ``"adjusted_winner"`` (two parties) or ``"knaster"`` (valuations
                 are sealed bids in money; any number of parties).
             proposal_id: Optional id for the proposal.
+            settles: Ids of the reserved differences the suggested division settles.
 
         Raises:
             InvalidInput: an unknown procedure or a duplicate proposal id.
@@ -129,6 +135,7 @@ class Suggestion(CaseCore):
                 f"unknown procedure {shown(procedure)}; one of {sorted(_PROCEDURES)}"
             )
         proposal_id = validate.new_id(proposal_id, self._state.proposals, "pr")
+        settled = validate.difference_ids(self._state, settles)
         self._check("suggest_settlement", actor)
         state = self._state
         parties = list(state.active)
@@ -158,4 +165,5 @@ class Suggestion(CaseCore):
             procedure=procedure,
             shares=plain_shares,
             payments={p: Fraction(v) for p, v in payments.items()},
+            settles=settled,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from mediation.errors import InvalidInput
 from mediation.model import check_id, shown
 from mediation.state import CaseState
 
-__all__ = ["aware", "new_id", "other_party", "party_id"]
+__all__ = ["aware", "difference_ids", "new_id", "other_party", "party_id"]
 
 
 def aware(value: object, what: str) -> datetime:
@@ -59,3 +59,19 @@ def new_id(given: str | None, existing: Mapping[str, Any], prefix: str) -> str:
     if given in existing:
         raise InvalidInput(f"duplicate id {shown(given)}")
     return given
+
+
+def difference_ids(state: CaseState, ids: Iterable[str]) -> tuple[str, ...]:
+    """``ids`` as a tuple of reserved differences' ids, each once, in the given order.
+
+    Raises:
+        InvalidInput: a bare string, or an id that is not a reserved difference.
+    """
+    if isinstance(ids, str):
+        raise InvalidInput(f"settles is a collection of difference ids, not the string {ids!r}")
+    found: dict[str, None] = {}
+    for difference_id in ids:
+        if not isinstance(difference_id, str) or difference_id not in state.differences:
+            raise InvalidInput(f"unknown difference {difference_id!r}")
+        found[difference_id] = None
+    return tuple(found)

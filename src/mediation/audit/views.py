@@ -89,14 +89,14 @@ def view(case: Mediation, reader: str) -> CaseView:
     """The case as ``reader`` may see it.
 
     - a party sees the joint session, everything said in its own caucuses (and its own
-      valuations), and another party's caucus notes only once that party allowed sharing
-      — never another party's valuations;
+      valuations and screening answers), and another party's caucus notes only once that
+      party allowed sharing — never another party's valuations or screening answers;
     - the mediator sees everything;
     - a supervisor sees every process event (findings included), but not what was said
       (the ``text`` and ``comment`` fields of any event: statements, restatements,
       proposals, common ground, differences, the mediator's paraphrases) unless the
       case's policy sets ``supervisor_reads_text``, and never a caucus note that was not
-      shared.
+      shared, nor any party's screening answers.
 
     An outside authority gets no view: see :func:`authority_report`.
 
@@ -135,6 +135,10 @@ def view(case: Mediation, reader: str) -> CaseView:
             shared = note is not None and note.shared and spoken_visible
             if not (own or shared):
                 withheld = ("text",)
+        elif isinstance(event, ev.PartyScreened):
+            # Screening is private: only the mediator and the screened party see answers.
+            if not (role is ReaderRole.PARTY and event.party == reader):
+                withheld = ("answers", "note")
         elif isinstance(event, ev.ValuationsGiven):
             # Confidential to the party that gave them, like its caucus notes.
             if not (role is ReaderRole.PARTY and event.actor == reader):

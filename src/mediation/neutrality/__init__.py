@@ -12,8 +12,9 @@ The checks read running figures that the state fold keeps up to date in O(1) per
 mediator interventions per party); nothing re-scans the history.
 
 Some obligations are enforced by the process itself rather than by a configurable check
-(they are not thresholds): conflict-of-interest disclosure and consent (guards
-``disclosure_made`` and ``consent_current``), informed and voluntary participation
+(they are not thresholds): disclosure and consent (guards ``disclosure_made`` and
+``consent_current``; conflicts that disclosure does not cure are the configurable
+``conflict_of_interest`` check), informed and voluntary participation
 (withdrawal is never refused), self-determination (only parties consent, accept and sign)
 and caucus confidentiality (notes belong to their party). The report shows them too.
 
@@ -39,6 +40,12 @@ from mediation.neutrality.caucus_balance import CaucusBalanceCheck
 from mediation.neutrality.caucus_parity import CaucusParityCheck
 from mediation.neutrality.exact import lower_tail, underserved
 from mediation.neutrality.joint_voice import JointVoiceCheck
+from mediation.neutrality.conflict_of_interest import (
+    ConflictOfInterestCheck,
+    disqualifying_relations,
+    relation_in_words,
+)
+from mediation.neutrality.major_differences import MajorDifferencesCheck, open_major
 from mediation.neutrality.measures import gini, max_min_ratio
 from mediation.neutrality.mediator_conduct import MediatorConductCheck
 from mediation.neutrality.mediator_style import MediatorStyleCheck
@@ -56,6 +63,7 @@ from mediation.neutrality.registry import (
     finding_fields,
     recorded_finding,
 )
+from mediation.neutrality.relationship_safeguards import RelationshipSafeguardsCheck
 from mediation.neutrality.report import (
     CheckStatus,
     NeutralityReport,
@@ -63,6 +71,8 @@ from mediation.neutrality.report import (
     ReportedCase,
     neutrality_report,
 )
+from mediation.neutrality.screening import ScreeningCheck, unscreened
+from mediation.neutrality.threat_language import ThreatLanguageCheck
 from mediation.neutrality.voice_balance import VoiceBalanceCheck
 
 __all__ = [
@@ -81,9 +91,11 @@ __all__ = [
     "Check",
     "CheckContext",
     "CheckStatus",
+    "ConflictOfInterestCheck",
     "Family",
     "Finding",
     "JointVoiceCheck",
+    "MajorDifferencesCheck",
     "MediatorConductCheck",
     "MediatorStyleCheck",
     "NeutralityReport",
@@ -91,16 +103,23 @@ __all__ = [
     "PowerImbalanceCheck",
     "PressureCheck",
     "ReciprocityCheck",
+    "RelationshipSafeguardsCheck",
     "ReportedCase",
+    "ScreeningCheck",
+    "ThreatLanguageCheck",
     "VoiceBalanceCheck",
     "checks_in_force",
+    "disqualifying_relations",
     "evaluate",
     "finding_fields",
     "gini",
     "lower_tail",
     "max_min_ratio",
     "neutrality_report",
+    "open_major",
     "recorded_finding",
+    "relation_in_words",
     "subordinates",
     "underserved",
+    "unscreened",
 ]

@@ -28,7 +28,9 @@ class Family:
         check: The check run on forward moves (None for enforced families and for checks
             run elsewhere, such as responsiveness).
         enforced: Whether the process enforces the obligation (not configurable).
-        waiting: For an enforced family, whether the process waits for it now.
+        waiting: Whether the process waits for the family's obligation now (for an
+            enforced family, or a configurable one with an enforced part, such as the
+            disclosure of conflicts of interest).
     """
 
     code: str
@@ -39,7 +41,7 @@ class Family:
     waiting: Callable[[CaseState], bool] | None = None
 
     def status(self, state: CaseState) -> str:
-        """The report status of an enforced family: ``waiting`` or ``ok``.
+        """The report status of a family without findings: ``waiting`` or ``ok``.
 
         Args:
             state: The case's state.

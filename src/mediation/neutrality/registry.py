@@ -22,14 +22,18 @@ from mediation.neutrality import (
     conflict_of_interest,
     informed_consent,
     joint_voice,
+    major_differences,
     mediator_conduct,
     mediator_style,
     power_imbalance,
     pressure,
     reciprocity,
+    relationship_safeguards,
     responsiveness,
+    screening,
     self_determination,
     transcript_markers,
+    threat_language,
     voice_balance,
 )
 from mediation.neutrality._family import Family
@@ -50,6 +54,8 @@ __all__ = [
 
 FAMILIES: tuple[Family, ...] = (
     conflict_of_interest.FAMILY,
+    screening.FAMILY,
+    threat_language.FAMILY,
     informed_consent.FAMILY,
     self_determination.FAMILY,
     voice_balance.FAMILY,
@@ -62,6 +68,8 @@ FAMILIES: tuple[Family, ...] = (
     pressure.FAMILY,
     transcript_markers.FAMILY,
     power_imbalance.FAMILY,
+    relationship_safeguards.FAMILY,
+    major_differences.FAMILY,
     confidentiality.FAMILY,
     responsiveness.FAMILY,
 )

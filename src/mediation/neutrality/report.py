@@ -217,8 +217,13 @@ def neutrality_report(case: ReportedCase) -> NeutralityReport:
     ]
     for code in BUILT_IN_CHECKS:
         mode = policy.mode_of(code)
-        status = "off" if mode is Mode.OFF else ("findings" if code in flagged else "ok")
         family = families[code]
+        if mode is Mode.OFF:
+            status = "off"
+        elif code in flagged:
+            status = "findings"
+        else:
+            status = family.status(state)
         checks.append(CheckStatus(code, family.title, family.source, mode.value, status))
     if any(f.blocking for f in pending):
         verdict = "blocked"

@@ -32,7 +32,8 @@ from mediation import events as ev
 from mediation.case import Mediation
 from mediation.clocks import ManualClock
 from mediation.errors import TransitionRefused
-from mediation.neutrality import Finding
+from mediation.model import NO_CONCERNS
+from mediation.neutrality import Finding, disqualifying_relations
 from mediation.process import DEFAULT_DEFINITION
 from mediation.simulation import transcripts
 from mediation.simulation.agents import Package, PartyAgent, Style, draw_valuations
@@ -301,7 +302,11 @@ class _Session:
                     case.invite_to_speak(self.mediator, agent.id)
                     self.speak(agent, boost=1.5)
                     done = True
-            elif code in ("caucus_not_offered", "subordinate_caucus_not_offered"):
+            elif code in (
+                "caucus_not_offered",
+                "subordinate_caucus_not_offered",
+                "relation_caucus_not_offered",
+            ):
                 for agent in parties:
                     if agent.id not in state.caucus_offered:
                         self.offer_caucus(agent)
@@ -344,6 +349,14 @@ class _Session:
     def intake(self) -> None:
         case, scenario = self.case, self.scenario
         case.disclose(self.mediator, "These are my relationships with the people here.")
+        for agent in self.active():
+            case.screen(self.mediator, agent.id, NO_CONCERNS)
+        if scenario.policy.conflict_of_interest.allow_waiver:
+            for relation in disqualifying_relations(case.state):
+                for agent in self.active():
+                    case.waive_conflict(
+                        agent.id, relation, "I was told of this tie and accept this mediator."
+                    )
         for flag, issue_id in self.flags:
             case.flag_issue(self.mediator, issue_id, flag)
         blocked = case.state.non_mediable_issues()
@@ -463,6 +476,11 @@ class _Session:
                 self.offer_caucus(agent)
         self.advance()
 
+    def open_differences(self) -> list[str]:
+        """The reserved differences not parked: a package decides every issue, so its
+        terms settle them all."""
+        return [d for d, diff in self.case.state.differences.items() if not diff.parked]
+
     def wanted(self, agent: PartyAgent, round_: int, best: float) -> float:
         return agent.aspiration(round_, self.strategy.patience, best)
 
@@ -496,7 +514,7 @@ class _Session:
         procedure = self.strategy.procedure
         if procedure == "auto" or (procedure == "adjusted_winner" and len(active) != 2):
             procedure = "adjusted_winner" if len(active) == 2 else "knaster"
-        made = case.suggest_settlement(self.mediator, procedure)
+        made = case.suggest_settlement(self.mediator, procedure, settles=self.open_differences())
         self.suggested = True
         package, money = self.settle_terms(made, free, active)
         self.terms[made.proposal_id] = (package, money)
@@ -565,7 +583,9 @@ class _Session:
             for candidate, value in path:
                 if value >= wanted:
                     package = candidate
-            made = case.propose(proposer.id, self.describe(package))
+            made = case.propose(
+                proposer.id, self.describe(package), settles=self.open_differences()
+            )
             self.terms[made.proposal_id] = (package, {})
             agreed = True
             for agent in active:

@@ -19,7 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from mediation.errors import MissingExtra
-from mediation.testing._drive import advance_to
+from mediation.testing._drive import advance_to, screen_all, waive_all
 from mediation.testing._invariants import (
     assert_confidential,
     assert_label_blind,
@@ -125,6 +125,7 @@ __all__ = [
     "policies",
     "register_profiles",
     "relabelled",
+    "screen_all",
     "scripted_case",
     "seat_effect",
     "seeded_salts",
@@ -132,4 +133,5 @@ __all__ = [
     "ticks",
     "transcripts",
     "valuations",
+    "waive_all",
 ]

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from mediation.case import Mediation
 from mediation.errors import InvalidInput
-from mediation.neutrality import subordinates
+from mediation.model import NO_CONCERNS
+from mediation.neutrality import disqualifying_relations, subordinates
 from mediation.process import DEFAULT_DEFINITION, Stage
 
-__all__ = ["STAGES_IN_ORDER", "advance_to"]
+__all__ = ["STAGES_IN_ORDER", "advance_to", "screen_all", "waive_all"]
+
+
+def screen_all(case: Mediation, answers: Mapping[str, bool] = NO_CONCERNS) -> None:
+    """The mediator screens, in private, every party taking part not yet screened.
+
+    Args:
+        case: A case in an active stage.
+        answers: The answers recorded for each (default: no concern in any domain).
+    """
+    state = case.state
+    for party in list(state.active):
+        if party not in state.screenings:
+            case.screen(state.mediator.id, party, answers)
+
+
+def waive_all(case: Mediation) -> None:
+    """Every party taking part waives, in writing, each disqualifying relationship of the
+    mediator it has not yet waived (after the disclosure; the policy must allow waivers).
+
+    Args:
+        case: A case whose mediator has disclosed.
+    """
+    state = case.state
+    for relation in disqualifying_relations(state):
+        for party in list(state.active):
+            if party not in state.waivers.get(relation, {}):
+                case.waive_conflict(
+                    party, relation, "I was told of this relationship and waive it."
+                )
+
 
 STAGES_IN_ORDER: tuple[str, ...] = (*DEFAULT_DEFINITION.active_stages, Stage.CLOSED.value)
 """The stages of the default process a cooperative case goes through, in order."""
@@ -15,10 +48,12 @@ STAGES_IN_ORDER: tuple[str, ...] = (*DEFAULT_DEFINITION.active_stages, Stage.CLO
 
 def advance_to(case: Mediation, stage: str) -> Mediation:
     """Drive ``case`` from its current stage to ``stage`` of the default process, with
-    every party cooperating and every built-in safeguard met on the way (disclosure and
-    consents, support persons and the first word for subordinates, equal airtime, a
-    confirmed restatement of every party's view by the next party, common ground, a
-    caucus offered to every party, an accepted proposal).
+    every party cooperating and every built-in safeguard met on the way (disclosure, a
+    written waiver by every party of any disqualifying relationship of the mediator, a
+    private screening of every party with no concern found, consents, support persons and
+    the first word for subordinates, equal airtime, a confirmed restatement of every
+    party's view by the next party, common ground, a caucus offered to every party, an
+    accepted proposal).
 
     Args:
         case: A case of the default process, in an active stage at or before ``stage``.
@@ -60,6 +95,9 @@ def _do_stage_work(case: Mediation, mediator: str) -> None:
             rel not in state.disclosed for rel in state.mediator.relationships
         ):
             case.disclose(mediator, "My relationships with the parties are on record.")
+        if state.policy.conflict_of_interest.allow_waiver:
+            waive_all(case)
+        screen_all(case)
         for party in parties:
             if state.consent_seq.get(party, 0) < (state.disclosure_seq or 0):
                 case.consent(party)

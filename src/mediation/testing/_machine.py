@@ -25,7 +25,8 @@ from mediation.guards import (
     no_non_mediable_issue,
     no_open_caucus,
 )
-from mediation.model import Issue, Mediator, Outcome, Severity
+from mediation.model import NO_CONCERNS, Issue, Mediator, Outcome, ScreeningDomain, Severity
+from mediation.neutrality import disqualifying_relations
 from mediation.policy import Policy
 from mediation.process import Process, StageKind
 from mediation.testing._drive import advance_to
@@ -288,6 +289,9 @@ _PRODUCTIVE = frozenset(
         *_URGENT,
         "disclose",
         "consent",
+        "screen",
+        "waive_conflict",
+        "keep_difference_open",
         "speak",
         "restate",
         "review_restatement",
@@ -477,6 +481,53 @@ def _support(machine: MediationMachine, actor: str, data: st.DataObject) -> dict
     return None if party is None else {"party": party, "name": _text(data)}
 
 
+def _screen(machine: MediationMachine, _actor: str, data: st.DataObject) -> dict[str, Any] | None:
+    state = machine.live.state
+    unscreened = [p for p in state.active if p not in state.screenings]
+    chosen = _pick(data, unscreened or list(state.active), "party")
+    if chosen is None:
+        return None
+    # Mostly no concern, so cooperative examples get past intake; sometimes one.
+    concern = data.draw(st.sampled_from([None, None, None, *ScreeningDomain]), label="concern")
+    answers = {**NO_CONCERNS, **({concern.value: True} if concern is not None else {})}
+    return {"party": chosen, "answers": answers}
+
+
+def _safeguard(
+    machine: MediationMachine, actor: str, data: st.DataObject
+) -> dict[str, Any] | None:
+    picked = _some_party(machine, actor, data)
+    return None if picked is None else {"party": picked["party"], "safeguard": "shuttle"}
+
+
+def _waive(machine: MediationMachine, actor: str, data: st.DataObject) -> dict[str, Any] | None:
+    state = machine.live.state
+    open_ = [
+        relation
+        for relation in disqualifying_relations(state)
+        if actor not in state.waivers.get(relation, {}) and relation in state.disclosed
+    ]
+    if not open_:
+        return None
+    return {"relation": data.draw(st.sampled_from(open_), label="relation"), "statement": _text(data)}
+
+
+def _difference(
+    machine: MediationMachine, _actor: str, data: st.DataObject
+) -> dict[str, Any] | None:
+    chosen = _pick(data, list(machine.live.state.differences), "difference")
+    return None if chosen is None else {"difference_id": chosen}
+
+
+def _escalate_difference(
+    machine: MediationMachine, actor: str, data: st.DataObject
+) -> dict[str, Any] | None:
+    kwargs = _difference(machine, actor, data)
+    if kwargs is not None:
+        kwargs.update(_escalate(machine, actor, data))
+    return kwargs
+
+
 def _override(machine: MediationMachine, _actor: str, data: st.DataObject) -> dict[str, Any] | None:
     codes = sorted({f.code for f in machine.live.pending_findings() if f.blocking})
     if not codes:
@@ -500,6 +551,11 @@ def _suggest(machine: MediationMachine, _actor: str, data: st.DataObject) -> dic
 _ARGUMENTS: dict[str, ArgumentBuilder] = {
     "disclose": _with_text("statement"),
     "consent": _none,
+    "screen": _screen,
+    "apply_safeguard": _safeguard,
+    "waive_conflict": _waive,
+    "keep_difference_open": _difference,
+    "escalate_difference": _escalate_difference,
     "raise_issue": _raise,
     "flag_issue": _flag,
     "speak": lambda m, a, data: {
@@ -547,6 +603,11 @@ def _garbage(name: str, data: st.DataObject) -> dict[str, Any]:
     bad = st.sampled_from(["", "   ", "no-such-id", "p99", float("nan"), -1.0, None, 3])
     keys = {
         "disclose": ["statement"],
+        "screen": ["party", "answers"],
+        "apply_safeguard": ["party", "safeguard"],
+        "waive_conflict": ["relation", "statement"],
+        "keep_difference_open": ["difference_id"],
+        "escalate_difference": ["difference_id", "authority", "reason"],
         "raise_issue": ["issue"],
         "flag_issue": ["issue_id", "flag"],
         "speak": ["text", "seconds"],

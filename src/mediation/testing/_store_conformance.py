@@ -24,7 +24,7 @@ from mediation.audit import DataPolicy
 from mediation.case import Mediation
 from mediation.clocks import ManualClock
 from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput
-from mediation.model import Issue, Mediator, Party, Relation, RelationKind
+from mediation.model import NO_CONCERNS, Issue, Mediator, Party, Relation, RelationKind
 from mediation.policy import Policy
 from mediation.store import (
     EventStore,
@@ -80,8 +80,12 @@ def scripted_case(case_id: str, *, policy: Policy | None = None, close: bool = T
         policy=policy,
     )
     case.disclose("chen", "I report to Lin Wei; I will not take sides.")
-    case.consent("lin")
-    case.consent("zhao")
+    for party in ("lin", "zhao"):
+        case.screen("chen", party, NO_CONCERNS)
+        case.waive_conflict(
+            party, case.state.mediator.relationships[0], "Told that Chen reports to Lin; I agree."
+        )
+        case.consent(party)
     case.advance("chen")
     case.speak("zhao", "我每天加班到很晚。Since January I carry two workloads.", 240.5)
     case.speak("lin", 'The board dates are fixed: "Q2" cannot move.', 200)
@@ -108,7 +112,7 @@ def scripted_case(case_id: str, *, policy: Policy | None = None, close: bool = T
     case.resume("chen")
     if not close:
         return case
-    offer = case.propose("lin", "A weekly planning meeting sets deadlines.")
+    offer = case.propose("lin", "A weekly planning meeting sets deadlines.", settles=["df-1"])
     case.answer_proposal("zhao", offer.proposal_id, accept=True)
     case.advance("chen")
     case.sign("zhao")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from mediation.case import DEFAULT_PROCESS, Mediation
 from mediation.clocks import ManualClock
 from mediation.events import Event
-from mediation.model import Issue, Mediator, Party, Relation, RelationKind
+from mediation.model import NO_CONCERNS, Issue, Mediator, Party, Relation, RelationKind
 from mediation.policy import Policy
 from mediation.process import Process
 from mediation.testing._drive import STAGES_IN_ORDER, advance_to
@@ -124,6 +124,7 @@ def transcripts(
     )
     case.disclose("m", "No relationships.", [])
     for member in drawn:
+        case.screen("m", member.id, NO_CONCERNS)
         case.consent(member.id)
     case.advance("m")
     seconds = (

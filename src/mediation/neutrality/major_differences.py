@@ -1,0 +1,123 @@
+"""Major differences (configurable): 大事谈原则，小事谈风格 — principle for big matters,
+style for small ones.
+
+Page: ``docs/neutrality/major-differences.md``. Settings:
+:class:`~mediation.policy.MajorDifferences`.
+
+A difference reserved as *major* is a matter of principle: an agreement may not simply
+leave it out. Before the case enters the agreement stage (and before it settles, and
+before anyone signs), every major difference must be settled by a term of the agreed
+proposal (``propose(..., settles=[difference ids])``), escalated on its own
+(:meth:`~mediation.Mediation.escalate_difference`), or kept open explicitly by every
+party taking part (:meth:`~mediation.Mediation.keep_difference_open`). Minor differences
+may be parked.
+
+The fold keeps each difference with its escalation and the parties who kept it open, and
+each proposal with the differences it settles, so the check costs O(differences × parties).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from mediation._checks import CheckContext, Finding
+from mediation.neutrality._family import Family
+from mediation.neutrality._standards import STD_I
+from mediation.policy import Mode
+from mediation.state import CaseState
+
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "MajorDifferencesCheck", "message", "open_major"]
+
+SOURCE = (
+    "The seed's rule 大事谈原则，小事谈风格 (principle for big matters, style for small "
+    "ones); " + STD_I + ": the parties decide each matter themselves"
+)
+"""Where the check comes from."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "major_difference_open": (
+        "major difference(s) {differences} are neither settled by a term of the agreed "
+        "proposal, escalated, nor kept open by every party",
+        "重大分歧 {differences} 既未由已接受方案的条款解决，也未上报，也未经各方明确同意保留",
+    ),
+}
+"""Finding code → (English, Chinese) message template, in one place."""
+
+
+def message(code: str, lang: str = "en", **fields: object) -> str:
+    """A finding's message in ``"en"`` or ``"zh"``.
+
+    Args:
+        code: A key of :data:`MESSAGES`.
+        lang: ``"en"`` or ``"zh"``.
+        fields: The template's fields.
+
+    Returns:
+        The message.
+    """
+    english, chinese = MESSAGES[code]
+    return (chinese if lang == "zh" else english).format(**fields)
+
+
+def open_major(state: CaseState) -> tuple[str, ...]:
+    """The major differences the agreement (the agreed proposal, if any) leaves open:
+    not among the proposal's ``settles``, not escalated, not kept open by every party
+    taking part.
+
+    Args:
+        state: The case's state.
+
+    Returns:
+        Difference ids, in the order they were reserved.
+    """
+    return state.open_major_differences()
+
+
+@attrs.frozen
+class MajorDifferencesCheck:
+    """No agreement while a major difference is left open."""
+
+    code: str = "major_differences"
+    source: str = SOURCE
+    default_mode: Mode = Mode.BLOCK
+
+    def evaluate(self, context: CheckContext) -> list[Finding]:
+        """Return ``major_difference_open`` on entering the agreement stage or settling.
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            Zero or one finding; parties: those who have not kept every open difference
+            open; evidence: the reservations and the agreed proposal.
+        """
+        if context.dest != "agreement" and not context.trigger.startswith("settle"):
+            return []
+        state = context.state
+        found = open_major(state)
+        if not found:
+            return []
+        missing = tuple(
+            party
+            for party in state.active
+            if any(party not in state.differences[d].kept_open for d in found)
+        )
+        agreed = state.agreed_proposal()
+        evidence = {state.differences[d].seq for d in found}
+        if agreed is not None:
+            evidence.add(state.proposals[agreed].seq)
+        listed = ", ".join(f"“{state.differences[d].text}”" for d in found)
+        return [
+            Finding(
+                "major_difference_open",
+                message("major_difference_open", differences=listed),
+                missing,
+                figures={"open_major": float(len(found))},
+                evidence=tuple(sorted(evidence)),
+            )
+        ]
+
+
+FAMILY = Family(
+    "major_differences", "Major differences (大事谈原则)", SOURCE, check=MajorDifferencesCheck()
+)

@@ -1,0 +1,200 @@
+"""Relationship safeguards (configurable): the seed's relationships between parties.
+
+Page: ``docs/neutrality/relationship-safeguards.md``. Settings:
+:class:`~mediation.policy.RelationshipSafeguards`.
+
+The seed names seven relationships a dispute may run along: leader, colleague,
+subordinate, client, supplier, another department, the public. Leader and subordinate
+are :mod:`~mediation.neutrality.power_imbalance`'s. For the others the policy gives
+default safeguards per kind, owed to the *protected* side of the relation: the supplier
+(economically dependent on its client), the member of the public (facing the office that
+serves them), and both sides of a dispute between departments. A colleague relation needs
+none by default.
+
+The relations are fixed when the case opens; the check reads the fold's caucus offers,
+first speakers and support persons, so it costs O(relations).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from mediation._checks import CheckContext, Finding
+from mediation.model import Relation, RelationKind
+from mediation.neutrality._family import Family
+from mediation.neutrality._standards import STD_VI
+from mediation.neutrality.conflict_of_interest import relation_in_words
+from mediation.policy import Mode, Safeguard
+from mediation.state import CaseState
+
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "RelationshipSafeguardsCheck", "message", "protected"]
+
+SOURCE = (
+    STD_VI + "; the seed's relationships (leader, colleague, subordinate, client, supplier, "
+    "another department, the public)"
+)
+"""Where the check comes from."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "relation_caucus_not_offered": (
+        "{relation} ({why}): {names} was not offered a caucus before {stage}",
+        "{relation}（{why}）：进入{stage}前未向{names}提供单独会谈",
+    ),
+    "relation_support_person_missing": (
+        "{relation} ({why}): {names} has no support person present",
+        "{relation}（{why}）：{names}没有陪同人员在场",
+    ),
+    "relation_not_first": (
+        "{relation} ({why}): in {stage}, {names} should have spoken first",
+        "{relation}（{why}）：在{stage}阶段应由{names}先发言",
+    ),
+}
+"""Finding code → (English, Chinese) message template, in one place."""
+
+WHY: dict[RelationKind, tuple[str, str]] = {
+    RelationKind.CLIENT: ("economic dependence", "经济依赖"),
+    RelationKind.SUPPLIER: ("economic dependence", "经济依赖"),
+    RelationKind.OTHER_DEPARTMENT: ("loyalties to another department", "部门立场不同"),
+    RelationKind.PUBLIC: ("a member of the public facing the office", "公众面对机构"),
+    RelationKind.COLLEAGUE: ("colleagues", "同事关系"),
+}
+"""Relation kind → why it calls for a safeguard, in English and Chinese."""
+
+
+def message(code: str, lang: str = "en", **fields: object) -> str:
+    """A finding's message in ``"en"`` or ``"zh"``.
+
+    Args:
+        code: A key of :data:`MESSAGES`.
+        lang: ``"en"`` or ``"zh"``.
+        fields: The template's fields.
+
+    Returns:
+        The message.
+    """
+    english, chinese = MESSAGES[code]
+    return (chinese if lang == "zh" else english).format(**fields)
+
+
+def protected(relation: Relation) -> tuple[str, ...]:
+    """The side(s) of a relation between parties that its safeguards protect.
+
+    Args:
+        relation: ``Relation(kind, source, target)``.
+
+    Returns:
+        The supplier for client/supplier relations, the member of the public for
+        ``public``, both sides otherwise.
+    """
+    if relation.kind is RelationKind.CLIENT:
+        return (relation.target,)
+    if relation.kind in (RelationKind.SUPPLIER, RelationKind.PUBLIC):
+        return (relation.source,)
+    return (relation.source, relation.target)
+
+
+@attrs.frozen
+class RelationshipSafeguardsCheck:
+    """The policy's safeguards per relation kind, owed to the protected side."""
+
+    code: str = "relationship_safeguards"
+    source: str = SOURCE
+    default_mode: Mode = Mode.WARN
+
+    def evaluate(self, context: CheckContext) -> list[Finding]:
+        """Return a finding per relation and safeguard the move would skip.
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            ``relation_caucus_not_offered``, ``relation_support_person_missing`` and
+            ``relation_not_first`` findings, as they apply.
+        """
+        settings = context.policy.relationship_safeguards
+        state = context.state
+        findings: list[Finding] = []
+        for relation in state.relations:
+            safeguards = settings.safeguards.get(relation.kind)
+            if not safeguards:
+                continue
+            if relation.source not in state.active or relation.target not in state.active:
+                continue
+            owed = tuple(p for p in state.active if p in protected(relation))
+            findings.extend(_skipped(context, state, relation, safeguards, owed))
+        return findings
+
+
+def _skipped(
+    context: CheckContext,
+    state: CaseState,
+    relation: Relation,
+    safeguards: frozenset[Safeguard],
+    owed: tuple[str, ...],
+) -> list[Finding]:
+    settings = context.policy.relationship_safeguards
+    words = relation_in_words(state, relation)
+    why = WHY.get(relation.kind, (relation.kind.value.replace("_", " "), relation.kind.value))[0]
+    found: list[Finding] = []
+    if Safeguard.CAUCUS_OFFER in safeguards and context.dest == settings.caucus_before_stage:
+        missing = tuple(p for p in owed if p not in state.caucus_offered)
+        if missing:
+            found.append(
+                Finding(
+                    "relation_caucus_not_offered",
+                    message(
+                        "relation_caucus_not_offered",
+                        relation=words,
+                        why=why,
+                        names=state.names(missing),
+                        stage=settings.caucus_before_stage,
+                    ),
+                    missing,
+                    evidence=(1,),
+                )
+            )
+    if Safeguard.SUPPORT_PERSON in safeguards and context.dest == settings.listening_stage:
+        missing = tuple(p for p in owed if not state.support_persons.get(p))
+        if missing:
+            found.append(
+                Finding(
+                    "relation_support_person_missing",
+                    message(
+                        "relation_support_person_missing",
+                        relation=words,
+                        why=why,
+                        names=state.names(missing),
+                    ),
+                    missing,
+                    evidence=(1,),
+                )
+            )
+    if (
+        Safeguard.SUBORDINATE_SPEAKS_FIRST in safeguards
+        and context.source == settings.listening_stage
+        and len(owed) == 1
+        and state.first_speaker.get(settings.listening_stage) not in owed
+    ):
+        found.append(
+            Finding(
+                "relation_not_first",
+                message(
+                    "relation_not_first",
+                    relation=words,
+                    why=why,
+                    names=state.names(owed),
+                    stage=settings.listening_stage,
+                ),
+                owed,
+                evidence=(1,),
+            )
+        )
+    return found
+
+
+FAMILY = Family(
+    "relationship_safeguards",
+    "Relationship safeguards",
+    SOURCE,
+    check=RelationshipSafeguardsCheck(),
+)

@@ -1,0 +1,97 @@
+"""Threat language (configurable): text that reads like a threat asks for screening.
+
+Page: ``docs/neutrality/threat-language.md``. Settings:
+:class:`~mediation.policy.ThreatLanguage`.
+
+An issue title or a joint-session statement in which :func:`mediation.threats.threat_phrases`
+finds a threat ("I'll make you pay", "你给我等着") is kept by the fold as an open threat
+until the mediator screens a party in private or flags an issue; while one is open, every
+forward move raises ``threat_language``, naming who wrote it, the phrases and the events.
+Nothing is decided from the words alone: the finding asks a person to look.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from mediation._checks import CheckContext, Finding
+from mediation.neutrality._family import Family
+from mediation.policy import Mode
+
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "ThreatLanguageCheck", "message"]
+
+SOURCE = (
+    "Model Standards of Conduct for Mediators (2005), Std. VI.A.10; AFCC Guidelines for "
+    "Examining Intimate Partner Violence (2016): screening continues throughout the process"
+)
+"""Where the check comes from."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "threat_language": (
+        "text by {names} reads like a threat ({phrases}; events {events}); screen the "
+        "parties in private again or flag the issue before going on",
+        "{names}的发言读来像威胁（{phrases}；事件 {events}）；继续之前请再次单独筛查各方，"
+        "或标记该议题",
+    ),
+}
+"""Finding code → (English, Chinese) message template, in one place."""
+
+
+def message(code: str, lang: str = "en", **fields: object) -> str:
+    """A finding's message in ``"en"`` or ``"zh"``.
+
+    Args:
+        code: A key of :data:`MESSAGES`.
+        lang: ``"en"`` or ``"zh"``.
+        fields: The template's fields.
+
+    Returns:
+        The message.
+    """
+    english, chinese = MESSAGES[code]
+    return (chinese if lang == "zh" else english).format(**fields)
+
+
+@attrs.frozen
+class ThreatLanguageCheck:
+    """Open threat texts (not followed by a screening or an issue flag)."""
+
+    code: str = "threat_language"
+    source: str = SOURCE
+    default_mode: Mode = Mode.WARN
+
+    def evaluate(self, context: CheckContext) -> list[Finding]:
+        """Return a ``threat_language`` finding while threat texts are open.
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            Zero or one finding; its parties are the parties who wrote the texts (none
+            when only the mediator or a supervisor did), its evidence their seqs.
+        """
+        state = context.state
+        threats = state.open_threats
+        if not threats:
+            return []
+        authors = {threat.by for threat in threats.values()}
+        parties = tuple(p for p in state.parties if p in authors)
+        phrases = sorted({phrase for threat in threats.values() for phrase in threat.phrases})
+        seqs = tuple(sorted(threats))
+        return [
+            Finding(
+                "threat_language",
+                message(
+                    "threat_language",
+                    names=state.names(authors),
+                    phrases=", ".join(f"“{p}”" for p in phrases),
+                    events=", ".join(str(seq) for seq in seqs),
+                ),
+                parties,
+                figures={"texts": float(len(seqs)), "in_case": float(state.threat_count)},
+                evidence=seqs,
+            )
+        ]
+
+
+FAMILY = Family("threat_language", "Threat language", SOURCE, check=ThreatLanguageCheck())
