@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import structlog
 
 from mediation import (
+    NO_CONCERNS,
     Event,
     Issue,
     Mediation,
@@ -69,7 +70,11 @@ def main() -> None:
     print("Ben may:", ", ".join(service.buttons("ben")))
     print("Ben consents:", service.click("ben", "consent"))
     print("Mediator discloses:", service.click("hr-med", "disclose", statement="No ties."))
+    print("Start listening:", service.click("hr-med", "advance"))
+    # The mediator screens each party in private (safety, harassment, fear of retaliation,
+    # capacity, power); the answers are confidential to the mediator and that party.
     for user in ("ben", "amira"):
+        service.click("hr-med", "screen", party=user, answers=NO_CONCERNS)
         service.click(user, "consent")
     print("Start listening:", service.click("hr-med", "advance"))
     service.click("ben", "speak", text="I am on call every other week.", seconds=180)

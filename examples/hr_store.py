@@ -16,7 +16,7 @@ from pathlib import Path
 
 import structlog
 
-from mediation import Mediator, Party, Policy, audit
+from mediation import NO_CONCERNS, Mediator, Party, Policy, audit
 from mediation.clocks import ManualClock
 from mediation.store import Repository
 from mediation.store.sql import SQLStore
@@ -37,6 +37,8 @@ def run_case(repo: Repository) -> None:
         lambda c: c.disclose("sofia", "I have no relationship with either of you.", []),
         lambda c: c.consent("amira"),
         lambda c: c.consent("tom"),
+        lambda c: c.screen("sofia", "amira", NO_CONCERNS),
+        lambda c: c.screen("sofia", "tom", NO_CONCERNS),
         lambda c: c.advance("sofia"),
         lambda c: c.speak("tom", "My leave request was refused twice without a reason.", 180),
         lambda c: c.speak("amira", "The team was short-staffed in both weeks.", 150),

@@ -32,7 +32,7 @@ from mediation.errors import (
 )
 from mediation.policy import Policy
 from mediation.store import InMemoryStore, Repository, export_store, import_export
-from mediation.testing import event_histories, scripted_case, seeded_salts
+from mediation.testing import event_histories, screen_all, scripted_case, seeded_salts
 
 CASE = scripted_case("workload-2026-03")
 COUNT = len(CASE.events)
@@ -528,6 +528,7 @@ def _case_with_caucus_notes(*, share: bool, policy: Policy | None = None) -> Med
         policy=policy,
     )
     case.disclose("m", "No ties.", [])
+    screen_all(case)
     case.consent("a")
     case.consent("b")
     case.advance("m")

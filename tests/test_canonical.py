@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from mediation import _canonical
 from mediation import events as ev
 from mediation.model import Outcome, Severity
+from mediation.policy import Safeguard
 from mediation.testing import event_histories
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -35,7 +36,7 @@ def written_directly(event: ev.Event) -> str | None:
 
 
 def test_most_event_classes_get_a_generated_writer() -> None:
-    plain = {int, datetime, str, float, bool, Outcome, Severity}
+    plain = {int, datetime, str, float, bool, Outcome, Severity, Safeguard}
     flat = set()
     for cls in ev.EVENT_TYPES.values():
         hints = typing.get_type_hints(cls)

@@ -28,6 +28,7 @@ from mediation import (
 )
 from mediation.clocks import ManualClock
 from mediation.events import Event
+from mediation.testing import screen_all
 
 ACTIVE = ["intake", "listening", "perspective_swap", "common_ground", "compromise", "agreement"]
 
@@ -165,13 +166,18 @@ def test_advance_lists_every_failing_guard(new_case: Build) -> None:
     case = new_case(related=True)
     err = unchanged(case, lambda: case.advance("m"), TransitionRefused)
     assert isinstance(err, TransitionRefused)
-    assert err.codes == ("disclosure_missing",)
+    assert err.codes == ("disclosure_missing", "disqualifying_conflict", "screening_missing")
     case.disclose("m", "I report to A.")
     case.consent("a")
     case.open_caucus("m", "b")
     err = unchanged(case, lambda: case.advance("m"), TransitionRefused)
     assert isinstance(err, TransitionRefused)
-    assert set(err.codes) == {"caucus_open", "consent_missing"}
+    assert set(err.codes) == {
+        "caucus_open",
+        "consent_missing",
+        "disqualifying_conflict",
+        "screening_missing",
+    }
 
 
 def test_advance_with_an_expected_stage(new_case: Build, advance_to: AdvanceTo) -> None:
@@ -219,6 +225,7 @@ def test_differences_major_and_minor(new_case: Build, advance_to: AdvanceTo) -> 
 def test_a_non_mediable_issue_can_never_reach_listening(new_case: Build) -> None:
     case = new_case(issues=[Issue("conduct", "Remarks", {"harassment"})])
     case.disclose("m", "none")
+    screen_all(case)
     case.consent("a")
     case.consent("b")
     err = unchanged(case, lambda: case.advance("m"), TransitionRefused)
@@ -237,9 +244,11 @@ def test_a_host_defined_non_mediable_flag(new_case: Build) -> None:
     case = new_case(policy=policy)
     case.raise_issue("a", Issue("leak", "Leak", {"whistleblowing"}))
     case.disclose("m", "none")
+    screen_all(case)
     case.consent("a")
     case.consent("b")
-    unchanged(case, lambda: case.advance("m"), TransitionRefused)
+    err = unchanged(case, lambda: case.advance("m"), TransitionRefused)
+    assert isinstance(err, TransitionRefused) and err.codes == ("non_mediable_issue",)
 
 
 def test_flagging_later_blocks_further_progress(new_case: Build, advance_to: AdvanceTo) -> None:

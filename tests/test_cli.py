@@ -190,7 +190,7 @@ def test_export_for_a_reader_leaves_out_what_they_may_not_see(tmp_path: Path) ->
     assert b"resigning" not in mine.read_bytes()
     verified = runner.invoke(cli, ["verify", str(mine)])
     assert verified.exit_code == 0
-    assert verified.output.startswith("ok      workload-2026-03  41 events")
+    assert verified.output.startswith("ok      workload-2026-03  45 events")
     stranger = runner.invoke(cli, ["export", str(path), "--for", "nobody", "-o", str(mine)])
     assert stranger.exit_code == 1
 

@@ -10,7 +10,17 @@ from typing import Any
 
 import pytest
 
-from mediation import Issue, Mediation, Mediator, Party, Policy, Relation, VoiceBalance, demo
+from mediation import (
+    NO_CONCERNS,
+    Issue,
+    Mediation,
+    Mediator,
+    Party,
+    Policy,
+    Relation,
+    VoiceBalance,
+    demo,
+)
 from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
 from mediation.events import EVENT_TYPES, CaseOpened, ContentErased, Event, from_dict, to_dict
@@ -50,6 +60,11 @@ STABLE_TYPE_NAMES = {
     "block_overridden",
     "valuations_given",
     "suggestion_requested",
+    "conflict_waived",
+    "party_screened",
+    "safeguard_applied",
+    "difference_escalated",
+    "difference_kept_open",
 }
 
 
@@ -82,7 +97,9 @@ def _all_recorded_events() -> list[Event]:
     case.review_deadlines("sup")
     case.disclose("m", "none", [])
     for party in "abc":
+        case.screen("m", party, {**NO_CONCERNS, "retaliation": party == "c"})
         case.consent(party)
+    case.apply_safeguard("m", "c", "shuttle", "c fears retaliation")
     case.advance("m")
     case.speak("a", "long", 600)
     case.speak("b", "short", 10)
@@ -103,8 +120,11 @@ def _all_recorded_events() -> list[Event]:
         case.review_restatement(party, made.restatement_id, accurate=True)
     case.advance("m2")
     case.reserve_difference("a", "x", "major")
+    kept = case.reserve_difference("b", "y", "major")
+    case.escalate_difference("m2", "df-1", "hr", "a policy question")
     for party in "abc":
         case.confirm_differences(party)
+        case.keep_difference_open(party, kept.difference_id)
     case.override("sup", ["caucus_not_offered"], "c declined by phone")
     case.advance("m2")
     for index, party in enumerate("abc"):

@@ -69,8 +69,11 @@ def test_relation_needs_two_people_and_a_known_kind() -> None:
     assert Relation("manages", "a", "b").kind is RelationKind.MANAGES
     with pytest.raises(InvalidInput, match="two different"):
         Relation("manages", "a", "a")
-    with pytest.raises(InvalidInput, match="kind must be one of"):
+    with pytest.raises(InvalidInput, match="unknown relation kind 'owns'; kind must be one of"):
         Relation("owns", "a", "b")
+    # The seed's words for the leader and the subordinate.
+    assert Relation("leader", "a", "b").kind is RelationKind.MANAGES
+    assert Relation("subordinate", "a", "b").kind is RelationKind.REPORTS_TO
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from mediation.process import (
 )
 from mediation.state import CaseState
 from tests.refusal import nothing_recorded
+from mediation.testing import screen_all
 
 ACTIVE = ["intake", "listening", "perspective_swap", "common_ground", "compromise", "agreement"]
 
@@ -144,6 +145,7 @@ def test_a_host_variant_adds_a_stage_and_a_guard_and_drops_one(
     case = new_case(process=process)
     assert case.state.process == "hr-variant"
     case.disclose("m", "none")
+    screen_all(case)
     case.consent("a")
     case.consent("b")
     case.advance("m")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from mediation import (
+    NO_CONCERNS,
     ActionStatus,
     CaseClosed,
     CommandRefused,
@@ -18,6 +19,7 @@ from mediation import (
     Mediator,
     NotAuthorized,
     Outcome,
+    Relation,
     Role,
     TransitionRefused,
     rules,
@@ -39,6 +41,9 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     "consent": {P},
     "raise_issue": {P, M},
     "flag_issue": {M, S},
+    "screen": {M},
+    "apply_safeguard": {M},
+    "waive_conflict": {P},
     "speak": {P},
     "restate": {P},
     "review_restatement": {P},
@@ -47,6 +52,8 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     "reserve_difference": {P, M},
     "park_difference": {M},
     "confirm_differences": {P},
+    "keep_difference_open": {P},
+    "escalate_difference": {M, S},
     "propose": {P, M},
     "answer_proposal": {P},
     "sign": {P},
@@ -79,6 +86,18 @@ EXPECTED_ROLES: dict[str, set[str]] = {
 ARGS: dict[str, Callable[[Mediation], dict[str, Any]]] = {
     "disclose": lambda c: {"statement": "No relationship with either party."},
     "consent": lambda c: {},
+    "screen": lambda c: {"party": "a", "answers": dict(NO_CONCERNS)},
+    "apply_safeguard": lambda c: {"party": "a", "safeguard": "shuttle"},
+    "waive_conflict": lambda c: {
+        "relation": next(iter(c.state.mediator.relationships), Relation("family", "m", "a")),
+        "statement": "I was told and I waive it.",
+    },
+    "keep_difference_open": lambda c: {"difference_id": next(iter(c.state.differences), "df-0")},
+    "escalate_difference": lambda c: {
+        "difference_id": next(iter(c.state.differences), "df-0"),
+        "authority": "hr",
+        "reason": "Beyond the mediator's authority.",
+    },
     "raise_issue": lambda c: {"issue": Issue(f"i{c.version}", "Rota")},
     "flag_issue": lambda c: {"issue_id": next(iter(c.state.issues), "none"), "flag": "urgent"},
     "speak": lambda c: {"text": "My side of it.", "seconds": 30},

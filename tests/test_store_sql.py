@@ -36,7 +36,7 @@ from mediation.errors import (
     SchemaVersionError,
     StoreUnavailable,
 )
-from mediation.model import Mediator, Party
+from mediation.model import NO_CONCERNS, Mediator, Party
 from mediation.store import EventStore, Repository, open_store, verify_case
 from mediation.store._summary import DEADLINE_EVENTS
 from mediation.store.sql import (
@@ -417,6 +417,8 @@ def _prepare(url: str, prefix: str) -> str:
         repository.update(case_id, lambda case: case.disclose("m", "No ties.", []))
         repository.update(case_id, lambda case: case.consent("a"))
         repository.update(case_id, lambda case: case.consent("b"))
+        repository.update(case_id, lambda case: case.screen("m", "a", NO_CONCERNS))
+        repository.update(case_id, lambda case: case.screen("m", "b", NO_CONCERNS))
         repository.update(case_id, lambda case: case.advance("m"))
     return case_id
 
@@ -469,7 +471,7 @@ def test_a_process_killed_while_appending_leaves_a_sound_store(url: str) -> None
     with SQLStore(url) as store:
         events = store.load(case_id)
         assert len(events) >= committed
-        assert (len(events) - 5) % 5 == 0  # whole appends only
+        assert (len(events) - 7) % 5 == 0  # whole appends only (7 events prepared)
         result = verify_case(store, case_id, deep=True)
         assert result.ok, result.broken
         repository = Repository(store, clock=system_clock)
@@ -695,7 +697,7 @@ def test_cli_verifies_exports_and_imports(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count("ok ") == 2
     assert runner.invoke(cli, ["verify", f"sqlite:///{path}", "cli-b"]).output.startswith(
-        "ok      cli-b  34 events"
+        "ok      cli-b  38 events"
     )
     exported = tmp_path / "out.jsonl"
     policy = tmp_path / "policy.toml"
@@ -725,7 +727,7 @@ def test_cli_verifies_exports_and_imports(tmp_path: Path) -> None:
     target = str(tmp_path / "copy.db")
     result = runner.invoke(cli, ["import", str(exported), target])
     assert result.exit_code == 0, result.output
-    assert "imported cli-a  34 events" in result.output
+    assert "imported cli-a  38 events" in result.output
     assert runner.invoke(cli, ["verify", target]).exit_code == 0
 
     tampered = tmp_path / "tampered.jsonl"

@@ -913,6 +913,9 @@ class Policy:
 
 
 BUILT_IN_CHECKS: tuple[str, ...] = (
+    "conflict_of_interest",
+    "screening",
+    "threat_language",
     "voice_balance",
     "joint_voice",
     "reciprocity",
@@ -923,13 +926,10 @@ BUILT_IN_CHECKS: tuple[str, ...] = (
     "pressure",
     "transcript_markers",
     "power_imbalance",
+    "relationship_safeguards",
+    "major_differences",
     "confidentiality",
     "responsiveness",
-    "conflict_of_interest",
-    "screening",
-    "threat_language",
-    "major_differences",
-    "relationship_safeguards",
 )
 """The configurable check families, in the order reports list them; each is a
 :class:`Policy` field of the same name."""

@@ -387,6 +387,12 @@ def _major_open(s: Situation) -> tuple[Reason, ...]:
 
 def _blocks_waive_conflict(s: Situation, actor: str) -> tuple[Reason, ...]:
     reasons = (*_in_active_stage(s), *_taking_part(s, actor))
+    relations = s.state.disqualifying_relations()
+    if not relations:
+        return (
+            *reasons,
+            _reason("no_conflict", "the mediator has no disqualifying relationship to waive"),
+        )
     if not s.state.policy.conflict_of_interest.allow_waiver:
         return (
             *reasons,
@@ -400,7 +406,7 @@ def _blocks_waive_conflict(s: Situation, actor: str) -> tuple[Reason, ...]:
 
 
 def _blocks_keep_difference_open(s: Situation, actor: str) -> tuple[Reason, ...]:
-    reasons = _joint("keep_difference_open")(s, actor)
+    reasons = (*_in_active_stage(s), *_no_caucus(s), *_taking_part(s, actor))
     if not s.state.differences:
         return (*reasons, _reason("no_differences", "no difference has been listed yet"))
     return reasons

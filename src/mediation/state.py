@@ -513,6 +513,18 @@ class CaseState(Schedule):
                 return proposal_id
         return None
 
+    def disqualifying_relations(self) -> tuple[Relation, ...]:
+        """The current mediator's relationships with a party taking part whose kind the
+        policy classes as disqualifying, in the order the mediator lists them."""
+        kinds = self.policy.conflict_of_interest.disqualifying
+        me = self.mediator.id
+        return tuple(
+            relation
+            for relation in self.mediator.relationships
+            if relation.kind in kinds
+            and (relation.target if relation.source == me else relation.source) in self.active
+        )
+
     def open_major_differences(self) -> tuple[str, ...]:
         """The major differences the agreement (the agreed proposal, if any) leaves open:
         not among the proposal's ``settles``, not escalated, not kept open by every party

@@ -18,6 +18,7 @@ from mediation.policy import (
     PowerImbalance,
 )
 from tests.refusal import nothing_recorded
+from mediation.testing import screen_all
 
 Build = Callable[..., Mediation]
 
@@ -36,6 +37,7 @@ def test_power_imbalance_safeguards(new_case: Build, clock: ManualClock) -> None
     )
     case = new_case(relations=[Relation("manages", "a", "b")], policy=policy)
     case.disclose("m", "none")
+    screen_all(case)
     case.consent("a")
     case.consent("b")
     with nothing_recorded(case, TransitionRefused) as refused:

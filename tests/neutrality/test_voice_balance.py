@@ -15,6 +15,7 @@ from mediation import (
     TransitionRefused,
 )
 from tests.refusal import nothing_recorded
+from mediation.testing import screen_all
 
 Build = Callable[..., Mediation]
 
@@ -45,6 +46,7 @@ def test_a_party_with_no_airtime_still_counts(new_case: Build, advance_to: Advan
     process = Process(DEFAULT_DEFINITION.without_stage("perspective_swap"), BUILTIN_GUARDS)
     case = advance_to(new_case(3, process=process), "intake")
     case.disclose("m", "none")
+    screen_all(case)
     for party in "abc":
         case.consent(party)
     case.advance("m")

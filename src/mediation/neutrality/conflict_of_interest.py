@@ -120,14 +120,7 @@ def disqualifying_relations(state: CaseState) -> tuple[Relation, ...]:
     Returns:
         The relationships.
     """
-    kinds = state.policy.conflict_of_interest.disqualifying
-    me = state.mediator.id
-    return tuple(
-        relation
-        for relation in state.mediator.relationships
-        if relation.kind in kinds
-        and (relation.target if relation.source == me else relation.source) in state.active
-    )
+    return state.disqualifying_relations()
 
 
 def unwaived(state: CaseState, relation: Relation) -> tuple[str, ...]:

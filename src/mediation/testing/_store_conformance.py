@@ -80,12 +80,13 @@ def scripted_case(case_id: str, *, policy: Policy | None = None, close: bool = T
         policy=policy,
     )
     case.disclose("chen", "I report to Lin Wei; I will not take sides.")
+    case.consent("lin")
+    case.consent("zhao")
     for party in ("lin", "zhao"):
         case.screen("chen", party, NO_CONCERNS)
         case.waive_conflict(
             party, case.state.mediator.relationships[0], "Told that Chen reports to Lin; I agree."
         )
-        case.consent(party)
     case.advance("chen")
     case.speak("zhao", "我每天加班到很晚。Since January I carry two workloads.", 240.5)
     case.speak("lin", 'The board dates are fixed: "Q2" cannot move.', 200)
@@ -285,6 +286,8 @@ class StoreConformance:
         repository.update(case_id, lambda c: c.disclose("m", "No ties.", []))
         repository.update(case_id, lambda c: c.consent("a"))
         repository.update(case_id, lambda c: c.consent("b"))
+        repository.update(case_id, lambda c: c.screen("m", "a", NO_CONCERNS))
+        repository.update(case_id, lambda c: c.screen("m", "b", NO_CONCERNS))
         repository.update(case_id, lambda c: c.advance("m"))
         base = store.load(case_id)[-1].seq
         workers, each = 4, 5
