@@ -493,9 +493,7 @@ def _screen(machine: MediationMachine, _actor: str, data: st.DataObject) -> dict
     return {"party": chosen, "answers": answers}
 
 
-def _safeguard(
-    machine: MediationMachine, actor: str, data: st.DataObject
-) -> dict[str, Any] | None:
+def _safeguard(machine: MediationMachine, actor: str, data: st.DataObject) -> dict[str, Any] | None:
     picked = _some_party(machine, actor, data)
     return None if picked is None else {"party": picked["party"], "safeguard": "shuttle"}
 
@@ -509,7 +507,10 @@ def _waive(machine: MediationMachine, actor: str, data: st.DataObject) -> dict[s
     ]
     if not open_:
         return None
-    return {"relation": data.draw(st.sampled_from(open_), label="relation"), "statement": _text(data)}
+    return {
+        "relation": data.draw(st.sampled_from(open_), label="relation"),
+        "statement": _text(data),
+    }
 
 
 def _difference(
