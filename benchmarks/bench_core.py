@@ -30,7 +30,7 @@ from typing import Any
 import structlog
 from transitions import Machine
 
-from mediation import DEFAULT_PROCESS, Mediation, Mediator, Party
+from mediation import DEFAULT_PROCESS, NO_CONCERNS, Mediation, Mediator, Party
 from mediation.clocks import ManualClock
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -56,8 +56,9 @@ def _open(case_id: str, clock: ManualClock) -> Mediation:
 def _listening_case(clock: ManualClock) -> Mediation:
     case = _open("bench", clock)
     case.disclose("med", "No relationships.", [])
-    case.consent("bench-a")
-    case.consent("bench-b")
+    for party in ("bench-a", "bench-b"):
+        case.screen("med", party, NO_CONCERNS)
+        case.consent(party)
     case.advance("med")
     return case
 

@@ -41,7 +41,7 @@ from mediation import events as ev
 from mediation.audit import RecordedEvent
 from mediation.case import Mediation
 from mediation.clocks import ManualClock
-from mediation.model import Mediator, Party
+from mediation.model import NO_CONCERNS, Mediator, Party
 from mediation.store import Repository
 from mediation.store.sql import SQLStore
 
@@ -58,8 +58,9 @@ def _long_case(case_id: str, count: int) -> Mediation:
         case_id, [Party("a", "Ann"), Party("b", "Bo")], Mediator("m", "Mo"), clock=clock
     )
     case.disclose("m", "I have no relationship with either party.", [])
-    case.consent("a")
-    case.consent("b")
+    for party in ("a", "b"):
+        case.screen("m", party, NO_CONCERNS)
+        case.consent(party)
     case.advance("m")
     turn = 0
     while case.version < count:

@@ -29,7 +29,7 @@ from mediation.demo import non_mediable_case, workplace_dispute
 from mediation.errors import CaseNotFound, InvalidInput, NotAuthorized
 from mediation.store import InMemoryStore, Repository
 from mediation.store.sql import SQLStore
-from mediation.testing import seeded_salts
+from mediation.testing import screen_all, seeded_salts
 
 HOSTILE = "<script>alert('x')</script> & | pipes"
 
@@ -45,6 +45,7 @@ def _hostile_case() -> Mediation:
         supervisors=["sup"],
     )
     case.disclose("m", "No relationship.", [])
+    screen_all(case)
     case.consent("p1")
     case.consent("p2")
     case.advance("m")
@@ -302,6 +303,7 @@ def test_findings_link_the_events_they_rest_on() -> None:
         policy=Policy(voice_balance=VoiceBalance(mode="warn")),
     )
     case.disclose("m", "No relationship.", [])
+    screen_all(case)
     case.consent("a")
     case.consent("b")
     case.advance("m")

@@ -35,7 +35,7 @@ from mediation.fairness import (
 from mediation.fairness._audit import _Mean
 from mediation.model import Mediator, Party, Relation, RelationKind
 from mediation.store import InMemoryStore
-from mediation.testing import scripted_case
+from mediation.testing import screen_all, scripted_case
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
@@ -111,6 +111,7 @@ def test_project_of_an_open_case_and_a_withdrawal() -> None:
     assert project(case.events).outcome is None
     assert project(case.events).hours_to_close is None
     case.disclose("m", "No ties.")
+    screen_all(case)
     case.consent("boss")
     case.consent("junior")
     case.withdraw("junior", "No.")

@@ -17,7 +17,7 @@ from random import Random
 
 from mediation.case import Mediation
 from mediation.clocks import ManualClock
-from mediation.model import Mediator, Party, Relation, RelationKind
+from mediation.model import NO_CONCERNS, Mediator, Party, Relation, RelationKind
 
 __all__ = ["EXAMPLE_MEDIATORS", "example_attributes", "example_cases"]
 
@@ -67,8 +67,9 @@ def _one(rng: Random, index: int, biased: str, statements: int) -> Mediation:
     a, b = parties[0].id, parties[1].id
     junior = b if senior else ""
     case.disclose(mediator, "I have no ties to either of you.")
-    case.consent(a)
-    case.consent(b)
+    for party in (a, b):
+        case.screen(mediator, party, NO_CONCERNS)
+        case.consent(party)
     case.advance(mediator)
     order = [b, a] if junior else [a, b]
     for turn in range(statements):
