@@ -58,8 +58,8 @@ from mediation.neutrality import (
 from mediation.policy import (
     CaucusBalance,
     CaucusParity,
-    JointVoice,
     ConflictOfInterest,
+    JointVoice,
     MajorDifferences,
     MediatorConduct,
     MediatorStyle,
@@ -71,9 +71,9 @@ from mediation.policy import (
     RelationshipSafeguards,
     Responsiveness,
     Safeguard,
-    Style,
     Screening,
     ScreeningResponse,
+    Style,
     ThreatLanguage,
     VoiceBalance,
 )

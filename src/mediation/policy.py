@@ -44,6 +44,7 @@ __all__ = [
     "Confidentiality",
     "JointVoice",
     "ConflictOfInterest",
+    "JointVoice",
     "Limits",
     "MajorDifferences",
     "MediatorConduct",
@@ -60,6 +61,7 @@ __all__ = [
     "TranscriptMarkers",
     "Screening",
     "ScreeningResponse",
+    "Style",
     "ThreatLanguage",
     "VoiceBalance",
 ]

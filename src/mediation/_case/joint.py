@@ -176,7 +176,9 @@ class JointSession(CaseCore):
         self._check("propose", actor)
         unasked = rules.unrequested_evaluation(self._state, actor)
         if not unasked:
-            return self._record(ev.ProposalMade, actor, proposal_id=proposal_id, text=text, settles=settled)
+            return self._record(
+                ev.ProposalMade, actor, proposal_id=proposal_id, text=text, settles=settled
+            )
         made = self._record(
             ev.ProposalMade,
             actor,

@@ -38,13 +38,13 @@ from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_I, STD_II, STD_III, STD_V, STD_VI
 from mediation.neutrality.caucus_balance import CaucusBalanceCheck
 from mediation.neutrality.caucus_parity import CaucusParityCheck
-from mediation.neutrality.exact import lower_tail, underserved
-from mediation.neutrality.joint_voice import JointVoiceCheck
 from mediation.neutrality.conflict_of_interest import (
     ConflictOfInterestCheck,
     disqualifying_relations,
     relation_in_words,
 )
+from mediation.neutrality.exact import lower_tail, underserved
+from mediation.neutrality.joint_voice import JointVoiceCheck
 from mediation.neutrality.major_differences import MajorDifferencesCheck, open_major
 from mediation.neutrality.measures import gini, max_min_ratio
 from mediation.neutrality.mediator_conduct import MediatorConductCheck
