@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from mediation import (
+    NO_CONCERNS,
     CommandRefused,
     Finding,
     Mediation,
@@ -153,6 +154,7 @@ def never_invited_biased(run: Run) -> None:
     c, m = run.case, MEDIATOR
     c.disclose(m, "No relationships.", [])
     for party in c.state.active:
+        c.screen(m, party, NO_CONCERNS)
         c.consent(party)
     run.advance()
     for party in (run.favoured, run.other):

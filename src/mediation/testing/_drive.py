@@ -53,7 +53,8 @@ def advance_to(case: Mediation, stage: str) -> Mediation:
     private screening of every party with no concern found, consents, support persons and
     the first word for subordinates, equal airtime, a confirmed restatement of every
     party's view by the next party, common ground, a caucus offered to every party, an
-    accepted proposal).
+    accepted proposal — unless one is already agreed — whose terms settle every reserved
+    difference not parked).
 
     Args:
         case: A case of the default process, in an active stage at or before ``stage``.
@@ -118,8 +119,10 @@ def _do_stage_work(case: Mediation, mediator: str) -> None:
         for party in parties:
             if party not in state.caucus_offered:
                 case.offer_caucus(mediator, party)
-    elif case.stage == "compromise":
-        proposal = case.propose(parties[0], "A balanced arrangement.")
+    elif case.stage == "compromise" and state.agreed_proposal() is None:
+        # The terms settle every difference not parked (大事谈原则).
+        settles = [d for d, difference in state.differences.items() if not difference.parked]
+        proposal = case.propose(parties[0], "A balanced arrangement.", settles=settles)
         for party in parties[1:]:
             case.answer_proposal(party, proposal.proposal_id, accept=True)
     elif case.stage == "agreement":
