@@ -14,9 +14,11 @@ the move it concerns was refused).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -49,7 +51,7 @@ from mediation.testing import (
 START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 IDS = ("a", "b", "c")
 
-Script = Callable[[Mediation], None]
+Script = Callable[[tuple[str, ...]], Mediation]
 
 
 def _open(
@@ -388,9 +390,8 @@ def _variants(
         found.append((f"order {order}", case, {p: p for p in order}))
         for permutation in itertools.permutations(order):
             mapping = dict(zip(order, permutation, strict=True))
-            replayed = Mediation.replay(
-                relabelled(case.events, mapping), clock=lambda c=case: c.state.last_at
-            )
+            clock = ManualClock(case.state.last_at)
+            replayed = Mediation.replay(relabelled(case.events, mapping), clock=clock)
             found.append((f"order {order}, relabelled {mapping}", replayed, mapping))
     return found
 
@@ -536,7 +537,7 @@ def test_a_waiver_by_anyone_but_a_party_is_refused_and_records_nothing() -> None
     case = _open(("a", "b"), mediator=SECRETARY)
     case.disclose("m", "I report to Party A.")
     for actor in ("m", "sup", "stranger"):
-        _unchanged(case, lambda a=actor: case.waive_conflict(a, TIE, "x"), NotAuthorized)
+        _unchanged(case, functools.partial(case.waive_conflict, actor, TIE, "x"), NotAuthorized)
     not_a_tie = Relation("colleague", "m", "b")
     _unchanged(case, lambda: case.waive_conflict("b", not_a_tie, "x"), InvalidInput)
     _unchanged(case, lambda: case.waive_conflict("b", "reports_to", "x"), InvalidInput)  # type: ignore[arg-type]
@@ -553,14 +554,15 @@ def test_a_waiver_before_the_disclosure_is_refused() -> None:
 def test_screening_by_anyone_but_the_mediator_is_refused_and_records_nothing() -> None:
     case = _open(("a", "b"))
     for actor in ("a", "b", "sup", "stranger"):
-        _unchanged(case, lambda a=actor: case.screen(a, "b", NO_CONCERNS), NotAuthorized)
-    for answers in (
+        _unchanged(case, functools.partial(case.screen, actor, "b", NO_CONCERNS), NotAuthorized)
+    bad_answers: list[Any] = [
         {**NO_CONCERNS, "weather": False},
         {"safety": False},
         {**NO_CONCERNS, "safety": "no"},
         "all clear",
-    ):
-        _unchanged(case, lambda a=answers: case.screen("m", "b", a), InvalidInput)  # type: ignore[arg-type]
+    ]
+    for answers in bad_answers:
+        _unchanged(case, functools.partial(case.screen, "m", "b", answers), InvalidInput)
     _unchanged(case, lambda: case.screen("m", "zed", NO_CONCERNS), InvalidInput)
     _unchanged(case, lambda: case.apply_safeguard("m", "b", "moat"), InvalidInput)
     _unchanged(case, lambda: case.apply_safeguard("a", "b", "shuttle"), NotAuthorized)
