@@ -42,7 +42,6 @@ __all__ = [
     "CaucusBalance",
     "CaucusParity",
     "Confidentiality",
-    "JointVoice",
     "ConflictOfInterest",
     "JointVoice",
     "Limits",
@@ -57,12 +56,11 @@ __all__ = [
     "RelationshipSafeguards",
     "Responsiveness",
     "Safeguard",
-    "Style",
-    "TranscriptMarkers",
     "Screening",
     "ScreeningResponse",
     "Style",
     "ThreatLanguage",
+    "TranscriptMarkers",
     "VoiceBalance",
 ]
 
@@ -483,6 +481,8 @@ class Confidentiality:
     leak_threshold: float = attrs.field(default=0.5, validator=_share)
     shingle_words: int = attrs.field(default=3, validator=_whole_from(1))
     min_shingles: int = attrs.field(default=3, validator=_whole_from(1))
+
+
 def _to_relation_kinds(value: Iterable[Any]) -> frozenset[RelationKind]:
     if isinstance(value, str):
         raise InvalidInput(f"relation kinds must be a list, not the string {value!r}")

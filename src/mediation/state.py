@@ -41,10 +41,10 @@ __all__ = [
     "Proposal",
     "Restatement",
     "Schedule",
+    "Threat",
     "Transcript",
     "TranscriptLeak",
     "policy_marker",
-    "Threat",
 ]
 
 EVIDENCE_PER_KEY = 20

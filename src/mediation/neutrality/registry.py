@@ -32,8 +32,8 @@ from mediation.neutrality import (
     responsiveness,
     screening,
     self_determination,
-    transcript_markers,
     threat_language,
+    transcript_markers,
     voice_balance,
 )
 from mediation.neutrality._family import Family
