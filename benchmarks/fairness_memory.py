@@ -30,7 +30,7 @@ TEMPLATES = 64
 def _templates() -> list[Any]:
     from mediation.case import Mediation
     from mediation.clocks import ManualClock
-    from mediation.model import Mediator, Party, Relation, RelationKind
+    from mediation.model import NO_CONCERNS, Mediator, Party, Relation, RelationKind
 
     rng = Random(5)
     out: list[Any] = []
@@ -46,8 +46,9 @@ def _templates() -> list[Any]:
             relations=[Relation(RelationKind.MANAGES if manages else RelationKind.COLLEAGUE, a, b)],
         )
         case.disclose(case.state.mediator.id, "No ties.")
-        case.consent(a)
-        case.consent(b)
+        for party in (a, b):
+            case.screen(case.state.mediator.id, party, NO_CONCERNS)
+            case.consent(party)
         case.advance(case.state.mediator.id)
         for speaker in (b, a):
             case.speak(speaker, "My side.", rng.uniform(100, 150))
