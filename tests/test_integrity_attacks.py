@@ -40,7 +40,7 @@ from mediation.store import (
 )
 from mediation.store._summary import summarize
 from mediation.store.sql import SQLStore, _summary_values, cases_table, events_table
-from mediation.testing import scripted_case
+from mediation.testing import screen_all, scripted_case
 
 _NOW = datetime(2026, 3, 2, 12, tzinfo=timezone.utc)
 
@@ -65,6 +65,7 @@ def _valuation_case() -> tuple[InMemoryStore, str]:
     case.disclose("m", "No ties.", [])
     case.consent("a")
     case.consent("b")
+    screen_all(case)
     case.advance("m")
     case.speak("a", "I want the car.", 60)
     case.speak("b", "I want the car too.", 60)

@@ -189,7 +189,13 @@ def test_a_store_of_the_previous_version_is_refused_then_migrated(tmp_path: Path
         note = next(r for r in records if r.type_name == "caucus_note_recorded")
         assert b"commitment" in note.body and note.content is not None
         events = store.load(summary.case_id)
-        assert events == tuple(scripted_case(summary.case_id).events)
+        # The fixture was recorded before intake screening and written waivers existed:
+        # its history is the scripted case without them, with every word intact.
+        intake = {"party_screened", "conflict_waived"}
+        now = [e for e in scripted_case(summary.case_id).events if e.type_name not in intake]
+        assert [(e.type_name, getattr(e, "text", None)) for e in events] == [
+            (e.type_name, getattr(e, "text", None)) for e in now
+        ]
         repo = Repository(store, clock=lambda: AT)
         assert repo.verify_reads(summary.case_id).ok
         assert [r.purpose for r in repo.reads(summary.case_id)] == ["fixture"]
@@ -221,11 +227,11 @@ def test_erase_retention_subject_and_research_through_the_cli(tmp_path: Path) ->
     denied = runner.invoke(cli, ["erase", str(path), "c-1", "--party", "zhao", "--actor", "x",
                                  "--role", "clerk", "--grounds", "g"])  # fmt: skip
     assert denied.exit_code == 1 and "may not erase" in denied.output
-    done = runner.invoke(cli, ["erase", str(path), "c-1", "--event", "6", "--actor", "dpo-1",
+    done = runner.invoke(cli, ["erase", str(path), "c-1", "--event", "10", "--actor", "dpo-1",
                                "--role", DPO, "--grounds", "request #4"])  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert "6.text" in done.output
-    again = runner.invoke(cli, ["erase", str(path), "c-1", "--event", "6", "--actor", "dpo-1",
+    assert "10.text" in done.output  # Zhao's first statement, after screening and waivers
+    again = runner.invoke(cli, ["erase", str(path), "c-1", "--event", "10", "--actor", "dpo-1",
                                 "--role", DPO, "--grounds", "request #4"])  # fmt: skip
     assert again.exit_code == 1
     verified = runner.invoke(cli, ["verify", str(path)])

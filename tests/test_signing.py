@@ -42,7 +42,7 @@ def test_anchors_round_trip_and_name_the_store() -> None:
     document = json.loads(data)
     assert document["store"] == store.store_id and document["public_key"] == signer.public_key
     signed = audit.read_anchors(data, Verifier(signer.public_pem()), store_id=store.store_id)
-    assert [(h.case_id, h.version) for h in signed.heads] == [("a-1", 34), ("a-2", 34)]
+    assert [(h.case_id, h.version) for h in signed.heads] == [("a-1", 38), ("a-2", 38)]
 
 
 def test_bad_input_is_refused_with_typed_errors() -> None:
@@ -53,7 +53,7 @@ def test_bad_input_is_refused_with_typed_errors() -> None:
     wrong = Verifier(Signer(_pem()).public_pem())
     with pytest.raises(SignatureInvalid):
         verify_anchors(store, data, wrong)
-    altered = data.replace(b'"count":34', b'"count":30', 1)
+    altered = data.replace(b'"count":38', b'"count":30', 1)
     with pytest.raises(SignatureInvalid):
         verify_anchors(store, altered, right)
     for malformed in (b"", b"not json", b"[]", b'{"format":"other"}', data[:-20]):

@@ -78,7 +78,9 @@ CANONICAL_VERSION = 2
 CHAIN_PREFIX = "mediation-chain-v2:"
 """Text hashed with the case id to give the chain's genesis value (see :func:`genesis`)."""
 
-CONTENT_FIELDS = frozenset({"text", "comment", "statement", "reason", "valuations", "name"})
+CONTENT_FIELDS = frozenset(
+    {"text", "comment", "statement", "reason", "valuations", "name", "answers", "note"}
+)
 """Names of the event fields that hold personal content: committed, withholdable, erasable.
 
 Everything else (type, sequence number, time, actor, stage, ids, outcomes, durations) is
@@ -176,8 +178,12 @@ def chain_hash(previous: str, body: bytes) -> str:
     return _sha256(bytes.fromhex(previous) + _sha256(body).digest()).hexdigest()
 
 
+MAPPING_FIELDS = frozenset({"valuations", "answers"})
+"""The content fields that hold a mapping (erased to ``{}``, the others to ``""``)."""
+
+
 def _placeholder(field: str) -> Any:
-    return {} if field == "valuations" else ""
+    return {} if field in MAPPING_FIELDS else ""
 
 
 @attrs.frozen

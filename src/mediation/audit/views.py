@@ -138,7 +138,7 @@ def view(case: Mediation, reader: str) -> CaseView:
         elif isinstance(event, ev.PartyScreened):
             # Screening is private: only the mediator and the screened party see answers.
             if not (role is ReaderRole.PARTY and event.party == reader):
-                withheld = ("answers", "note")
+                withheld = tuple(name for name in ("answers", "note") if entry.get(name))
         elif isinstance(event, ev.ValuationsGiven):
             # Confidential to the party that gave them, like its caucus notes.
             if not (role is ReaderRole.PARTY and event.actor == reader):

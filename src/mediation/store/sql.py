@@ -1147,7 +1147,9 @@ def _merged(sealed: dict[str, Any], content: dict[str, Any]) -> ev.Event:
         if type(value) is dict and "commitment" in value and field in audit.CONTENT_FIELDS:
             entry = content.get(field)
             sealed[field] = (
-                entry["value"] if entry is not None else ({} if field == "valuations" else "")
+                entry["value"]
+                if entry is not None
+                else ({} if field in audit.MAPPING_FIELDS else "")
             )
     return ev.from_dict(sealed)
 
