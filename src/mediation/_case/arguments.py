@@ -113,7 +113,11 @@ def check_argument(name: str, annotation: str, value: object, limits: Limits) ->
         for key, item in value.items():
             if not isinstance(key, str):
                 raise InvalidInput(f"{name} keys must be strings; got {shown(key)}")
-            _finite_number(item, f"{name}[{shown(key)}]", limits.max_amount)
+            if annotation.endswith(", bool]"):  # screening answers: True or False each
+                if not isinstance(item, bool):
+                    raise InvalidInput(f"{name}[{shown(key)}] must be True or False")
+            else:
+                _finite_number(item, f"{name}[{shown(key)}]", limits.max_amount)
     elif annotation.startswith(("Iterable[", "Sequence[")) and (
         isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__")
     ):
