@@ -118,7 +118,9 @@ class Intake(CaseCore):
         self._authorize("waive_conflict", actor)
         state = self._state
         if not isinstance(relation, Relation):
-            raise InvalidInput(f"relation must be a Relation of the mediator; got {relation!r}")
+            raise InvalidInput(
+                f"relation must be a Relation of the mediator; got {shown(relation)}"
+            )
         if relation not in disqualifying_relations(state):
             raise InvalidInput(
                 f"{relation_in_words(state, relation)}: not a disqualifying relationship of "
@@ -164,7 +166,7 @@ class Intake(CaseCore):
             raise InvalidInput(f"{party} has withdrawn and cannot be screened")
         if not isinstance(answers, Mapping):
             raise InvalidInput(
-                f"answers must be a mapping of domain to True/False; got {answers!r}"
+                f"answers must be a mapping of domain to True/False; got {shown(answers)}"
             )
         parsed: dict[ScreeningDomain, bool] = {}
         for domain, answer in answers.items():
@@ -172,19 +174,19 @@ class Intake(CaseCore):
                 key = ScreeningDomain(domain)
             except ValueError:
                 raise InvalidInput(
-                    f"unknown screening domain {domain!r}; known: "
+                    f"unknown screening domain {shown(domain)}; known: "
                     f"{[d.value for d in ScreeningDomain]}"
                 ) from None
             if not isinstance(answer, bool):
                 raise InvalidInput(
-                    f"the answer on {key.value} must be True or False; got {answer!r}"
+                    f"the answer on {key.value} must be True or False; got {shown(answer)}"
                 )
             parsed[key] = answer
         missing = [d.value for d in ScreeningDomain if d not in parsed]
         if missing:
             raise InvalidInput(f"screening must answer every domain; missing {missing}")
         if not isinstance(note, str):
-            raise InvalidInput(f"note must be text; got {note!r}")
+            raise InvalidInput(f"note must be text; got {shown(note)}")
         self._check("screen", actor)
         ordered = {domain: parsed[domain] for domain in ScreeningDomain}
         return self._record(
@@ -215,14 +217,16 @@ class Intake(CaseCore):
         try:
             chosen = Safeguard(safeguard)
         except ValueError:
-            raise InvalidInput(f"unknown safeguard {safeguard!r}; known: ['shuttle']") from None
+            raise InvalidInput(
+                f"unknown safeguard {shown(safeguard)}; known: ['shuttle']"
+            ) from None
         if chosen is not Safeguard.SHUTTLE:
             raise InvalidInput(
                 f"{chosen.value} is not applied here: a support person joins with "
                 "add_support_person, caucus offers with offer_caucus"
             )
         if not isinstance(reason, str):
-            raise InvalidInput(f"reason must be text; got {reason!r}")
+            raise InvalidInput(f"reason must be text; got {shown(reason)}")
         self._check("apply_safeguard", actor)
         return self._record(
             ev.SafeguardApplied, actor, party=party, safeguard=chosen, reason=reason.strip()

@@ -217,7 +217,7 @@ class JointSession(CaseCore):
         self._authorize("keep_difference_open", actor)
         difference = self._state.differences.get(difference_id)
         if difference is None:
-            raise InvalidInput(f"unknown difference {difference_id!r}")
+            raise InvalidInput(f"unknown difference {shown(difference_id)}")
         extra: list[Reason] = []
         if actor in difference.kept_open:
             extra.append(
@@ -238,16 +238,18 @@ class JointSession(CaseCore):
         self._authorize("escalate_difference", actor)
         difference = self._state.differences.get(difference_id)
         if difference is None:
-            raise InvalidInput(f"unknown difference {difference_id!r}")
+            raise InvalidInput(f"unknown difference {shown(difference_id)}")
         if authority not in self._state.policy.authorities:
             raise InvalidInput(
-                f"unknown authority {authority!r}; the policy knows "
+                f"unknown authority {shown(authority)}; the policy knows "
                 f"{list(self._state.policy.authorities)}"
             )
         reason = check_text(reason, "reason")
         extra: list[Reason] = []
         if difference.escalated is not None:
-            extra.append(refusal("already_escalated", f"difference {difference_id!r} is escalated"))
+            extra.append(
+                refusal("already_escalated", f"difference {shown(difference_id)} is escalated")
+            )
         self._check("escalate_difference", actor, extra)
         return self._record(
             ev.DifferenceEscalated,

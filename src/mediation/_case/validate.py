@@ -68,10 +68,12 @@ def difference_ids(state: CaseState, ids: Iterable[str]) -> tuple[str, ...]:
         InvalidInput: a bare string, or an id that is not a reserved difference.
     """
     if isinstance(ids, str):
-        raise InvalidInput(f"settles is a collection of difference ids, not the string {ids!r}")
+        raise InvalidInput(
+            f"settles is a collection of difference ids, not the string {shown(ids)}"
+        )
     found: dict[str, None] = {}
     for difference_id in ids:
         if not isinstance(difference_id, str) or difference_id not in state.differences:
-            raise InvalidInput(f"unknown difference {difference_id!r}")
+            raise InvalidInput(f"unknown difference {shown(difference_id)}")
         found[difference_id] = None
     return tuple(found)
