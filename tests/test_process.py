@@ -19,8 +19,8 @@ from mediation.process import (
     StageSpec,
 )
 from mediation.state import CaseState
-from tests.refusal import nothing_recorded
 from mediation.testing import screen_all
+from tests.refusal import nothing_recorded
 
 ACTIVE = ["intake", "listening", "perspective_swap", "common_ground", "compromise", "agreement"]
 

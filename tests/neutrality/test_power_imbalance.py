@@ -17,8 +17,8 @@ from mediation.clocks import ManualClock
 from mediation.policy import (
     PowerImbalance,
 )
-from tests.refusal import nothing_recorded
 from mediation.testing import screen_all
+from tests.refusal import nothing_recorded
 
 Build = Callable[..., Mediation]
 

@@ -14,8 +14,8 @@ from mediation import (
     Process,
     TransitionRefused,
 )
-from tests.refusal import nothing_recorded
 from mediation.testing import screen_all
+from tests.refusal import nothing_recorded
 
 Build = Callable[..., Mediation]
 
