@@ -514,16 +514,26 @@ def _waive(machine: MediationMachine, actor: str, data: st.DataObject) -> dict[s
 
 
 def _difference(
+    machine: MediationMachine, actor: str, data: st.DataObject
+) -> dict[str, Any] | None:
+    differences = machine.live.state.differences
+    open_ = [d for d, difference in differences.items() if actor not in difference.kept_open]
+    chosen = _pick(data, open_, "difference")
+    return None if chosen is None else {"difference_id": chosen}
+
+
+def _escalatable(
     machine: MediationMachine, _actor: str, data: st.DataObject
 ) -> dict[str, Any] | None:
-    chosen = _pick(data, list(machine.live.state.differences), "difference")
+    differences = machine.live.state.differences
+    chosen = _pick(data, [d for d, diff in differences.items() if diff.escalated is None], "d")
     return None if chosen is None else {"difference_id": chosen}
 
 
 def _escalate_difference(
     machine: MediationMachine, actor: str, data: st.DataObject
 ) -> dict[str, Any] | None:
-    kwargs = _difference(machine, actor, data)
+    kwargs = _escalatable(machine, actor, data)
     if kwargs is not None:
         kwargs.update(_escalate(machine, actor, data))
     return kwargs

@@ -33,18 +33,20 @@ _PARTY = frozenset({
     "consent", "speak", "restate", "review_restatement", "assent", "propose",
     "answer_proposal", "sign", "pause", "withdraw", "raise_issue", "propose_common_ground",
     "reserve_difference", "confirm_differences", "caucus_note", "allow_sharing",
-    "add_support_person", "give_valuations", "request_suggestion",
+    "add_support_person", "give_valuations", "request_suggestion", "waive_conflict",
+    "keep_difference_open",
 })  # fmt: skip
 _MEDIATOR = frozenset({
     "disclose", "advance", "open_caucus", "close_caucus", "caucus_note", "offer_caucus",
     "park_difference", "propose", "pause", "resume", "escalate", "close", "close_escalated",
     "raise_issue", "flag_issue", "propose_common_ground", "reserve_difference",
     "set_deadline", "invite_to_speak", "paraphrase", "ask", "add_support_person",
-    "review_deadlines", "suggest_settlement",
+    "review_deadlines", "suggest_settlement", "screen", "apply_safeguard",
+    "escalate_difference",
 })  # fmt: skip
 _SUPERVISOR = frozenset({
     "escalate", "set_deadline", "close_escalated", "reassign_mediator", "override",
-    "flag_issue", "review_deadlines",
+    "flag_issue", "review_deadlines", "escalate_difference",
 })  # fmt: skip
 
 # Stage-bound work: what each stage is for (the concepts page's stage table). Disclosure
@@ -70,7 +72,8 @@ _STAGES_FOR = {
 # "While [a caucus] is open, the joint process waits."
 _WAITS_FOR_CAUCUS = frozenset({
     *_STAGES_FOR, "advance", "pause", "escalate", "open_caucus", "offer_caucus",
-    "invite_to_speak", "paraphrase", "ask", "reassign_mediator",
+    "invite_to_speak", "paraphrase", "ask", "reassign_mediator", "screen", "apply_safeguard",
+    "keep_difference_open", "escalate_difference",
 })  # fmt: skip
 
 # Commands the oracle vouches for when nothing in the docs stands in their way.
@@ -116,6 +119,8 @@ class Oracle:
     mediator: str
     supervisors: set[str]
     non_mediable: frozenset[str]
+    major_blocks: bool = True
+    """Whether the policy blocks signing while a major difference is open (大事谈原则)."""
     stage: str = "intake"
     paused_from: str | None = None
     closed: bool = False
@@ -125,7 +130,9 @@ class Oracle:
     heard: set[str] = attrs.Factory(set)
     restatements: dict[str, list[Any]] = attrs.Factory(dict)  # id -> [by, about, accurate]
     common_ground: dict[str, set[str]] = attrs.Factory(dict)
-    differences: dict[str, list[Any]] = attrs.Factory(dict)  # id -> [severity, parked]
+    # id -> [severity, parked, escalated, parties who kept it open]
+    differences: dict[str, list[Any]] = attrs.Factory(dict)
+    settles: dict[str, set[str]] = attrs.Factory(dict)  # proposal id -> differences settled
     differences_confirmed: set[str] = attrs.Factory(set)
     proposals: dict[str, dict[str, bool]] = attrs.Factory(dict)
     signatures: dict[str, str] = attrs.Factory(dict)
@@ -145,6 +152,7 @@ class Oracle:
             mediator=opened.mediator.id,
             supervisors=set(opened.supervisors),
             non_mediable=frozenset(opened.policy.non_mediable_flags),
+            major_blocks=opened.policy.major_differences.mode.value == "block",
             active=set(parties),
         )
         for issue in opened.issues:
@@ -185,15 +193,20 @@ class Oracle:
         elif kind == "common_ground_assented":
             self.common_ground[e.item_id].add(actor)  # type: ignore[attr-defined]
         elif kind == "difference_reserved":
-            self.differences[e.difference_id] = [e.severity, False]  # type: ignore[attr-defined]
+            self.differences[e.difference_id] = [e.severity, False, False, set()]  # type: ignore[attr-defined]
         elif kind == "difference_parked":
             self.differences[e.difference_id][1] = True  # type: ignore[attr-defined]
+        elif kind == "difference_escalated":
+            self.differences[e.difference_id][2] = True  # type: ignore[attr-defined]
+        elif kind == "difference_kept_open":
+            self.differences[e.difference_id][3].add(actor)  # type: ignore[attr-defined]
         elif kind == "differences_confirmed":
             self.differences_confirmed.add(actor)
         elif kind == "proposal_made":
             # "A party's own proposal counts as accepted by that party."
             own = {actor: True} if actor in self.parties else {}
             self.proposals[e.proposal_id] = own  # type: ignore[attr-defined]
+            self.settles[e.proposal_id] = set(e.settles)  # type: ignore[attr-defined]
         elif kind == "proposal_answered":
             self.proposals[e.proposal_id][actor] = e.accepted  # type: ignore[attr-defined]
         elif kind == "signed":
@@ -227,6 +240,18 @@ class Oracle:
             if all(answers.get(party) is True for party in self.active):
                 return proposal_id
         return None
+
+    def open_major(self, agreed: str) -> bool:
+        """Whether a major difference is neither settled by the agreed proposal, escalated,
+        nor kept open by every taking-part party (大事谈原则, the major-differences page)."""
+        settled = self.settles.get(agreed, set())
+        return any(
+            severity is Severity.MAJOR
+            and difference_id not in settled
+            and not escalated
+            and not self.active <= kept
+            for difference_id, (severity, _parked, escalated, kept) in self.differences.items()
+        )
 
     def stage_done(self) -> bool:
         """The current stage's completion condition (the concepts page's stage table)."""
@@ -320,6 +345,8 @@ class Oracle:
                 return "nothing to sign: no proposal accepted by every party"
             if self.signatures.get(actor) == agreed:
                 return "already signed"
+            if self.major_blocks and self.open_major(agreed):
+                return "a major difference is neither settled, escalated nor kept open by all"
         elif name == "assent":
             if actor in self.common_ground.get(kwargs.get("item_id"), ()):  # type: ignore[arg-type]
                 return "already assented"
@@ -331,10 +358,13 @@ class Oracle:
             entry = self.differences.get(kwargs.get("difference_id"))  # type: ignore[arg-type]
             if entry is not None and (entry[0] is Severity.MAJOR or entry[1]):
                 return "a major difference is never parked (and a parked one only once)"
+        elif name in ("keep_difference_open", "escalate_difference") and not self.differences:
+            return "no difference listed yet"
         elif name == "confirm_differences" and not self.differences:
             return "no difference listed to confirm"
         elif name in ("open_caucus", "offer_caucus", "pause", "invite_to_speak", "paraphrase",
-                      "ask") and not active_stage:  # fmt: skip
+                      "ask", "screen", "apply_safeguard", "keep_difference_open",
+                      "escalate_difference", "waive_conflict") and not active_stage:  # fmt: skip
             return "only in an active stage"
         elif name == "close_caucus" and self.caucus is None:
             return "no caucus to close"
