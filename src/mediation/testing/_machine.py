@@ -223,9 +223,13 @@ class MediationMachine(RuleBasedStateMachine):
             kwargs["accept"] = True
         elif name == "close":
             last = self.process.definition.active_stages[-1]
-            # settling needs what every forward move needs, and every signature
+            # settling needs what every forward move needs, and every signature; and no
+            # blocking neutrality finding about settling (e.g. a screening that calls for
+            # escalation): ``close`` is allowed with its outcome aside, which it depends on
             forward = (consent_current, no_non_mediable_issue, no_open_caucus, all_signed)
             if case.stage != last or any(guard(state) for guard in forward):
+                return False
+            if any(f.blocking and f.code not in state.overrides for f in case.pending_findings()):
                 return False
             kwargs["outcome"] = Outcome.SETTLED
         self.execute(name, actor, kwargs, expect_ok=True)
