@@ -115,6 +115,46 @@ def test_open_refuses_a_naive_clock() -> None:
         )
 
 
+@pytest.mark.parametrize("kind", ["reports_to", "manages", "family", "friend"])
+def test_a_mediator_tie_listed_with_the_relations_is_the_mediators(
+    kind: str, clock: ManualClock
+) -> None:
+    """A host may list the mediator's tie among the relations: it must still be disclosed,
+    classed and (when disqualifying) waived, never treated as a tie between parties."""
+    tie = Relation(kind, "m", "a")
+    case = Mediation.open(
+        "c",
+        [Party("a", "A"), Party("b", "B")],
+        Mediator("m", "M"),
+        clock=clock,
+        relations=[tie, Relation("manages", "a", "b")],
+    )
+    assert case.state.mediator.relationships == (tie,)
+    assert [r.kind.value for r in case.state.relations] == ["manages"]
+    case.disclose("m", "I have a tie to A.")
+    screen_all(case)
+    for party in ("a", "b"):
+        case.consent(party)
+    if kind in ("reports_to", "manages", "family"):
+        with pytest.raises(TransitionRefused, match="disqualifying"):
+            case.advance("m")
+        for party in ("a", "b"):
+            case.waive_conflict(party, tie, "I was told and I accept.")
+    assert case.advance("m").dest == "listening"
+
+
+def test_a_mediator_tie_given_twice_is_kept_once(clock: ManualClock) -> None:
+    tie = Relation("friend", "m", "b")
+    case = Mediation.open(
+        "c",
+        [Party("a", "A"), Party("b", "B")],
+        Mediator("m", "M", relationships=[tie]),
+        clock=clock,
+        relations=[tie, tie],
+    )
+    assert case.state.mediator.relationships == (tie,)
+
+
 def test_a_clock_going_backwards_records_nothing(new_case: Build, clock: ManualClock) -> None:
     times = iter(
         [datetime(2026, 1, 2, tzinfo=timezone.utc), datetime(2026, 1, 1, tzinfo=timezone.utc)]

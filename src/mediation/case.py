@@ -22,6 +22,8 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
+import attrs
+
 from mediation import events as ev
 from mediation import rules
 from mediation._case.arguments import guard_commands
@@ -92,7 +94,10 @@ class Mediation(Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves):
             mediator: The mediator; their relationships must be disclosed at intake.
             clock: Returns the current timezone-aware time.
             supervisors: Ids of people who may override, reassign and escalate.
-            relations: Relationships between parties (e.g. who manages whom).
+            relations: Relationships between parties (e.g. who manages whom). A relation
+                that names the mediator is one of the mediator's ties: it is added to
+                ``mediator.relationships`` (disclosed, classed and waived like them), never
+                kept as a tie between parties.
             issues: Issues on the table from the start (screening flags included).
             policy: Rules in force; :meth:`Policy.default` if omitted.
             process: The compiled process to follow.
@@ -119,6 +124,8 @@ class Mediation(Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves):
         relations = _members(relations, Relation, "relations")
         issues = _members(issues, Issue, "issues")
         unique_ids((issue.id for issue in issues), "issue")
+        mediator = _with_ties_named_in(relations, mediator)
+        relations = tuple(r for r in relations if mediator.id not in (r.source, r.target))
         people = {party.id for party in parties} | {mediator.id}
         for relation in (*relations, *mediator.relationships):
             for person in (relation.source, relation.target):
@@ -251,3 +258,14 @@ COMMANDS: tuple[str, ...] = tuple(
 checks its arguments (:mod:`mediation._case.arguments`) and reads the clock once."""
 
 guard_commands(Mediation, COMMANDS)
+
+
+def _with_ties_named_in(relations: Sequence[Relation], mediator: Mediator) -> Mediator:
+    """``mediator`` with every relation of ``relations`` that names them among their
+    relationships (a host may list the mediator's ties with the others; they must not
+    escape disclosure and the conflict-of-interest check)."""
+    ties = [r for r in relations if mediator.id in (r.source, r.target)]
+    new = [r for r in dict.fromkeys(ties) if r not in mediator.relationships]
+    if not new:
+        return mediator
+    return attrs.evolve(mediator, relationships=(*mediator.relationships, *new))
