@@ -276,13 +276,13 @@ class CaucusBalance:
         mode: Default ``warn``.
         max_time_ratio: Highest longest/shortest ratio of caucus time (default 2.0).
         min_gap: A gap between the longest and the shortest total below this is not judged
-            (default 1 hour: a caucus or two with a party whose counterpart declined is
-            not an imbalance; hours are).
+            (default 90 minutes: one ordinary caucus, commonly 30 to 60 minutes, with a
+            party whose counterpart declined is not an imbalance; hours are).
     """
 
     mode: Mode = attrs.field(default=Mode.WARN, converter=_to_mode)
     max_time_ratio: float = attrs.field(default=2.0, converter=_as_float, validator=_at_least_one)
-    min_gap: timedelta = attrs.field(default=timedelta(hours=1), converter=_duration)
+    min_gap: timedelta = attrs.field(default=timedelta(minutes=90), converter=_duration)
 
 
 class Style(str, Enum):
