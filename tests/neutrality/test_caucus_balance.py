@@ -48,7 +48,7 @@ def test_a_short_caucus_beside_a_declined_offer_is_not_flagged(
 def test_the_gap_is_judged_from_min_gap(
     new_case: Build, advance_to: AdvanceTo, clock: ManualClock, minutes: int, flagged: bool
 ) -> None:
-    """Default 90 minutes: one ordinary caucus beside a declined offer is not judged; the
+    """Default 90 minutes: one ordinary caucus beside a declined offer is not judged (the
     clock ticks a little per event, so the probes stand clear of the boundary)."""
     case = advance_to(new_case(), "common_ground")
     case.offer_caucus("m", "b")
