@@ -65,7 +65,7 @@ def test_an_overdue_stage_names_the_event_that_entered_it(
 
 def test_a_conduct_finding_names_the_interventions(new_case: Build, advance_to: AdvanceTo) -> None:
     case = advance_to(new_case(), "listening")
-    asked = [case.ask("m", "a", "And then?").seq for _ in range(5)]
+    asked = [case.ask("m", "a", "And then?").seq for _ in range(6)]
     paraphrased = case.paraphrase("m", "b", "You felt left out.").seq
     case.speak("a", "x", 60)
     case.speak("b", "y", 60)

@@ -103,3 +103,34 @@ def test_alpha_is_validated() -> None:
     for bad in (0, 0.6, -1, "x", True):
         with pytest.raises(InvalidInput):
             Policy(mediator_conduct=MediatorConduct(alpha=bad))  # type: ignore[arg-type]
+
+
+def test_inviting_a_quiet_party_again_is_not_an_attention_imbalance(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    """5:2 is a ratio of 2.5 but no evidence of bias (exact p = 0.23): the mediator who
+    invites the quieter party twice more is balancing voice, which voice balance asks."""
+    case = advance_to(new_case(), "listening")
+    case.invite_to_speak("m", "a")
+    case.speak("a", "my side", 144)
+    for _ in range(3):
+        case.invite_to_speak("m", "b")
+        case.speak("b", "mine", 40)
+    case.paraphrase("m", "b", "You feel unheard.")
+    case.paraphrase("m", "b", "And you want a fair rota.")
+    case.ask("m", "a", "What would help?")
+    case.speak("a", "a rota that rotates", 100)
+    case.advance("m")
+    assert not [f for f in case.state.findings if f.check == "mediator_conduct"]
+
+
+def test_an_overall_imbalance_is_recorded_once(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(), "listening")
+    for _ in range(8):
+        case.ask("m", "a", "And then?")
+    case.speak("a", "x", 60)
+    case.speak("b", "y", 60)
+    case.advance("m")
+    case = advance_to(case, "common_ground")
+    recorded = [f for f in case.state.findings if f.code == "mediator_attention_imbalance"]
+    assert len(recorded) == 1 and recorded[0].parties == ("b",)

@@ -114,26 +114,31 @@ class MediatorConductCheck:
     def _overall(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.mediator_conduct
         state = context.state
-        counts = {
-            p: Fraction(sum(state.interventions.get(p, {}).values())) for p in context.parties
-        }
-        if sum(counts.values(), Fraction(0)) < settings.min_interventions:
+        totals = {p: sum(state.interventions.get(p, {}).values()) for p in context.parties}
+        if sum(totals.values()) < settings.min_interventions:
             return []
-        ratio = max_min_ratio(list(counts.values()))
+        ratio = max_min_ratio([Fraction(n) for n in totals.values()])
         if ratio is not None and ratio <= Fraction(settings.max_ratio):
             return []
-        least_addressed = least(counts)
-        return [
-            Finding(
-                "mediator_attention_imbalance",
-                f"the mediator addressed the parties unevenly: most/least {ratio_text(ratio)} "
-                f"(at most {settings.max_ratio}); least addressed: "
-                f"{state.names(least_addressed)}",
-                least_addressed,
-                figures={"ratio": ratio_float(ratio)},
-                evidence=state.evidence(*(("intervention", p) for p in context.parties)),
-            )
-        ]
+        # A ratio alone says nothing on small counts (5:2 is 2.5, yet p = 0.23): a mediator
+        # who invites a quiet party twice more is doing the job. Judge only what the exact
+        # test finds below an equal share, like the per-kind comparison.
+        low = underserved(totals, settings.alpha)
+        if not low:
+            return []
+        finding = Finding(
+            "mediator_attention_imbalance",
+            f"the mediator addressed the parties unevenly: most/least {ratio_text(ratio)} "
+            f"(at most {settings.max_ratio}), exact one-sided binomial p = "
+            f"{max(low.values()):.3g} (at most {settings.alpha}); least addressed: "
+            f"{state.names(tuple(low))}",
+            tuple(low),
+            figures={"ratio": ratio_float(ratio), "p_value": max(low.values())},
+            evidence=state.evidence(*(("intervention", p) for p in context.parties)),
+        )
+        if (self.code, finding.code, finding.parties) in state.recorded_keys:
+            return []
+        return [finding]
 
     def _by_kind(self, context: CheckContext) -> list[Finding]:
         state = context.state
