@@ -24,7 +24,7 @@ from mediation.neutrality._family import Family
 from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.exact import underserved
-from mediation.neutrality.measures import least, max_min_ratio, ratio_float, ratio_text
+from mediation.neutrality.measures import max_min_ratio, ratio_float, ratio_text
 from mediation.policy import Mode
 from mediation.state import CaseState
 
