@@ -59,7 +59,7 @@ clean:
 # Collect the translatable messages and merge them into the en and zh catalogs
 # (then translate the new zh entries; the suite fails while one is missing).
 messages: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
-		-o src/mediation/locale/mediation.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NP_:1,2 --ignore-dirs='.* __pycache__' \
+		--no-location --sort-output -o src/mediation/locale/mediation.pot .
 	$(BIN)/pybabel update -i src/mediation/locale/mediation.pot -d src/mediation/locale \
 		-D mediation --no-fuzzy-matching --ignore-obsolete

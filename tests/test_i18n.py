@@ -1,18 +1,59 @@
-"""Tests of mediation.i18n: catalogs, per-call languages, and complete Chinese."""
+"""Tests of mediation.i18n: catalogs, per-call languages, and complete Chinese.
+
+The catalog tests read the code the way ``make messages`` does (Babel's extractor over the
+package, private packages included) and fail when a marked message has no Chinese
+translation, when the catalogs are stale against the code (a message added or removed
+without ``make messages``), or when a translation drops or invents a ``{field}``. The
+rendering tests find every refusal reason and finding in the source (each ``Reason.of``,
+``Finding.of``, ``refusal`` or ``_reason`` call with its code and template), render it
+in Chinese and check that no English word of the message leaks through.
+"""
 
 from __future__ import annotations
 
+import ast
+import re
+import string
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import attrs
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from mediation.errors import InvalidInput
-from mediation.i18n import LANGUAGES, check_language, translator
+from mediation import Mediation
+from mediation._catalogs import fill, recover
+from mediation.errors import CommandRefused, InvalidInput, Reason
+from mediation.events import FindingRecorded
+from mediation.i18n import (
+    LANGUAGES,
+    N_,
+    WORDS,
+    Names,
+    Phrase,
+    Term,
+    check_language,
+    join_list,
+    translator,
+)
+from mediation.model import ScreeningDomain
+from mediation.neutrality.registry import MESSAGE_TEMPLATES, recorded_finding
+from mediation.policy import Safeguard
+from mediation.process import ACTIVITIES, DEFAULT_DEFINITION
+from tests.conftest import START
 
 _ROOT = Path(__file__).resolve().parent.parent
-_LOCALE = _ROOT / "src" / "mediation" / "locale"
+_PACKAGE = _ROOT / "src" / "mediation"
+_LOCALE = _PACKAGE / "locale"
+_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "NP_": (1, 2)}
+
+
+def _keep_directory(path: str) -> bool:
+    """Every package directory, private ones (``_case``) included, as `make messages`."""
+    name = Path(path).name
+    return not name.startswith(".") and name != "__pycache__"
 
 
 def _extracted() -> set[str]:
@@ -21,34 +62,90 @@ def _extracted() -> set[str]:
     options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n"}}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(_ROOT / "src" / "mediation"),
+        str(_PACKAGE),
         method_map=method_map,
         options_map=options,
-        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
+        keywords=_KEYWORDS,
+        directory_filter=_keep_directory,
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
 
+def _catalog(name: str) -> Catalog:
+    path = _LOCALE / "mediation.pot" if name == "pot" else _LOCALE / name / "LC_MESSAGES"
+    if name != "pot":
+        path = path / "mediation.po"
+    with path.open("rb") as stream:
+        return read_po(stream, locale=None if name == "pot" else name)
+
+
+def _ids(catalog: Catalog) -> set[str]:
+    return {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
+
+
+def _fields(text: str) -> set[str]:
+    """The ``{field}`` names and ``%(name)s`` placeholders of a message."""
+    braces = {field for _, field, _, _ in string.Formatter().parse(text) if field}
+    return braces | set(re.findall(r"%\((\w+)\)", text))
+
+
+# -- the catalogs ------------------------------------------------------------------------
+
+
 def test_every_marked_message_has_a_chinese_translation() -> None:
-    with (_LOCALE / "zh" / "LC_MESSAGES" / "mediation.po").open("rb") as stream:
-        catalog = read_po(stream, locale="zh")
+    catalog = _catalog("zh")
     translated = {
         (m.id if isinstance(m.id, str) else m.id[0])
         for m in catalog
         if m.id and (m.string if isinstance(m.string, str) else all(m.string or ()))
     }
     marked = _extracted()
-    assert len(marked) > 20
+    assert len(marked) > 250
     missing = sorted(marked - translated)
     assert not missing, f"messages without a zh translation (run `make messages`): {missing}"
 
 
-def test_english_catalog_holds_every_message() -> None:
-    with (_LOCALE / "en" / "LC_MESSAGES" / "mediation.po").open("rb") as stream:
-        catalog = read_po(stream, locale="en")
-    ids = {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
-    assert not sorted(_extracted() - ids)
+@pytest.mark.parametrize("name", ["pot", "en", "zh"])
+def test_the_catalogs_are_not_stale_against_the_code(name: str) -> None:
+    marked = _extracted()
+    held = _ids(_catalog(name))
+    assert not sorted(marked - held), "messages marked in the code but not in the catalog"
+    assert not sorted(held - marked), "catalog messages no longer in the code"
+
+
+def test_the_private_packages_are_extracted_too() -> None:
+    marked = _extracted()
+    assert "{party} has withdrawn" in marked  # _case/caucus.py
+    assert "not yet heard: {names}" in marked  # guards.py
+
+
+def test_translations_keep_exactly_the_fields_of_their_message() -> None:
+    wrong = []
+    for message in _catalog("zh"):
+        if not message.id:
+            continue
+        ids = (message.id,) if isinstance(message.id, str) else message.id
+        strings = (message.string,) if isinstance(message.string, str) else message.string
+        for translated in strings:
+            if _fields(translated) != _fields(ids[0]):
+                wrong.append((ids[0], translated))
+    assert not wrong
+
+
+def test_chinese_translations_follow_the_glossary() -> None:
+    """docs/i18n.md: 调解员 (not 调解人), 当事人 (not 当事方), 主管 (not 督导)."""
+    glossary = (_ROOT / "docs" / "i18n.md").read_text(encoding="utf-8")
+    for term in ("调解员", "当事人", "单独会谈", "主管", "上报", "陪同人员"):
+        assert term in glossary
+    for message in _catalog("zh"):
+        strings = (message.string,) if isinstance(message.string, str) else message.string
+        for translated in strings:
+            for avoided in ("调解人", "当事方", "督导", "支持人"):
+                assert avoided not in translated, (message.id, translated)
+
+
+# -- languages per call ------------------------------------------------------------------
 
 
 def test_languages_are_chosen_per_call() -> None:
@@ -66,4 +163,180 @@ def test_unknown_languages_are_refused(lang: str) -> None:
         translator(lang)
     with pytest.raises(InvalidInput):
         check_language(lang)
+    with pytest.raises(InvalidInput, match="choose one of: en, zh"):
+        Reason.of("x", N_("not yet heard: {names}"), params={"names": "b"}).message_in(lang)
     assert lang not in LANGUAGES
+
+
+# -- words as parameters -----------------------------------------------------------------
+
+
+def _words_in_use() -> Iterator[str]:
+    yield from (stage.name for stage in DEFAULT_DEFINITION.stages)
+    yield from (row.trigger for row in DEFAULT_DEFINITION.transitions())
+    yield from ACTIVITIES
+    yield from (domain.value for domain in ScreeningDomain)
+    yield from (safeguard.value for safeguard in Safeguard)
+    yield from ("settled", "partially_settled", "impasse", "terminated_by_mediator")
+    yield from ("airtime", "turns")
+
+
+def test_every_built_in_word_has_its_chinese() -> None:
+    zh = translator("zh")
+    for word in WORDS:
+        assert zh.gettext(word) != word
+    for word in set(_words_in_use()):
+        shown = Term(word).localized("zh")
+        assert shown != word and not re.search(r"[A-Za-z]", shown), word
+
+
+def test_a_term_shows_as_before_in_english_and_translated_elsewhere() -> None:
+    stage = Term("perspective_swap", quoted=True)
+    assert stage == "'perspective_swap'"
+    assert stage.localized("en") == "'perspective_swap'"
+    assert stage.localized("zh") == "「换位思考」"
+    assert Term("fact_finding").localized("zh") == "fact_finding"  # a host's own stage
+
+
+def test_names_join_as_each_language_joins_lists() -> None:
+    names = Names(["Lin Wei", "王芳"])
+    assert names == "Lin Wei, 王芳"
+    assert names.localized("zh") == "Lin Wei、王芳"
+    either = Names([Term("support person"), Term("shuttle")], either=True)
+    assert either == "support person or shuttle"
+    assert either.localized("zh") == "陪同人员或穿梭调解"
+    assert join_list(["a", "b"], "zh") == "a、b"
+
+
+def test_a_phrase_renders_within_a_message() -> None:
+    relation = Phrase(N_("{source} manages {target}"), source="Lin", target="Wang")
+    reason = Reason.of(
+        "not_disclosed",
+        N_("{relation}: the mediator has not disclosed it yet"),
+        params={"relation": relation},
+    )
+    assert reason.message == "Lin manages Wang: the mediator has not disclosed it yet"
+    assert reason.message_in("zh") == "Lin是Wang的上级：调解员尚未披露"
+
+
+# -- every reason and finding, in Chinese ------------------------------------------------
+
+
+def _calls() -> Iterator[tuple[str, str, str]]:
+    """(file, code, template) of every reason and finding made in the library's code."""
+    makers = {"of", "refusal", "_reason"}
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        templates: dict[str, str] = {}
+        for node in ast.walk(tree):  # module-level MESSAGES tables
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and isinstance(value, ast.Call)
+                        and isinstance(value.func, ast.Name)
+                        and value.func.id == "N_"
+                    ):
+                        templates[str(key.value)] = ast.literal_eval(value.args[0])
+        if path.parent.name == "neutrality":  # findings' tables, used where they are
+            for key, template in templates.items():
+                yield path.name, key, template
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name not in makers:
+                continue
+            code_node, template_node = node.args[0], node.args[1]
+            code = str(code_node.value) if isinstance(code_node, ast.Constant) else "<computed>"
+            if (
+                isinstance(template_node, ast.Call)
+                and getattr(template_node.func, "id", "") == "N_"
+            ):
+                yield path.name, code, ast.literal_eval(template_node.args[0])
+            elif isinstance(template_node, ast.Subscript) and isinstance(
+                template_node.slice, ast.Constant
+            ):
+                yield path.name, code, templates[str(template_node.slice.value)]
+            elif isinstance(template_node, ast.Subscript):  # MESSAGES[code]: all of them
+                for key, template in templates.items():
+                    yield path.name, key, template
+            elif not (isinstance(template_node, ast.Name) and template_node.id == "template"):
+                pytest.fail(f"{path.name}: a reason or finding without a marked template")
+
+
+_ALLOWED_LATIN = {"request_suggestion", "p", "EU", "Art", "s"}
+
+
+def _sample(field: str) -> object:
+    if field in {"stage", "expected"}:
+        return Term("listening", quoted=field == "expected")
+    if field in {"move", "activity"}:
+        return Term("advance")
+    if field == "outcome":
+        return Term("partially_settled")
+    if field == "measure":
+        return Term("airtime")
+    if field in {"domains"}:
+        return Names([Term("safety"), Term("power")])
+    if field == "safeguards":
+        return Names([Term("support person"), Term("shuttle")], either=True)
+    if field == "relation":
+        return Phrase(N_("{source} manages {target}"), source="林伟", target="王芳")
+    if field == "why":
+        return Term("economic dependence")
+    return Names(["林伟", "王芳"]) if field in {"names", "parties", "had"} else "7"
+
+
+def test_every_reason_and_finding_renders_in_chinese_without_english_words() -> None:
+    seen = list(_calls())
+    codes = {code for _, code, _ in seen}
+    # refusals of rules, guards and the case's commands, and the findings of every family
+    assert {"not_heard", "wrong_stage", "withdrawn", "caucus_leak", "deadline_passed"} <= codes
+    assert len(codes) > 60
+    for where, code, template in seen:
+        params = {field: _sample(field) for field in _fields(template)}
+        reason = Reason.of(code, template, params=params)
+        zh = reason.message_in("zh")
+        assert zh != reason.message, (where, code)
+        words = set(re.findall(r"[A-Za-z_]+", zh)) - _ALLOWED_LATIN
+        assert not words, (where, code, zh)
+
+
+def test_recorded_findings_are_shown_in_chinese_from_their_english() -> None:
+    for template in MESSAGE_TEMPLATES:
+        params = {field: f"v{index}" for index, field in enumerate(sorted(_fields(template)))}
+        english = fill(template, "en", params)
+        found = recover(MESSAGE_TEMPLATES, english)
+        assert found is not None
+        recovered, fields = found
+        assert fill(recovered, "en", fields) == english
+        # joint_voice and voice_balance share a sentence under other field names
+        assert recovered == template or set(fields.values()) == set(params.values())
+    assert recover(MESSAGE_TEMPLATES, "a host check's own words") is None
+
+
+def test_a_refusal_and_a_recorded_finding_show_in_chinese(
+    new_case: Callable[..., Mediation],
+) -> None:
+    case = new_case()
+    with pytest.raises(CommandRefused) as refused:
+        case.advance("m")
+    reasons = refused.value.reasons
+    assert reasons and all(r.template for r in reasons)
+    assert "调解员 m 尚未向各方当事人作出披露" in [r.message_in("zh") for r in reasons]
+    event = FindingRecorded(
+        seq=9,
+        at=START,
+        actor="m",
+        stage="perspective_swap",
+        check="reciprocity",
+        code="restatement_missing",
+        message="Lin, Wang did not restate another party's view (confirmed)",
+    )
+    finding = recorded_finding(event)
+    assert finding.message == event.message
+    assert finding.message_in("zh") == "Lin, Wang尚未复述其他当事人的观点（且经对方确认）"
+    event = attrs.evolve(event, message="a host check's own words")
+    assert recorded_finding(event).message_in("zh") == "a host check's own words"

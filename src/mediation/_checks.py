@@ -31,7 +31,10 @@ class Finding(Reason):
         figures: The measured values behind the finding (for reports).
         evidence: The seqs of the events the finding rests on, ascending (recorded with
             it, shown by the report).
-        translations: The message in other languages: language code → text.
+
+    Build one with :meth:`Finding.of <mediation.errors.Reason.of>` (a code, an ``N_``-marked
+    template and its parameters) so :meth:`message_in` can show it in every language the
+    library has a catalog for; a finding given as plain text is shown in English only.
     """
 
     check: str = attrs.field(default="", kw_only=True)
@@ -39,18 +42,6 @@ class Finding(Reason):
     mode: Mode = attrs.field(default=Mode.WARN, kw_only=True)
     figures: Mapping[str, float] = attrs.field(factory=dict, kw_only=True, eq=False, hash=False)
     evidence: tuple[int, ...] = attrs.field(default=(), kw_only=True, eq=False)
-    translations: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, eq=False, hash=False)
-
-    def message_in(self, lang: str) -> str:
-        """The message in ``lang`` when the check gave one, else the English message.
-
-        Args:
-            lang: A language code, e.g. ``"zh"``.
-
-        Returns:
-            The message.
-        """
-        return self.translations.get(lang, self.message)
 
     @property
     def blocking(self) -> bool:

@@ -6,14 +6,19 @@ not know this library (the same pattern as ``hypothesis.errors.InvalidArgument``
 
 A refusal always says why: :class:`CommandRefused` and its subclasses carry a tuple of
 :class:`Reason` values, each with a stable machine-readable code, a plain-words message
-and the parties it concerns.
+and the parties it concerns. A reason made with :meth:`Reason.of` also keeps the
+template and parameters of its message, so it can be shown in any language the library
+has a catalog for (:meth:`Reason.message_in`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
+
+from mediation._catalogs import LANGUAGES, fill
 
 __all__ = [
     "AnchorsMalformed",
@@ -38,19 +43,93 @@ __all__ = [
 ]
 
 
+_R = TypeVar("_R", bound="Reason")
+
+
 @attrs.frozen
 class Reason:
     """Why something was refused or flagged.
 
     Attributes:
         code: A stable identifier, e.g. ``"consent_missing"``; safe to match on.
-        message: A sentence in plain words for people.
+        message: A sentence in plain words for people, in English.
         parties: Ids of the parties the reason concerns (empty when it concerns none).
+        template: The English template :attr:`message` was rendered from (marked for
+            the catalogs), or ``""`` when the reason was given as plain text.
+        params: The template's parameters (numbers, ids, names, words to translate).
+        plural: The English plural form of :attr:`template`, when it has one; the
+            parameter ``count`` chooses the form.
     """
 
     code: str
     message: str
     parties: tuple[str, ...] = ()
+    template: str = attrs.field(default="", kw_only=True, eq=False, repr=False)
+    params: Mapping[str, object] = attrs.field(
+        factory=dict, kw_only=True, eq=False, hash=False, repr=False
+    )
+    plural: str = attrs.field(default="", kw_only=True, eq=False, repr=False)
+
+    @classmethod
+    def of(
+        cls: type[_R],
+        code: str,
+        template: str,
+        parties: Iterable[str] = (),
+        *,
+        params: Mapping[str, object] | None = None,
+        plural: str = "",
+        **fields: Any,
+    ) -> _R:
+        """A reason whose message is rendered from ``template`` and ``params``.
+
+        Args:
+            code: The stable code.
+            template: The English template, marked with ``N_`` so the catalogs hold it,
+                e.g. ``N_("not yet heard: {names}")``.
+            parties: Ids of the parties it concerns.
+            params: The template's fields; :class:`~mediation.i18n.Names` and
+                :class:`~mediation.i18n.Term` values are localized when shown.
+            plural: The English plural template (marked with ``NP_`` together with
+                ``template``); ``params["count"]`` chooses the form.
+            fields: Further attributes of a subclass (a finding's ``figures``...).
+
+        Returns:
+            The reason, its :attr:`message` in English.
+        """
+        values = dict(params or {})
+        count = _count(values) if plural else 1
+        message = fill(template, "en", values, plural=plural, count=count)
+        return cls(
+            code,
+            message,
+            tuple(parties),
+            template=template,
+            params=values,
+            plural=plural,
+            **fields,
+        )
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang``, rendered through its catalog.
+
+        A reason given as plain text (no :attr:`template`) has only its English message.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The message.
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        if lang not in LANGUAGES:
+            raise InvalidInput(f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+        if not self.template or lang == "en":
+            return self.message
+        count = _count(self.params) if self.plural else 1
+        return fill(self.template, lang, self.params, plural=self.plural, count=count)
 
     def __str__(self) -> str:
         return self.message
@@ -60,6 +139,11 @@ class Reason:
         """Whether this reason is a neutrality :class:`~mediation.neutrality.Finding`
         (which answers True); a guard's or a precondition's reason answers False."""
         return False
+
+
+def _count(params: Mapping[str, object]) -> int:
+    value = params.get("count", 1)
+    return value if isinstance(value, int) else 1
 
 
 class MediationError(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mediation.errors import Reason
+from mediation.i18n import N_, Names
 from mediation.process import Guard
 from mediation.state import CaseState
 
@@ -34,10 +35,11 @@ def no_open_caucus(state: CaseState) -> tuple[Reason, ...]:
         return ()
     caucus_id, caucus = state.caucus
     return (
-        Reason(
+        Reason.of(
             "caucus_open",
-            f"caucus {caucus_id!r} with {caucus.party} is still open; close it first",
+            N_("caucus {caucus} with {party} is still open; close it first"),
             (caucus.party,),
+            params={"caucus": repr(caucus_id), "party": caucus.party},
         ),
     )
 
@@ -45,10 +47,10 @@ def no_open_caucus(state: CaseState) -> tuple[Reason, ...]:
 def no_non_mediable_issue(state: CaseState) -> tuple[Reason, ...]:
     """No issue on the table carries a flag the policy treats as non-mediable."""
     return tuple(
-        Reason(
+        Reason.of(
             "non_mediable_issue",
-            f"issue {issue_id!r} is flagged {', '.join(sorted(flags))}: it cannot be mediated "
-            "and must be escalated",
+            N_("issue {issue} is flagged {flags}: it cannot be mediated and must be escalated"),
+            params={"issue": repr(issue_id), "flags": Names(sorted(flags))},
         )
         for issue_id, flags in state.non_mediable_issues().items()
     )
@@ -58,9 +60,10 @@ def disclosure_made(state: CaseState) -> tuple[Reason, ...]:
     """The current mediator disclosed, covering every relationship known for them."""
     if state.disclosure_seq is None:
         return (
-            Reason(
+            Reason.of(
                 "disclosure_missing",
-                f"mediator {state.mediator.id} has not made a disclosure to the parties",
+                N_("mediator {mediator} has not made a disclosure to the parties"),
+                params={"mediator": state.mediator.id},
             ),
         )
     undisclosed = [rel for rel in state.mediator.relationships if rel not in state.disclosed]
@@ -69,11 +72,11 @@ def disclosure_made(state: CaseState) -> tuple[Reason, ...]:
             {rel.target if rel.source == state.mediator.id else rel.source for rel in undisclosed}
         )
         return (
-            Reason(
+            Reason.of(
                 "disclosure_incomplete",
-                f"mediator {state.mediator.id} has not disclosed their relationship with "
-                f"{state.names(parties)}",
-                tuple(parties),
+                N_("mediator {mediator} has not disclosed their relationship with {names}"),
+                parties,
+                params={"mediator": state.mediator.id, "names": state.names(parties)},
             ),
         )
     return ()
@@ -89,10 +92,11 @@ def consent_current(state: CaseState) -> tuple[Reason, ...]:
     if not missing:
         return ()
     return (
-        Reason(
+        Reason.of(
             "consent_missing",
-            f"no consent after the latest disclosure from {state.names(missing)}",
-            tuple(missing),
+            N_("no consent after the latest disclosure from {names}"),
+            missing,
+            params={"names": state.names(missing)},
         ),
     )
 
@@ -102,7 +106,14 @@ def all_heard(state: CaseState) -> tuple[Reason, ...]:
     missing = [party for party in state.active if not state.turns.get(party)]
     if not missing:
         return ()
-    return (Reason("not_heard", f"not yet heard: {state.names(missing)}", tuple(missing)),)
+    return (
+        Reason.of(
+            "not_heard",
+            N_("not yet heard: {names}"),
+            missing,
+            params={"names": state.names(missing)},
+        ),
+    )
 
 
 def all_views_restated(state: CaseState) -> tuple[Reason, ...]:
@@ -116,10 +127,11 @@ def all_views_restated(state: CaseState) -> tuple[Reason, ...]:
     if not missing:
         return ()
     return (
-        Reason(
+        Reason.of(
             "view_not_restated",
-            f"no confirmed restatement yet of the view of {state.names(missing)}",
-            tuple(missing),
+            N_("no confirmed restatement yet of the view of {names}"),
+            missing,
+            params={"names": state.names(missing)},
         ),
     )
 
@@ -134,11 +146,21 @@ def common_ground_or_differences_listed(state: CaseState) -> tuple[Reason, ...]:
         return ()
     unconfirmed = [party for party in state.active if party not in state.differences_confirmed]
     return (
-        Reason(
+        Reason.of(
             "no_common_ground",
-            "no common-ground item has every party's assent, and the differences are not "
-            + ("listed" if not state.differences else f"confirmed by {state.names(unconfirmed)}"),
-            tuple(unconfirmed) if state.differences else (),
+            N_(
+                "no common-ground item has every party's assent, and the differences are not "
+                "confirmed by {names}"
+            ),
+            unconfirmed,
+            params={"names": state.names(unconfirmed)},
+        )
+        if state.differences
+        else Reason.of(
+            "no_common_ground",
+            N_(
+                "no common-ground item has every party's assent, and the differences are not listed"
+            ),
         ),
     )
 
@@ -148,15 +170,15 @@ def proposal_accepted_by_all(state: CaseState) -> tuple[Reason, ...]:
     if state.agreed_proposal() is not None:
         return ()
     if not state.proposals:
-        return (Reason("no_proposal", "no proposal has been made"),)
+        return (Reason.of("no_proposal", N_("no proposal has been made")),)
     latest = state.proposals[next(reversed(state.proposals))]
     missing = [party for party in state.active if latest.answers.get(party) is not True]
     return (
-        Reason(
+        Reason.of(
             "proposal_not_accepted",
-            "no proposal is accepted by every party; the latest still needs "
-            f"{state.names(missing)}",
-            tuple(missing),
+            N_("no proposal is accepted by every party; the latest still needs {names}"),
+            missing,
+            params={"names": state.names(missing)},
         ),
     )
 
@@ -165,12 +187,17 @@ def all_signed(state: CaseState) -> tuple[Reason, ...]:
     """Every taking-part party signed the agreed proposal."""
     agreed = state.agreed_proposal()
     if agreed is None:
-        return (Reason("no_agreement", "no proposal is accepted by every party"),)
+        return (Reason.of("no_agreement", N_("no proposal is accepted by every party")),)
     missing = [party for party in state.active if state.signatures.get(party) != agreed]
     if not missing:
         return ()
     return (
-        Reason("signature_missing", f"not yet signed by {state.names(missing)}", tuple(missing)),
+        Reason.of(
+            "signature_missing",
+            N_("not yet signed by {names}"),
+            missing,
+            params={"names": state.names(missing)},
+        ),
     )
 
 

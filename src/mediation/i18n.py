@@ -7,10 +7,17 @@ shows text to people takes a ``lang`` argument and asks :func:`translator` for i
 requests in two languages can run side by side.
 
 Marking strings: in Python, call ``_ = translator(lang).gettext`` and write
-``_("Parties")``; for text defined at import time (tables of labels), wrap it in
-:func:`N_` and translate it where it is shown. In Jinja2 templates, use ``{% trans %}``
-or ``_()``. ``pybabel extract -F babel.cfg -o messages.pot src/mediation`` collects them
-all; the test suite fails when a message lacks a Chinese translation.
+``_("Parties")``; for text defined at import time (tables of labels, the templates of
+refusal reasons and findings), wrap it in :func:`N_` (or :func:`NP_` for a singular and
+plural pair) and translate it where it is shown. In Jinja2 templates, use
+``{% trans %}`` or ``_()``. ``make messages`` collects them all into the catalogs; the
+test suite fails when a message lacks a Chinese translation or the catalogs are stale.
+
+Reasons and findings keep their template and parameters
+(:meth:`mediation.errors.Reason.of`), so ``reason.message_in("zh")`` renders them in
+Chinese while ``reason.message`` (and what is recorded) stays English. Parameters that
+are words localize with them: :class:`Term` (a stage, a move) and :class:`Names` (a
+list of people's names) and :class:`Phrase` (a message within a message).
 
 >>> translator("zh").gettext("pause")
 '暂停'
@@ -20,35 +27,97 @@ all; the test suite fails when a message lacks a Chinese translation.
 
 from __future__ import annotations
 
-import functools
-import io
-from importlib import resources
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from mediation._catalogs import (
+    DOMAIN,
+    LANGUAGES,
+    N_,
+    NP_,
+    Names,
+    Phrase,
+    Term,
+    catalog,
+    join_list,
+)
 from mediation.errors import InvalidInput
 
-__all__ = ["DOMAIN", "LANGUAGES", "N_", "check_language", "translator"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "NP_",
+    "N_",
+    "WORDS",
+    "Names",
+    "Phrase",
+    "Term",
+    "check_language",
+    "join_list",
+    "translator",
+]
 
-DOMAIN = "mediation"
-"""The gettext domain of the library's catalogs."""
 
-LANGUAGES = ("en", "zh")
-"""The languages the library ships complete catalogs for."""
-
-
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
-    """Mark ``message`` for extraction without translating it (translate where shown).
-
-    Args:
-        message: The English text.
-
-    Returns:
-        ``message`` unchanged.
-    """
-    return message
+WORDS: tuple[str, ...] = (
+    # The stages of the built-in process.
+    N_("intake"),
+    N_("listening"),
+    N_("perspective swap"),
+    N_("common ground"),
+    N_("compromise"),
+    N_("agreement"),
+    N_("escalated"),
+    N_("cooling off"),
+    N_("closed"),
+    # The moves between them.
+    N_("advance"),
+    N_("settle"),
+    N_("settle partially"),
+    N_("pause"),
+    N_("resume"),
+    N_("escalate"),
+    N_("declare impasse"),
+    N_("terminate"),
+    N_("close withdrawn"),
+    N_("close escalated"),
+    # The stage-bound activities.
+    N_("answer proposal"),
+    N_("assent"),
+    N_("confirm differences"),
+    N_("consent"),
+    N_("disclose"),
+    N_("park difference"),
+    N_("propose"),
+    N_("propose common ground"),
+    N_("request suggestion"),
+    N_("reserve difference"),
+    N_("restate"),
+    N_("review restatement"),
+    N_("sign"),
+    N_("speak"),
+    N_("suggest settlement"),
+    # Outcomes.
+    N_("settled"),
+    N_("partially settled"),
+    N_("withdrawn"),
+    N_("impasse"),
+    N_("terminated by mediator"),
+    # What screening asks about, and the safeguards a policy names.
+    N_("safety"),
+    N_("harassment"),
+    N_("retaliation"),
+    N_("capacity"),
+    N_("power"),
+    N_("caucus offer"),
+    N_("subordinate speaks first"),
+    N_("support person"),
+    N_("shuttle"),
+    # What the voice checks measure.
+    N_("airtime"),
+    N_("turns"),
+)
+"""The built-in words messages take as parameters (:class:`Term`): stages, moves,
+activities, outcomes, screening domains, safeguards, measures. A host's own stage or move
+has no entry and shows as it is."""
 
 
 def check_language(lang: str) -> str:
@@ -68,7 +137,6 @@ def check_language(lang: str) -> str:
     return lang
 
 
-@functools.cache
 def translator(lang: str) -> Translations:
     """The translations of ``lang`` (a :class:`gettext.GNUTranslations`).
 
@@ -84,11 +152,4 @@ def translator(lang: str) -> Translations:
     Raises:
         InvalidInput: an unknown language.
     """
-    check_language(lang)
-    source = resources.files("mediation") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with source.open("rb") as stream:
-        catalog = read_po(stream, locale=lang, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return catalog(check_language(lang))

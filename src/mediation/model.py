@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from mediation._catalogs import LANGUAGES, N_, Phrase
 from mediation.errors import InvalidInput
 
 __all__ = [
@@ -208,22 +209,19 @@ def relation_kind(value: object) -> RelationKind:
         ) from None
 
 
-_RELATION_WORDS: dict[RelationKind, tuple[str, str]] = {
-    RelationKind.MANAGES: ("{s} manages {t}", "{s}是{t}的上级"),
-    RelationKind.REPORTS_TO: ("{s} reports to {t}", "{s}向{t}汇报（下属）"),
-    RelationKind.COLLEAGUE: ("{s} is a colleague of {t}", "{s}与{t}是同事"),
-    RelationKind.CLIENT: ("{s} is a client of {t}", "{s}是{t}的客户"),
-    RelationKind.SUPPLIER: ("{s} is a supplier to {t}", "{s}是{t}的供应商"),
-    RelationKind.OTHER_DEPARTMENT: (
-        "{s} works in another department than {t}",
-        "{s}与{t}分属不同部门",
-    ),
-    RelationKind.PUBLIC: ("{s} is a member of the public served by {t}", "{s}是{t}服务的公众"),
-    RelationKind.FRIEND: ("{s} is a friend of {t}", "{s}是{t}的朋友"),
-    RelationKind.FAMILY: ("{s} is family of {t}", "{s}是{t}的亲属"),
-    RelationKind.FINANCIAL: ("{s} has financial ties with {t}", "{s}与{t}有经济往来"),
-    RelationKind.PRIOR_REPRESENTATION: ("{s} has represented {t} before", "{s}曾代理过{t}"),
-    RelationKind.OTHER: ("{s} is related to {t}", "{s}与{t}有关系"),
+_RELATION_WORDS: dict[RelationKind, str] = {
+    RelationKind.MANAGES: N_("{source} manages {target}"),
+    RelationKind.REPORTS_TO: N_("{source} reports to {target}"),
+    RelationKind.COLLEAGUE: N_("{source} is a colleague of {target}"),
+    RelationKind.CLIENT: N_("{source} is a client of {target}"),
+    RelationKind.SUPPLIER: N_("{source} is a supplier to {target}"),
+    RelationKind.OTHER_DEPARTMENT: N_("{source} works in another department than {target}"),
+    RelationKind.PUBLIC: N_("{source} is a member of the public served by {target}"),
+    RelationKind.FRIEND: N_("{source} is a friend of {target}"),
+    RelationKind.FAMILY: N_("{source} is family of {target}"),
+    RelationKind.FINANCIAL: N_("{source} has financial ties with {target}"),
+    RelationKind.PRIOR_REPRESENTATION: N_("{source} has represented {target} before"),
+    RelationKind.OTHER: N_("{source} is related to {target}"),
 }
 
 
@@ -242,10 +240,10 @@ def describe_relation(relation: Relation, source: str, target: str, lang: str = 
     Raises:
         InvalidInput: an unknown language.
     """
-    if lang not in ("en", "zh"):
+    if lang not in LANGUAGES:
         raise InvalidInput(f"language must be 'en' or 'zh'; got {lang!r}")
-    english, chinese = _RELATION_WORDS[relation.kind]
-    return (english if lang == "en" else chinese).format(s=source, t=target)
+    phrase = Phrase(_RELATION_WORDS[relation.kind], source=source, target=target)
+    return phrase if lang == "en" else phrase.localized(lang)
 
 
 class ScreeningDomain(str, Enum):

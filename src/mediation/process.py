@@ -30,6 +30,7 @@ from transitions import Machine, MachineError
 
 from mediation._checks import Check
 from mediation.errors import InvalidInput, Reason, TransitionRefused
+from mediation.i18n import N_, Term
 from mediation.markers import TextMarker
 from mediation.model import check_id
 
@@ -566,9 +567,13 @@ class Process:
         if event is None or subject.stage not in event.transitions:
             raise TransitionRefused(
                 [
-                    Reason(
+                    Reason.of(
                         "wrong_stage",
-                        f"cannot {trigger.replace('_', ' ')} from stage {subject.stage!r}",
+                        N_("cannot {move} from stage {stage}"),
+                        params={
+                            "move": Term(trigger.replace("_", " ")),
+                            "stage": Term(subject.stage, quoted=True),
+                        },
                     )
                 ]
             )

@@ -23,6 +23,7 @@ from types import MappingProxyType
 import attrs
 
 from mediation.errors import CaseClosed, CommandRefused, NotAuthorized, Reason, TransitionRefused
+from mediation.i18n import N_, Names, Term
 from mediation.model import shown
 from mediation.policy import Mode, Style
 from mediation.process import Process, StageKind
@@ -140,7 +141,14 @@ def closed_reasons(state: CaseState) -> tuple[Reason, ...]:
     """Why nothing can be done once the case is closed (empty while it is open)."""
     if state.outcome is None:
         return ()
-    return (_reason("case_closed", f"case {state.case_id!r} is closed ({state.outcome.value})"),)
+    return (
+        _reason(
+            "case_closed",
+            N_("case {case} is closed ({outcome})"),
+            case=repr(state.case_id),
+            outcome=Term(state.outcome.value),
+        ),
+    )
 
 
 def authorize(state: CaseState, action: str, actor: object) -> Role:
@@ -265,8 +273,8 @@ def forward_trigger(state: CaseState, process: Process) -> str | None:
 # -- the preconditions --------------------------------------------------------------------
 
 
-def _reason(code: str, message: str, *parties: str) -> Reason:
-    return Reason(code, message, parties)
+def _reason(code: str, template: str, *parties: str, **params: object) -> Reason:
+    return Reason.of(code, template, parties, params=params)
 
 
 def _activity(s: Situation, activity: str) -> tuple[Reason, ...]:
@@ -276,7 +284,9 @@ def _activity(s: Situation, activity: str) -> tuple[Reason, ...]:
     return (
         _reason(
             "wrong_stage",
-            f"{activity.replace('_', ' ')} is not possible in stage {s.state.stage!r}",
+            N_("{activity} is not possible in stage {stage}"),
+            activity=Term(activity.replace("_", " ")),
+            stage=Term(s.state.stage, quoted=True),
         ),
     )
 
@@ -289,8 +299,10 @@ def _no_caucus(s: Situation) -> tuple[Reason, ...]:
     return (
         _reason(
             "caucus_open",
-            f"caucus {caucus_id!r} with {caucus.party} is in progress",
+            N_("caucus {caucus} with {party} is in progress"),
             caucus.party,
+            caucus=repr(caucus_id),
+            party=caucus.party,
         ),
     )
 
@@ -298,20 +310,33 @@ def _no_caucus(s: Situation) -> tuple[Reason, ...]:
 def _taking_part(s: Situation, actor: str) -> tuple[Reason, ...]:
     """A party who withdrew takes no further part."""
     if role_of(s.state, actor) is Role.PARTY and actor not in s.state.active:
-        return (_reason("withdrawn", f"{actor} has withdrawn from the mediation", actor),)
+        return (
+            _reason(
+                "withdrawn", N_("{party} has withdrawn from the mediation"), actor, party=actor
+            ),
+        )
     return ()
 
 
 def _in_active_stage(s: Situation) -> tuple[Reason, ...]:
     if s.process.stages[s.state.stage].kind is StageKind.ACTIVE:
         return ()
-    return (_reason("wrong_stage", f"not possible while the case is {s.state.stage}"),)
+    return (
+        _reason(
+            "wrong_stage", N_("not possible while the case is {stage}"), stage=Term(s.state.stage)
+        ),
+    )
 
 
 def _stage_change(s: Situation, trigger: str) -> tuple[Reason, ...]:
     if not s.process.can_fire(trigger, s.state.stage):
         return (
-            _reason("wrong_stage", f"cannot {trigger.replace('_', ' ')} from {s.state.stage!r}"),
+            _reason(
+                "wrong_stage",
+                N_("cannot {move} from {stage}"),
+                move=Term(trigger.replace("_", " ")),
+                stage=Term(s.state.stage, quoted=True),
+            ),
         )
     return tuple(transition_blockers(s, trigger))
 
@@ -341,13 +366,18 @@ def _blocks_consent(s: Situation, actor: str) -> tuple[Reason, ...]:
     if seq is None:
         return (
             *reasons,
-            _reason("disclosure_missing", "the mediator must disclose before anyone can consent"),
+            _reason(
+                "disclosure_missing", N_("the mediator must disclose before anyone can consent")
+            ),
         )
     if s.state.consent_seq.get(actor, 0) > seq:
         return (
             *reasons,
             _reason(
-                "already_consented", f"{actor} already consented after the latest disclosure", actor
+                "already_consented",
+                N_("{party} already consented after the latest disclosure"),
+                actor,
+                party=actor,
             ),
         )
     return reasons
@@ -361,9 +391,12 @@ def _blocks_sign(s: Situation, actor: str) -> tuple[Reason, ...]:
     reasons = _joint("sign")(s, actor)
     agreed = s.state.agreed_proposal()
     if agreed is None:
-        return (*reasons, _reason("no_agreement", "no proposal is accepted by every party"))
+        return (*reasons, _reason("no_agreement", N_("no proposal is accepted by every party")))
     if s.state.signatures.get(actor) == agreed:
-        return (*reasons, _reason("already_signed", f"{actor} already signed", actor))
+        return (
+            *reasons,
+            _reason("already_signed", N_("{party} already signed"), actor, party=actor),
+        )
     return (*reasons, *_major_open(s))
 
 
@@ -375,12 +408,15 @@ def _major_open(s: Situation) -> tuple[Reason, ...]:
     found = state.open_major_differences()
     if not found:
         return ()
-    listed = ", ".join(f"“{state.differences[d].text}”" for d in found)
+    listed = Names(f"“{state.differences[d].text}”" for d in found)
     return (
         _reason(
             "major_difference_open",
-            f"major difference(s) {listed} are neither settled by a term of the agreed "
-            "proposal, escalated, nor kept open by every party",
+            N_(
+                "major difference(s) {differences} are neither settled by a term of the agreed "
+                "proposal, escalated, nor kept open by every party"
+            ),
+            differences=listed,
         ),
     )
 
@@ -391,15 +427,17 @@ def _blocks_waive_conflict(s: Situation, actor: str) -> tuple[Reason, ...]:
     if not relations:
         return (
             *reasons,
-            _reason("no_conflict", "the mediator has no disqualifying relationship to waive"),
+            _reason("no_conflict", N_("the mediator has no disqualifying relationship to waive")),
         )
     if not s.state.policy.conflict_of_interest.allow_waiver:
         return (
             *reasons,
             _reason(
                 "waiver_not_allowed",
-                "the policy allows no waiver of a disqualifying conflict of interest; a "
-                "supervisor must hand the case to an independent mediator",
+                N_(
+                    "the policy allows no waiver of a disqualifying conflict of interest; a "
+                    "supervisor must hand the case to an independent mediator"
+                ),
             ),
         )
     return reasons
@@ -408,21 +446,21 @@ def _blocks_waive_conflict(s: Situation, actor: str) -> tuple[Reason, ...]:
 def _blocks_keep_difference_open(s: Situation, actor: str) -> tuple[Reason, ...]:
     reasons = (*_in_active_stage(s), *_no_caucus(s), *_taking_part(s, actor))
     if not s.state.differences:
-        return (*reasons, _reason("no_differences", "no difference has been listed yet"))
+        return (*reasons, _reason("no_differences", N_("no difference has been listed yet")))
     return reasons
 
 
 def _blocks_escalate_difference(s: Situation, _actor: str) -> tuple[Reason, ...]:
     reasons = (*_in_active_stage(s), *_no_caucus(s))
     if not s.state.differences:
-        return (*reasons, _reason("no_differences", "no difference has been listed yet"))
+        return (*reasons, _reason("no_differences", N_("no difference has been listed yet")))
     return reasons
 
 
 def _blocks_confirm_differences(s: Situation, actor: str) -> tuple[Reason, ...]:
     reasons = _joint("confirm_differences")(s, actor)
     if not s.state.differences:
-        return (*reasons, _reason("no_differences", "no difference has been listed yet"))
+        return (*reasons, _reason("no_differences", N_("no difference has been listed yet")))
     return reasons
 
 
@@ -432,16 +470,22 @@ def _blocks_open_caucus(s: Situation, _actor: str) -> tuple[Reason, ...]:
 
 def _blocks_close_caucus(s: Situation, _actor: str) -> tuple[Reason, ...]:
     if s.state.caucus is None:
-        return (_reason("no_caucus", "no caucus is in progress"),)
+        return (_reason("no_caucus", N_("no caucus is in progress")),)
     return ()
 
 
 def _blocks_caucus_note(s: Situation, actor: str) -> tuple[Reason, ...]:
     caucus = s.state.caucus
     if caucus is None:
-        return (_reason("no_caucus", "no caucus is in progress"),)
+        return (_reason("no_caucus", N_("no caucus is in progress")),)
     if role_of(s.state, actor) is Role.PARTY and caucus[1].party != actor:
-        return (_reason("not_in_caucus", f"the caucus in progress is with {caucus[1].party}"),)
+        return (
+            _reason(
+                "not_in_caucus",
+                N_("the caucus in progress is with {party}"),
+                party=caucus[1].party,
+            ),
+        )
     return ()
 
 
@@ -449,19 +493,21 @@ def _blocks_allow_sharing(s: Situation, actor: str) -> tuple[Reason, ...]:
     for note in s.state.caucus_notes.values():
         if note.party == actor and not note.shared:
             return ()
-    return (_reason("nothing_to_share", f"{actor} has no unshared caucus note", actor),)
+    return (
+        _reason("nothing_to_share", N_("{party} has no unshared caucus note"), actor, party=actor),
+    )
 
 
 def _blocks_pause(s: Situation, actor: str) -> tuple[Reason, ...]:
     reasons = (*_in_active_stage(s), *_no_caucus(s), *_taking_part(s, actor))
     if not s.process.has_cooling_off:
-        return (*reasons, _reason("no_cooling_off", "this process has no cooling-off stage"))
+        return (*reasons, _reason("no_cooling_off", N_("this process has no cooling-off stage")))
     return reasons
 
 
 def _blocks_resume(s: Situation, _actor: str) -> tuple[Reason, ...]:
     if s.state.paused_from is None:
-        return (_reason("not_paused", "the case is not in cooling-off"),)
+        return (_reason("not_paused", N_("the case is not in cooling-off")),)
     return ()
 
 
@@ -473,7 +519,9 @@ def _blocks_close(s: Situation, _actor: str) -> tuple[Reason, ...]:
     stage = s.state.stage
     if s.process.can_fire("declare_impasse", stage) or s.process.can_fire("terminate", stage):
         return ()
-    return (_reason("wrong_stage", f"cannot close from {stage!r}"),)
+    return (
+        _reason("wrong_stage", N_("cannot close from {stage}"), stage=Term(stage, quoted=True)),
+    )
 
 
 def _blocks_close_escalated(s: Situation, _actor: str) -> tuple[Reason, ...]:
@@ -520,9 +568,12 @@ def _blocks_propose(s: Situation, actor: str) -> tuple[Reason, ...]:
                 *reasons,
                 _reason(
                     "evaluation_not_requested",
-                    "under a facilitative policy the mediator proposes terms only at every "
-                    f"party's request (request_suggestion); not yet from {state.names(unasked)}",
+                    N_(
+                        "under a facilitative policy the mediator proposes terms only at every "
+                        "party's request (request_suggestion); not yet from {names}"
+                    ),
                     *unasked,
+                    names=state.names(unasked),
                 ),
             )
     return reasons
@@ -533,7 +584,12 @@ def _blocks_request_suggestion(s: Situation, actor: str) -> tuple[Reason, ...]:
     if actor in s.state.suggestion_requests:
         return (
             *reasons,
-            _reason("already_requested", f"{actor} already asked for a suggestion", actor),
+            _reason(
+                "already_requested",
+                N_("{party} already asked for a suggestion"),
+                actor,
+                party=actor,
+            ),
         )
     return reasons
 
@@ -541,7 +597,9 @@ def _blocks_request_suggestion(s: Situation, actor: str) -> tuple[Reason, ...]:
 def _blocks_give_valuations(s: Situation, actor: str) -> tuple[Reason, ...]:
     caucus = s.state.caucus
     if caucus is None or caucus[1].party != actor:
-        return (_reason("not_in_caucus", "valuations are given in the party's own caucus", actor),)
+        return (
+            _reason("not_in_caucus", N_("valuations are given in the party's own caucus"), actor),
+        )
     return ()
 
 
@@ -553,9 +611,9 @@ def _blocks_suggest_settlement(s: Situation, actor: str) -> tuple[Reason, ...]:
         reasons.append(
             _reason(
                 "suggestion_not_requested",
-                f"an evaluative suggestion needs every party's request; not yet from "
-                f"{state.names(unasked)}",
+                N_("an evaluative suggestion needs every party's request; not yet from {names}"),
                 *unasked,
+                names=state.names(unasked),
             )
         )
     unvalued = tuple(p for p in state.active if p not in state.valuations)
@@ -563,8 +621,9 @@ def _blocks_suggest_settlement(s: Situation, actor: str) -> tuple[Reason, ...]:
         reasons.append(
             _reason(
                 "valuations_missing",
-                f"no valuations given in caucus by {state.names(unvalued)}",
+                N_("no valuations given in caucus by {names}"),
                 *unvalued,
+                names=state.names(unvalued),
             )
         )
     return tuple(reasons)
@@ -574,7 +633,7 @@ def _blocks_override(s: Situation, _actor: str) -> tuple[Reason, ...]:
     trigger = forward_trigger(s.state, s.process)
     if trigger is not None and s.unresolved_blocks(trigger):
         return ()
-    return (_reason("nothing_to_override", "no neutrality finding blocks the next move"),)
+    return (_reason("nothing_to_override", N_("no neutrality finding blocks the next move")),)
 
 
 def _blocks_reassign(s: Situation, _actor: str) -> tuple[Reason, ...]:

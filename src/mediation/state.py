@@ -16,6 +16,7 @@ import attrs
 
 from mediation import events as ev
 from mediation.errors import InvalidInput
+from mediation.i18n import Names
 from mediation.markers import (
     Lexicon,
     LexiconMarker,
@@ -540,10 +541,11 @@ class CaseState(Schedule):
             and not all(party in difference.kept_open for party in self.active)
         )
 
-    def names(self, parties: Iterable[str]) -> str:
+    def names(self, parties: Iterable[str]) -> Names:
         """Display names of ``parties`` for messages, in alphabetical order (an order that
-        does not depend on the parties' labels or on the order they were listed in)."""
-        return ", ".join(sorted(self.parties[p].name if p in self.parties else p for p in parties))
+        does not depend on the parties' labels or on the order they were listed in); a
+        text joined with commas that other languages join their own way (:class:`Names`)."""
+        return Names(sorted(self.parties[p].name if p in self.parties else p for p in parties))
 
     def non_mediable_issues(self) -> dict[str, frozenset[str]]:
         """Issue id → the non-mediable flags it carries under the policy."""

@@ -623,22 +623,22 @@ def test_threat_phrases_en_and_zh() -> None:
 
 
 def test_findings_name_the_relationship_in_words_in_english_and_chinese() -> None:
+    from mediation.i18n import Term
     from mediation.neutrality import conflict_of_interest, screening
+    from mediation.neutrality._messages import render
 
     case = _open(("a", "b"), mediator=SECRETARY)
     case.disclose("m", "I report to Party A.")
     (finding,) = [f for f in case.pending_findings() if f.check == "conflict_of_interest"]
     assert "Mo reports to Party A" in finding.message
     assert finding.parties == ("a", "b") and finding.evidence == (1,)
-    zh = conflict_of_interest.message(
-        "disqualifying_conflict",
-        "zh",
-        relation=conflict_of_interest.relation_in_words(case.state, TIE, "zh"),
-        names="Party A, Party B",
-    )
-    assert "Mo向Party A汇报" in zh and "书面" in zh
-    for code in screening.MESSAGES:
-        assert screening.message(code, "zh", names="x", stage="y", domains="z", safeguards="w")
+    zh = finding.message_in("zh")
+    assert "Mo向Party A汇报" in zh and "书面" in zh and "Party A、Party B" in zh
+    words = conflict_of_interest.relation_in_words(case.state, TIE, "zh")
+    assert words == "Mo向Party A汇报（下属）"
+    for code, template in screening.MESSAGES.items():
+        text = render(template, "zh", names="x", stage=Term("intake"), domains="z", safeguards="w")
+        assert "受理" in text or code != "screening_missing"
 
 
 def test_the_demo_secretary_waives_in_writing_and_the_strict_one_hands_over() -> None:

@@ -9,6 +9,7 @@ from mediation import events as ev
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput, NotAuthorized, Reason
+from mediation.i18n import N_
 from mediation.model import check_id, check_text, shown
 from mediation.rules import Role
 
@@ -34,7 +35,7 @@ class Caucus(CaseCore):
         extra = (
             []
             if party in self._state.active
-            else [refusal("withdrawn", f"{party} has withdrawn", party)]
+            else [refusal("withdrawn", N_("{party} has withdrawn"), party, party=party)]
         )
         self._check("open_caucus", actor, extra)
         return self._record(ev.CaucusOpened, actor, caucus_id=caucus_id, party=party)
@@ -75,7 +76,7 @@ class Caucus(CaseCore):
         if note.party != actor:
             raise NotAuthorized(f"only {note.party} can allow sharing of note {shown(note_id)}")
         extra = (
-            [refusal("already_shared", f"note {shown(note_id)} is already shared")]
+            [refusal("already_shared", N_("note {note} is already shared"), note=shown(note_id))]
             if note.shared
             else []
         )
@@ -88,8 +89,15 @@ class Caucus(CaseCore):
         validate.party_id(self._state, party, "party")
         extra: list[Reason] = []
         if party not in self._state.active:
-            extra.append(refusal("withdrawn", f"{party} has withdrawn", party))
+            extra.append(refusal("withdrawn", N_("{party} has withdrawn"), party, party=party))
         elif party in self._state.caucus_offered:
-            extra.append(refusal("already_offered", f"{party} was already offered a caucus", party))
+            extra.append(
+                refusal(
+                    "already_offered",
+                    N_("{party} was already offered a caucus"),
+                    party,
+                    party=party,
+                )
+            )
         self._check("offer_caucus", actor, extra)
         return self._record(ev.CaucusOffered, actor, party=party)

@@ -12,8 +12,10 @@ from mediation import rules
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput
+from mediation.i18n import N_, Term
 from mediation.model import Mediator, check_id, check_text, shown
-from mediation.neutrality import SOURCES
+from mediation.neutrality import SOURCES, responsiveness
+from mediation.neutrality._messages import render
 from mediation.policy import Mode
 from mediation.process import StageKind
 
@@ -45,7 +47,7 @@ class Conduct(CaseCore):
         extra = (
             []
             if party in self._state.active
-            else [refusal("withdrawn", f"{party} has withdrawn", party)]
+            else [refusal("withdrawn", N_("{party} has withdrawn"), party, party=party)]
         )
         self._check(action, actor, extra)
         return self._record(ev.MediatorIntervened, actor, kind=kind, party=party, text=text)
@@ -104,9 +106,11 @@ class Conduct(CaseCore):
                     at=now,
                     check="responsiveness",
                     code="deadline_passed",
-                    message=(
-                        f"stage {shown(deadline.stage)} was due {deadline.due.isoformat()}; "
-                        f"overdue by {deadline.overdue_by}"
+                    message=render(
+                        responsiveness.MESSAGES["deadline_passed"],
+                        stage=Term(deadline.stage, quoted=True),
+                        due=deadline.due.isoformat(),
+                        overdue=str(deadline.overdue_by),
                     ),
                     source=SOURCES["responsiveness"],
                     mode=settings.mode.value,

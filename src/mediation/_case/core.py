@@ -42,9 +42,10 @@ _log = get_logger("mediation")
 E = TypeVar("E", bound=ev.Event)
 
 
-def refusal(code: str, message: str, *parties: str) -> Reason:
-    """A :class:`~mediation.errors.Reason` a command found in its arguments."""
-    return Reason(code, message, parties)
+def refusal(code: str, template: str, *parties: str, **params: object) -> Reason:
+    """A :class:`~mediation.errors.Reason` a command found in its arguments, its message
+    rendered from ``template`` (marked with ``N_``) and ``params``."""
+    return Reason.of(code, template, parties, params=params)
 
 
 @attrs.frozen

@@ -15,6 +15,7 @@ from mediation import events as ev
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput, NotAuthorized, Reason
+from mediation.i18n import N_
 from mediation.model import Issue, Relation, ScreeningDomain, check_id, check_text, shown
 from mediation.neutrality import disqualifying_relations, relation_in_words
 from mediation.policy import Safeguard
@@ -131,10 +132,22 @@ class Intake(CaseCore):
         words = relation_in_words(state, relation)
         if relation not in state.disclosed:
             extra.append(
-                refusal("not_disclosed", f"{words}: the mediator has not disclosed it yet")
+                refusal(
+                    "not_disclosed",
+                    N_("{relation}: the mediator has not disclosed it yet"),
+                    relation=words,
+                )
             )
         if actor in state.waivers.get(relation, {}):
-            extra.append(refusal("already_waived", f"{actor} already waived: {words}", actor))
+            extra.append(
+                refusal(
+                    "already_waived",
+                    N_("{party} already waived: {relation}"),
+                    actor,
+                    party=actor,
+                    relation=words,
+                )
+            )
         self._check("waive_conflict", actor, extra)
         return self._record(ev.ConflictWaived, actor, relation=relation, statement=statement)
 

@@ -14,6 +14,7 @@ from mediation import rules
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput, NotAuthorized, Reason
+from mediation.i18n import N_
 from mediation.model import Severity, check_duration, check_text, shown
 from mediation.neutrality import mediator_style
 from mediation.neutrality._messages import render
@@ -67,7 +68,9 @@ class JointSession(CaseCore):
             if restatement.accurate is None
             else [
                 refusal(
-                    "already_reviewed", f"restatement {shown(restatement_id)} was already reviewed"
+                    "already_reviewed",
+                    N_("restatement {restatement} was already reviewed"),
+                    restatement=shown(restatement_id),
                 )
             ]
         )
@@ -97,7 +100,15 @@ class JointSession(CaseCore):
         if item is None:
             raise InvalidInput(f"unknown common-ground item {shown(item_id)}")
         extra = (
-            [refusal("already_assented", f"{actor} already assented to {shown(item_id)}", actor)]
+            [
+                refusal(
+                    "already_assented",
+                    N_("{party} already assented to {item}"),
+                    actor,
+                    party=actor,
+                    item=shown(item_id),
+                )
+            ]
             if actor in item.assents
             else []
         )
@@ -133,12 +144,21 @@ class JointSession(CaseCore):
             extra.append(
                 refusal(
                     "major_difference",
-                    f"difference {shown(difference_id)} is a matter of principle; it goes on to "
-                    "compromise and cannot be parked",
+                    N_(
+                        "difference {difference} is a matter of principle; it goes on to "
+                        "compromise and cannot be parked"
+                    ),
+                    difference=shown(difference_id),
                 )
             )
         elif difference.parked:
-            extra.append(refusal("already_parked", f"difference {shown(difference_id)} is parked"))
+            extra.append(
+                refusal(
+                    "already_parked",
+                    N_("difference {difference} is parked"),
+                    difference=shown(difference_id),
+                )
+            )
         self._check("park_difference", actor, extra)
         return self._record(ev.DifferenceParked, actor, difference_id=difference_id)
 
@@ -221,7 +241,12 @@ class JointSession(CaseCore):
         extra: list[Reason] = []
         if actor in difference.kept_open:
             extra.append(
-                refusal("already_kept_open", f"{actor} already agreed to keep it open", actor)
+                refusal(
+                    "already_kept_open",
+                    N_("{party} already agreed to keep it open"),
+                    actor,
+                    party=actor,
+                )
             )
         self._check("keep_difference_open", actor, extra)
         return self._record(ev.DifferenceKeptOpen, actor, difference_id=difference_id)
@@ -248,7 +273,11 @@ class JointSession(CaseCore):
         extra: list[Reason] = []
         if difference.escalated is not None:
             extra.append(
-                refusal("already_escalated", f"difference {shown(difference_id)} is escalated")
+                refusal(
+                    "already_escalated",
+                    N_("difference {difference} is escalated"),
+                    difference=shown(difference_id),
+                )
             )
         self._check("escalate_difference", actor, extra)
         return self._record(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from mediation import events as ev
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import InvalidInput, TransitionRefused
+from mediation.i18n import N_, Term
 from mediation.model import Outcome, check_text, shown
 from mediation.process import CLOSING_TRIGGERS, Stage
 
@@ -41,8 +42,10 @@ class StageMoves(CaseCore):
                 [
                     refusal(
                         "wrong_stage",
-                        f"the stage after {shown(self.stage)} is {shown(expected)}, "
-                        f"not {shown(to)}",
+                        N_("the stage after {stage} is {expected}, not {asked}"),
+                        stage=Term(self.stage, quoted=True),
+                        expected=Term(expected, quoted=True),
+                        asked=shown(to),
                     )
                 ]
             )

@@ -14,6 +14,7 @@ from mediation import settlement
 from mediation._case import validate
 from mediation._case.core import CaseCore, refusal
 from mediation.errors import CommandRefused, InvalidInput
+from mediation.i18n import N_
 from mediation.model import check_id, shown
 from mediation.state import CaseState
 
@@ -152,7 +153,15 @@ class Suggestion(CaseCore):
                 bids = settlement.knaster(valuations)
                 shares, payments = bids.shares, dict(bids.payments)
         except InvalidInput as error:
-            raise CommandRefused([refusal("valuations_unusable", str(error))]) from error
+            raise CommandRefused(
+                [
+                    refusal(
+                        "valuations_unusable",
+                        N_("the valuations cannot be used: {problem}"),
+                        problem=str(error),
+                    )
+                ]
+            ) from error
         plain_shares = {
             p: {i: Fraction(v) for i, v in items.items()} for p, items in shares.items()
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from mediation.errors import Reason, TransitionRefused
+from mediation.i18n import N_, Term
 from mediation.neutrality import CHECKED_TRIGGERS, Check, Finding, evaluate
 from mediation.process import Guard, Process
 from mediation.rules import Situation, transition_blockers
@@ -77,7 +78,13 @@ def fire(
         raise TransitionRefused(
             transition_blockers(situation(state, process, checks), trigger)
             or cursor.failures
-            or [Reason("guard_failed", f"cannot {trigger.replace('_', ' ')} now")]
+            or [
+                Reason.of(
+                    "guard_failed",
+                    N_("cannot {move} now"),
+                    params={"move": Term(trigger.replace("_", " "))},
+                )
+            ]
         )
     if trigger not in CHECKED_TRIGGERS:
         return cursor.stage, []

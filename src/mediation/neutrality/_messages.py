@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from mediation.i18n import translator
+from mediation._catalogs import fill
+from mediation.i18n import check_language
 
 __all__ = ["render"]
 
 
-def render(template: str, lang: str = "en", **values: Any) -> str:
+def render(template: str, lang: str = "en", **values: object) -> str:
     """``template`` (an ``N_``-marked English text) in ``lang``, filled with ``values``.
+
+    The same rendering as :meth:`mediation.errors.Reason.message_in`: :class:`~mediation.i18n.Names`
+    and :class:`~mediation.i18n.Term` values are localized.
 
     Args:
         template: The English template, with ``{name}`` placeholders.
@@ -23,4 +25,4 @@ def render(template: str, lang: str = "en", **values: Any) -> str:
     Raises:
         InvalidInput: an unknown language.
     """
-    return translator(lang).gettext(template).format(**values)
+    return fill(template, check_language(lang), values)

@@ -23,7 +23,6 @@ import attrs
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
 from mediation.neutrality._family import Family
-from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import least, max_min_ratio, ratio_float, ratio_text
 from mediation.policy import Mode
@@ -78,18 +77,18 @@ class CaucusBalanceCheck:
             sorted(f"{state.parties[p].name} {float(s) / 60:g} min" for p, s in seconds.items())
         )
         return [
-            Finding(
+            Finding.of(
                 "caucus_time_one_sided",
-                render(
-                    MESSAGES["caucus_time_one_sided"],
-                    minutes=minutes,
-                    ratio=ratio_text(ratio),
-                    max_ratio=settings.max_time_ratio,
-                    gap=f"{float(gap) / 60:g}",
-                    min_gap=f"{settings.min_gap / timedelta(minutes=1):g}",
-                    parties=state.names(lowest),
-                ),
+                MESSAGES["caucus_time_one_sided"],
                 lowest,
+                params={
+                    "minutes": minutes,
+                    "ratio": ratio_text(ratio),
+                    "max_ratio": settings.max_time_ratio,
+                    "gap": f"{float(gap) / 60:g}",
+                    "min_gap": f"{settings.min_gap / timedelta(minutes=1):g}",
+                    "parties": state.names(lowest),
+                },
                 figures={"ratio": ratio_float(ratio), "gap_seconds": float(gap)},
                 evidence=state.evidence(*(("caucus", p) for p in parties)),
             )

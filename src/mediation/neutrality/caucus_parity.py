@@ -10,12 +10,21 @@ from fractions import Fraction
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import least, max_min_ratio, ratio_float, ratio_text
 from mediation.policy import Mode
 
-__all__ = ["FAMILY", "SOURCE", "CaucusParityCheck"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "CaucusParityCheck"]
+
+MESSAGES = {
+    "caucus_not_offered": N_("{had} had a caucus but {names} was not offered one"),
+    "caucus_time_imbalance": N_(
+        "caucus time is unbalanced: longest/shortest {ratio} (at most {max_ratio}); least: {names}"
+    ),
+}
+"""Finding code → message template (English; translated through the catalogs)."""
 
 SOURCE = STD_II
 """Model Standards Std. II (Impartiality); European Code 2.2."""
@@ -56,11 +65,11 @@ class CaucusParityCheck:
         not_offered = tuple(p for p in context.parties if p not in state.caucus_offered)
         if not_offered:
             findings.append(
-                Finding(
+                Finding.of(
                     "caucus_not_offered",
-                    f"{state.names(had)} had a caucus but {state.names(not_offered)} "
-                    "was not offered one",
+                    MESSAGES["caucus_not_offered"],
                     not_offered,
+                    params={"had": state.names(had), "names": state.names(not_offered)},
                     evidence=state.evidence(*(("caucus", p) for p in had)),
                 )
             )
@@ -68,12 +77,15 @@ class CaucusParityCheck:
             ratio = max_min_ratio(list(had.values()))
             if ratio is None or ratio > Fraction(settings.max_time_ratio):
                 findings.append(
-                    Finding(
+                    Finding.of(
                         "caucus_time_imbalance",
-                        f"caucus time is unbalanced: longest/shortest {ratio_text(ratio)} "
-                        f"(at most {settings.max_time_ratio}); least: "
-                        f"{state.names(least(had))}",
+                        MESSAGES["caucus_time_imbalance"],
                         least(had),
+                        params={
+                            "ratio": ratio_text(ratio),
+                            "max_ratio": settings.max_time_ratio,
+                            "names": state.names(least(had)),
+                        },
                         figures={"ratio": ratio_float(ratio)},
                         evidence=state.evidence(*(("caucus", p) for p in had)),
                     )

@@ -17,21 +17,23 @@ from __future__ import annotations
 import attrs
 
 from mediation._checks import CheckContext, Finding
-from mediation.i18n import LANGUAGES, N_
+from mediation.i18n import N_
 from mediation.neutrality._family import Family
-from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_V
 from mediation.policy import Mode
 
-__all__ = ["FAMILY", "SOURCE", "CaucusLeakCheck"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "CaucusLeakCheck"]
 
 SOURCE = STD_V
 """Model Standards Std. V (Confidentiality); Uniform Mediation Act §7."""
 
-_MESSAGE = N_(
-    "the mediator's joint-session text (event {text}) reproduces {share} of a caucus note "
-    "of {names} (event {note}) that was not allowed to be shared"
-)
+MESSAGES = {
+    "caucus_leak": N_(
+        "the mediator's joint-session text (event {text}) reproduces {share} of a caucus "
+        "note of {names} (event {note}) that was not allowed to be shared"
+    ),
+}
+"""Finding code → message template (English; translated through the catalogs)."""
 
 
 @attrs.frozen
@@ -66,15 +68,14 @@ class CaucusLeakCheck:
                 "share": f"{leak.containment:.0%}",
                 "names": state.names((leak.party,)),
             }
-            messages = {lang: render(_MESSAGE, lang, **fields) for lang in LANGUAGES}
             findings.append(
-                Finding(
+                Finding.of(
                     "caucus_leak",
-                    messages["en"],
+                    MESSAGES["caucus_leak"],
                     (leak.party,),
+                    params=fields,
                     figures={"containment": leak.containment},
                     evidence=(leak.note_seq, leak.text_seq),
-                    translations=messages,
                 )
             )
         return findings

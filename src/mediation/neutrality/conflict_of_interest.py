@@ -23,6 +23,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.guards import disclosure_made
+from mediation.i18n import N_
 from mediation.model import Relation, describe_relation
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_III
@@ -35,7 +36,6 @@ __all__ = [
     "SOURCE",
     "ConflictOfInterestCheck",
     "disqualifying_relations",
-    "message",
     "relation_in_words",
     "unwaived",
     "waiting_for_disclosure",
@@ -44,37 +44,18 @@ __all__ = [
 SOURCE = STD_III
 """Model Standards Std. III; Uniform Mediation Act §9; European Code 2.1."""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "disqualifying_conflict": (
-        "the mediator has a disqualifying conflict of interest: {relation}; disclosure and "
-        "consent do not cure it — every party must waive it in writing, or the case goes "
-        "to an independent mediator; no written waiver yet from {names}",
-        "调解人存在须回避的利益冲突：{relation}；仅披露和同意不足以消除——须每一方书面"
-        "放弃异议，或将案件移交独立调解人；尚未书面放弃的一方：{names}",
+MESSAGES: dict[str, str] = {
+    "disqualifying_conflict": N_(
+        "the mediator has a disqualifying conflict of interest: {relation}; disclosure and consent"
+        " do not cure it — every party must waive it in writing, or the case goes to an "
+        "independent mediator; no written waiver yet from {names}"
     ),
-    "disqualifying_conflict_unwaivable": (
-        "the mediator has a disqualifying conflict of interest: {relation}; the policy "
-        "allows no waiver — a supervisor must hand the case to an independent mediator",
-        "调解人存在须回避的利益冲突：{relation}；本政策不允许放弃异议——须由主管将案件"
-        "移交独立调解人（不能越位）",
+    "disqualifying_conflict_unwaivable": N_(
+        "the mediator has a disqualifying conflict of interest: {relation}; the policy allows no "
+        "waiver — a supervisor must hand the case to an independent mediator"
     ),
 }
-"""Finding code → (English, Chinese) message template, in one place."""
-
-
-def message(code: str, lang: str = "en", **fields: object) -> str:
-    """A finding's message in ``"en"`` or ``"zh"``.
-
-    Args:
-        code: A key of :data:`MESSAGES`.
-        lang: ``"en"`` or ``"zh"``.
-        fields: The template's fields.
-
-    Returns:
-        The message.
-    """
-    english, chinese = MESSAGES[code]
-    return (chinese if lang == "zh" else english).format(**fields)
+"""Finding code → message template (English; translated through the catalogs)."""
 
 
 def waiting_for_disclosure(state: CaseState) -> bool:
@@ -169,10 +150,11 @@ class ConflictOfInterestCheck:
             evidence = tuple(sorted({1, *(waivers[p] for p in state.active if p in waivers)}))
             if not allow:
                 findings.append(
-                    Finding(
+                    Finding.of(
                         "disqualifying_conflict_unwaivable",
-                        message("disqualifying_conflict_unwaivable", relation=words),
+                        MESSAGES["disqualifying_conflict_unwaivable"],
                         (other,),
+                        params={"relation": words},
                         figures={"waivers": 0.0},
                         evidence=evidence,
                     )
@@ -181,12 +163,11 @@ class ConflictOfInterestCheck:
             missing = unwaived(state, relation)
             if missing:
                 findings.append(
-                    Finding(
+                    Finding.of(
                         "disqualifying_conflict",
-                        message(
-                            "disqualifying_conflict", relation=words, names=state.names(missing)
-                        ),
+                        MESSAGES["disqualifying_conflict"],
                         missing,
+                        params={"relation": words, "names": state.names(missing)},
                         figures={
                             "waivers": float(len(state.active) - len(missing)),
                             "parties": float(len(state.active)),

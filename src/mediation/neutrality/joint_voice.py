@@ -18,9 +18,8 @@ from fractions import Fraction
 import attrs
 
 from mediation._checks import CheckContext, Finding
-from mediation.i18n import N_
+from mediation.i18n import N_, Term
 from mediation.neutrality._family import Family
-from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import gini, least, max_min_ratio, ratio_float, ratio_text
 from mediation.policy import Mode
@@ -124,19 +123,19 @@ class JointVoiceCheck:
             return None
         lowest = least(values)
         template = MESSAGES["stage" if code.startswith("stage_") else "case"]
-        return Finding(
+        return Finding.of(
             code,
-            render(
-                template,
-                measure=measure,
-                stage=context.source,
-                gini=f"{float(coefficient):.2f}",
-                max_gini=settings.max_gini,
-                ratio=ratio_text(ratio),
-                max_ratio=settings.max_ratio,
-                parties=state.names(lowest),
-            ),
+            template,
             lowest,
+            params={
+                "measure": Term(measure),
+                "stage": Term(context.source),
+                "gini": f"{float(coefficient):.2f}",
+                "max_gini": settings.max_gini,
+                "ratio": ratio_text(ratio),
+                "max_ratio": settings.max_ratio,
+                "parties": state.names(lowest),
+            },
             figures={"gini": float(coefficient), "ratio": ratio_float(ratio)},
         )
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_, Names
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_I
 from mediation.policy import Mode
 from mediation.state import CaseState
 
-__all__ = ["FAMILY", "MESSAGES", "SOURCE", "MajorDifferencesCheck", "message", "open_major"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "MajorDifferencesCheck", "open_major"]
 
 SOURCE = (
     "The seed's rule 大事谈原则，小事谈风格 (principle for big matters, style for small "
@@ -34,29 +35,13 @@ SOURCE = (
 )
 """Where the check comes from."""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "major_difference_open": (
-        "major difference(s) {differences} are neither settled by a term of the agreed "
-        "proposal, escalated, nor kept open by every party",
-        "重大分歧 {differences} 既未由已接受方案的条款解决，也未上报，也未经各方明确同意保留",
+MESSAGES: dict[str, str] = {
+    "major_difference_open": N_(
+        "major difference(s) {differences} are neither settled by a term of the agreed proposal, "
+        "escalated, nor kept open by every party"
     ),
 }
-"""Finding code → (English, Chinese) message template, in one place."""
-
-
-def message(code: str, lang: str = "en", **fields: object) -> str:
-    """A finding's message in ``"en"`` or ``"zh"``.
-
-    Args:
-        code: A key of :data:`MESSAGES`.
-        lang: ``"en"`` or ``"zh"``.
-        fields: The template's fields.
-
-    Returns:
-        The message.
-    """
-    english, chinese = MESSAGES[code]
-    return (chinese if lang == "zh" else english).format(**fields)
+"""Finding code → message template (English; translated through the catalogs)."""
 
 
 def open_major(state: CaseState) -> tuple[str, ...]:
@@ -106,12 +91,13 @@ class MajorDifferencesCheck:
         evidence = {state.differences[d].seq for d in found}
         if agreed is not None:
             evidence.add(state.proposals[agreed].seq)
-        listed = ", ".join(f"“{state.differences[d].text}”" for d in found)
+        listed = Names(f"“{state.differences[d].text}”" for d in found)
         return [
-            Finding(
+            Finding.of(
                 "major_difference_open",
-                message("major_difference_open", differences=listed),
+                MESSAGES["major_difference_open"],
                 missing,
+                params={"differences": listed},
                 figures={"open_major": float(len(found))},
                 evidence=tuple(sorted(evidence)),
             )

@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from mediation._checks import Finding
+from mediation.i18n import N_, Term
 
 __all__ = [
+    "MESSAGES",
     "balance_finding",
     "binomial_tail",
     "gini",
@@ -138,6 +140,16 @@ def ratio_text(ratio: Fraction | None) -> str:
     return "∞" if value == float("inf") else f"{value:.2f}"
 
 
+MESSAGES = {
+    "imbalance": N_(
+        "{measure} in {stage} is unbalanced: Gini {gini} (at most {max_gini}), "
+        "largest/smallest {ratio} (at most {max_ratio})"
+    ),
+}
+"""The template of every ``<measure>_imbalance`` finding (English; translated through
+the catalogs)."""
+
+
 def least(values: Mapping[str, Fraction]) -> tuple[str, ...]:
     """The parties with the smallest value, in the mapping's order.
 
@@ -175,10 +187,17 @@ def balance_finding(
     too_far_apart = ratio is None or ratio > Fraction(max_ratio)
     if not (too_unequal or too_far_apart):
         return None
-    return Finding(
+    return Finding.of(
         f"{measure}_imbalance",
-        f"{measure} in {stage} is unbalanced: Gini {float(coefficient):.2f} (at most "
-        f"{max_gini}), largest/smallest {ratio_text(ratio)} (at most {max_ratio})",
+        MESSAGES["imbalance"],
         least(values),
+        params={
+            "measure": Term(measure),
+            "stage": Term(stage),
+            "gini": f"{float(coefficient):.2f}",
+            "max_gini": max_gini,
+            "ratio": ratio_text(ratio),
+            "max_ratio": max_ratio,
+        },
         figures={"gini": float(coefficient), "ratio": ratio_float(ratio)},
     )

@@ -19,9 +19,8 @@ from fractions import Fraction
 import attrs
 
 from mediation._checks import CheckContext, Finding
-from mediation.i18n import N_
+from mediation.i18n import N_, Names, Term
 from mediation.neutrality._family import Family
-from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.exact import underserved
 from mediation.neutrality.measures import max_min_ratio, ratio_float, ratio_text
@@ -37,6 +36,11 @@ and questions are not hidden behind the other side's invitations; ``caucus`` cou
 offers or sessions, whichever is more."""
 
 MESSAGES = {
+    "mediator_attention_imbalance": N_(
+        "the mediator addressed the parties unevenly: most/least {ratio} (at most "
+        "{max_ratio}), exact one-sided binomial p = {p_value} (at most {alpha}); least "
+        "addressed: {names}"
+    ),
     "uneven_kind": N_(
         "the mediator's {kind} went unevenly: {counts}; {parties} received fewer than an "
         "equal share would give (exact one-sided binomial test, p = {p_value} ≤ {alpha})"
@@ -80,8 +84,8 @@ def _kind_count(state: CaseState, party: str, kind: str) -> int:
     return counts.get(kind, 0)
 
 
-def _counts_text(state: CaseState, counts: dict[str, int]) -> str:
-    return ", ".join(sorted(f"{state.parties[p].name} {n}" for p, n in counts.items()))
+def _counts_text(state: CaseState, counts: dict[str, int]) -> Names:
+    return Names(sorted(f"{state.parties[p].name} {n}" for p, n in counts.items()))
 
 
 SOURCE = STD_II
@@ -126,13 +130,17 @@ class MediatorConductCheck:
         low = underserved(totals, settings.alpha)
         if not low:
             return []
-        finding = Finding(
+        finding = Finding.of(
             "mediator_attention_imbalance",
-            f"the mediator addressed the parties unevenly: most/least {ratio_text(ratio)} "
-            f"(at most {settings.max_ratio}), exact one-sided binomial p = "
-            f"{max(low.values()):.3g} (at most {settings.alpha}); least addressed: "
-            f"{state.names(tuple(low))}",
+            MESSAGES["mediator_attention_imbalance"],
             tuple(low),
+            params={
+                "ratio": ratio_text(ratio),
+                "max_ratio": settings.max_ratio,
+                "p_value": f"{max(low.values()):.3g}",
+                "alpha": settings.alpha,
+                "names": state.names(tuple(low)),
+            },
             figures={"ratio": ratio_float(ratio), "p_value": max(low.values())},
             evidence=state.evidence(*(("intervention", p) for p in context.parties)),
         )
@@ -152,17 +160,17 @@ class MediatorConductCheck:
             low = underserved(counts, alpha)
             if low:
                 found.append(
-                    Finding(
+                    Finding.of(
                         _CODES[kind],
-                        render(
-                            MESSAGES["uneven_kind"],
-                            kind=_KIND_WORDS[kind],
-                            counts=_counts_text(state, counts),
-                            parties=state.names(low),
-                            p_value=f"{max(low.values()):.3g}",
-                            alpha=alpha,
-                        ),
+                        MESSAGES["uneven_kind"],
                         tuple(low),
+                        params={
+                            "kind": Term(_KIND_WORDS[kind]),
+                            "counts": _counts_text(state, counts),
+                            "parties": state.names(low),
+                            "p_value": f"{max(low.values()):.3g}",
+                            "alpha": alpha,
+                        },
                         figures={"p_value": max(low.values()), "alpha": alpha},
                         evidence=state.evidence(
                             *(caucus_keys if kind == "caucus" else addressed_keys)
@@ -177,10 +185,11 @@ class MediatorConductCheck:
             missing = tuple(p for p in parties if p not in done)
             if len(missing) == 1 and len(done) == len(parties) - 1:
                 found.append(
-                    Finding(
+                    Finding.of(
                         code,
-                        render(MESSAGES[code], parties=state.names(missing)),
+                        MESSAGES[code],
                         missing,
+                        params={"parties": state.names(missing)},
                         evidence=state.evidence(*addressed_keys, *caucus_keys),
                     )
                 )
@@ -199,17 +208,17 @@ class MediatorConductCheck:
         seqs = set(state.evidence(*(("intervention", p) for p in context.parties)))
         stage_seqs = state.evidence(("entered", context.source))
         return [
-            Finding(
+            Finding.of(
                 "uneven_attention_in_stage",
-                render(
-                    MESSAGES["uneven_attention_in_stage"],
-                    stage=context.source,
-                    counts=_counts_text(state, counts),
-                    parties=state.names(low),
-                    p_value=f"{max(low.values()):.3g}",
-                    alpha=alpha,
-                ),
+                MESSAGES["uneven_attention_in_stage"],
                 tuple(low),
+                params={
+                    "stage": Term(context.source),
+                    "counts": _counts_text(state, counts),
+                    "parties": state.names(low),
+                    "p_value": f"{max(low.values()):.3g}",
+                    "alpha": alpha,
+                },
                 figures={"p_value": max(low.values()), "alpha": alpha},
                 evidence=tuple(sorted(s for s in seqs if not stage_seqs or s > stage_seqs[-1])),
             )

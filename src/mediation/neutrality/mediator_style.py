@@ -21,7 +21,6 @@ import attrs
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
 from mediation.neutrality._family import Family
-from mediation.neutrality._messages import render
 from mediation.policy import Mode
 
 __all__ = ["FAMILY", "MESSAGES", "SOURCE", "MediatorStyleCheck"]
@@ -70,10 +69,11 @@ class MediatorStyleCheck:
             silent = tuple(p for p in context.parties if p not in record.answers)
             if silent and len(silent) < len(context.parties):
                 findings.append(
-                    Finding(
+                    Finding.of(
                         "evaluation_not_put_to_all",
-                        render(MESSAGES["evaluation_not_put_to_all"], parties=state.names(silent)),
+                        MESSAGES["evaluation_not_put_to_all"],
                         silent,
+                        params={"parties": state.names(silent)},
                         evidence=(record.seq,),
                     )
                 )

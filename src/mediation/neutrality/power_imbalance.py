@@ -9,13 +9,25 @@ from __future__ import annotations
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_, Term
 from mediation.model import RelationKind
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_VI
 from mediation.policy import Mode, Safeguard
 from mediation.state import CaseState
 
-__all__ = ["FAMILY", "SOURCE", "PowerImbalanceCheck", "subordinates"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "PowerImbalanceCheck", "subordinates"]
+
+MESSAGES = {
+    "support_person_missing": N_(
+        "{names} is managed by another party and has no support person present"
+    ),
+    "subordinate_not_first": N_("in {stage}, {names} should have spoken before the manager"),
+    "subordinate_caucus_not_offered": N_(
+        "{names} is managed by another party and was not offered a caucus"
+    ),
+}
+"""Finding code → message template (English; translated through the catalogs)."""
 
 SOURCE = STD_VI
 """Model Standards Std. VI (Quality of the Process: appropriate participants)."""
@@ -75,11 +87,11 @@ class PowerImbalanceCheck:
             alone = tuple(p for p in juniors if not state.support_persons.get(p))
             if alone:
                 findings.append(
-                    Finding(
+                    Finding.of(
                         "support_person_missing",
-                        f"{state.names(alone)} is managed by another party and has no "
-                        "support person present",
+                        MESSAGES["support_person_missing"],
                         alone,
+                        params={"names": state.names(alone)},
                         evidence=(1, *state.evidence(("entered", state.stage))),
                     )
                 )
@@ -89,11 +101,14 @@ class PowerImbalanceCheck:
             and state.first_speaker.get(settings.listening_stage) not in juniors
         ):
             findings.append(
-                Finding(
+                Finding.of(
                     "subordinate_not_first",
-                    f"in {settings.listening_stage}, {state.names(juniors)} should have "
-                    "spoken before the manager",
+                    MESSAGES["subordinate_not_first"],
                     juniors,
+                    params={
+                        "stage": Term(settings.listening_stage),
+                        "names": state.names(juniors),
+                    },
                     evidence=(1, *state.evidence(("statement", settings.listening_stage))[:1]),
                 )
             )
@@ -104,11 +119,11 @@ class PowerImbalanceCheck:
             not_offered = tuple(p for p in juniors if p not in state.caucus_offered)
             if not_offered:
                 findings.append(
-                    Finding(
+                    Finding.of(
                         "subordinate_caucus_not_offered",
-                        f"{state.names(not_offered)} is managed by another party and was "
-                        "not offered a caucus",
+                        MESSAGES["subordinate_caucus_not_offered"],
                         not_offered,
+                        params={"names": state.names(not_offered)},
                         evidence=(1, *state.evidence(*(("caucus", p) for p in context.parties))),
                     )
                 )

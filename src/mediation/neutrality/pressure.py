@@ -26,7 +26,6 @@ import attrs
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
 from mediation.neutrality._family import Family
-from mediation.neutrality._messages import render
 from mediation.policy import Mode
 
 __all__ = ["FAMILY", "MESSAGES", "SOURCE", "PressureCheck"]
@@ -100,16 +99,16 @@ class PressureCheck:
         if rushed:
             parties = tuple(p for p in context.parties if p in rushed)
             findings.append(
-                Finding(
+                Finding.of(
                     "acceptance_under_deadline",
-                    render(
-                        MESSAGES["acceptance_under_deadline"],
-                        parties=state.names(parties),
-                        seconds=f"{min(rushed.values()):g}",
-                        window=f"{window / 60:g}",
-                        minimum=f"{settings.min_decision_time.total_seconds():g}",
-                    ),
+                    MESSAGES["acceptance_under_deadline"],
                     parties,
+                    params={
+                        "parties": state.names(parties),
+                        "seconds": f"{min(rushed.values()):g}",
+                        "window": f"{window / 60:g}",
+                        "minimum": f"{settings.min_decision_time.total_seconds():g}",
+                    },
                     figures={"seconds_to_accept": min(rushed.values()), "deadline_window": window},
                     evidence=tuple(
                         sorted(
@@ -124,14 +123,14 @@ class PressureCheck:
             first = min(signed)
             if first - proposal.made_at < settings.reflection:
                 findings.append(
-                    Finding(
+                    Finding.of(
                         "reflection_cut_short",
-                        render(
-                            MESSAGES["reflection_cut_short"],
-                            minutes=f"{_seconds(first, proposal.made_at) / 60:.3g}",
-                            reflection=f"{settings.reflection.total_seconds() / 60:g}",
-                        ),
+                        MESSAGES["reflection_cut_short"],
                         tuple(p for p in context.parties if state.signatures.get(p) == agreed),
+                        params={
+                            "minutes": f"{_seconds(first, proposal.made_at) / 60:.3g}",
+                            "reflection": f"{settings.reflection.total_seconds() / 60:g}",
+                        },
                         figures={"seconds_to_sign": _seconds(first, proposal.made_at)},
                         evidence=(proposal.seq, *state.evidence(("signed", agreed))),
                     )

@@ -8,11 +8,17 @@ from __future__ import annotations
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_II
 from mediation.policy import Mode
 
-__all__ = ["FAMILY", "SOURCE", "ReciprocityCheck"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "ReciprocityCheck"]
+
+MESSAGES = {
+    "restatement_missing": N_("{names} did not restate another party's view (confirmed)"),
+}
+"""Finding code → message template (English; translated through the catalogs)."""
 
 SOURCE = STD_II
 """Model Standards Std. II (Impartiality); European Code 2.2."""
@@ -46,10 +52,11 @@ class ReciprocityCheck:
         if not missing:
             return []
         return [
-            Finding(
+            Finding.of(
                 "restatement_missing",
-                f"{state.names(missing)} did not restate another party's view (confirmed)",
+                MESSAGES["restatement_missing"],
                 missing,
+                params={"names": state.names(missing)},
                 evidence=state.evidence(
                     ("entered", settings.stage), ("restatement", settings.stage)
                 ),

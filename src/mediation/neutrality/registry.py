@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from mediation import events as ev
+from mediation._catalogs import recover
 from mediation._checks import Check, CheckContext, Finding
 from mediation.errors import InvalidInput
 from mediation.neutrality import (
@@ -23,6 +24,7 @@ from mediation.neutrality import (
     informed_consent,
     joint_voice,
     major_differences,
+    measures,
     mediator_conduct,
     mediator_style,
     power_imbalance,
@@ -44,6 +46,7 @@ __all__ = [
     "BUILTIN_CHECKS",
     "CHECKED_TRIGGERS",
     "FAMILIES",
+    "MESSAGE_TEMPLATES",
     "SOURCES",
     "TITLES",
     "checks_in_force",
@@ -86,6 +89,36 @@ BUILTIN_CHECKS: tuple[Check, ...] = tuple(
 )
 """The configurable checks run on every forward move (responsiveness runs when deadlines
 are reviewed: :meth:`~mediation.Mediation.review_deadlines`)."""
+
+MESSAGE_TEMPLATES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        template
+        for module in (
+            caucus_balance,
+            caucus_parity,
+            confidentiality,
+            conflict_of_interest,
+            joint_voice,
+            major_differences,
+            voice_balance,
+            measures,
+            mediator_conduct,
+            mediator_style,
+            power_imbalance,
+            pressure,
+            reciprocity,
+            relationship_safeguards,
+            responsiveness,
+            screening,
+            threat_language,
+            transcript_markers,
+        )
+        for template in module.MESSAGES.values()
+    )
+)
+"""The English templates of the built-in findings' messages (the catalogs translate
+them); a recorded finding's message is matched against them to show it in another
+language."""
 
 CHECKED_TRIGGERS = frozenset({"advance", "settle", "settle_partially"})
 """The moves neutrality checks run on: forward moves and settlement."""
@@ -166,12 +199,20 @@ def finding_fields(finding: Finding, *, overridden: bool = False) -> dict[str, A
 def recorded_finding(event: ev.FindingRecorded) -> Finding:
     """The :class:`Finding` a ``finding_recorded`` event carries.
 
+    The event records the English message only. When it was rendered from one of the
+    built-in templates (:data:`MESSAGE_TEMPLATES`), the template and the text of each
+    field are recovered from it, so :meth:`Finding.message_in` can show it in another
+    language (names, numbers and quoted texts as recorded); a host check's message stays
+    English.
+
     Args:
         event: The recorded event.
 
     Returns:
         The finding, with its check, source and mode.
     """
+    found = recover(MESSAGE_TEMPLATES, event.message)
+    template, params = found if found is not None else ("", {})
     return Finding(
         event.code,
         event.message,
@@ -180,4 +221,6 @@ def recorded_finding(event: ev.FindingRecorded) -> Finding:
         source=event.source,
         mode=Mode(event.mode),
         evidence=event.evidence,
+        template=template,
+        params=params,
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_, Term
 from mediation.model import Relation, RelationKind
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_VI
@@ -27,7 +28,7 @@ from mediation.neutrality.conflict_of_interest import relation_in_words
 from mediation.policy import Mode, Safeguard
 from mediation.state import CaseState
 
-__all__ = ["FAMILY", "MESSAGES", "SOURCE", "RelationshipSafeguardsCheck", "message", "protected"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "RelationshipSafeguardsCheck", "protected"]
 
 SOURCE = (
     STD_VI + "; the seed's relationships (leader, colleague, subordinate, client, supplier, "
@@ -35,45 +36,25 @@ SOURCE = (
 )
 """Where the check comes from."""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "relation_caucus_not_offered": (
-        "{relation} ({why}): {names} was not offered a caucus before {stage}",
-        "{relation}（{why}）：进入{stage}前未向{names}提供单独会谈",
+MESSAGES: dict[str, str] = {
+    "relation_caucus_not_offered": N_(
+        "{relation} ({why}): {names} was not offered a caucus before {stage}"
     ),
-    "relation_support_person_missing": (
-        "{relation} ({why}): {names} has no support person present",
-        "{relation}（{why}）：{names}没有陪同人员在场",
+    "relation_support_person_missing": N_(
+        "{relation} ({why}): {names} has no support person present"
     ),
-    "relation_not_first": (
-        "{relation} ({why}): in {stage}, {names} should have spoken first",
-        "{relation}（{why}）：在{stage}阶段应由{names}先发言",
-    ),
+    "relation_not_first": N_("{relation} ({why}): in {stage}, {names} should have spoken first"),
 }
-"""Finding code → (English, Chinese) message template, in one place."""
+"""Finding code → message template (English; translated through the catalogs)."""
 
-WHY: dict[RelationKind, tuple[str, str]] = {
-    RelationKind.CLIENT: ("economic dependence", "经济依赖"),
-    RelationKind.SUPPLIER: ("economic dependence", "经济依赖"),
-    RelationKind.OTHER_DEPARTMENT: ("loyalties to another department", "部门立场不同"),
-    RelationKind.PUBLIC: ("a member of the public facing the office", "公众面对机构"),
-    RelationKind.COLLEAGUE: ("colleagues", "同事关系"),
+WHY: dict[RelationKind, str] = {
+    RelationKind.CLIENT: N_("economic dependence"),
+    RelationKind.SUPPLIER: N_("economic dependence"),
+    RelationKind.OTHER_DEPARTMENT: N_("loyalties to another department"),
+    RelationKind.PUBLIC: N_("a member of the public facing the office"),
+    RelationKind.COLLEAGUE: N_("colleagues"),
 }
-"""Relation kind → why it calls for a safeguard, in English and Chinese."""
-
-
-def message(code: str, lang: str = "en", **fields: object) -> str:
-    """A finding's message in ``"en"`` or ``"zh"``.
-
-    Args:
-        code: A key of :data:`MESSAGES`.
-        lang: ``"en"`` or ``"zh"``.
-        fields: The template's fields.
-
-    Returns:
-        The message.
-    """
-    english, chinese = MESSAGES[code]
-    return (chinese if lang == "zh" else english).format(**fields)
+"""Relation kind → why it calls for a safeguard (translated through the catalogs)."""
 
 
 def protected(relation: Relation) -> tuple[str, ...]:
@@ -134,22 +115,22 @@ def _skipped(
 ) -> list[Finding]:
     settings = context.policy.relationship_safeguards
     words = relation_in_words(state, relation)
-    why = WHY.get(relation.kind, (relation.kind.value.replace("_", " "), relation.kind.value))[0]
+    why = Term(WHY.get(relation.kind, relation.kind.value.replace("_", " ")))
     found: list[Finding] = []
     if Safeguard.CAUCUS_OFFER in safeguards and context.dest == settings.caucus_before_stage:
         missing = tuple(p for p in owed if p not in state.caucus_offered)
         if missing:
             found.append(
-                Finding(
+                Finding.of(
                     "relation_caucus_not_offered",
-                    message(
-                        "relation_caucus_not_offered",
-                        relation=words,
-                        why=why,
-                        names=state.names(missing),
-                        stage=settings.caucus_before_stage,
-                    ),
+                    MESSAGES["relation_caucus_not_offered"],
                     missing,
+                    params={
+                        "relation": words,
+                        "why": why,
+                        "names": state.names(missing),
+                        "stage": Term(settings.caucus_before_stage),
+                    },
                     evidence=(1,),
                 )
             )
@@ -157,15 +138,11 @@ def _skipped(
         missing = tuple(p for p in owed if not state.support_persons.get(p))
         if missing:
             found.append(
-                Finding(
+                Finding.of(
                     "relation_support_person_missing",
-                    message(
-                        "relation_support_person_missing",
-                        relation=words,
-                        why=why,
-                        names=state.names(missing),
-                    ),
+                    MESSAGES["relation_support_person_missing"],
                     missing,
+                    params={"relation": words, "why": why, "names": state.names(missing)},
                     evidence=(1,),
                 )
             )
@@ -176,16 +153,16 @@ def _skipped(
         and state.first_speaker.get(settings.listening_stage) not in owed
     ):
         found.append(
-            Finding(
+            Finding.of(
                 "relation_not_first",
-                message(
-                    "relation_not_first",
-                    relation=words,
-                    why=why,
-                    names=state.names(owed),
-                    stage=settings.listening_stage,
-                ),
+                MESSAGES["relation_not_first"],
                 owed,
+                params={
+                    "relation": words,
+                    "why": why,
+                    "names": state.names(owed),
+                    "stage": Term(settings.listening_stage),
+                },
                 evidence=(1,),
             )
         )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_, Names, Term
 from mediation.neutrality._family import Family
 from mediation.policy import Mode, ScreeningResponse
 from mediation.state import CaseState
@@ -31,7 +32,6 @@ __all__ = [
     "MESSAGES",
     "SOURCE",
     "ScreeningCheck",
-    "message",
     "unscreened",
 ]
 
@@ -44,40 +44,21 @@ SOURCE = (
 )
 """Where screening comes from."""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "screening_missing": (
-        "not yet screened in private by the mediator: {names}; every party is screened "
-        "(safety, harassment, fear of retaliation, capacity, power) before leaving {stage}",
-        "调解人尚未单独筛查：{names}；离开{stage}阶段前须对每一方进行筛查（安全、骚扰、"
-        "担心报复、能力、权力）",
+MESSAGES: dict[str, str] = {
+    "screening_missing": N_(
+        "not yet screened in private by the mediator: {names}; every party is screened (safety, "
+        "harassment, fear of retaliation, capacity, power) before leaving {stage}"
     ),
-    "screening_escalation_required": (
-        "screening of {names} found {domains}: under the policy the case must be "
-        "escalated, not mediated",
-        "对{names}的筛查发现{domains}：按政策须上报，不宜继续调解",
+    "screening_escalation_required": N_(
+        "screening of {names} found {domains}: under the policy the case must be escalated, not "
+        "mediated"
     ),
-    "screening_safeguard_missing": (
-        "screening of {names} found {domains}: a safeguard ({safeguards}) must be in "
-        "place for them before the case goes on",
-        "对{names}的筛查发现{domains}：继续之前须为其安排保障措施（{safeguards}）",
+    "screening_safeguard_missing": N_(
+        "screening of {names} found {domains}: a safeguard ({safeguards}) must be in place for "
+        "them before the case goes on"
     ),
 }
-"""Finding code → (English, Chinese) message template, in one place."""
-
-
-def message(code: str, lang: str = "en", **fields: object) -> str:
-    """A finding's message in ``"en"`` or ``"zh"``.
-
-    Args:
-        code: A key of :data:`MESSAGES`.
-        lang: ``"en"`` or ``"zh"``.
-        fields: The template's fields.
-
-    Returns:
-        The message.
-    """
-    english, chinese = MESSAGES[code]
-    return (chinese if lang == "zh" else english).format(**fields)
+"""Finding code → message template (English; translated through the catalogs)."""
 
 
 def unscreened(state: CaseState) -> tuple[str, ...]:
@@ -119,12 +100,11 @@ class ScreeningCheck:
             missing = unscreened(state)
             if missing:
                 findings.append(
-                    Finding(
+                    Finding.of(
                         "screening_missing",
-                        message(
-                            "screening_missing", names=state.names(missing), stage=settings.stage
-                        ),
+                        MESSAGES["screening_missing"],
                         missing,
+                        params={"names": state.names(missing), "stage": Term(settings.stage)},
                         figures={"unscreened": float(len(missing))},
                         evidence=(1,),
                     )
@@ -142,32 +122,34 @@ class ScreeningCheck:
                         guard.setdefault(party, set()).add(domain.value)
         if escalate:
             parties = tuple(p for p in state.active if p in escalate)
-            domains = ", ".join(sorted(set().union(*escalate.values())))
+            domains = Names(Term(d) for d in sorted(set().union(*escalate.values())))
             findings.append(
-                Finding(
+                Finding.of(
                     "screening_escalation_required",
-                    message(
-                        "screening_escalation_required", names=state.names(parties), domains=domains
-                    ),
+                    MESSAGES["screening_escalation_required"],
                     parties,
+                    params={"names": state.names(parties), "domains": domains},
                     figures={"parties": float(len(parties))},
                     evidence=tuple(sorted(state.screenings[p] for p in parties)),
                 )
             )
         if guard:
             parties = tuple(p for p in state.active if p in guard)
-            domains = ", ".join(sorted(set().union(*guard.values())))
-            safeguards = " or ".join(sorted(s.value.replace("_", " ") for s in settings.safeguards))
+            domains = Names(Term(d) for d in sorted(set().union(*guard.values())))
+            safeguards = Names(
+                (Term(w) for w in sorted(s.value.replace("_", " ") for s in settings.safeguards)),
+                either=True,
+            )
             findings.append(
-                Finding(
+                Finding.of(
                     "screening_safeguard_missing",
-                    message(
-                        "screening_safeguard_missing",
-                        names=state.names(parties),
-                        domains=domains,
-                        safeguards=safeguards,
-                    ),
+                    MESSAGES["screening_safeguard_missing"],
                     parties,
+                    params={
+                        "names": state.names(parties),
+                        "domains": domains,
+                        "safeguards": safeguards,
+                    },
                     figures={"parties": float(len(parties))},
                     evidence=tuple(sorted(state.screenings[p] for p in parties)),
                 )

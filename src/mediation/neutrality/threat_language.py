@@ -15,10 +15,11 @@ from __future__ import annotations
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_, Names
 from mediation.neutrality._family import Family
 from mediation.policy import Mode
 
-__all__ = ["FAMILY", "MESSAGES", "SOURCE", "ThreatLanguageCheck", "message"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "ThreatLanguageCheck"]
 
 SOURCE = (
     "Model Standards of Conduct for Mediators (2005), Std. VI.A.10; AFCC Guidelines for "
@@ -26,30 +27,13 @@ SOURCE = (
 )
 """Where the check comes from."""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "threat_language": (
-        "text by {names} reads like a threat ({phrases}; events {events}); screen the "
-        "parties in private again or flag the issue before going on",
-        "{names}的发言读来像威胁（{phrases}；事件 {events}）；继续之前请再次单独筛查各方，"
-        "或标记该议题",
+MESSAGES: dict[str, str] = {
+    "threat_language": N_(
+        "text by {names} reads like a threat ({phrases}; events {events}); screen the parties in "
+        "private again or flag the issue before going on"
     ),
 }
-"""Finding code → (English, Chinese) message template, in one place."""
-
-
-def message(code: str, lang: str = "en", **fields: object) -> str:
-    """A finding's message in ``"en"`` or ``"zh"``.
-
-    Args:
-        code: A key of :data:`MESSAGES`.
-        lang: ``"en"`` or ``"zh"``.
-        fields: The template's fields.
-
-    Returns:
-        The message.
-    """
-    english, chinese = MESSAGES[code]
-    return (chinese if lang == "zh" else english).format(**fields)
+"""Finding code → message template (English; translated through the catalogs)."""
 
 
 @attrs.frozen
@@ -79,15 +63,15 @@ class ThreatLanguageCheck:
         phrases = sorted({phrase for threat in threats.values() for phrase in threat.phrases})
         seqs = tuple(sorted(threats))
         return [
-            Finding(
+            Finding.of(
                 "threat_language",
-                message(
-                    "threat_language",
-                    names=state.names(authors),
-                    phrases=", ".join(f"“{p}”" for p in phrases),
-                    events=", ".join(str(seq) for seq in seqs),
-                ),
+                MESSAGES["threat_language"],
                 parties,
+                params={
+                    "names": state.names(authors),
+                    "phrases": Names(f"“{p}”" for p in phrases),
+                    "events": Names(str(seq) for seq in seqs),
+                },
                 figures={"texts": float(len(seqs)), "in_case": float(state.threat_count)},
                 evidence=seqs,
             )

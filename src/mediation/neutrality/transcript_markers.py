@@ -14,32 +14,34 @@ from fractions import Fraction
 import attrs
 
 from mediation._checks import CheckContext, Finding
-from mediation.i18n import LANGUAGES, N_
+from mediation.i18n import N_, Names
 from mediation.neutrality._family import Family
-from mediation.neutrality._messages import render
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import binomial_tail
 from mediation.policy import Mode
 
-__all__ = ["FAMILY", "SOURCE", "TranscriptMarkersCheck"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "TranscriptMarkersCheck"]
 
 SOURCE = STD_II
 """Model Standards Std. II (Impartiality: "avoid conduct that gives the appearance of
 partiality"); European Code 2.2."""
 
-_MESSAGE = N_(
-    "the mediator's words to {names} carried loaded, blaming or dismissive markers in "
-    "{marked} of {texts} texts addressed to them, against {others} for the other parties "
-    "(exact one-sided binomial test: p = {p} <= {alpha}); see events {events}"
-)
+MESSAGES = {
+    "marker_imbalance": N_(
+        "the mediator's words to {names} carried loaded, blaming or dismissive markers in "
+        "{marked} of {texts} texts addressed to them, against {others} for the other "
+        "parties (exact one-sided binomial test: p = {p} <= {alpha}); see events {events}"
+    ),
+}
+"""Finding code → message template (English; translated through the catalogs)."""
 
 
 _EVIDENCE = 20
 """At most this many marked texts per flagged party are named as evidence (the latest)."""
 
 
-def _seqs(seqs: list[int]) -> str:
-    return ", ".join(str(seq) for seq in seqs)
+def _seqs(seqs: list[int]) -> Names:
+    return Names(str(seq) for seq in seqs)
 
 
 @attrs.frozen
@@ -96,19 +98,18 @@ class TranscriptMarkersCheck:
             "alpha": settings.alpha,
             "events": _seqs(list(evidence)),
         }
-        messages = {lang: render(_MESSAGE, lang, **fields) for lang in LANGUAGES}
         return [
-            Finding(
+            Finding.of(
                 "marker_imbalance",
-                messages["en"],
+                MESSAGES["marker_imbalance"],
                 flagged,
+                params=fields,
                 figures={
                     "marked": float(top),
                     "all_marked": float(total),
                     "p_value": float(p_value),
                 },
                 evidence=evidence,
-                translations=messages,
             )
         ]
 

@@ -10,12 +10,22 @@ from fractions import Fraction
 import attrs
 
 from mediation._checks import CheckContext, Finding
+from mediation.i18n import N_
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import balance_finding
 from mediation.policy import Mode
 
-__all__ = ["FAMILY", "SOURCE", "VoiceBalanceCheck"]
+__all__ = ["FAMILY", "MESSAGES", "SOURCE", "VoiceBalanceCheck"]
+
+MESSAGES = {
+    "imbalance": N_(
+        "{measure} in {stage} is unbalanced: Gini {gini} (at most {max_gini}), "
+        "largest/smallest {ratio} (at most {max_ratio}); least heard: {names}"
+    ),
+}
+"""The template of the ``airtime_imbalance`` and ``turns_imbalance`` findings (English;
+translated through the catalogs)."""
 
 SOURCE = STD_II
 """Model Standards Std. II (Impartiality); European Code 2.2."""
@@ -57,9 +67,12 @@ class VoiceBalanceCheck:
             )
             if finding is not None:
                 findings.append(
-                    attrs.evolve(
-                        finding,
-                        message=f"{finding.message}; least heard: {state.names(finding.parties)}",
+                    Finding.of(
+                        finding.code,
+                        MESSAGES["imbalance"],
+                        finding.parties,
+                        params={**finding.params, "names": state.names(finding.parties)},
+                        figures=finding.figures,
                         evidence=state.evidence(("statement", settings.stage)),
                     )
                 )
