@@ -126,7 +126,7 @@ def test_translations_keep_exactly_the_fields_of_their_message() -> None:
         if not message.id:
             continue
         ids = (message.id,) if isinstance(message.id, str) else message.id
-        strings = (message.string,) if isinstance(message.string, str) else message.string
+        strings = (message.string,) if isinstance(message.string, str) else message.string or ()
         for translated in strings:
             if _fields(translated) != _fields(ids[0]):
                 wrong.append((ids[0], translated))
@@ -139,7 +139,7 @@ def test_chinese_translations_follow_the_glossary() -> None:
     for term in ("调解员", "当事人", "单独会谈", "主管", "上报", "陪同人员"):
         assert term in glossary
     for message in _catalog("zh"):
-        strings = (message.string,) if isinstance(message.string, str) else message.string
+        strings = (message.string,) if isinstance(message.string, str) else message.string or ()
         for translated in strings:
             for avoided in ("调解人", "当事方", "督导", "支持人"):
                 assert avoided not in translated, (message.id, translated)
@@ -230,14 +230,14 @@ def _calls() -> Iterator[tuple[str, str, str]]:
         templates: dict[str, str] = {}
         for node in ast.walk(tree):  # module-level MESSAGES tables
             if isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values, strict=True):
+                for key_node, value in zip(node.keys, node.values, strict=True):
                     if (
-                        isinstance(key, ast.Constant)
+                        isinstance(key_node, ast.Constant)
                         and isinstance(value, ast.Call)
                         and isinstance(value.func, ast.Name)
                         and value.func.id == "N_"
                     ):
-                        templates[str(key.value)] = ast.literal_eval(value.args[0])
+                        templates[str(key_node.value)] = ast.literal_eval(value.args[0])
         if path.parent.name == "neutrality":  # findings' tables, used where they are
             for key, template in templates.items():
                 yield path.name, key, template
