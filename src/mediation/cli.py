@@ -40,7 +40,7 @@ from mediation.casefile import render_casefile, write_casefile
 from mediation.clocks import system_clock
 from mediation.demo import non_mediable_case, strict_handover, workplace_dispute
 from mediation.errors import ConcurrencyError, InvalidInput, MediationError
-from mediation.i18n import check_language, translator
+from mediation.i18n import Term, check_language, translator
 from mediation.neutrality import neutrality_report
 from mediation.store import (
     EventStore,
@@ -70,18 +70,23 @@ DEMO_STORE = "mediation-demo.sqlite"
 _DEMO_CASES = frozenset({"workload-2026-03", "conduct-2026-03"})
 
 
-def _fresh_demo_store(path: Path) -> None:
+def _fresh_demo_store(path: Path, lang: str = "en") -> None:
     """Make room for the demo's store: remove an earlier demo store, refuse anything else."""
     from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
 
+    _ = translator(lang).gettext
     if not path.exists():
         return
     if not path.is_file() or not _is_sqlite_file(path):
-        raise click.ClickException(f"{path} exists and is not a demo store; choose --store")
+        raise click.ClickException(
+            _("{path} exists and is not a demo store; choose --store").format(path=path)
+        )
     with SQLStore(str(path), create=False) as old:
         held = {summary.case_id for summary in old.cases()}
     if not held <= _DEMO_CASES:
-        raise click.ClickException(f"{path} holds other cases than the demo's; choose --store")
+        raise click.ClickException(
+            _("{path} holds other cases than the demo's; choose --store").format(path=path)
+        )
     path.unlink()
 
 
@@ -100,45 +105,70 @@ def _fresh_demo_store(path: Path) -> None:
     show_default=True,
     help="Write the settled case's file (HTML, en and zh) next to the store.",
 )
-def demo(store_path: Path, casefile: bool) -> None:
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    help="Language of the story (narration and script): en or zh.",
+)
+def demo(store_path: Path, casefile: bool, lang: str) -> None:
     """Run a realistic workplace dispute end to end, then a mandatory escalation; save
     both cases to a SQLite file and write the first one's case file."""
 
     from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
 
-    _ = translator("en").gettext
+    lang = _check_lang(lang)
+    _ = translator(lang).gettext
     if not store_path.parent.is_dir():
-        raise click.ClickException(f"{store_path}: directory does not exist")
-    _fresh_demo_store(store_path)
+        raise click.ClickException(_("{path}: directory does not exist").format(path=store_path))
+    _fresh_demo_store(store_path, lang)
     console = Console(highlight=False, soft_wrap=True)
-    console.print("[bold]1. A workload dispute between a department head and an analyst[/bold]")
-    case = workplace_dispute(console.print)
-    assert case.outcome is not None
-    console.print(f"   {case.version} events recorded; outcome: {case.outcome.value}\n")
-    console.print("[bold]2. Screening finds a non-mediable issue[/bold]")
-    escalated = non_mediable_case(console.print)
-    assert escalated.outcome is not None
-    console.print(f"   {escalated.version} events recorded; outcome: {escalated.outcome.value}\n")
-    console.print("[bold]3. A strict policy: the secretary hands over (不能越位)[/bold]")
-    handed = strict_handover(console.print)
-    console.print(f"   {handed.version} events recorded; now in {handed.stage}\n")
+
+    def ended(case: Mediation) -> str:
+        assert case.outcome is not None
+        return "   " + translator(lang).ngettext(
+            "{count} event recorded; outcome: {outcome}",
+            "{count} events recorded; outcome: {outcome}",
+            case.version,
+        ).format(count=case.version, outcome=Term(case.outcome.value).localized(lang))
+
+    console.print(
+        "[bold]1. " + _("A workload dispute between a department head and an analyst") + "[/bold]"
+    )
+    case = workplace_dispute(console.print, lang)
+    console.print(ended(case) + "\n")
+    console.print("[bold]2. " + _("Screening finds a non-mediable issue") + "[/bold]")
+    escalated = non_mediable_case(console.print, lang)
+    console.print(ended(escalated) + "\n")
+    console.print(
+        "[bold]3. " + _("A strict policy: the secretary hands over (不能越位)") + "[/bold]"
+    )
+    handed = strict_handover(console.print, lang)
+    moved = translator(lang).ngettext(
+        "{count} event recorded; now in {stage}",
+        "{count} events recorded; now in {stage}",
+        handed.version,
+    )
+    stage = Term(handed.stage).localized(lang)
+    console.print("   " + moved.format(count=handed.version, stage=stage) + "\n")
     written: list[Path] = []
     with SQLStore(str(store_path)) as store:
         repository = Repository(store, clock=system_clock)
         for saved in (case, escalated):
             repository.save(saved, expected_version=0)
         if casefile:
-            for lang in ("en", "zh"):
-                target = store_path.parent / f"{case.case_id}.{lang}.html"
-                written.append(write_casefile(repository, case.case_id, target, lang=lang))
+            for file_lang in ("en", "zh"):
+                target = store_path.parent / f"{case.case_id}.{file_lang}.html"
+                written.append(write_casefile(repository, case.case_id, target, lang=file_lang))
     console.print("[bold]4. " + _("Saved") + "[/bold]")
     console.print("   " + _("Both cases are in {store}.").format(store=store_path))
     for path in written:
         console.print("   " + _("Case file: {path}").format(path=path))
     store_arg = str(store_path)
+    in_lang = "" if lang == "en" else f" --lang {lang}"
     console.print("\n[bold]" + _("Try next") + "[/bold]")
     for command, what in (
-        (f"mediation report {store_arg} {case.case_id}", _("the neutrality report")),
+        (f"mediation report {store_arg} {case.case_id}{in_lang}", _("the neutrality report")),
         (f"mediation verify {store_arg}", _("check both audit chains")),
         (
             f"mediation casefile {store_arg} {case.case_id} --for hr-lead --lang zh "
@@ -149,7 +179,10 @@ def demo(store_path: Path, casefile: bool) -> None:
             f"mediation export {store_arg} {case.case_id} --for zhao",
             _("an export for one party, still verifiable"),
         ),
-        ("mediation diagram --format svg --out process.svg", _("the process as a picture")),
+        (
+            f"mediation diagram --format svg{in_lang} --out process.svg",
+            _("the process as a picture"),
+        ),
     ):
         console.print(f"   {command}")
         console.print(f"      [dim]{what}[/dim]")
@@ -418,16 +451,23 @@ def import_(file: str, target: str) -> None:
 @cli.command()
 @click.argument("source")
 @click.argument("case_id")
-def report(source: str, case_id: str) -> None:
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    help="Language of the report: en or zh.",
+)
+def report(source: str, case_id: str, lang: str) -> None:
     """Print the neutrality report of CASE_ID in the store at SOURCE, as Markdown.
 
     The report carries per-party figures, findings and the verdict; never statement
     text or caucus content. Cases of a custom process need a host script instead.
     """
+    lang = _check_lang(lang)
     with _store(source) as store:
         events = store.load(case_id)
         case = Mediation.replay(events, clock=system_clock)
-    click.echo(neutrality_report(case).to_markdown(), nl=False)
+    click.echo(neutrality_report(case).to_markdown(lang=lang), nl=False)
 
 
 @cli.command()

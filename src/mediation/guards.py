@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mediation.errors import Reason
-from mediation.i18n import N_, Names
+from mediation.i18n import N_, Names, Term
 from mediation.process import Guard
 from mediation.state import CaseState
 
@@ -50,7 +50,7 @@ def no_non_mediable_issue(state: CaseState) -> tuple[Reason, ...]:
         Reason.of(
             "non_mediable_issue",
             N_("issue {issue} is flagged {flags}: it cannot be mediated and must be escalated"),
-            params={"issue": repr(issue_id), "flags": Names(sorted(flags))},
+            params={"issue": repr(issue_id), "flags": Names(Term(flag) for flag in sorted(flags))},
         )
         for issue_id, flags in state.non_mediable_issues().items()
     )
@@ -63,7 +63,7 @@ def disclosure_made(state: CaseState) -> tuple[Reason, ...]:
             Reason.of(
                 "disclosure_missing",
                 N_("mediator {mediator} has not made a disclosure to the parties"),
-                params={"mediator": state.mediator.id},
+                params={"mediator": state.mediator.name},
             ),
         )
     undisclosed = [rel for rel in state.mediator.relationships if rel not in state.disclosed]
@@ -76,7 +76,7 @@ def disclosure_made(state: CaseState) -> tuple[Reason, ...]:
                 "disclosure_incomplete",
                 N_("mediator {mediator} has not disclosed their relationship with {names}"),
                 parties,
-                params={"mediator": state.mediator.id, "names": state.names(parties)},
+                params={"mediator": state.mediator.name, "names": state.names(parties)},
             ),
         )
     return ()

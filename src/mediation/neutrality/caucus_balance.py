@@ -96,5 +96,5 @@ class CaucusBalanceCheck:
 
 
 FAMILY = Family(
-    "caucus_balance", "Caucus balance over the case", SOURCE, check=CaucusBalanceCheck()
+    "caucus_balance", N_("Caucus balance over the case"), SOURCE, check=CaucusBalanceCheck()
 )

@@ -93,4 +93,4 @@ class CaucusParityCheck:
         return findings
 
 
-FAMILY = Family("caucus_parity", "Caucus parity", SOURCE, check=CaucusParityCheck())
+FAMILY = Family("caucus_parity", N_("Caucus parity"), SOURCE, check=CaucusParityCheck())

@@ -81,4 +81,4 @@ class CaucusLeakCheck:
         return findings
 
 
-FAMILY = Family("confidentiality", "Confidentiality", SOURCE, check=CaucusLeakCheck())
+FAMILY = Family("confidentiality", N_("Confidentiality"), SOURCE, check=CaucusLeakCheck())

@@ -180,7 +180,7 @@ class ConflictOfInterestCheck:
 
 FAMILY = Family(
     "conflict_of_interest",
-    "Conflict of interest",
+    N_("Conflict of interest"),
     SOURCE,
     check=ConflictOfInterestCheck(),
     waiting=waiting_for_disclosure,

@@ -8,6 +8,7 @@ while a party's consent is outstanding.
 from __future__ import annotations
 
 from mediation.guards import consent_current
+from mediation.i18n import N_
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_I
 from mediation.state import CaseState
@@ -32,7 +33,7 @@ def waiting_for_consent(state: CaseState) -> bool:
 
 FAMILY = Family(
     "informed_consent",
-    "Informed consent and voluntariness",
+    N_("Informed consent and voluntariness"),
     SOURCE,
     enforced=True,
     waiting=waiting_for_consent,

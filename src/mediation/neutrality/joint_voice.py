@@ -140,4 +140,4 @@ class JointVoiceCheck:
         )
 
 
-FAMILY = Family("joint_voice", "Voice in every joint stage", SOURCE, check=JointVoiceCheck())
+FAMILY = Family("joint_voice", N_("Voice in every joint stage"), SOURCE, check=JointVoiceCheck())

@@ -105,5 +105,5 @@ class MajorDifferencesCheck:
 
 
 FAMILY = Family(
-    "major_differences", "Major differences (大事谈原则)", SOURCE, check=MajorDifferencesCheck()
+    "major_differences", N_("Major differences (大事谈原则)"), SOURCE, check=MajorDifferencesCheck()
 )

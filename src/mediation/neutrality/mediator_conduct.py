@@ -226,5 +226,5 @@ class MediatorConductCheck:
 
 
 FAMILY = Family(
-    "mediator_conduct", "Even-handed mediator conduct", SOURCE, check=MediatorConductCheck()
+    "mediator_conduct", N_("Even-handed mediator conduct"), SOURCE, check=MediatorConductCheck()
 )

@@ -82,7 +82,7 @@ class MediatorStyleCheck:
 
 FAMILY = Family(
     "mediator_style",
-    "Mediator style (facilitative or evaluative)",
+    N_("Mediator style (facilitative or evaluative)"),
     SOURCE,
     check=MediatorStyleCheck(),
 )

@@ -131,5 +131,5 @@ class PowerImbalanceCheck:
 
 
 FAMILY = Family(
-    "power_imbalance", "Power imbalance safeguards", SOURCE, check=PowerImbalanceCheck()
+    "power_imbalance", N_("Power imbalance safeguards"), SOURCE, check=PowerImbalanceCheck()
 )

@@ -138,4 +138,4 @@ class PressureCheck:
         return findings
 
 
-FAMILY = Family("pressure", "Pressure and reflection", SOURCE, check=PressureCheck())
+FAMILY = Family("pressure", N_("Pressure and reflection"), SOURCE, check=PressureCheck())

@@ -64,4 +64,4 @@ class ReciprocityCheck:
         ]
 
 
-FAMILY = Family("reciprocity", "Perspective-swap reciprocity", SOURCE, check=ReciprocityCheck())
+FAMILY = Family("reciprocity", N_("Perspective-swap reciprocity"), SOURCE, check=ReciprocityCheck())

@@ -171,7 +171,7 @@ def _skipped(
 
 FAMILY = Family(
     "relationship_safeguards",
-    "Relationship safeguards",
+    N_("Relationship safeguards"),
     SOURCE,
     check=RelationshipSafeguardsCheck(),
 )

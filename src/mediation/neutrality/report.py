@@ -14,6 +14,7 @@ from typing import Protocol
 import attrs
 
 from mediation._checks import Finding
+from mediation.i18n import N_, Term, join_list, translator
 from mediation.neutrality.measures import gini, max_min_ratio, ratio_float
 from mediation.neutrality.registry import FAMILIES, recorded_finding
 from mediation.policy import BUILT_IN_CHECKS, Mode
@@ -93,61 +94,96 @@ class NeutralityReport:
     style: str = "facilitative"
     """The mediator style the policy runs (``facilitative`` or ``evaluative``)."""
 
-    def to_markdown(self) -> str:
-        """The report as Markdown text.
+    def to_markdown(self, lang: str = "en") -> str:
+        """The report as Markdown text, in ``lang``.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``: headings, words, check titles and findings are
+                translated (sources are cited as written; party ids as they are).
 
         Returns:
             A Markdown document: per-party table, measures, checks and findings.
+
+        Raises:
+            InvalidInput: an unknown language.
         """
+        _ = translator(lang).gettext
+        yes, no = _("yes"), _("no")
         lines = [
-            f"# Neutrality report: {self.case_id}",
+            _("# Neutrality report: {case}").format(case=self.case_id),
             "",
-            f"Stage: `{self.stage}`. Verdict: **{self.verdict}**. Mediator style: {self.style}.",
+            _("Stage: `{stage}`. Verdict: **{verdict}**. Mediator style: {style}.").format(
+                stage=Term(self.stage).localized(lang),
+                verdict=_(self.verdict),
+                style=_(self.style),
+            ),
             "",
-            "## Per party",
+            _("## Per party"),
             "",
-            "| party | airtime s | airtime share | turns | caucus s | caucus offered "
-            "| mediator invitations/paraphrases/questions | proposals |",
+            _(
+                "| party | airtime s | airtime share | turns | caucus s | caucus offered "
+                "| mediator invitations/paraphrases/questions | proposals |"
+            ),
             "|---|---|---|---|---|---|---|---|",
         ]
         for f in self.parties:
             lines.append(
                 f"| {f.party} | {f.airtime_seconds:g} | {f.airtime_share:.2f} | {f.turns} "
-                f"| {f.caucus_seconds:g} | {'yes' if f.caucus_offered else 'no'} "
+                f"| {f.caucus_seconds:g} | {yes if f.caucus_offered else no} "
                 f"| {f.invitations}/{f.paraphrases}/{f.questions} | {f.proposals} |"
             )
         lines += [
             "",
-            f"Airtime Gini {self.airtime_gini:.2f}, max/min {_fmt(self.airtime_ratio)}; "
-            f"turns Gini {self.turns_gini:.2f}, max/min {_fmt(self.turns_ratio)}; "
-            f"proposals by the mediator: {self.mediator_proposals}.",
+            _(
+                "Airtime Gini {airtime_gini}, max/min {airtime_ratio}; turns Gini "
+                "{turns_gini}, max/min {turns_ratio}; proposals by the mediator: "
+                "{proposals}."
+            ).format(
+                airtime_gini=f"{self.airtime_gini:.2f}",
+                airtime_ratio=_fmt(self.airtime_ratio),
+                turns_gini=f"{self.turns_gini:.2f}",
+                turns_ratio=_fmt(self.turns_ratio),
+                proposals=self.mediator_proposals,
+            ),
             "",
-            "## Checks",
+            _("## Checks"),
             "",
-            "| check | mode | status | source |",
+            _("| check | mode | status | source |"),
             "|---|---|---|---|",
         ]
-        lines += [f"| {c.title} | {c.mode} | {c.status} | {c.source} |" for c in self.checks]
-        for title, findings in (("Findings on record", self.recorded), ("Pending", self.pending)):
+        lines += [
+            f"| {_(c.title)} | {_(c.mode)} | {_(c.status)} | {c.source} |" for c in self.checks
+        ]
+        sections = ((_("Findings on record"), self.recorded), (_("Pending"), self.pending))
+        for title, findings in sections:
             lines += ["", f"## {title}", ""]
             lines += [
-                f"- `{x.check}/{x.code}` ({x.mode.value}): {x.message}{_evidence_text(x)}"
+                f"- `{x.check}/{x.code}` ({_(x.mode.value)}): {x.message_in(lang)}"
+                f"{_evidence_text(x, lang)}"
                 for x in findings
-            ] or ["- none"]
+            ] or [_("- none")]
         return "\n".join(lines) + "\n"
 
 
 _EVIDENCE_SHOWN = 12
 """How many evidence seqs the Markdown report lists before saying how many there are."""
 
+_STATUS_WORDS = (N_("ok"), N_("findings"), N_("off"), N_("waiting"), N_("enforced"))
+"""Words of the checks table the catalogs translate (with ``block``, ``warn`` and the
+verdicts ``even-handed``, ``concerns``, ``blocked``)."""
 
-def _evidence_text(finding: Finding) -> str:
+_VERDICT_WORDS = (N_("even-handed"), N_("concerns"), N_("blocked"))
+_STYLE_WORDS = (N_("facilitative"), N_("evaluative"))
+
+
+def _evidence_text(finding: Finding, lang: str = "en") -> str:
     seqs = finding.evidence
     if not seqs:
         return ""
-    shown = ", ".join(str(seq) for seq in seqs[:_EVIDENCE_SHOWN])
-    more = f", … ({len(seqs)} in all)" if len(seqs) > _EVIDENCE_SHOWN else ""
-    return f" — events {shown}{more}"
+    shown = join_list((str(seq) for seq in seqs[:_EVIDENCE_SHOWN]), lang)
+    _ = translator(lang).gettext
+    more = _(", … ({count} in all)").format(count=len(seqs)) if len(seqs) > _EVIDENCE_SHOWN else ""
+    return _(" — events {seqs}{more}").format(seqs=shown, more=more)
 
 
 def _fmt(value: float) -> str:

@@ -21,4 +21,4 @@ MESSAGES = {
 SOURCE = STD_VI
 """Model Standards Std. VI (Quality of the Process: timeliness)."""
 
-FAMILY = Family("responsiveness", "Responsiveness", SOURCE)
+FAMILY = Family("responsiveness", N_("Responsiveness"), SOURCE)

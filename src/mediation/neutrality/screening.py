@@ -157,4 +157,4 @@ class ScreeningCheck:
         return findings
 
 
-FAMILY = Family("screening", "Screening at intake", SOURCE, check=ScreeningCheck())
+FAMILY = Family("screening", N_("Screening at intake"), SOURCE, check=ScreeningCheck())

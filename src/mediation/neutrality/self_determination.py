@@ -6,6 +6,7 @@ is nothing to configure and nothing to wait for.
 
 from __future__ import annotations
 
+from mediation.i18n import N_
 from mediation.neutrality._family import Family
 from mediation.neutrality._standards import STD_I
 
@@ -14,4 +15,4 @@ __all__ = ["FAMILY", "SOURCE"]
 SOURCE = STD_I
 """Model Standards Std. I (Self-Determination)."""
 
-FAMILY = Family("self_determination", "Self-determination", SOURCE, enforced=True)
+FAMILY = Family("self_determination", N_("Self-determination"), SOURCE, enforced=True)

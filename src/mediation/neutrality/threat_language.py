@@ -78,4 +78,4 @@ class ThreatLanguageCheck:
         ]
 
 
-FAMILY = Family("threat_language", "Threat language", SOURCE, check=ThreatLanguageCheck())
+FAMILY = Family("threat_language", N_("Threat language"), SOURCE, check=ThreatLanguageCheck())

@@ -114,4 +114,6 @@ class TranscriptMarkersCheck:
         ]
 
 
-FAMILY = Family("transcript_markers", "Transcript markers", SOURCE, check=TranscriptMarkersCheck())
+FAMILY = Family(
+    "transcript_markers", N_("Transcript markers"), SOURCE, check=TranscriptMarkersCheck()
+)

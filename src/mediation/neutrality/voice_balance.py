@@ -79,4 +79,4 @@ class VoiceBalanceCheck:
         return findings
 
 
-FAMILY = Family("voice_balance", "Voice balance", SOURCE, check=VoiceBalanceCheck())
+FAMILY = Family("voice_balance", N_("Voice balance"), SOURCE, check=VoiceBalanceCheck())
