@@ -702,3 +702,16 @@ def test_valuations_are_seen_by_the_party_that_gave_them_and_the_mediator_only()
         (entry,) = [e for e in audit.view(case, reader).entries if e["type"] == "valuations_given"]
         assert (entry["valuations"] is not None) == sees, reader
         assert (entry.get("redacted") == ["valuations"]) == (not sees)
+
+
+def test_the_authority_report_reads_in_english_and_chinese() -> None:
+    report = audit.authority_report(non_mediable_case())
+    english = report.to_markdown()
+    assert "- Mediation took place: no" in english and "- Settlement reached: no" in english
+    assert "Chen Jie (mediator)" in english and "Wang Fang (party)" in english
+    chinese = report.to_markdown(lang="zh")
+    assert "- 是否进行了调解：否" in chinese and "- 是否达成协议：否" in chinese
+    assert "Chen Jie（调解员）" in chinese and "Wang Fang（当事人）" in chinese
+    assert "harassment" not in english + chinese  # nothing beyond UMA §7
+    with pytest.raises(InvalidInput):
+        report.to_markdown(lang="fr")

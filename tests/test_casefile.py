@@ -319,3 +319,23 @@ def test_findings_link_the_events_they_rest_on() -> None:
     assert f'href="#event-{long.seq}"' in row and f'href="#event-{short.seq}"' in row
     assert f'id="event-{long.seq}"' in html  # the anchor exists in the timeline
     assert "A long account." not in html  # the supervisor sees the evidence, not the text
+
+
+def test_chinese_shows_no_english_label(settled: Mediation) -> None:
+    """Every word the case file itself writes is Chinese; names and what people wrote
+    (the issue's title, the disclosure) are shown as recorded."""
+    markdown = render_markdown(build_casefile(settled, reader="hr-lead"), lang="zh")
+    recorded = ("Lin Wei", "Zhao Min", "Chen Jie", "hr-lead", "workload-2026-03", "UTC")
+    recorded += ("head of analytics", "analyst", "office secretary")  # roles, a note
+    written = [settled.state.issues["workload"].title]
+    for event in settled.events:
+        for field in ("statement", "text", "comment", "reason"):
+            written.append(getattr(event, field, "") or settled.state.issues["workload"].title)
+    leaks = []
+    for line in markdown.splitlines():
+        if any(text in line for text in written):
+            continue
+        for text in recorded:
+            line = line.replace(text, "")
+        leaks += re.findall(r"[A-Za-z]{3,}", line.replace("default", ""))
+    assert not leaks

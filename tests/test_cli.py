@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -113,6 +114,55 @@ def test_demo_saves_its_cases_writes_the_case_file_and_says_what_next(
     # A second run replaces its own store.
     again = CliRunner().invoke(cli, ["demo", "--no-casefile"])
     assert again.exit_code == 0, again.output
+
+
+def test_demo_and_report_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["demo", "--lang", "zh", "--no-casefile"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for line in (
+        "案件 workload-2026-03：林伟（数据分析部负责人）与赵敏（分析员）",
+        "调解员尚未单独筛查：林伟、赵敏",
+        "== 受理 → 倾听",
+        "赵敏认为复述不准确：关键是事先征求我的意见。",
+        "林伟拒绝赵敏的方案",
+        "已记录 45 个事件；结果：达成协议",
+        "mediation report mediation-demo.sqlite workload-2026-03 --lang zh",
+    ):
+        assert line in out, line
+    assert "为这件事我都快辞职了" not in out  # caucus content stays private
+    english_words = set(re.findall(r"[A-Za-z]{4,}", out))
+    assert english_words <= {
+        "case",
+        "mediation",
+        "demo",
+        "sqlite",
+        "workload",
+        "conduct",
+        "strict",
+        "report",
+        "verify",
+        "casefile",
+        "lead",
+        "html",
+        "lang",
+        "export",
+        "zhao",
+        "diagram",
+        "format",
+        "process",
+        "remarks",
+        "harassment",
+    }, english_words
+    report = CliRunner().invoke(
+        cli, ["report", "mediation-demo.sqlite", "workload-2026-03", "--lang", "zh"]
+    )
+    assert report.exit_code == 0 and report.output.startswith("# 中立性报告：workload-2026-03")
+    bad = CliRunner().invoke(
+        cli, ["report", "mediation-demo.sqlite", "workload-2026-03", "--lang", "fr"]
+    )
+    assert bad.exit_code == ExitCode.USAGE and "choose one of: en, zh" in bad.output
 
 
 def test_demo_refuses_to_replace_a_store_it_did_not_write(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ from mediation import audit
 from mediation.diagram import Move, moves
 from mediation.errors import InvalidInput, MissingExtra
 from mediation.i18n import N_, check_language, translator
+from mediation.neutrality.registry import recorded_message
 
 if TYPE_CHECKING:
     from mediation.case import Mediation
@@ -430,6 +431,12 @@ def build_casefile(
 
 EVENT_LABELS: Mapping[str, str] = {
     "case_opened": N_("Case opened"),
+    "conflict_waived": N_("Conflict waived in writing"),
+    "party_screened": N_("Screened in private"),
+    "safeguard_applied": N_("Safeguard applied"),
+    "difference_escalated": N_("Difference escalated"),
+    "difference_kept_open": N_("Difference kept open"),
+    "content_erased": N_("Content erased"),
     "disclosure_made": N_("Mediator's disclosure"),
     "consent_given": N_("Consent given"),
     "issue_raised": N_("Issue raised"),
@@ -488,6 +495,23 @@ FIELD_LABELS: Mapping[str, str] = {
     "due": N_("due"),
     "name": N_("name"),
     "procedure": N_("procedure"),
+    "answers": N_("answers"),
+    "text": N_("text"),
+    "comment": N_("comment"),
+    "note": N_("note"),
+    "flag": N_("flag"),
+    "relation": N_("relationship"),
+    "safeguard": N_("safeguard"),
+    "about_stage": N_("stage concerned"),
+    "grounds": N_("grounds"),
+    "codes": N_("codes"),
+    "evidence": N_("evidence"),
+    "settles": N_("settles"),
+    "shares": N_("shares"),
+    "payments": N_("payments"),
+    "valuations": N_("valuations"),
+    "parties": N_("parties"),
+    "role": N_("role"),
 }
 """Timeline detail field → its label (other fields show their name)."""
 
@@ -620,6 +644,7 @@ def _context(casefile: CaseFile, lang: str) -> dict[str, Any]:
         "field": lambda key: _(FIELD_LABELS.get(key, key.replace("_", " "))),
         "value": lambda key, text: _value(casefile, lang, key, text),
         "when": _when,
+        "finding_message": lambda message: recorded_message(message, lang),
     }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +15,7 @@ from mediation import (
     neutrality_report,
 )
 from mediation.clocks import ManualClock
+from mediation.errors import InvalidInput
 from mediation.events import Event, StatementMade
 from mediation.neutrality import NeutralityReport
 from mediation.testing import mirrored, party_ids, relabelled, transcripts
@@ -129,3 +132,25 @@ def test_report_of_the_demo_is_even_handed_and_renders_markdown() -> None:
     assert text.startswith("# Neutrality report: workload-2026-03")
     assert "| zhao | 330 | 0.54 |" in text
     assert "Std. III" in text and "resigning" not in text
+
+
+def test_report_in_chinese_translates_words_titles_and_findings(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    case.speak("a", "one", 600)
+    case.speak("b", "two", 10)
+    report = neutrality_report(case)
+    assert report.pending  # airtime is one-sided
+    english = report.to_markdown()
+    chinese = report.to_markdown(lang="zh")
+    assert english.startswith("# Neutrality report: case-1")
+    assert chinese.startswith("# 中立性报告：case-1")
+    assert "阶段：`倾听`" in chinese and "发言均衡" in chinese and "## 待处理" in chinese
+    assert "发言时长" in chinese and "不均衡" in chinese  # the finding, rendered in Chinese
+    for line in chinese.splitlines():
+        if line.startswith("- `"):  # a finding: no English words but its code and names
+            words = set(re.findall(r"[A-Za-z]{2,}", line.split(")", 1)[1]))
+            assert words <= {"Gini", "A", "B"}, line
+    with pytest.raises(InvalidInput, match="unknown language"):
+        report.to_markdown(lang="fr")

@@ -24,6 +24,7 @@ from mediation.audit.exports import write_section
 from mediation.audit.signing import Signer, sign_trailer
 from mediation.case import Mediation
 from mediation.errors import InvalidInput, NotAuthorized
+from mediation.i18n import join_list, translator
 from mediation.model import Outcome
 
 __all__ = [
@@ -233,6 +234,41 @@ class AuthorityReport:
     concluded: bool
     settled: bool | None
     attended: tuple[Attendee, ...]
+
+    def to_markdown(self, lang: str = "en") -> str:
+        """The report as a short Markdown text for the authority, in ``lang``.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The text: the three answers and who attended, nothing else.
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        _ = translator(lang).gettext
+        yes, no = _("yes"), _("no")
+        answers = {None: _("not yet ended"), True: yes, False: no}
+        settled = answers[self.settled]
+        attended = [
+            _("{name} ({role})").format(name=person.name, role=_(person.role))
+            for person in self.attended
+        ]
+        lines = [
+            _("# Mediation report: {case}").format(case=self.case_id),
+            "",
+            _("- Mediation took place: {answer}").format(answer=yes if self.took_place else no),
+            _("- Mediation ended: {answer}").format(answer=yes if self.concluded else no),
+            _("- Settlement reached: {answer}").format(answer=settled),
+            _("- Attended: {names}").format(names=join_list(attended, lang) or "—"),
+            "",
+            _(
+                "Nothing else about the mediation may be reported to an outside authority "
+                "(Uniform Mediation Act §7)."
+            ),
+        ]
+        return "\n".join(lines) + "\n"
 
 
 def authority_report(case: Mediation) -> AuthorityReport:

@@ -53,6 +53,7 @@ __all__ = [
     "evaluate",
     "finding_fields",
     "recorded_finding",
+    "recorded_message",
 ]
 
 FAMILIES: tuple[Family, ...] = (
@@ -194,6 +195,25 @@ def finding_fields(finding: Finding, *, overridden: bool = False) -> dict[str, A
         "overridden": overridden,
         "evidence": finding.evidence,
     }
+
+
+def recorded_message(message: str, lang: str) -> str:
+    """A recorded finding's English ``message`` in ``lang`` (see :func:`recorded_finding`).
+
+    Args:
+        message: The message as recorded.
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        The message in ``lang`` when it was rendered from a built-in template, else as
+        recorded.
+
+    Raises:
+        InvalidInput: an unknown language.
+    """
+    found = recover(MESSAGE_TEMPLATES, message)
+    template, params = found if found is not None else ("", {})
+    return Finding("", message, template=template, params=params).message_in(lang)
 
 
 def recorded_finding(event: ev.FindingRecorded) -> Finding:
