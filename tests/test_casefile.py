@@ -325,8 +325,8 @@ def test_chinese_shows_no_english_label(settled: Mediation) -> None:
     """Every word the case file itself writes is Chinese; names and what people wrote
     (the issue's title, the disclosure) are shown as recorded."""
     markdown = render_markdown(build_casefile(settled, reader="hr-lead"), lang="zh")
-    recorded = ("Lin Wei", "Zhao Min", "Chen Jie", "hr-lead", "workload-2026-03", "UTC")
-    recorded += ("head of analytics", "analyst", "office secretary")  # roles, a note
+    recorded = ["Lin Wei", "Zhao Min", "Chen Jie", "hr-lead", "workload-2026-03", "UTC"]
+    recorded += ["head of analytics", "analyst", "office secretary"]  # roles, a note
     written = [settled.state.issues["workload"].title]
     for event in settled.events:
         for field in ("statement", "text", "comment", "reason"):
