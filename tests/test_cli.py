@@ -163,6 +163,11 @@ def test_demo_and_report_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         cli, ["report", "mediation-demo.sqlite", "workload-2026-03", "--lang", "fr"]
     )
     assert bad.exit_code == ExitCode.USAGE and "choose one of: en, zh" in bad.output
+    for command in ("report", "casefile"):
+        missing = CliRunner().invoke(cli, [command, "mediation-demo.sqlite", "nope", "--lang=zh"])
+        assert missing.exit_code == 1 and "此存储中没有案件 'nope'" in missing.output
+        english = CliRunner().invoke(cli, [command, "mediation-demo.sqlite", "nope"])
+        assert "no case 'nope' in this store" in english.output
 
 
 def test_demo_refuses_to_replace_a_store_it_did_not_write(tmp_path: Path) -> None:

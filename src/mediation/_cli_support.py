@@ -16,7 +16,15 @@ from typing import IO, Any
 
 import click
 
-from mediation.errors import InvalidInput, MediationError, SchemaVersionError, StoreUnavailable
+from mediation.errors import (
+    CaseNotFound,
+    CommandRefused,
+    InvalidInput,
+    MediationError,
+    SchemaVersionError,
+    StoreUnavailable,
+)
+from mediation.i18n import LANGUAGES, translator
 
 __all__ = [
     "EXIT_CODES_HELP",
@@ -69,15 +77,24 @@ class CommandFailed(click.ClickException):
         self.exit_code = int(exit_code)  # type: ignore[misc]  # one class, many codes
 
 
-def failure(error: BaseException) -> CommandFailed:
+def failure(error: BaseException, lang: str = "en") -> CommandFailed:
     """The one-line failure for a library or system error.
 
     Args:
         error: What a command raised.
+        lang: The language the command was asked to speak (``--lang``): a case that does
+            not exist and a refusal's reasons are told in it; other errors are in English.
 
     Returns:
         The failure to raise, with the exit code documented for its kind.
     """
+    if isinstance(error, CaseNotFound):
+        text = translator(lang).gettext("no case {case} in this store")
+        return CommandFailed(text.format(case=repr(error.case_id)), ExitCode.FAILED)
+    if isinstance(error, CommandRefused):
+        separator = translator(lang).gettext("; ")
+        reasons = separator.join(reason.message_in(lang) for reason in error.reasons)
+        return CommandFailed(reasons, ExitCode.FAILED)
     if isinstance(error, (StoreUnavailable, SchemaVersionError)):
         return CommandFailed(str(error), ExitCode.STORE_UNAVAILABLE)
     if isinstance(error, InvalidInput):
@@ -98,17 +115,31 @@ class MediationGroup(click.Group):
     """A command group whose commands end every failure in one line and a documented code."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command, turning any error into :class:`CommandFailed`."""
+        """Run the command, turning any error into :class:`CommandFailed` (in the
+        command's ``--lang``, for the errors that have a translation)."""
+        lang = _asked_language(ctx.args)
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            raise CommandFailed("interrupted", ExitCode.INTERRUPTED) from None
+            interrupted = translator(lang).gettext("interrupted")
+            raise CommandFailed(interrupted, ExitCode.INTERRUPTED) from None
         except Exception as error:
             if os.environ.get("MEDIATION_TRACEBACK"):
                 raise
-            raise failure(error) from error
+            raise failure(error, lang) from error
+
+
+def _asked_language(args: list[str]) -> str:
+    """The ``--lang`` of a command line when it names a known language, else English."""
+    for index, arg in enumerate(args):
+        value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else None
+        if arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        if value in LANGUAGES:
+            return value
+    return "en"
 
 
 def check_output_path(path: Path | None, option: str) -> None:

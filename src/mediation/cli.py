@@ -34,6 +34,7 @@ from mediation._cli_support import (
     MediationGroup,
     atomic_output,
     check_output_path,
+    failure,
 )
 from mediation.case import DEFAULT_PROCESS, Mediation
 from mediation.casefile import render_casefile, write_casefile
@@ -514,7 +515,7 @@ def casefile(
                 lang=lang,
             )
         except MediationError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(failure(error, lang).message) from None
     _emit(text.encode("utf-8"), path, "the case file")
 
 
