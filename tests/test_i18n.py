@@ -304,6 +304,16 @@ def test_every_reason_and_finding_renders_in_chinese_without_english_words() -> 
         assert not words, (where, code, zh)
 
 
+def test_every_family_template_is_marked_and_translated() -> None:
+    """The families' tables (however a family builds its findings) hold marked English
+    templates, each with its Chinese: what recorded findings are matched against."""
+    zh = translator("zh")
+    assert len(MESSAGE_TEMPLATES) > 30
+    for template in MESSAGE_TEMPLATES:
+        assert isinstance(template, str), template
+        assert zh.gettext(template) != template, template
+
+
 def test_recorded_findings_are_shown_in_chinese_from_their_english() -> None:
     for template in MESSAGE_TEMPLATES:
         params = {field: f"v{index}" for index, field in enumerate(sorted(_fields(template)))}
@@ -340,3 +350,17 @@ def test_a_refusal_and_a_recorded_finding_show_in_chinese(
     assert finding.message_in("zh") == "Lin, Wang尚未复述其他当事人的观点（且经对方确认）"
     event = attrs.evolve(event, message="a host check's own words")
     assert recorded_finding(event).message_in("zh") == "a host check's own words"
+
+
+def test_the_findings_of_a_live_case_carry_their_template(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    case.speak("a", "I'll make you pay for this.", 600)
+    case.speak("b", "ok", 10)
+    findings = case.pending_findings()
+    assert {f.check for f in findings} >= {"voice_balance", "threat_language"}
+    for finding in findings:
+        assert finding.template, finding.code
+        zh = re.sub(r"“[^”]*”", "", finding.message_in("zh"))  # quotes of what was said
+        assert not set(re.findall(r"[A-Za-z]{3,}", zh)) - _ALLOWED_LATIN, zh
