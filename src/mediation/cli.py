@@ -214,14 +214,15 @@ def _check_output(out: str | None) -> Path | None:
     return path
 
 
-def _emit(data: bytes, path: Path | None, what: str) -> None:
+def _emit(data: bytes, path: Path | None, what: str, lang: str = "en") -> None:
     if path is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
         with atomic_output(path) as stream:
             stream.write(data)
-        click.echo(f"wrote {what} to {path}", err=True)
+        wrote = translator(lang).gettext("wrote {what} to {path}")
+        click.echo(wrote.format(what=what, path=path), err=True)
 
 
 @cli.command()
@@ -242,9 +243,10 @@ def diagram(image_format: str, lang: str, out: str | None) -> None:
     """Draw the default process: its stages and the moves between them."""
 
     lang = _check_lang(lang)
+    _ = translator(lang).gettext
     path = _check_output(out)
     if image_format == "png" and path is None and sys.stdout.isatty():
-        raise click.UsageError("a PNG is binary: give --out FILE or redirect stdout")
+        raise click.UsageError(_("a PNG is binary: give --out FILE or redirect stdout"))
     definition = DEFAULT_PROCESS.definition
     if image_format == "mermaid":
         data = drawing.mermaid(definition, lang=lang).encode("utf-8")
@@ -255,7 +257,7 @@ def diagram(image_format: str, lang: str, out: str | None) -> None:
             data = drawing.render(definition, "svg" if image_format == "svg" else "png", lang=lang)
         except MediationError as error:
             raise click.ClickException(str(error)) from None
-    _emit(data, path, f"the {image_format} diagram")
+    _emit(data, path, _("the {format} diagram").format(format=image_format), lang)
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -516,7 +518,7 @@ def casefile(
             )
         except MediationError as error:
             raise click.ClickException(failure(error, lang).message) from None
-    _emit(text.encode("utf-8"), path, "the case file")
+    _emit(text.encode("utf-8"), path, translator(lang).gettext("the case file"), lang)
 
 
 cli.add_command(simulate)
