@@ -783,7 +783,9 @@ class CaseState(Schedule):
         for shingle in found:
             for note_id in transcript.index.get(shingle, ()):
                 shared[note_id] = shared.get(note_id, 0) + 1
-        for note_id, count in shared.items():
+        # In the order the notes were taken: the shingles are a set, so the order they
+        # were met in depends on the process's string hashing.
+        for note_id, count in sorted(shared.items(), key=lambda kv: transcript.notes[kv[0]].seq):
             note = transcript.notes[note_id]
             share = count / len(note.shingles)
             if share >= settings.leak_threshold:

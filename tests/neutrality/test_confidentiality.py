@@ -119,3 +119,44 @@ def test_leak_settings_and_mode_off(new_case: Build, advance_to: AdvanceTo) -> N
     case.paraphrase("m", "b", NOTE)
     assert case.state.transcript.notes == {} and case.state.transcript.leaks == []
     case.advance("m")
+
+
+_TWO_LEAKS = """
+from datetime import datetime, timezone
+from mediation import Mediation, Mediator, Party
+from mediation.clocks import ManualClock
+from mediation.testing import advance_to
+case = Mediation.open("c", [Party("a", "A"), Party("b", "B")], Mediator("m", "M"),
+                      clock=ManualClock(datetime(2026, 1, 1, tzinfo=timezone.utc)))
+advance_to(case, "listening")
+case.speak("a", "x", 100)
+case.speak("b", "y", 100)
+for party, note in (("b", "the budget for the new tools was cut twice this year without notice"),
+                    ("a", "the rota was changed again last week and nobody asked the night team")):
+    case.open_caucus("m", party)
+    case.caucus_note(party, note)
+    case.close_caucus("m")
+case.paraphrase("m", "a", "the rota was changed again last week and nobody asked the night team; "
+                "the budget for the new tools was cut twice this year without notice")
+print([(f.parties, f.evidence) for f in case.pending_findings() if f.code == "caucus_leak"])
+"""
+
+
+def test_leaks_are_found_in_note_order_whatever_the_string_hashing() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", _TWO_LEAKS],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1, outputs
+    (output,) = outputs
+    assert output.index("('b',)") < output.index("('a',)")  # b's note was taken first
