@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import argparse
 import ast
-import compileall
-import contextlib
 import glob
 import hashlib
 import json
 import os
-import py_compile
 import random
 import re
 import shutil
@@ -540,88 +537,162 @@ def tests_for(mutant: Mutant, coverage_map: dict[str, Any]) -> tuple[list[str], 
 # -- workers -------------------------------------------------------------------------------
 
 
-_PREIMPORT = (
-    "pytest",
-    "_pytest.doctest",
-    "hypothesis",
-    "hypothesis.stateful",
-    "hypothesis.strategies",
-    "attrs",
-    "cattrs",
-    "transitions",
-    "structlog",
-    "click",
-    "click.testing",
-    "rich",
-    "sqlalchemy",
-    "sqlite3",
-    "decimal",
-    "fractions",
+_SCRATCH_IGNORE = (
+    ".git",
+    ".venv",
+    ".mutate",
+    "site",
+    "__pycache__",
+    ".hypothesis",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
 )
 
 
-def worker_main() -> None:
-    """Serve mutants read from stdin (one JSON line each), answer on stdout."""
-    import importlib
+def _scratch_copy() -> Path:
+    """A private copy of the repository (sources, tests, docs, examples) for one worker."""
+    scratch = Path(tempfile.mkdtemp(prefix="mutate-")) / "repo"
+    shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(*_SCRATCH_IGNORE))
+    return scratch
 
-    for name in _PREIMPORT:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
-    _register_profile()
-    scratch = Path(tempfile.mkdtemp(prefix="mutate-"))
-    src = scratch / "src"
-    shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__"))
-    compileall.compile_dir(
-        str(src), quiet=1, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH
+
+_CO_OPTIMIZED = 0x0001  # a function's code (not a module's or a class body's)
+
+
+def _strip_code(code: Any) -> Any:
+    return code.replace(
+        co_consts=tuple(None if hasattr(c, "co_code") else c for c in code.co_consts)
     )
-    try:
-        for line in sys.stdin:
+
+
+def patch_plan(path: str, old_text: str, new_text: str) -> list[tuple[str, int, Any]] | None:
+    """The functions a mutation changes, as (qualname, first line, new code), so that a
+    worker that has imported everything can swap their code in place; None when the
+    mutation changes code that runs at import (a module's or a class body's own code, a
+    default argument), which needs a fresh import."""
+    old = compile(old_text, path, "exec", dont_inherit=True)
+    new = compile(new_text, path, "exec", dont_inherit=True)
+    changed: list[tuple[str, int, Any]] = []
+
+    def walk(a: Any, b: Any) -> bool:
+        if a == b:
+            return True
+        if a.co_flags & _CO_OPTIMIZED:
+            if a.co_qualname != b.co_qualname or a.co_freevars != b.co_freevars:
+                return False
+            changed.append((a.co_qualname, a.co_firstlineno, b))
+            return True
+        if _strip_code(a) != _strip_code(b):
+            return False  # the module's or a class body's own code changed
+        nested_a = [c for c in a.co_consts if hasattr(c, "co_code")]
+        nested_b = [c for c in b.co_consts if hasattr(c, "co_code")]
+        return len(nested_a) == len(nested_b) and all(
+            walk(x, y) for x, y in zip(nested_a, nested_b, strict=True)
+        )
+
+    return changed if walk(old, new) else None
+
+
+class _Serve:
+    """A pytest plugin: collect the tests once, then serve mutants read from ``jobs``, each
+    in a forked child that swaps the mutated functions' code and runs the chosen tests."""
+
+    def __init__(self, scratch: Path, jobs: Any, answers: Any) -> None:
+        self.scratch = scratch
+        self.jobs = jobs
+        self.answers = answers
+        self.failed = False
+        self.items: dict[str, Any] = {}
+        self.functions: dict[tuple[str, str, int], list[Any]] = defaultdict(list)
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        self.items = {item.nodeid: item for item in session.items}
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.failed:
+            self.failed = True
+
+    def _index_functions(self) -> None:
+        import gc
+        import types
+
+        src = str(self.scratch / "src") + os.sep
+        for obj in gc.get_objects():
+            if isinstance(obj, types.FunctionType):
+                code = obj.__code__
+                if code.co_filename.startswith(src):
+                    relative = "src/" + code.co_filename[len(src) :].replace(os.sep, "/")
+                    self.functions[(relative, code.co_qualname, code.co_firstlineno)].append(obj)
+
+    def pytest_runtestloop(self, session: Any) -> bool:
+        self._index_functions()
+        for line in self.jobs:
             job = json.loads(line)
-            target = src / Path(job["path"]).relative_to("src")
+            target = self.scratch / job["path"]
             original = target.read_bytes()
-            target.write_text(job["text"], encoding="utf-8")
+            target.write_text(job["text"], encoding="utf-8")  # for tests that start processes
             try:
-                status, seconds = _run_child(src, job["tests"], job["timeout"])
+                status, seconds = self._run(job, original.decode("utf-8"))
             finally:
                 target.write_bytes(original)
-            sys.stdout.write(json.dumps({"status": status, "seconds": seconds}) + "\n")
-            sys.stdout.flush()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+            self.answers.write(json.dumps({"status": status, "seconds": seconds}) + "\n")
+            self.answers.flush()
+        return True
+
+    def _select(self, tests: Sequence[str]) -> list[Any] | None:
+        """The collected items for node ids or paths (a path: every test under it); None
+        when one was not collected here."""
+        chosen: dict[str, Any] = {}
+        for test in tests:
+            if "::" in test:
+                if test not in self.items:
+                    return None
+                chosen[test] = self.items[test]
+                continue
+            prefix = test.rstrip("/")
+            matching = [
+                n for n in self.items if n.split("::")[0] == prefix or n.startswith(prefix + "/")
+            ]
+            if not matching:
+                return None
+            chosen.update((n, self.items[n]) for n in matching)
+        return list(chosen.values())
+
+    def _run(self, job: dict[str, Any], original: str) -> tuple[str, float]:
+        began = time.monotonic()
+        plan = patch_plan(job["path"], original, job["text"])
+        targets: list[tuple[Any, Any]] = []
+        for qualname, first_line, code in plan or ():
+            found = self.functions.get((job["path"], qualname, first_line), [])
+            if not found:
+                plan = None  # e.g. a generator expression run at import
+                break
+            targets.extend((function, code) for function in found)
+        items = self._select(job["tests"])
+        if plan is None or items is None:
+            return _run_fresh(self.scratch, job["tests"], job["timeout"], began)
+        pid = os.fork()
+        if pid == 0:  # the child: swap the code in, run the chosen tests, exit
+            code = 3
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.alarm(max(1, int(job["timeout"])))
+                for function, new_code in targets:
+                    function.__code__ = new_code.replace(co_filename=function.__code__.co_filename)
+                self.failed = False
+                for index, item in enumerate(items):
+                    following = items[index + 1] if index + 1 < len(items) else None
+                    item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+                    if self.failed:
+                        break
+                code = 1 if self.failed else 0
+            finally:
+                os._exit(code)
+        return _wait(pid, began)
 
 
-def _run_child(src: Path, tests: list[str], timeout: float) -> tuple[str, float]:
-    began = time.monotonic()
-    pid = os.fork()
-    if pid == 0:  # the child: run the tests against the mutated copy, then exit
-        code = 3
-        try:
-            signal.alarm(max(1, int(timeout)))
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            sys.dont_write_bytecode = True
-            sys.path.insert(0, str(src))
-            import pytest
-
-            code = int(
-                pytest.main(
-                    [
-                        "-x",
-                        "-q",
-                        "-p",
-                        "no:cacheprovider",
-                        "-p",
-                        "no:randomly",
-                        "--no-header",
-                        "-W",
-                        "ignore",
-                        *tests,
-                    ]
-                )
-            )
-        finally:
-            os._exit(code)
+def _wait(pid: int, began: float) -> tuple[str, float]:
     _, status = os.waitpid(pid, 0)
     seconds = time.monotonic() - began
     if os.WIFSIGNALED(status):
@@ -634,11 +705,77 @@ def _run_child(src: Path, tests: list[str], timeout: float) -> tuple[str, float]
     return f"error:{code}", seconds
 
 
+_PYTEST_ARGS = ("-q", "-s", "-p", "no:cacheprovider", "-p", "no:randomly", "--no-header")
+
+
+def _run_fresh(scratch: Path, tests: list[str], timeout: float, began: float) -> tuple[str, float]:
+    """Run the tests in a new interpreter that imports the mutated copy (for mutations of
+    import-time code)."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    command = [sys.executable, str(Path(__file__).resolve()), "--pytest", "-x", *tests]
+    try:
+        process = subprocess.run(
+            command,
+            cwd=scratch,
+            env=env,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return "timeout", time.monotonic() - began
+    seconds = time.monotonic() - began
+    if process.returncode == 0:
+        return "survived", seconds
+    if process.returncode in (1, 2):
+        return "killed", seconds
+    return f"error:{process.returncode}", seconds
+
+
+def pytest_in_scratch(arguments: Sequence[str]) -> int:
+    """Run pytest from the current directory (a scratch copy) with the mutate profile."""
+    import pytest
+
+    _register_profile()
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, str(Path.cwd() / "src"))
+    return int(pytest.main([*_PYTEST_ARGS, "-W", "ignore", *arguments]))
+
+
+def worker_main(test_files: Sequence[str]) -> None:
+    """Collect ``test_files`` once in a private copy of the repository, then serve mutants
+    read from stdin (one JSON line each), answering on stdout."""
+    import pytest
+
+    jobs = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    _register_profile()
+    scratch = _scratch_copy()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # and remove the copy
+    os.chdir(scratch)
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, str(scratch / "src"))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(scratch / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    try:
+        pytest.main(
+            [*_PYTEST_ARGS, "-W", "ignore", "--rootdir", str(scratch), *test_files],
+            plugins=[_Serve(scratch, jobs, answers)],
+        )
+    finally:
+        shutil.rmtree(scratch.parent, ignore_errors=True)
+
+
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, test_files: Sequence[str]) -> None:
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker"],
+            [sys.executable, __file__, "--worker", *test_files],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -682,7 +819,8 @@ def run_mutants(
     """Run mutants on ``workers`` worker processes; yield results as they come."""
     import selectors
 
-    pool = [_Worker() for _ in range(max(1, min(workers, len(jobs))))]
+    files = sorted({test.split("::")[0] for _, tests, _ in jobs for test in tests})
+    pool = [_Worker(files) for _ in range(max(1, min(workers, len(jobs))))]
     pending = list(reversed(jobs))
     selector = selectors.DefaultSelector()
     for worker in pool:
@@ -878,13 +1016,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--update-docs", action="store_true", help="write the score table into docs/testing.md"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress dots")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build-map", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-
-    if args.worker:
-        worker_main()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["--worker"]:
+        worker_main(arguments[1:])
         return 0
+    if arguments[:1] == ["--pytest"]:
+        return pytest_in_scratch(arguments[1:])
+    args = parser.parse_args(arguments)
     names = [n.strip() for n in args.modules.split(",") if n.strip()]
     unknown = [n for n in names if n not in MODULES]
     if unknown:

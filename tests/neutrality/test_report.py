@@ -154,3 +154,27 @@ def test_report_in_chinese_translates_words_titles_and_findings(
             assert words <= {"Gini", "A", "B"}, line
     with pytest.raises(InvalidInput, match="unknown language"):
         report.to_markdown(lang="fr")
+
+
+def test_a_party_the_mediator_never_addressed_counts_zero_of_each(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(3), "listening")
+    case.invite_to_speak("m", "a")
+    case.paraphrase("m", "a", "you want the rota fixed")
+    case.ask("m", "b", "what would help?")
+    figures = {f.party: f for f in neutrality_report(case).parties}
+    assert (figures["a"].invitations, figures["a"].paraphrases, figures["a"].questions) == (
+        1,
+        1,
+        0,
+    )
+    assert (figures["b"].invitations, figures["b"].paraphrases, figures["b"].questions) == (
+        0,
+        0,
+        1,
+    )
+    untouched = figures["c"]
+    assert (untouched.invitations, untouched.paraphrases, untouched.questions) == (0, 0, 0)
+    assert (untouched.turns, untouched.proposals, untouched.caucus_seconds) == (0, 0, 0.0)
+    assert untouched.airtime_seconds == 0.0 and not untouched.caucus_offered
