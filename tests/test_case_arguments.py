@@ -12,7 +12,7 @@ from mediation import Mediation
 from mediation._case.arguments import check_argument
 from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
-from mediation.model import Mediator, Party
+from mediation.model import Mediator, Party, Relation
 from mediation.policy import Limits
 from mediation.testing import advance_to
 
@@ -113,3 +113,60 @@ def test_amounts_beyond_the_limit_are_refused() -> None:
     with pytest.raises(InvalidInput, match="valuations"):
         check_argument("valuations", "Mapping[str, float]", {"car": 2e12}, Limits())
     check_argument("valuations", "Mapping[str, float]", {"car": 10**6}, Limits())
+
+
+# -- checks a command makes of its own (beyond the declared types) ---------------------------
+
+
+def test_a_clock_that_cannot_be_called_is_refused_at_open() -> None:
+    with pytest.raises(InvalidInput, match="clock must be a callable returning the time"):
+        Mediation.open(
+            "c-1",
+            [Party("lin", "Lin"), Party("zhao", "Zhao")],
+            Mediator("chen", "Chen"),
+            clock=START,  # type: ignore[arg-type]
+        )
+
+
+def test_reassigning_needs_a_new_mediator() -> None:
+    case = case_at("listening")
+    refused(case, "reassign_mediator", "hr-lead", "chen", "tired", match="must be a Mediator")
+    refused(
+        case,
+        "reassign_mediator",
+        "hr-lead",
+        Mediator("chen", "Chen"),
+        "tired",
+        match="chen is already the mediator",
+    )
+
+
+def test_a_disclosure_lists_only_the_mediators_own_relationships() -> None:
+    case = case_at("intake")
+    refused(
+        case,
+        "disclose",
+        "chen",
+        "I know nobody here",
+        [Relation("colleague", "lin", "zhao")],
+        match="the mediator's own relationships",
+    )
+
+
+def test_an_unknown_issue_cannot_be_flagged() -> None:
+    refused(case_at("intake"), "flag_issue", "chen", "is-9", "harassment", match="unknown issue")
+
+
+def test_valuations_name_items_by_text_and_procedures_by_known_names() -> None:
+    case = case_at("compromise")
+    case.open_caucus("chen", "lin")
+    refused(case, "give_valuations", "lin", {5: 10}, match="valuations keys must be strings")
+    case.give_valuations("lin", {"car": 10})
+    case.close_caucus("chen")
+    refused(
+        case,
+        "suggest_settlement",
+        "chen",
+        procedure="lottery",
+        match=r"unknown procedure 'lottery'; one of \['adjusted_winner', 'knaster'\]",
+    )

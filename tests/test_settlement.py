@@ -898,6 +898,18 @@ def loose(value: Any) -> Any:
         (lambda: blind_bidding([1, 2], [3, 4], rounds=1), "exceed"),
         (lambda: blind_bidding([1], [3], rounds=0), "positive int"),
         (lambda: blind_bidding([1], [3], within_amount=-1), "negative"),
+        (lambda: adjusted_winner(loose([("A", {"x": 1})])), "map each party to a mapping"),
+        (lambda: knaster(loose({"A": 5, "B": {"x": 1}})), "values of party 'A' must be a"),
+        (lambda: knaster(loose({"A": {"x": 1}, "B": 5})), "values of party 'B' must be a"),
+        (
+            lambda: nash(loose({"x": 5, "y": {"a": 1, "b": 1}}), {"a": 0, "b": 0}),
+            "option 'x' must map each party to a utility",
+        ),
+        (
+            lambda: nash({"x": {"a": 1, "b": 1}}, loose([("a", 0), ("b", 0)])),
+            "disagreement point must map party to utility",
+        ),
+        (lambda: final_offer(1, 2, 1.5, tie_break=loose("middle")), "'offer' or 'demand'"),
     ],
 )
 def test_bad_input_raises_invalid_input(call: Callable[[], object], message: str) -> None:

@@ -534,6 +534,20 @@ def tests_for(mutant: Mutant, coverage_map: dict[str, Any]) -> tuple[list[str], 
     return ordered, imported and not by_line.get(str(mutant.line))
 
 
+def within_budget(tests: list[str], durations: dict[str, float], budget: float) -> list[str]:
+    """The fastest tests (``tests`` come fastest first) whose mapped times add up to at most
+    ``budget`` seconds, and at least one. Pessimistic: a mutant only a slower test would
+    kill counts as surviving; re-run survivors without a budget to be sure."""
+    chosen: list[str] = []
+    spent = 0.0
+    for test in tests:
+        spent += durations.get(test, 0.0)
+        if chosen and spent > budget:
+            break
+        chosen.append(test)
+    return chosen
+
+
 # -- workers -------------------------------------------------------------------------------
 
 
@@ -678,8 +692,14 @@ class _Serve:
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.alarm(max(1, int(job["timeout"])))
-                for function, new_code in targets:
-                    function.__code__ = new_code.replace(co_filename=function.__code__.co_filename)
+                try:
+                    for function, new_code in targets:
+                        function.__code__ = new_code.replace(
+                            co_filename=function.__code__.co_filename
+                        )
+                except ValueError:  # the code does not fit the function: import it afresh
+                    code = 9
+                    raise
                 self.failed = False
                 for index, item in enumerate(items):
                     following = items[index + 1] if index + 1 < len(items) else None
@@ -689,7 +709,10 @@ class _Serve:
                 code = 1 if self.failed else 0
             finally:
                 os._exit(code)
-        return _wait(pid, began)
+        status, seconds = _wait(pid, began)
+        if status == "error:9":
+            return _run_fresh(self.scratch, job["tests"], job["timeout"], began)
+        return status, seconds
 
 
 def _wait(pid: int, began: float) -> tuple[str, float]:
@@ -875,6 +898,7 @@ class ModuleScore:
     uncovered: int = 0
     error: int = 0
     equivalent: int = 0
+    seconds: float = 0.0
     survivors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -883,7 +907,7 @@ class ModuleScore:
 
     @property
     def score(self) -> float:
-        caught = self.killed + self.timeout + self.error
+        caught = self.killed + self.timeout  # an error (the runner's, not a test's) is not
         return 100.0 * caught / self.counted if self.counted else 100.0
 
 
@@ -892,6 +916,7 @@ def summarise(results: list[Result]) -> dict[str, ModuleScore]:
     for result in sorted(results, key=lambda r: (r.mutant.path, r.mutant.line, r.mutant.id)):
         score = scores.setdefault(result.mutant.module, ModuleScore())
         setattr(score, result.status, getattr(score, result.status) + 1)
+        score.seconds += result.seconds
         if result.status in ("survived", "uncovered"):
             score.survivors.append(
                 {
@@ -919,30 +944,39 @@ def wilson(caught: int, total: int, z: float = 1.96) -> tuple[float, float]:
 def table(scores: dict[str, ModuleScore], totals: dict[str, int]) -> str:
     """The score table; a module tested on a sample gets the score's 95 % interval."""
     rows = [
-        "| module | mutants run / all | killed | timeout | survived | not covered "
-        "| equivalent | score | 95 % interval |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| module | mutants run / all | killed | timeout | survived | not covered | error "
+        "| equivalent | score | 95 % interval | minutes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     total = ModuleScore()
     for name, s in scores.items():
         run = s.counted + s.equivalent
-        caught = s.killed + s.error + s.timeout
         sampled = run < totals.get(name, run)
-        low, high = wilson(caught, s.counted)
-        interval = f"{low:.0f}–{high:.0f} %" if sampled else "all run"
+        low, high = wilson(s.killed + s.timeout, s.counted)
+        interval = f"{low:.0f}–{high:.0f} % (sample)" if sampled else "all run"
         if s.counted == 0:
-            rows.append(f"| {name} | 0 / {totals.get(name, 0)} | | | | | | not run | |")
+            rows.append(f"| {name} | 0 / {totals.get(name, 0)} | | | | | | | not run | | |")
             continue
         rows.append(
-            f"| {name} | {run} / {totals.get(name, run)} | {s.killed + s.error} | {s.timeout} | "
-            f"{s.survived} | {s.uncovered} | {s.equivalent} | {s.score:.1f} % | {interval} |"
+            f"| {name} | {run} / {totals.get(name, run)} | {s.killed} | {s.timeout} | "
+            f"{s.survived} | {s.uncovered} | {s.error} | {s.equivalent} | {s.score:.1f} % | "
+            f"{interval} | {s.seconds / 60:.0f} |"
         )
-        for attribute in ("killed", "survived", "timeout", "uncovered", "error", "equivalent"):
+        for attribute in (
+            "killed",
+            "survived",
+            "timeout",
+            "uncovered",
+            "error",
+            "equivalent",
+            "seconds",
+        ):
             setattr(total, attribute, getattr(total, attribute) + getattr(s, attribute))
     rows.append(
         f"| **all** | {total.counted + total.equivalent} / {sum(totals.values())} | "
-        f"{total.killed + total.error} | {total.timeout} | {total.survived} | "
-        f"{total.uncovered} | {total.equivalent} | {total.score:.1f} % | |"
+        f"{total.killed} | {total.timeout} | {total.survived} | {total.uncovered} | "
+        f"{total.error} | {total.equivalent} | {total.score:.1f} % | | "
+        f"{total.seconds / 60:.0f} |"
     )
     return "\n".join(rows)
 
@@ -996,6 +1030,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "comes with a 95 %% interval)",
     )
     parser.add_argument("--seed", type=int, default=19, help="seed of --sample")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=0.0,
+        help="run only the fastest chosen tests whose mapped times add up to this many "
+        "seconds (pessimistic: re-run the survivors without it)",
+    )
     parser.add_argument(
         "--resume", action="store_true", help="skip mutants that already have a result"
     )
@@ -1112,6 +1153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             tests = list(QUICK_TESTS[mutant.module])
         else:
             tests = tests_for(mutant, coverage_map)[0]
+            if args.budget:
+                tests = within_budget(tests, coverage_map["durations"], args.budget)
         if not tests:
             results.append(Result(mutant, "uncovered"))
             continue
@@ -1146,7 +1189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.monotonic() - began
 
     for result in results:
-        if result.status in ("survived", "uncovered"):
+        if result.status in ("survived", "uncovered", "error"):
             m = result.mutant
             print(
                 f"{result.status.upper():9} {m.path}:{m.line}: [{m.operator}] "
