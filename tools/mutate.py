@@ -516,9 +516,11 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def tests_for(mutant: Mutant, coverage_map: dict[str, Any]) -> tuple[list[str], bool]:
+def mapped_tests(
+    mutant: Mutant, coverage_map: dict[str, Any], *, whole_file: bool = False
+) -> tuple[list[str], bool]:
     """The tests that run the mutated lines (fastest first); True when only import covers them
-    (then every test that touches the file)."""
+    (then every test that touches the file, as for a file changed since the map)."""
     by_line: dict[str, list[str]] = coverage_map["lines"].get(mutant.path, {})
     failed = set(coverage_map["failed"])
     chosen: set[str] = set()
@@ -527,7 +529,7 @@ def tests_for(mutant: Mutant, coverage_map: dict[str, Any]) -> tuple[list[str], 
         contexts = by_line.get(str(number), [])
         chosen.update(c for c in contexts if c)
         imported = imported or "" in contexts
-    if not chosen and imported:
+    if whole_file or (not chosen and imported):
         chosen = {c for contexts in by_line.values() for c in contexts if c}
     durations = coverage_map["durations"]
     ordered = sorted(chosen - failed, key=lambda nodeid: (durations.get(nodeid, 0.0), nodeid))
@@ -581,7 +583,7 @@ def _strip_code(code: Any) -> Any:
 
 
 def patch_plan(path: str, old_text: str, new_text: str) -> list[tuple[str, int, Any]] | None:
-    """The functions a mutation changes, as (qualname, first line, new code), so that a
+    """The functions a mutation changes, as (name, first line, new code), so that a
     worker that has imported everything can swap their code in place; None when the
     mutation changes code that runs at import (a module's or a class body's own code, a
     default argument), which needs a fresh import."""
@@ -593,9 +595,9 @@ def patch_plan(path: str, old_text: str, new_text: str) -> list[tuple[str, int, 
         if a == b:
             return True
         if a.co_flags & _CO_OPTIMIZED:
-            if a.co_qualname != b.co_qualname or a.co_freevars != b.co_freevars:
+            if a.co_name != b.co_name or a.co_freevars != b.co_freevars:
                 return False
-            changed.append((a.co_qualname, a.co_firstlineno, b))
+            changed.append((a.co_name, a.co_firstlineno, b))
             return True
         if _strip_code(a) != _strip_code(b):
             return False  # the module's or a class body's own code changed
@@ -637,7 +639,7 @@ class _Serve:
                 code = obj.__code__
                 if code.co_filename.startswith(src):
                     relative = "src/" + code.co_filename[len(src) :].replace(os.sep, "/")
-                    self.functions[(relative, code.co_qualname, code.co_firstlineno)].append(obj)
+                    self.functions[(relative, code.co_name, code.co_firstlineno)].append(obj)
 
     def pytest_runtestloop(self, session: Any) -> bool:
         self._index_functions()
@@ -1111,10 +1113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if chosen_tests or args.quick:
         fresh = True
     elif args.reuse_map and map_path.exists():
-        old = json.loads(map_path.read_text(encoding="utf-8"))
-        fresh = old.get("sources") == {
-            p: _digest((ROOT / p).read_text(encoding="utf-8")) for p in all_files
-        }
+        fresh = True  # files changed since: their mutants get every test that ran them
     if not fresh:
         print(
             "building the coverage map (the whole suite once, one context per test) ...", flush=True
@@ -1139,6 +1138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     mapped = time.monotonic()
 
+    stale = {
+        path
+        for path, digest in coverage_map.get("sources", {}).items()
+        if not (ROOT / path).exists() or _digest((ROOT / path).read_text("utf-8")) != digest
+    }
+    if stale:
+        print(f"changed since the coverage map (every test that ran them): {sorted(stale)}")
     equivalents = load_equivalents()
     results: list[Result] = []
     jobs: list[tuple[Mutant, list[str], float]] = []
@@ -1152,7 +1158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.quick:
             tests = list(QUICK_TESTS[mutant.module])
         else:
-            tests = tests_for(mutant, coverage_map)[0]
+            tests = mapped_tests(mutant, coverage_map, whole_file=mutant.path in stale)[0]
             if args.budget:
                 tests = within_budget(tests, coverage_map["durations"], args.budget)
         if not tests:
