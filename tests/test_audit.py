@@ -30,7 +30,7 @@ from mediation.errors import (
     InvalidInput,
     NotAuthorized,
 )
-from mediation.policy import Policy
+from mediation.policy import Limits, Policy
 from mediation.store import InMemoryStore, Repository, export_store, import_export
 from mediation.testing import event_histories, screen_all, scripted_case, seeded_salts
 
@@ -715,3 +715,29 @@ def test_the_authority_report_reads_in_english_and_chinese() -> None:
     assert "harassment" not in english + chinese  # nothing beyond UMA §7
     with pytest.raises(InvalidInput):
         report.to_markdown(lang="fr")
+
+
+def test_an_export_is_read_within_its_line_limits_at_the_boundary() -> None:
+    lines = EXPORTED.splitlines()
+    longest = max(len(line) for line in lines)
+    fits = Limits(import_max_lines=len(lines), import_max_line_bytes=longest)
+    (case,) = audit.read_export(io.BytesIO(EXPORTED), limits=fits)
+    assert case.records == RECORDS
+    with pytest.raises(ChainBroken, match=f"more than {len(lines) - 1} lines") as caught:
+        audit.read_export(
+            io.BytesIO(EXPORTED), limits=attrs.evolve(fits, import_max_lines=len(lines) - 1)
+        )
+    assert caught.value.code == "malformed"
+    with pytest.raises(ChainBroken, match=f"is longer than {longest - 1} bytes") as caught:
+        audit.read_export(
+            io.BytesIO(EXPORTED), limits=attrs.evolve(fits, import_max_line_bytes=longest - 1)
+        )
+    assert caught.value.code == "malformed"
+
+
+def test_an_export_whose_case_id_is_not_text_is_malformed() -> None:
+    data = EXPORTED.replace(b'"case_id":"workload-2026-03"', b'"case_id":7', 1)
+    with pytest.raises(ChainBroken, match="line 1: case id is not text"):
+        audit.read_export(io.BytesIO(data))
+    (result,) = audit.verify_export(io.BytesIO(data))
+    assert not result.ok and result.count == 0

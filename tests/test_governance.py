@@ -24,22 +24,50 @@ def test_a_policy_reads_from_toml() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "message"),
     [
-        "erasers = 3",
-        "unknown = 1",
-        "readers = [1]",
-        "[[retention]]\nfields = ['text']\ndays_after_close = 3\n",
-        "[[retention]]\nfields = ['seconds']\ndays_after_close = 3\ngrounds = 'x'\n",
-        "[[retention]]\nfields = ['text']\ndays_after_close = -1\ngrounds = 'x'\n",
-        "[[retention]]\nfields = ['text']\ndays_after_close = true\ngrounds = 'x'\n",
-        "[[retention]]\nfields = ['text']\ndays_after_close = 1\ngrounds = 'x'\nextra = 1\n",
-        "not toml [",
+        ("erasers = 3", "erasers must be a list"),
+        ("unknown = 1", r"unknown data policy settings: \['unknown'\]"),
+        ("readers = [1]", "readers must be a list of names"),
+        ("retention = [1]", "each retention rule is a table"),
+        ("[[retention]]\nfields = ['text']\ndays_after_close = 3\n", "needs 'grounds'"),
+        (
+            "[[retention]]\nfields = ['text']\ndays_after_close = 3\ngrounds = ' '\n",
+            "a retention rule says on what grounds it erases",
+        ),
+        (
+            "[[retention]]\nfields = ['seconds']\ndays_after_close = 3\ngrounds = 'x'\n",
+            r"names content fields from .*; got \['seconds'\]",
+        ),
+        (
+            "[[retention]]\nfields = ['text']\ndays_after_close = -1\ngrounds = 'x'\n",
+            "days_after_close must be a whole number >= 0; got -1",
+        ),
+        (
+            "[[retention]]\nfields = ['text']\ndays_after_close = true\ngrounds = 'x'\n",
+            "days_after_close must be a whole number >= 0; got True",
+        ),
+        (
+            "[[retention]]\nfields = ['text']\ndays_after_close = 1\ngrounds = 'x'\nextra = 1\n",
+            r"unknown retention rule settings: \['extra'\]",
+        ),
+        ("not toml [", "the data policy is not valid TOML"),
     ],
 )
-def test_a_bad_policy_is_refused(text: str) -> None:
-    with pytest.raises(InvalidInput):
+def test_a_bad_policy_is_refused(text: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
         DataPolicy.from_toml(text)
+
+
+@pytest.mark.parametrize("data", [[1], "erasers", None])
+def test_a_data_policy_from_data_is_a_table(data: object) -> None:
+    with pytest.raises(InvalidInput, match="a data policy is a table of settings"):
+        DataPolicy.from_dict(data)  # type: ignore[arg-type]
+
+
+def test_a_retention_rule_of_zero_days_is_accepted() -> None:
+    rule = RetentionRule(frozenset({"text"}), 0, "at once")
+    assert rule.days_after_close == 0
 
 
 def test_due_spans_follow_the_close_and_the_rule() -> None:

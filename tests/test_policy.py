@@ -11,7 +11,16 @@ import pytest
 
 from mediation.errors import InvalidInput
 from mediation.model import NON_MEDIABLE_FLAGS
-from mediation.policy import CaucusParity, Limits, MediatorConduct, Policy, VoiceBalance
+from mediation.policy import (
+    CaucusParity,
+    ConflictOfInterest,
+    Limits,
+    MediatorConduct,
+    Policy,
+    PowerImbalance,
+    TranscriptMarkers,
+    VoiceBalance,
+)
 
 
 def test_default_policy() -> None:
@@ -360,3 +369,42 @@ def test_the_documented_defaults() -> None:
     assert (conduct.max_ratio, conduct.min_interventions) == (2.0, 6)
     voice = VoiceBalance()
     assert (voice.max_gini, voice.max_ratio, voice.stage) == (0.3, 3.0, "listening")
+
+
+# -- values checked when a policy is built in code (not only from a file) ----------------------
+
+
+@pytest.mark.parametrize("value", [0, -1.0, math.inf, math.nan, True, "10"])
+def test_a_limit_on_amounts_or_durations_is_a_positive_finite_number(value: object) -> None:
+    with pytest.raises(InvalidInput, match=r"limits\.max_amount must be a positive finite number"):
+        Limits(max_amount=value)  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidInput, match=r"limits\.max_duration_seconds must be a positive finite number"
+    ):
+        Limits(max_duration_seconds=value)  # type: ignore[arg-type]
+
+
+def test_the_smallest_positive_limit_is_accepted() -> None:
+    assert Limits(max_amount=0.001).max_amount == 0.001
+
+
+def test_collections_given_as_one_string_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="safeguards must be a list, not the string"):
+        PowerImbalance(safeguards="support_person")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="authorities must be a collection of names"):
+        Policy(authorities="hr")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_switches_are_true_or_false(value: object) -> None:
+    with pytest.raises(InvalidInput, match="supervisor_reads_text must be True or False"):
+        Policy(supervisor_reads_text=value)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="builtin_lexicons must be True or False"):
+        TranscriptMarkers(builtin_lexicons=value)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="allow_waiver must be True or False"):
+        ConflictOfInterest(allow_waiver=value)  # type: ignore[arg-type]
+
+
+def test_lexicons_are_a_table_of_language_to_lexicon() -> None:
+    with pytest.raises(InvalidInput, match="lexicons must be a table of language -> lexicon"):
+        TranscriptMarkers(lexicons=["en"])  # type: ignore[arg-type]

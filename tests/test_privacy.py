@@ -14,8 +14,15 @@ from click.testing import CliRunner
 
 from mediation import audit
 from mediation import events as ev
+from mediation.audit import DataPolicy
 from mediation.cli import cli
-from mediation.errors import InvalidInput, NotAuthorized, NothingToErase, SchemaVersionError
+from mediation.errors import (
+    CaseNotFound,
+    InvalidInput,
+    NotAuthorized,
+    NothingToErase,
+    SchemaVersionError,
+)
 from mediation.store import (
     InMemoryStore,
     Repository,
@@ -274,3 +281,48 @@ def test_content_erased_events_replay_as_no_change() -> None:
     after = repo.load(case_id)
     assert after.stage == before.stage and after.outcome == before.outcome
     assert isinstance(after.events[-1], ev.ContentErased)
+
+
+def test_erasure_refusals_name_the_problem_and_change_nothing() -> None:
+    store, case_id = _store()
+    snapshot = store.records(case_id)
+    with pytest.raises(NothingToErase, match=r"is not a span of the form '<seq>\.<field>'"):
+        erase(store, case_id, spans=["six.text"], actor="dpo-1", role=DPO, grounds="g", at=AT)
+    with pytest.raises(NothingToErase, match="is not a span of the form"):
+        erase(store, case_id, spans=["6."], actor="dpo-1", role=DPO, grounds="g", at=AT)
+    with pytest.raises(NothingToErase, match="names no earlier event of the case"):
+        erase(store, case_id, spans=["0.text"], actor="dpo-1", role=DPO, grounds="g", at=AT)
+    with pytest.raises(CaseNotFound):
+        erase(store, "c-404", seq=6, actor="dpo-1", role=DPO, grounds="g", at=AT)
+    assert store.records(case_id) == snapshot
+
+
+def test_a_store_that_cannot_erase_is_refused_by_name() -> None:
+    class ReadOnly:
+        def __init__(self, inner: InMemoryStore) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            if name in {"erase", "adopt"}:
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    store, case_id = _store()
+    with pytest.raises(InvalidInput, match="ReadOnly cannot erase content"):
+        erase(ReadOnly(store), case_id, seq=6, actor="dpo-1", role=DPO, grounds="g", at=AT)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, True, 2.0])
+def test_retention_batches_are_positive_ints(batch_size: object) -> None:
+    store, _ = _store()
+    with pytest.raises(InvalidInput, match="batch_size must be an int >= 1"):
+        apply_retention(store, DataPolicy(), at=AT, batch_size=batch_size)  # type: ignore[arg-type]
+
+
+def test_retention_needs_a_role_that_may_erase() -> None:
+    store, _ = _store()
+    with pytest.raises(NotAuthorized, match="role 'clerk' may not erase content"):
+        apply_retention(store, DataPolicy(), at=AT, role="clerk")
+    with pytest.raises(NotAuthorized, match="role '' may not erase content"):
+        apply_retention(store, DataPolicy(erasers=frozenset()), at=AT)
+    assert apply_retention(store, DataPolicy(), at=AT, batch_size=1).span_count == 0

@@ -920,3 +920,32 @@ def test_bad_input_raises_invalid_input(call: Callable[[], object], message: str
 def test_invalid_input_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="negative"):
         proportional(1, {"a": -1})
+
+
+def test_different_item_sets_are_named_in_the_refusal() -> None:
+    with pytest.raises(InvalidInput) as info:
+        knaster({"A": {"x": 1, "y": 1}, "B": {"x": 1}})
+    assert str(info.value) == (
+        "knaster: party 'B' values a different set of items than party 'A' "
+        "(missing: 'y'; extra: none)"
+    )
+    with pytest.raises(InvalidInput) as info:
+        adjusted_winner({"A": {"x": 1}, "B": {"x": 1, "z": 2}})
+    assert str(info.value) == (
+        "adjusted_winner: party 'B' values a different set of items than party 'A' "
+        "(missing: none; extra: 'z')"
+    )
+
+
+def test_adjusted_winner_hands_over_a_small_item_with_the_lowest_ratio_first() -> None:
+    # A leads (81 to 59.05); the item worth 1 point to A has the lowest ratio (1 / 0.95),
+    # so it goes to B whole before the item worth 80 to A is split.
+    result = adjusted_winner(
+        {
+            "A": {"x": 80, "t": 1, "y": 19},
+            "B": {"x": 40, "t": Fraction(19, 20), "y": Fraction(1181, 20)},
+        }
+    )
+    assert dict(result.shares["B"]) == {"x": Fraction(1, 6), "t": 1, "y": 1}
+    assert dict(result.points) == {"A": Fraction(200, 3), "B": Fraction(200, 3)}
+    assert result.split_item == "x"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import pytest
@@ -9,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mediation.neutrality import gini, max_min_ratio
-from mediation.neutrality.measures import balance_finding, least, ratio_float, ratio_text
+from mediation.neutrality.measures import (
+    balance_finding,
+    binomial_tail,
+    least,
+    ratio_float,
+    ratio_text,
+)
 
 shares = st.lists(st.integers(min_value=0, max_value=10**6), min_size=2, max_size=8)
 
@@ -100,3 +107,24 @@ def test_least_and_ratio_text() -> None:
     assert least({"a": Fraction(2), "b": Fraction(1), "c": Fraction(1)}) == ("b", "c")
     assert ratio_text(Fraction(5, 2)) == "2.50" and ratio_text(None) == "∞"
     assert ratio_float(Fraction(10) ** 400) == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("successes", "trials", "probability"),
+    [
+        (40, 61, Fraction(1, 2)),
+        (1, 61, Fraction(1, 3)),
+        (61, 61, Fraction(1, 2)),
+        (30, 90, Fraction(1, 4)),
+    ],
+)
+def test_binomial_tail_beyond_sixty_trials_is_the_exact_sum_to_1e_9(
+    successes: int, trials: int, probability: Fraction
+) -> None:
+    exact = sum(
+        Fraction(math.comb(trials, k)) * probability**k * (1 - probability) ** (trials - k)
+        for k in range(successes, trials + 1)
+    )
+    approximate = binomial_tail(successes, trials, probability)
+    assert abs(approximate - exact) <= exact * Fraction(1, 10**9)
+    assert approximate <= 1
