@@ -390,9 +390,9 @@ def test_the_smallest_positive_limit_is_accepted() -> None:
 
 def test_collections_given_as_one_string_are_refused() -> None:
     with pytest.raises(InvalidInput, match="safeguards must be a list, not the string"):
-        PowerImbalance(safeguards="support_person")  # type: ignore[arg-type]
+        PowerImbalance(safeguards="support_person")
     with pytest.raises(InvalidInput, match="authorities must be a collection of names"):
-        Policy(authorities="hr")  # type: ignore[arg-type]
+        Policy(authorities="hr")
 
 
 @pytest.mark.parametrize("value", ["yes", 1, None])

@@ -17,6 +17,7 @@ from mediation.settlement import (
     BargainingSolution,
     BlindBiddingResult,
     ClaimsResult,
+    Number,
     adjusted_winner,
     blind_bidding,
     constrained_equal_awards,
@@ -940,12 +941,11 @@ def test_different_item_sets_are_named_in_the_refusal() -> None:
 def test_adjusted_winner_hands_over_a_small_item_with_the_lowest_ratio_first() -> None:
     # A leads (81 to 59.05); the item worth 1 point to A has the lowest ratio (1 / 0.95),
     # so it goes to B whole before the item worth 80 to A is split.
-    result = adjusted_winner(
-        {
-            "A": {"x": 80, "t": 1, "y": 19},
-            "B": {"x": 40, "t": Fraction(19, 20), "y": Fraction(1181, 20)},
-        }
-    )
+    points: dict[str, dict[str, Number]] = {
+        "A": {"x": 80, "t": 1, "y": 19},
+        "B": {"x": 40, "t": Fraction(19, 20), "y": Fraction(1181, 20)},
+    }
+    result = adjusted_winner(points)
     assert dict(result.shares["B"]) == {"x": Fraction(1, 6), "t": 1, "y": 1}
     assert dict(result.points) == {"A": Fraction(200, 3), "B": Fraction(200, 3)}
     assert result.split_item == "x"
