@@ -94,7 +94,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory, case: Mediation) -> dict[str
         ),
         (
             "zh",
-            ["案卷", "各方当事人与调解员", "求同存异", "时间线", "管理 Zhao Min", "验证"],
+            ["案卷", "各方当事人与调解员", "求同存异", "时间线", "管理Zhao Min", "验证"],
             ["I am close to resigning", "Since January I carry"],
         ),
         (

@@ -335,7 +335,7 @@ def test_a_refusal_and_a_recorded_finding_show_in_chinese(
         case.advance("m")
     reasons = refused.value.reasons
     assert reasons and all(r.template for r in reasons)
-    assert "调解员 Mediator 尚未向各方当事人作出披露" in [r.message_in("zh") for r in reasons]
+    assert "调解员Mediator尚未向各方当事人作出披露" in [r.message_in("zh") for r in reasons]
     event = FindingRecorded(
         seq=9,
         at=START,

@@ -103,7 +103,7 @@ def test_finding_names_evidence_in_english_and_chinese(
     assert finding.figures["p_value"] == pytest.approx(1 / 16)
     events = ", ".join(map(str, seqs))
     assert f"see events {events}" in finding.message
-    assert finding.message_in("zh").startswith("调解员对 B 说的话中，有 4 条")
+    assert finding.message_in("zh").startswith("调解员对B说的话中，有 4 条")
     assert f"见事件 {'、'.join(map(str, seqs))}" in finding.message_in("zh")
     with pytest.raises(InvalidInput, match="unknown language"):
         finding.message_in("fr")
