@@ -364,3 +364,20 @@ def test_the_findings_of_a_live_case_carry_their_template(
         assert finding.template, finding.code
         zh = re.sub(r"“[^”]*”", "", finding.message_in("zh"))  # quotes of what was said
         assert not set(re.findall(r"[A-Za-z]{3,}", zh)) - _ALLOWED_LATIN, zh
+
+
+def test_two_languages_render_side_by_side_in_threads() -> None:
+    """No global state: threads rendering English and Chinese never see each other's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    reason = Reason.of(
+        "not_heard", N_("not yet heard: {names}"), params={"names": Names(["林伟", "Zhao"])}
+    )
+
+    def render(lang: str) -> set[str]:
+        return {reason.message_in(lang) for _ in range(300)}
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(render, ["en", "zh"] * 4))
+    assert results[0::2] == [{"not yet heard: 林伟, Zhao"}] * 4
+    assert results[1::2] == [{"尚未陈述：林伟、Zhao"}] * 4
