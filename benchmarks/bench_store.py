@@ -12,6 +12,9 @@
 - ``verified_load_overhead``: how much longer ``Repository.load`` takes verifying the
   chain, the commitments and the store's head than it takes without verifying, as a
   fraction (0.10 = 10 % longer), on the same 10,000-event case. Target <= 0.15.
+- ``update_cost_growth``: median time of one ``Repository.update`` (one statement,
+  verified, saved) on SQLite for a case at event 10,000 / the same for a case at event 10,
+  taken in turn. Target <= 1.5: an update must not replay the case's history.
 
 Each figure is a ratio of medians: of single appends, or of whole replays and
 verifications repeated several times, each taken in turn with the baseline's. The
@@ -49,6 +52,9 @@ REPEATS = 9
 APPENDS = 800
 FILE_PAIRS = 4
 REPLAY_EVENTS = 10_000
+UPDATE_LONG = 10_000
+UPDATE_SHORT = 10
+UPDATE_REPEATS = 60
 
 
 def _long_case(case_id: str, count: int) -> Mediation:
@@ -249,12 +255,47 @@ def _verified_load_overhead(directory: Path) -> float:
     return statistics.median(verified) / statistics.median(unverified) - 1
 
 
+def update_seconds(repository: Repository, case_id: str, repeats: int) -> list[float]:
+    """Times of ``repeats`` single-statement ``Repository.update`` calls on a case."""
+    times: list[float] = []
+    for turn in range(repeats):
+        party = "ab"[turn % 2]
+
+        def statement(case: Mediation, speaker: str = party) -> ev.Event:
+            return case.speak(speaker, "One more statement, on the record.", 30)
+
+        began = time.perf_counter()
+        repository.update(case_id, statement)
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def _update_growth(directory: Path) -> float:
+    store = SQLStore(directory / "update.db")
+    long_case = _long_case("update-long", UPDATE_LONG)
+    short_case = _long_case("update-short", UPDATE_SHORT)
+    store.append(long_case.case_id, long_case.events, 0)
+    store.append(short_case.case_id, short_case.events, 0)
+    clock = ManualClock(long_case.state.last_at, tick=timedelta(seconds=1))
+    repository = Repository(store, clock=clock)
+    # The first update of each case loads and verifies it (once); then it is kept.
+    update_seconds(repository, long_case.case_id, 2)
+    update_seconds(repository, short_case.case_id, 2)
+    long: list[float] = []
+    short: list[float] = []
+    for _ in range(UPDATE_REPEATS):  # in turn: a noisy spell hits both alike
+        long += update_seconds(repository, long_case.case_id, 1)
+        short += update_seconds(repository, short_case.case_id, 1)
+    store.close()
+    return statistics.median(long) / statistics.median(short)
+
+
 def run() -> dict[str, float]:
-    """Measure the four figures (about half a minute).
+    """Measure the five figures (about half a minute).
 
     Returns:
-        ``append_vs_sqlite``, ``replay_vs_raw``, ``verify_vs_hashlib`` and
-        ``verified_load_overhead``.
+        ``append_vs_sqlite``, ``replay_vs_raw``, ``verify_vs_hashlib``,
+        ``verified_load_overhead`` and ``update_cost_growth``.
     """
     previous = structlog.get_config()
     structlog.configure(
@@ -268,6 +309,7 @@ def run() -> dict[str, float]:
                 "replay_vs_raw": round(_replay_ratio(Path(directory)), 3),
                 "verify_vs_hashlib": round(_verify_ratio(), 3),
                 "verified_load_overhead": round(_verified_load_overhead(Path(directory)), 3),
+                "update_cost_growth": round(_update_growth(Path(directory)), 3),
             }
     finally:
         structlog.configure(**previous)

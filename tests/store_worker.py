@@ -6,6 +6,9 @@ Usage::
         wait until the epoch time START (so that all workers start together), append
         COUNT statements, retrying on conflicts; print one JSON line with the number of
         tries, conflicts and saved statements.
+    python store_worker.py update URL CASE_ID WORKER COUNT START
+        the same through ``Repository.update`` (the repository keeps the case between
+        updates and reloads it when another worker appended); print the number saved.
     python store_worker.py forever URL CASE_ID WORKER
         append batches of five statements until killed; print "saved <version>" after
         each committed append.
@@ -17,6 +20,7 @@ import json
 import sys
 import time
 
+from mediation.case import Mediation
 from mediation.clocks import system_clock
 from mediation.errors import ConcurrencyError
 from mediation.store import Repository
@@ -29,6 +33,18 @@ def main(argv: list[str]) -> None:
     store = SQLStore(url, create=False)
     repository = Repository(store, clock=system_clock)
     party = "ab"[int(worker) % 2]
+    if mode == "update":
+        count = int(argv[4])
+        time.sleep(max(0.0, float(argv[5]) - time.time()))
+        for index in range(count):
+            text = f"worker {worker} statement {index}"
+
+            def statement(case: Mediation, text: str = text) -> object:
+                return case.speak(party, text, 1)
+
+            repository.update(case_id, statement, attempts=1000)
+        print(json.dumps({"saved": count}), flush=True)
+        return
     if mode == "append":
         count = int(argv[4])
         time.sleep(max(0.0, float(argv[5]) - time.time()))

@@ -9,6 +9,7 @@ from hypothesis import settings
 from hypothesis.stateful import invariant
 
 from mediation import events as ev
+from mediation.audit import RecordedEvent
 from mediation.case import Mediation
 from mediation.errors import (
     CaseNotFound,
@@ -23,6 +24,7 @@ from mediation.store import (
     InMemoryStore,
     ReadLog,
     Repository,
+    Updated,
     open_store,
     retry_on_conflict,
     verify_case,
@@ -161,6 +163,149 @@ def test_update_gives_up_after_its_attempts() -> None:
 
     with pytest.raises(ConcurrencyError):
         repository.update("c-1", always_beaten, attempts=2)
+
+
+# -- updates keep the folded case: no replay per command --------------------------------
+
+
+class CountingStore(InMemoryStore):
+    """An in-memory store that counts how often a whole case is read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.whole_reads = 0
+
+    def load(self, case_id: str) -> tuple[ev.Event, ...]:
+        self.whole_reads += 1
+        return super().load(case_id)
+
+    def records(self, case_id: str) -> tuple[RecordedEvent, ...]:
+        self.whole_reads += 1
+        return super().records(case_id)
+
+
+def _disclosed(repository: Repository) -> None:
+    _open(repository)
+    repository.update("c-1", lambda case: case.disclose("m", "No ties.", []))
+
+
+def test_apply_returns_the_result_and_the_saved_case() -> None:
+    repository = _repository()
+    _disclosed(repository)
+    updated = repository.apply("c-1", lambda case: case.consent("a"))
+    assert isinstance(updated, Updated)
+    assert updated.result.seq == 3 and updated.version == 3
+    assert updated.stage == "intake" == updated.case.stage
+    assert [type(e).__name__ for e in updated.events] == ["ConsentGiven"]
+    assert updated.case == repository.load("c-1")
+    nothing = repository.apply("c-1", lambda case: case.version)
+    assert nothing.result == 3 and nothing.events == () and nothing.version == 3
+
+
+def test_updates_read_the_whole_case_once_then_only_its_head() -> None:
+    store = CountingStore()
+    repository = _repository(store)
+    _disclosed(repository)  # opened here: kept from the start
+    assert store.whole_reads == 0
+    repository.update("c-1", lambda case: case.consent("a"))
+    repository.update("c-1", lambda case: case.consent("b"))
+    repository.update("c-1", lambda case: case.advance("m"))
+    assert store.whole_reads == 0
+    assert repository.load("c-1").stage == "listening"
+    assert store.whole_reads == 1  # a load still verifies the whole chain
+
+
+def test_a_case_kept_by_one_repository_follows_another_writer() -> None:
+    store = CountingStore()
+    first, second = _repository(store), _repository(store)
+    _disclosed(first)
+    second.update("c-1", lambda case: case.consent("a"))  # second loads it
+    reads = store.whole_reads
+    event = first.update("c-1", lambda case: case.consent("b"))  # first's copy is stale
+    assert event.seq == 4
+    assert store.whole_reads == reads + 1  # reloaded (and verified) once
+    assert first.load("c-1").state.consent_seq == {"a": 3, "b": 4}
+    assert verify_case(store, "c-1").ok
+
+
+def test_a_refused_command_leaves_nothing_kept() -> None:
+    store = CountingStore()
+    repository = _repository(store)
+    _disclosed(repository)
+
+    def consent_then_refused(case: Mediation) -> None:
+        case.consent("a")  # recorded in memory ...
+        case.consent("a")  # ... then refused: nothing may be saved or kept
+
+    with pytest.raises(CommandRefused):
+        repository.update("c-1", consent_then_refused)
+    updated = repository.apply("c-1", lambda case: case.consent("b"))
+    assert updated.case.state.consent_seq == {"b": 3}
+    assert store.whole_reads == 1
+    assert [type(e).__name__ for e in store.load("c-1")] == [
+        "CaseOpened",
+        "DisclosureMade",
+        "ConsentGiven",
+    ]
+
+
+def test_a_kept_case_changed_by_its_holder_is_loaded_afresh() -> None:
+    store = CountingStore()
+    repository = _repository(store)
+    _disclosed(repository)
+    updated = repository.apply("c-1", lambda case: case.consent("a"))
+    updated.case.consent("b")  # not saved: the stored case has no such event
+    after = repository.apply("c-1", lambda case: case.version)
+    assert after.result == 3 and store.whole_reads == 1
+
+
+def test_an_erasure_moves_the_head_so_the_kept_case_is_reloaded() -> None:
+    store = CountingStore()
+    repository = _repository(store)
+    _disclosed(repository)
+    repository.update("c-1", lambda case: case.consent("a"))
+    repository.update("c-1", lambda case: case.consent("b"))
+    repository.update("c-1", lambda case: case.advance("m"))
+    repository.update("c-1", lambda case: case.speak("a", "My private words.", 10))
+    repository.erase("c-1", actor="dpo", role="data_protection_officer", grounds="request", seq=6)
+    kept = repository.apply("c-1", lambda case: case.events[5])
+    assert isinstance(kept.result, ev.StatementMade)
+    assert kept.result.text == ""  # the erased text is gone from the case updates see
+
+
+def test_without_a_cache_every_update_loads_the_case() -> None:
+    store = CountingStore()
+    repository = Repository(store, clock=lambda: START, cache_size=0)
+    _disclosed(repository)
+    repository.update("c-1", lambda case: case.consent("a"))
+    assert store.whole_reads == 2
+    for wrong in (-1, 1.5, True, "9"):
+        with pytest.raises(InvalidInput, match="cache_size"):
+            Repository(store, clock=lambda: START, cache_size=wrong)  # type: ignore[arg-type]
+
+
+def test_the_cache_keeps_at_most_cache_size_cases() -> None:
+    store = CountingStore()
+    repository = Repository(store, clock=lambda: START, cache_size=1)
+    _disclosed(repository)
+    _open(repository, "c-2")  # c-1 is dropped
+    repository.update("c-2", lambda case: case.disclose("m", "No ties.", []))
+    assert store.whole_reads == 0
+    repository.update("c-1", lambda case: case.consent("a"))
+    assert store.whole_reads == 1
+
+
+def test_an_unverified_repository_keeps_cases_too() -> None:
+    store = CountingStore()
+    repository = Repository(store, clock=lambda: START, verify_loads=False, cache_size=4)
+    _open(repository)
+    other = _repository(store)
+    other.update("c-1", lambda case: case.disclose("m", "No ties.", []))
+    repository.update("c-1", lambda case: case.consent("a"))  # stale: replayed
+    reads = store.whole_reads
+    repository.update("c-1", lambda case: case.consent("b"))
+    assert store.whole_reads == reads
+    assert verify_case(store, "c-1").ok
 
 
 def test_retry_on_conflict_reports_each_conflict() -> None:

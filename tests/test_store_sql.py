@@ -453,6 +453,29 @@ def test_processes_appending_to_one_case_lose_nothing(url: str) -> None:
         assert summary is not None and summary.version == len(events)
 
 
+def test_processes_updating_one_kept_case_lose_nothing(url: str) -> None:
+    # Each worker's repository keeps the case between its updates; the others' appends
+    # move the head, so it reloads, or conflicts and retries: nothing is lost or doubled.
+    case_id = _prepare(url, "kept")
+    workers, each = 3, 10
+    start = str(time.time() + 3)
+    processes = [_worker("update", url, case_id, str(w), str(each), start) for w in range(workers)]
+    for process in processes:
+        out, _ = process.communicate(timeout=300)
+        assert process.returncode == 0
+        assert json.loads(out.strip().splitlines()[-1]) == {"saved": each}
+    with SQLStore(url) as store:
+        texts = [e.text for e in store.load(case_id) if isinstance(e, ev.StatementMade)]
+        assert sorted(texts) == sorted(
+            f"worker {w} statement {i}" for w in range(workers) for i in range(each)
+        )
+        assert verify_case(store, case_id, deep=True).ok
+        repository = Repository(store, clock=system_clock)
+        updated = repository.apply(case_id, lambda case: case.speak("a", "last word", 1))
+        assert updated.version == 5 + workers * each + 1
+        assert updated.case == repository.load(case_id)
+
+
 def test_a_process_killed_while_appending_leaves_a_sound_store(url: str) -> None:
     case_id = _prepare(url, "crash")
     process = _worker("forever", url, case_id, "0")

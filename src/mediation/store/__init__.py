@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Generic, TypeVar
+
+import attrs
 
 from mediation import audit
 from mediation import events as ev
@@ -77,6 +80,7 @@ __all__ = [
     "Repository",
     "RetentionResult",
     "SubjectAccess",
+    "Updated",
     "adoptable",
     "anchor_store",
     "apply_retention",
@@ -270,6 +274,43 @@ class InMemoryStore:
             return len(log), (log[-1].hash if log else None)
 
 
+@attrs.frozen
+class Updated(Generic[T]):
+    """What :meth:`Repository.apply` returns: the command's result and the case as saved.
+
+    Attributes:
+        result: What the command returned (e.g. the event it recorded).
+        case: The case at its new stored version. Read it; to change the case again, call
+            :meth:`Repository.apply` (or :meth:`Repository.update`) once more. The
+            repository may hand the same object to its next update of the case, so it
+            is not yours to run commands on: if you do, the repository notices (the
+            version moved) and loads the case afresh.
+        events: The events this update saved (empty when the command recorded none).
+        version: The case's stored version after the update.
+        stage: The case's stage after the update.
+
+    ``version`` and ``stage`` are taken when the update is saved: in a host with threads,
+    read those (or what you need of ``case`` straight away), since another update of the
+    same case may move the kept case on afterwards.
+    """
+
+    result: T
+    case: Mediation
+    events: tuple[ev.Event, ...]
+    version: int
+    stage: str
+
+
+@attrs.define
+class _Cached:
+    """A case the repository folded, at the stored ``version`` whose chain ends at ``head``."""
+
+    case: Mediation
+    version: int
+    head: str
+    verified: bool
+
+
 def retry_on_conflict(
     operation: Callable[[], T],
     *,
@@ -322,6 +363,16 @@ class Repository:
     (``policy.readers``), else :class:`~mediation.errors.NotAuthorized`; each read is
     appended to the case's hash-chained read log.
 
+    Updates do not replay the case: the repository keeps the cases it last folded (up to
+    ``cache_size``, least recently updated dropped first), each with the stored version
+    and chain head it was verified at. An update asks the store for the case's head; when
+    it is still the one kept, the command runs on the kept case and only its new events
+    are written; when another writer (another process, another repository) appended in
+    between, or the kept case was changed outside the repository, the case is loaded and
+    verified afresh. The cost of an update therefore does not grow with the case's
+    history. A row changed behind the library's back without moving the head is caught by
+    the next full load or :meth:`verify`, not by an update of a kept case.
+
     Args:
         store: Where the cases live.
         clock: The clock given to every case it opens or loads.
@@ -331,6 +382,8 @@ class Repository:
         require_reader: Refuse to load a case without saying who reads it.
         verify_loads: Verify every load (default).
         policy: Who may read beyond the participants, and who may erase.
+        cache_size: How many folded cases updates keep (0: none; every update then
+            loads and verifies the whole case).
 
     Example:
         >>> from datetime import datetime, timezone
@@ -361,7 +414,10 @@ class Repository:
         require_reader: bool = False,
         verify_loads: bool = True,
         policy: audit.DataPolicy = _DEFAULT_POLICY,
+        cache_size: int = 128,
     ) -> None:
+        if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 0:
+            raise InvalidInput(f"cache_size must be an int >= 0; got {cache_size!r}")
         self.store = store
         self.clock = clock
         self.process = process
@@ -371,6 +427,9 @@ class Repository:
         self.require_reader = require_reader
         self.verify_loads = verify_loads
         self.policy = policy
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, _Cached] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def open(
         self, case_id: str, parties: Sequence[Party], mediator: Mediator, **options: Any
@@ -392,7 +451,9 @@ class Repository:
         case = Mediation.open(
             case_id, parties, mediator, clock=self.clock, process=self.process, **options
         )
-        self.save(case, expected_version=0)
+        recorded = self.store.append(case.case_id, case.events_since(0), 0)
+        # Kept as verified: the repository made this chain itself.
+        self._keep(case_id, _Cached(case, case.version, recorded[-1].hash, verified=True))
         return case
 
     def load(
@@ -454,6 +515,10 @@ class Repository:
         return Mediation.replay(self.store.load(case_id), clock=self.clock, process=self.process)
 
     def _verified(self, case_id: str) -> Mediation:
+        return self._verified_at(case_id).case
+
+    def _verified_at(self, case_id: str) -> _Cached:
+        """The case rebuilt from its verified chain, with the version and head verified."""
         # The head first, then the events: a concurrent append can only lengthen the
         # chain past the head read, and the chain must still pass through that head.
         summary = self.store.summary(case_id)
@@ -470,9 +535,18 @@ class Repository:
                 broken.code,
                 f"case {case_id!r} does not verify, so it was not loaded: {broken.message}",
             )
-        return Mediation.replay(
+        case = Mediation.replay(
             audit.decode_records(records), clock=self.clock, process=self.process
         )
+        return _Cached(case, result.count, result.head, verified=True)
+
+    def _replayed_at(self, case_id: str) -> _Cached:
+        """The case rebuilt without verifying, with the head the store reports for it (no
+        head when the store moved on between the two reads: then it is not kept)."""
+        summary = self.store.summary(case_id)
+        case = self._replay(case_id)
+        head = summary.head if summary is not None and summary.version == case.version else ""
+        return _Cached(case, case.version, head, verified=False)
 
     def save(self, case: Mediation, *, expected_version: int) -> int:
         """Append the case's events after ``expected_version`` (the version it was loaded
@@ -496,10 +570,10 @@ class Repository:
         reader: str | None = None,
         role: str | None = None,
     ) -> T:
-        """Load the case, run ``command`` on it and save, retrying on conflicts.
+        """Run ``command`` on the case and save, retrying on conflicts; return its result.
 
-        On a :class:`~mediation.errors.ConcurrencyError` the case is reloaded and the
-        command run again against the fresh state (so it may be refused this time).
+        The same as :meth:`apply`, returning only what ``command`` returned (use
+        :meth:`apply` to get the saved case too, without loading it again).
 
         Args:
             case_id: The case.
@@ -516,15 +590,87 @@ class Repository:
             CommandRefused: the command was refused (nothing saved).
             IntegrityError: the stored case does not verify.
         """
+        return self.apply(case_id, command, attempts=attempts, reader=reader, role=role).result
 
-        def attempt() -> T:
-            case = self.load(case_id, reader=reader, role=role, purpose="update")
-            loaded = case.version
+    def apply(
+        self,
+        case_id: str,
+        command: Callable[[Mediation], T],
+        *,
+        attempts: int = 3,
+        reader: str | None = None,
+        role: str | None = None,
+    ) -> Updated[T]:
+        """Run ``command`` on the case and save, retrying on conflicts.
+
+        The case comes from the repository's cache when the store's head is still the one
+        it was kept at (see the class's notes), else it is loaded (verified unless the
+        repository was told not to). On a :class:`~mediation.errors.ConcurrencyError` the
+        case is reloaded and the command run again against the fresh state (so it may be
+        refused this time). A command that raises leaves nothing saved and nothing kept.
+
+        Args:
+            case_id: The case.
+            command: Runs commands on the case and returns anything (e.g. the event).
+            attempts: How many tries in all.
+            reader: Recorded as reading the case (each try) when given.
+            role: The reader's role (see :meth:`load`).
+
+        Returns:
+            The command's result, the case as saved and the events saved.
+
+        Raises:
+            ConcurrencyError: every try conflicted.
+            CommandRefused: the command was refused (nothing saved).
+            IntegrityError: the stored case does not verify.
+            NotAuthorized: ``reader`` may not read the case.
+        """
+        if reader is None and self.require_reader:
+            raise InvalidInput("this repository records every read: say who reads the case")
+
+        def attempt() -> Updated[T]:
+            kept = self._checkout(case_id)
+            case = kept.case
+            if reader is not None:
+                self.authorize(case, reader, role)
+                self._record_read(case_id, reader, "load", "update")
             result = command(case)
-            self.save(case, expected_version=loaded)
-            return result
+            new = case.events_since(kept.version)
+            recorded = self.store.append(case_id, new, kept.version)
+            head = recorded[-1].hash if recorded else kept.head
+            self._keep(case_id, _Cached(case, case.version, head, kept.verified))
+            return Updated(result, case, new, case.version, case.stage)
 
         return retry_on_conflict(attempt, attempts=attempts)
+
+    def _checkout(self, case_id: str) -> _Cached:
+        """The case to run a command on: the kept one, taken out of the cache (so no other
+        thread runs a command on it at the same time), if the store's head is still the
+        one it was kept at; else the case loaded afresh."""
+        with self._cache_lock:
+            kept = self._cache.pop(case_id, None)
+        if (
+            kept is not None
+            and kept.case.version == kept.version
+            and (kept.verified or not self.verify_loads)
+        ):
+            summary = self.store.summary(case_id)
+            if summary is not None and (summary.version, summary.head) == (
+                kept.version,
+                kept.head,
+            ):
+                kept.case._listeners = None  # a host's listeners belong to its own copy
+                return kept
+        return self._verified_at(case_id) if self.verify_loads else self._replayed_at(case_id)
+
+    def _keep(self, case_id: str, kept: _Cached) -> None:
+        if self.cache_size == 0 or not kept.head:
+            return
+        with self._cache_lock:
+            self._cache[case_id] = kept
+            self._cache.move_to_end(case_id)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
 
     def view(self, case_id: str, reader: str, *, purpose: str = "") -> audit.CaseView:
         """The case as ``reader`` may see it (:func:`mediation.audit.view`); recorded.
