@@ -308,6 +308,104 @@ def test_an_unverified_repository_keeps_cases_too() -> None:
     assert verify_case(store, "c-1").ok
 
 
+# -- after-commit hooks -----------------------------------------------------------------
+
+
+def test_subscribers_hear_of_each_change_after_it_is_stored() -> None:
+    store = InMemoryStore()
+    repository = _repository(store)
+    heard: list[tuple[str, int, int, tuple[str, ...]]] = []
+
+    def subscriber(updated: Updated[object]) -> None:
+        summary = store.summary(updated.case.case_id)
+        assert summary is not None  # stored before anyone hears of it
+        heard.append(
+            (
+                updated.case.case_id,
+                updated.version,
+                summary.version,
+                tuple(e.type_name for e in updated.events),
+            )
+        )
+
+    repository.subscribe(subscriber)
+    _disclosed(repository)
+    case = repository.load("c-1")
+    case.consent("a")
+    repository.save(case, expected_version=2)
+    assert heard == [
+        ("c-1", 1, 1, ("case_opened",)),
+        ("c-1", 2, 2, ("disclosure_made",)),
+        ("c-1", 3, 3, ("consent_given",)),
+    ]
+
+
+def test_subscribers_hear_nothing_of_refusals_and_conflicting_tries() -> None:
+    repository = _repository()
+    _disclosed(repository)
+    heard: list[int] = []
+    unsubscribe = repository.subscribe(lambda updated: heard.append(updated.version))
+    with pytest.raises(CommandRefused):
+        repository.update("c-1", lambda case: case.advance("m"))  # nobody consented
+    assert heard == []
+    calls: list[int] = []
+
+    def consent_after_someone_else(case: Mediation) -> int:
+        calls.append(1)
+        if len(calls) == 1:  # the first try conflicts: only the second is saved
+            repository.update("c-1", lambda other: other.consent("b"))
+        return case.consent("a").seq
+
+    repository.update("c-1", consent_after_someone_else)
+    assert heard == [3, 4]
+    repository.update("c-1", lambda case: case.version)  # records nothing: no news
+    unsubscribe()
+    unsubscribe()  # twice is harmless
+    repository.update("c-1", lambda case: case.advance("m"))
+    assert heard == [3, 4]
+    with pytest.raises(InvalidInput, match="callable"):
+        repository.subscribe("not a function")  # type: ignore[arg-type]
+
+
+def test_a_failing_subscriber_is_logged_and_the_others_still_hear() -> None:
+    from structlog.testing import capture_logs
+
+    repository = _repository()
+    _disclosed(repository)
+    heard: list[int] = []
+
+    def broken(updated: Updated[object]) -> None:
+        raise RuntimeError("mail server down")
+
+    repository.subscribe(broken)
+    repository.subscribe(lambda updated: heard.append(updated.version))
+    with capture_logs() as logs:
+        assert repository.update("c-1", lambda case: case.consent("a")).seq == 3
+    assert heard == [3]
+    assert any(
+        entry["event"] == "subscriber_failed" and entry["error"] == "RuntimeError" for entry in logs
+    )
+
+
+def test_a_store_in_a_host_transaction_waits_for_the_commit() -> None:
+    class HostTransactionStore(InMemoryStore):
+        commits_itself = False
+
+    repository = _repository(HostTransactionStore())
+    heard: list[int] = []
+    repository.subscribe(lambda updated: heard.append(updated.version))
+    _disclosed(repository)
+    assert heard == []
+    assert repository.committed() == 2
+    assert heard == [1, 2]
+    repository.update("c-1", lambda case: case.consent("a"))
+    assert repository.rolled_back() == 1
+    assert repository.committed() == 0
+    assert heard == [1, 2]
+    with pytest.raises(InvalidInput, match="SQL store"), repository.transaction(object()):
+        pass
+
+
 def test_retry_on_conflict_reports_each_conflict() -> None:
     seen: list[int] = []
     results: list[ConcurrencyError | str] = [

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from mediation import audit
 from mediation import events as ev
+from mediation.case import Mediation
 from mediation.clocks import system_clock
 from mediation.errors import (
     CaseNotFound,
@@ -404,6 +405,163 @@ def test_bad_input_on_a_case_the_store_knows_is_refused_as_before(tmp_path: Path
             store.append(case.case_id, (attrs.evolve(case.events[6], actor="\ud800"),), 6)
         store.append(case.case_id, iter(case.events[6:7]), 6)  # type: ignore[arg-type]
         assert store.load(case.case_id) == case.events[:7]
+
+
+# -- a unit of work with the host: its rows and the events in one transaction -----------
+
+_host_tables = sa.MetaData()
+_tickets = sa.Table(
+    "host_tickets",
+    _host_tables,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.String(128), nullable=False),
+)
+
+
+@pytest.fixture
+def host(url: str) -> Iterator[tuple[sa.Engine, SQLStore, Repository, list[int]]]:
+    """A host's engine with its own table, the store on the same database, a repository
+    and what its subscriber heard (versions)."""
+    engine = sa.create_engine(normalize_url(url))
+    _host_tables.create_all(engine)
+    store = SQLStore(engine)
+    repository = Repository(store, clock=system_clock)
+    heard: list[int] = []
+    repository.subscribe(lambda updated: heard.append(updated.version))
+    yield engine, store, repository, heard
+    store.close()
+    engine.dispose()
+
+
+def _tickets_of(engine: sa.Engine, case_id: str) -> int:
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.select(sa.func.count()).where(_tickets.c.case_id == case_id)
+        ).scalar()
+    return int(found or 0)
+
+
+def test_a_unit_of_work_commits_the_hosts_rows_and_the_events_together(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    engine, store, repository, heard = host
+    case_id = f"uow-{uuid.uuid4().hex[:8]}"
+    seen_at_announcement: list[int] = []
+    repository.subscribe(lambda updated: seen_at_announcement.append(_tickets_of(engine, case_id)))
+    with engine.connect() as connection, repository.transaction(connection) as work:
+        connection.execute(sa.insert(_tickets).values(case_id=case_id))
+        work.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+        updated = work.apply(case_id, lambda case: case.disclose("m", "No ties.", []))
+        assert updated.version == 2
+        assert heard == []  # not before the commit
+        with SQLStore(engine.url.render_as_string(hide_password=False), read_only=True) as outside:
+            assert outside.summary(case_id) is None  # nobody else sees it yet
+    assert heard == [1, 2]
+    assert seen_at_announcement == [1, 1]  # announced once the row was visible to others
+    assert _tickets_of(engine, case_id) == 1
+    assert store.load(case_id)[-1].type_name == "disclosure_made"
+    assert verify_case(store, case_id).ok
+    # the cache and a later update outside a unit of work carry on from there
+    assert repository.update(case_id, lambda case: case.consent("a")).seq == 3
+
+
+def test_a_rolled_back_unit_of_work_leaves_neither(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    engine, store, repository, heard = host
+    case_id = f"uow-{uuid.uuid4().hex[:8]}"
+    repository.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+    heard.clear()
+
+    def request() -> None:
+        with engine.connect() as connection, repository.transaction(connection) as work:
+            connection.execute(sa.insert(_tickets).values(case_id=case_id))
+            work.apply(case_id, lambda case: case.disclose("m", "No ties.", []))
+            raise RuntimeError("the host failed after the command")
+
+    with pytest.raises(RuntimeError, match="host failed"):
+        request()
+    assert heard == []
+    assert _tickets_of(engine, case_id) == 0
+    assert len(store.load(case_id)) == 1
+    # what the rolled-back transaction did is not kept: the next update starts at 1
+    assert repository.update(case_id, lambda case: case.disclose("m", "No ties.", [])).seq == 2
+    assert heard == [2]
+    assert verify_case(store, case_id).ok
+
+
+def test_a_conflict_inside_a_unit_of_work_retries_and_keeps_the_hosts_rows(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    engine, store, repository, _ = host
+    case_id = f"uow-{uuid.uuid4().hex[:8]}"
+    repository.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+    repository.update(case_id, lambda case: case.disclose("m", "No ties.", []))
+    other = Repository(store, clock=system_clock)
+    calls: list[int] = []
+
+    def consent_after_someone_else(case: Mediation) -> int:
+        calls.append(1)
+        if len(calls) == 1:  # another writer (its own transaction) gets there first
+            other.update(case_id, lambda fresh: fresh.consent("b"))
+        return case.consent("a").seq
+
+    with engine.connect() as connection, repository.transaction(connection) as work:
+        assert work.update(case_id, consent_after_someone_else) == 4
+        connection.execute(sa.insert(_tickets).values(case_id=case_id))
+    assert len(calls) == 2
+    assert _tickets_of(engine, case_id) == 1
+    assert [e.type_name for e in store.load(case_id)][2:] == ["consent_given"] * 2
+    assert verify_case(store, case_id).ok
+
+
+def test_a_host_managed_transaction_is_joined_and_announced_when_told(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    engine, store, repository, heard = host
+    case_id = f"uow-{uuid.uuid4().hex[:8]}"
+    with engine.connect() as connection:
+        connection.execute(sa.insert(_tickets).values(case_id=case_id))  # begins one
+        with repository.transaction(connection) as work:
+            work.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+        assert heard == []  # the host has not committed
+        connection.commit()
+        assert work.committed() == 1
+    assert heard == [1]
+    assert _tickets_of(engine, case_id) == 1 and len(store.load(case_id)) == 1
+
+
+def test_a_store_on_a_hosts_connection_never_commits_or_changes_it(url: str) -> None:
+    engine = sa.create_engine(normalize_url(url))
+    with engine.connect() as warm:  # a connection the host already used
+        warm.execute(sa.text("SELECT 1"))
+        warm.rollback()
+    SQLStore(engine).close()  # the schema exists
+    case = scripted_case(f"host-{uuid.uuid4().hex[:8]}")
+    with engine.connect() as connection:
+        store = SQLStore(connection)
+        assert store.commits_itself is False
+        store.append(case.case_id, case.events[:3], 0)
+        assert store.load(case.case_id) == case.events[:3]  # its own writes, seen
+        with pytest.raises(ConcurrencyError):
+            store.append(case.case_id, case.events[:3], 0)
+        store.append(case.case_id, case.events[3:5], 3)  # the transaction is still usable
+        store.close()  # leaves the connection open
+        connection.rollback()
+        with pytest.raises(CaseNotFound):
+            store.load(case.case_id)
+        if engine.dialect.name == "sqlite":  # the host's settings, not the library's
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+            raw = connection.connection.dbapi_connection
+            assert raw is not None and raw.isolation_level == ""  # pysqlite's default
+            connection.rollback()
+    with pytest.raises(InvalidInput, match="Connection"):
+        SQLStore(engine).bound("not a connection")  # type: ignore[arg-type]
+    other = sa.create_engine("sqlite://")
+    with other.connect() as stranger, pytest.raises(InvalidInput):
+        SQLStore(engine).bound(stranger)
+    engine.dispose()
+    other.dispose()
 
 
 # -- several OS processes -----------------------------------------------------------------

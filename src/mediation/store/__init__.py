@@ -19,10 +19,12 @@ Third-party stores prove themselves with :class:`mediation.testing.StoreConforma
 
 from __future__ import annotations
 
+import copy
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import IO, Any, Generic, TypeVar
 
@@ -79,6 +81,7 @@ __all__ = [
     "ReadLog",
     "Repository",
     "RetentionResult",
+    "Saved",
     "SubjectAccess",
     "Updated",
     "adoptable",
@@ -301,6 +304,10 @@ class Updated(Generic[T]):
     stage: str
 
 
+Saved = Callable[["Updated[Any]"], None]
+"""A repository subscriber: called with each saved change after its transaction commits."""
+
+
 @attrs.define
 class _Cached:
     """A case the repository folded, at the stored ``version`` whose chain ends at ``head``."""
@@ -424,12 +431,165 @@ class Repository:
         self.read_log: ReadLog | None = (
             read_log if read_log is not None else (store if isinstance(store, ReadLog) else None)
         )
+        self._log_in_store = read_log is None and isinstance(store, ReadLog)
         self.require_reader = require_reader
         self.verify_loads = verify_loads
         self.policy = policy
         self.cache_size = cache_size
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._subscribers: list[Saved] = []
+        self._pending: list[Updated[Any]] = []
+        self._commits_itself = getattr(store, "commits_itself", True) is not False
+
+    # -- after-commit hooks ---------------------------------------------------------------
+
+    def subscribe(self, subscriber: Saved) -> Callable[[], None]:
+        """Call ``subscriber(updated)`` after each change this repository saves has
+        committed: cases opened, :meth:`save`, :meth:`update` and :meth:`apply`.
+
+        Never before the commit, and never for a change that was not committed: a refused
+        command, a conflict (only the try that was saved is announced), or a transaction
+        the host rolled back. When the store writes inside a host's transaction (see
+        :meth:`transaction`), subscribers are called once that transaction commits. A
+        subscriber that raises is logged (``subscriber_failed``) and the others still run:
+        the change is saved, so the caller is not told it failed.
+
+        Args:
+            subscriber: Called with an :class:`Updated` (for :meth:`open` its ``result``
+                is the case; for :meth:`save`, ``None``).
+
+        Returns:
+            A function that unsubscribes it.
+
+        Raises:
+            InvalidInput: ``subscriber`` is not callable.
+        """
+        if not callable(subscriber):
+            raise InvalidInput(f"subscriber must be callable; got {subscriber!r}")
+        self._subscribers.append(subscriber)
+        subscribers = self._subscribers
+
+        def unsubscribe() -> None:
+            if subscriber in subscribers:
+                subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def _saved(self, updated: Updated[Any]) -> None:
+        """Announce a change the store has written: now if the store committed it,
+        else when the host's transaction commits (:meth:`committed`)."""
+        if self._commits_itself:
+            self._announce((updated,))
+        else:
+            self._pending.append(updated)
+
+    def _announce(self, changes: Sequence[Updated[Any]]) -> None:
+        for updated in changes:
+            for subscriber in tuple(self._subscribers):
+                try:
+                    subscriber(updated)
+                except Exception as error:
+                    _log.warning(
+                        "subscriber_failed",
+                        case_id=updated.case.case_id,
+                        version=updated.version,
+                        error=type(error).__name__,
+                    )
+
+    @contextmanager
+    def transaction(self, connection: Any) -> Iterator[Repository]:
+        """A unit of work: the host's rows and the cases' events in one transaction.
+
+        Yields a repository like this one (same clock, policy, cache and subscribers)
+        whose store writes on ``connection``, a SQLAlchemy
+        :class:`~sqlalchemy.engine.Connection` to the same database as this repository's
+        :class:`~mediation.store.sql.SQLStore`. Run your own statements on
+        ``connection`` and the case commands through the yielded repository. If the
+        connection has no transaction under way, one is begun: on leaving the block it is
+        committed and then subscribers hear of the changes; if the block raises it is
+        rolled back, nothing is announced, and the error propagates. If the connection
+        is already in a transaction (the host's framework manages it), the unit of work
+        joins it and the host commits: call :meth:`committed` (or :meth:`rolled_back`)
+        on the yielded repository afterwards.
+
+        Args:
+            connection: The host's connection.
+
+        Yields:
+            The repository to run commands through.
+
+        Raises:
+            InvalidInput: the store is not a SQL store, or the connection is not to its
+                database.
+        """
+        bind = getattr(self.store, "bound", None)
+        if bind is None:
+            raise InvalidInput(
+                "a unit of work needs a SQL store (mediation.store.sql.SQLStore); "
+                f"this repository's store is {type(self.store).__name__}"
+            )
+        from sqlalchemy.engine import Connection  # loaded already: the store is a SQL one
+
+        if not isinstance(connection, Connection):
+            raise InvalidInput(
+                f"a unit of work needs a SQLAlchemy Connection; got {type(connection).__name__}"
+            )
+        # Whether the host began a transaction, asked before anything runs on it.
+        joined = connection.in_transaction()
+        began = None if joined else connection.begin()
+        try:
+            store = bind(connection)
+            work = copy.copy(self)
+            work.store = store
+            if self._log_in_store:
+                work.read_log = store
+            work._pending = []
+            work._commits_itself = False
+        except BaseException:
+            if began is not None:
+                began.rollback()
+            raise
+        try:
+            yield work
+        except BaseException:
+            if began is not None:
+                began.rollback()
+                work.rolled_back()
+            raise
+        if began is not None:
+            try:
+                began.commit()
+            except BaseException:
+                work.rolled_back()
+                raise
+            work.committed()
+
+    def committed(self) -> int:
+        """Tell the repository that the host's transaction its store writes in has
+        committed: subscribers hear of every change saved in it (for a store that
+        commits itself, nothing is waiting). :meth:`transaction` calls this for you.
+
+        Returns:
+            How many changes were announced.
+        """
+        changes, self._pending = self._pending, []
+        self._announce(changes)
+        return len(changes)
+
+    def rolled_back(self) -> int:
+        """Tell the repository that the host's transaction was rolled back: the changes
+        saved in it are forgotten, unannounced, and the cases they touched are no longer
+        kept. :meth:`transaction` calls this for you.
+
+        Returns:
+            How many changes were forgotten.
+        """
+        changes, self._pending = self._pending, []
+        with self._cache_lock:
+            for updated in changes:
+                self._cache.pop(updated.case.case_id, None)
+        return len(changes)
 
     def open(
         self, case_id: str, parties: Sequence[Party], mediator: Mediator, **options: Any
@@ -451,9 +611,11 @@ class Repository:
         case = Mediation.open(
             case_id, parties, mediator, clock=self.clock, process=self.process, **options
         )
-        recorded = self.store.append(case.case_id, case.events_since(0), 0)
+        events = case.events_since(0)
+        recorded = self.store.append(case.case_id, events, 0)
         # Kept as verified: the repository made this chain itself.
         self._keep(case_id, _Cached(case, case.version, recorded[-1].hash, verified=True))
+        self._saved(Updated(case, case, events, case.version, case.stage))
         return case
 
     def load(
@@ -558,7 +720,10 @@ class Repository:
         Raises:
             ConcurrencyError: someone appended first.
         """
-        self.store.append(case.case_id, case.events_since(expected_version), expected_version)
+        events = case.events_since(expected_version)
+        self.store.append(case.case_id, events, expected_version)
+        if events:
+            self._saved(Updated(None, case, events, case.version, case.stage))
         return case.version
 
     def update(
@@ -641,7 +806,10 @@ class Repository:
             self._keep(case_id, _Cached(case, case.version, head, kept.verified))
             return Updated(result, case, new, case.version, case.stage)
 
-        return retry_on_conflict(attempt, attempts=attempts)
+        updated = retry_on_conflict(attempt, attempts=attempts)
+        if updated.events:
+            self._saved(updated)
+        return updated
 
     def _checkout(self, case_id: str) -> _Cached:
         """The case to run a command on: the kept one, taken out of the cache (so no other

@@ -23,13 +23,18 @@ IMMEDIATE``), the version compared, the events inserted and the case row updated
 same transaction; any conflict raises
 :class:`~mediation.errors.ConcurrencyError` and nothing is written.
 
-SQLite connections run with ``journal_mode=WAL`` (readers never block the writer),
-``synchronous=FULL`` (a committed append survives power loss), ``foreign_keys=ON`` and
-a ``busy_timeout`` (writers wait for each other instead of failing).
+SQLite connections the library opens run with ``journal_mode=WAL`` (readers never block
+the writer), ``synchronous=FULL`` (a committed append survives power loss),
+``foreign_keys=ON`` and a ``busy_timeout`` (writers wait for each other instead of
+failing). Connections a host opens are left as the host configured them: given a host's
+SQLite engine, the store opens its own connections to the same file; given a host's
+:class:`~sqlalchemy.engine.Connection`, it writes inside the host's transaction and
+changes none of its settings.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -325,8 +330,9 @@ class SQLStore:
 
     Args:
         url: A SQLite file path (text or path object), a ``sqlite:///`` URL, a
-            ``postgresql://`` URL, or an :class:`sqlalchemy.engine.Engine` the host
-            configured.
+            ``postgresql://`` URL, an :class:`sqlalchemy.engine.Engine` the host
+            configured, or a host's :class:`sqlalchemy.engine.Connection` (a unit of work:
+            see below).
         create: Create the tables (and a missing SQLite file) if they are missing
             (default); otherwise require them, and never create a file.
         busy_timeout: SQLite only: seconds a writer waits for another writer.
@@ -350,11 +356,29 @@ class SQLStore:
 
     Use one store (one engine) per process; after ``fork`` call :meth:`close` in the
     child and open a new store.
+
+    **A host's engine.** PostgreSQL: the store uses it as it is. A SQLite file: the store
+    opens its own connections to the file named by the engine's URL (with the settings
+    above) and never changes the host's. An in-memory SQLite engine is one database only
+    its own connections see, so the store uses and configures it.
+
+    **A host's connection: one transaction for the host's rows and the case's events.**
+    Given a :class:`~sqlalchemy.engine.Connection`, every statement runs on it, inside the
+    host's transaction (begun if none is): each append, erasure and read record sits in a
+    ``SAVEPOINT``, so a conflict undoes only its own statements and leaves the host's
+    transaction usable. The store never commits or rolls back; the host does, and its
+    rows and the events commit or vanish together (:attr:`commits_itself` is False;
+    :meth:`mediation.store.Repository.transaction` commits for you and then calls the
+    repository's subscribers). :meth:`close` leaves the connection open. On SQLite the
+    store starts the transaction with ``BEGIN IMMEDIATE`` when the host has not begun
+    one, so the write lock is taken up front; set a ``busy_timeout`` (and WAL, and
+    ``synchronous=FULL`` if you want durable commits) on your own engine, e.g. in a
+    ``connect`` event listener.
     """
 
     def __init__(
         self,
-        url: str | os.PathLike[str] | Engine,
+        url: str | os.PathLike[str] | Engine | Connection,
         *,
         create: bool = True,
         busy_timeout: float = 30.0,
@@ -365,8 +389,23 @@ class SQLStore:
         self._salts = salts
         self.store_id: str = ""
         """A random identifier made when the store was created, named in signed heads."""
-        if isinstance(url, Engine):
+        self._host: Connection | None = None
+        self.commits_itself = True
+        """Whether each write commits (False on a host's connection: the host commits)."""
+        self._own_engine = True
+        if isinstance(url, Connection):
+            self._host, self.commits_itself, self._own_engine = url, False, False
+            engine, self._where = url.engine, url.engine.url.render_as_string(hide_password=True)
+        elif isinstance(url, Engine) and not (
+            url.dialect.name == "sqlite" and url.url.database not in (None, "", ":memory:")
+        ):
             engine, self._where = url, url.url.render_as_string(hide_password=True)
+            self._own_engine = False
+        elif isinstance(url, Engine):
+            # A host's SQLite file: the library's own connections to it, the host's untouched.
+            engine, self._where = _engine(
+                url.url.render_as_string(hide_password=False), read_only=read_only, create=create
+            )
         else:
             engine, self._where = _engine(url, read_only=read_only, create=create)
         self._driver_errors = _driver_errors(engine)
@@ -379,10 +418,12 @@ class SQLStore:
                 migrate=migrate and not read_only,
             )
         except self._driver_errors as error:
-            engine.dispose()
+            if self._own_engine:
+                engine.dispose()
             raise _unavailable(self._where, error) from error
         except MediationError:
-            engine.dispose()
+            if self._own_engine:
+                engine.dispose()
             raise
 
     def _open(
@@ -402,17 +443,60 @@ class SQLStore:
         self._own_lock = threading.Lock()
         self._heads: dict[str, tuple[int, str]] = {}
         """Case id -> (version, head) of this store's last append (a hint, re-checked)."""
-        if self.dialect == "sqlite":
+        if self.dialect == "sqlite" and self._host is None:
             _configure_sqlite(engine, self._busy_ms, read_only=read_only)
         self._sql = _Statements(engine.dialect)
         self._one_event_path = (
             self.dialect == "sqlite"
+            and self._host is None
             and not self._in_memory
             and self._sql.update_progress.takes_rows_as_given
             and self._sql.insert_event.takes_rows_as_given
         )
         self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         self._ensure_schema(create, migrate)
+
+    def bound(self, connection: Connection) -> SQLStore:
+        """This store working inside a host's transaction on ``connection`` (see the
+        class's notes on a host's connection), without checking the schema again.
+
+        Args:
+            connection: A connection to the same database (same kind, same store id).
+
+        Returns:
+            A store whose writes the host commits or rolls back.
+
+        Raises:
+            InvalidInput: ``connection`` is not a SQLAlchemy connection to this store's
+                database.
+            StoreUnavailable: the database cannot be used.
+        """
+        if not isinstance(connection, Connection):
+            raise InvalidInput(
+                f"a unit of work needs a SQLAlchemy Connection; got {type(connection).__name__}"
+            )
+        if connection.dialect.name != self.dialect:
+            raise InvalidInput(
+                f"the connection is to a {connection.dialect.name} database; "
+                f"this store is on {self.dialect}"
+            )
+        try:
+            found = (
+                connection.execute(sa.select(schema_table.c.store_id)).scalar()
+                if sa.inspect(connection).has_table(schema_table.name)
+                else None
+            )
+        except sa.exc.DBAPIError as error:
+            raise self._failed(error) from error
+        if found != self.store_id:
+            raise InvalidInput("the connection is to another database than this store's")
+        work = copy.copy(self)
+        work._host = connection
+        work.commits_itself = False
+        work._own_engine = False
+        work._one_event_path = False
+        work._heads = {}
+        return work
 
     def _failed(self, error: Exception) -> StoreUnavailable:
         return _unavailable(self._where, error)
@@ -453,22 +537,47 @@ class SQLStore:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        if self._host is not None:
+            with self._savepoint() as conn:
+                yield conn
+            return
         with self.engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
             yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        if self._host is not None:
+            yield self._host
+            return
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
+    @contextmanager
+    def _savepoint(self) -> Iterator[Connection]:
+        """A ``SAVEPOINT`` in the host's transaction (which is begun if none is)."""
+        host = self._host
+        assert host is not None
+        if self.dialect == "sqlite":
+            raw = host.connection.dbapi_connection
+            if raw is not None and not raw.in_transaction:
+                # pysqlite begins transactions lazily: without a BEGIN, the SAVEPOINT
+                # would be the outermost transaction and its RELEASE a COMMIT.
+                host.exec_driver_sql("BEGIN IMMEDIATE")
+        with host.begin_nested():
+            yield host
+
     def close(self) -> None:
-        """Close the store's connections (the engine is disposed)."""
+        """Close the store's connections (an engine the store made is disposed; a host's
+        engine or connection stays open: it is the host's)."""
+        if self._host is not None:
+            return
         with self._own_lock:
             for connection in self._own:
                 connection.close()
             self._own.clear()
         self._local = threading.local()
-        self.engine.dispose()
+        if self._own_engine:
+            self.engine.dispose()
 
     def __enter__(self) -> SQLStore:
         return self
@@ -486,6 +595,8 @@ class SQLStore:
         self, case_id: str, events: Sequence[ev.Event], expected_version: int
     ) -> tuple[RecordedEvent, ...]:
         """See :meth:`mediation.store.EventStore.append`."""
+        if self._host is not None:
+            return self._append_hosted(case_id, events, expected_version)
         if self._one_event_path:
             recorded = self._append_one(case_id, events, expected_version)
             if recorded is not None:
@@ -513,6 +624,21 @@ class SQLStore:
                 self._heads.clear()
             self._heads[case_id] = (recorded[-1].seq, recorded[-1].hash)
         return recorded
+
+    def _append_hosted(
+        self, case_id: str, events: Sequence[ev.Event], expected_version: int
+    ) -> tuple[RecordedEvent, ...]:
+        """An append in a savepoint of the host's transaction (committed by the host)."""
+        batch = check_batch(case_id, events, expected_version)
+        try:
+            with self._savepoint() as conn:
+                cursor = conn.connection.cursor()
+                try:
+                    return self._append_in(cursor, case_id, batch, expected_version)
+                finally:
+                    cursor.close()
+        except (self._integrity_error, sa.exc.IntegrityError) as error:
+            raise _taken(case_id, expected_version) from error
 
     def _append_one(
         self, case_id: str, events: Sequence[ev.Event], expected_version: int
@@ -717,11 +843,14 @@ class SQLStore:
             raise self._failed(error) from error
 
     def _stream_rows(self, batch_size: int) -> Iterator[tuple[ev.Event, ...]]:
-        pooled = self.engine.raw_connection()
+        hosted = self._host is not None
+        pooled: Any = (
+            self._host.connection if self._host is not None else self.engine.raw_connection()
+        )
         try:
-            if self.dialect == "postgresql":
+            if self.dialect == "postgresql" and not hosted:
                 # A named cursor is a server-side cursor in psycopg: rows come as fetched.
-                cursor: Any = pooled.dbapi_connection.cursor(name="mediation_stream")  # type: ignore[union-attr]
+                cursor: Any = pooled.dbapi_connection.cursor(name="mediation_stream")
                 cursor.itersize = batch_size
             else:
                 cursor = pooled.cursor()
@@ -753,9 +882,10 @@ class SQLStore:
                 yield tuple(events)
             cursor.close()
         finally:
-            if self.dialect != "sqlite":
-                pooled.rollback()  # end the read transaction
-            pooled.close()
+            if not hosted:
+                if self.dialect != "sqlite":
+                    pooled.rollback()  # end the read transaction
+                pooled.close()
 
     @_guard
     def records(self, case_id: str) -> tuple[RecordedEvent, ...]:
@@ -771,6 +901,14 @@ class SQLStore:
         )
 
     def _fetch(self, statement: _Statement, case_id: str) -> list[Any]:
+        if self._host is not None:
+            cursor = self._host.connection.cursor()
+            try:
+                cursor.execute(*statement(case_id=case_id))
+                hosted = list(cursor.fetchall())
+            finally:
+                cursor.close()
+            return hosted
         connection, release = self._connection()
         try:
             cursor = connection.cursor()
@@ -907,7 +1045,7 @@ class SQLStore:
         batch = check_batch(case_id, [erasure], expected_version)
         self._heads.pop(case_id, None)
         with self._write() as conn:
-            if self.dialect == "sqlite":
+            if self.dialect == "sqlite" and self._host is None:
                 conn.exec_driver_sql("PRAGMA secure_delete = ON")
             row = conn.execute(
                 sa.select(
@@ -959,7 +1097,7 @@ class SQLStore:
                 .where(cases_table.c.case_id == case_id)
                 .values(**_summary_values(summary, tracker))
             )
-        if self.dialect == "sqlite" and not self._in_memory:
+        if self.dialect == "sqlite" and not self._in_memory and self._host is None:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         _log.info("content_erased", case_id=case_id, spans=len(erasure.spans))
