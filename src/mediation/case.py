@@ -28,6 +28,7 @@ from mediation import events as ev
 from mediation import rules
 from mediation._case.arguments import guard_commands
 from mediation._case.caucus import Caucus
+from mediation._case.commands import CommandAPI, action_schema
 from mediation._case.conduct import Conduct
 from mediation._case.core import DEFAULT_PROCESS, Clock, Deadline
 from mediation._case.intake import Intake
@@ -50,6 +51,7 @@ __all__ = [
     "Listener",
     "Mediation",
     "Role",
+    "action_schema",
 ]
 
 T = TypeVar("T")
@@ -58,7 +60,7 @@ Listener = Callable[["Mediation", ev.Event], None]
 """Called with the case and each event, after the command has recorded all its events."""
 
 
-class Mediation(Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves):
+class Mediation(Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves, CommandAPI):
     """One mediation case.
 
     Create one with :meth:`open`, rebuild one from stored events with :meth:`replay`.
