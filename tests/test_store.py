@@ -30,7 +30,13 @@ from mediation.store import (
     verify_case,
 )
 from mediation.store._summary import CaseSummary, DeadlineTracker, iso, parse_iso
-from mediation.testing import MediationMachine, StoreConformance, check_store, scripted_case
+from mediation.testing import (
+    MediationMachine,
+    StoreConformance,
+    check_store,
+    screen_all,
+    scripted_case,
+)
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -207,6 +213,7 @@ def test_updates_read_the_whole_case_once_then_only_its_head() -> None:
     repository = _repository(store)
     _disclosed(repository)  # opened here: kept from the start
     assert store.whole_reads == 0
+    repository.update("c-1", screen_all)
     repository.update("c-1", lambda case: case.consent("a"))
     repository.update("c-1", lambda case: case.consent("b"))
     repository.update("c-1", lambda case: case.advance("m"))
@@ -263,12 +270,15 @@ def test_an_erasure_moves_the_head_so_the_kept_case_is_reloaded() -> None:
     store = CountingStore()
     repository = _repository(store)
     _disclosed(repository)
+    repository.update("c-1", screen_all)
     repository.update("c-1", lambda case: case.consent("a"))
     repository.update("c-1", lambda case: case.consent("b"))
     repository.update("c-1", lambda case: case.advance("m"))
-    repository.update("c-1", lambda case: case.speak("a", "My private words.", 10))
-    repository.erase("c-1", actor="dpo", role="data_protection_officer", grounds="request", seq=6)
-    kept = repository.apply("c-1", lambda case: case.events[5])
+    speech = repository.update("c-1", lambda case: case.speak("a", "My private words.", 10))
+    repository.erase(
+        "c-1", actor="dpo", role="data_protection_officer", grounds="request", seq=speech.seq
+    )
+    kept = repository.apply("c-1", lambda case: case.events[speech.seq - 1])
     assert isinstance(kept.result, ev.StatementMade)
     assert kept.result.text == ""  # the erased text is gone from the case updates see
 
@@ -361,7 +371,7 @@ def test_subscribers_hear_nothing_of_refusals_and_conflicting_tries() -> None:
     repository.update("c-1", lambda case: case.version)  # records nothing: no news
     unsubscribe()
     unsubscribe()  # twice is harmless
-    repository.update("c-1", lambda case: case.advance("m"))
+    repository.update("c-1", screen_all)
     assert heard == [3, 4]
     with pytest.raises(InvalidInput, match="callable"):
         repository.subscribe("not a function")  # type: ignore[arg-type]

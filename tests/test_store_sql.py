@@ -630,7 +630,8 @@ def test_processes_updating_one_kept_case_lose_nothing(url: str) -> None:
         assert verify_case(store, case_id, deep=True).ok
         repository = Repository(store, clock=system_clock)
         updated = repository.apply(case_id, lambda case: case.speak("a", "last word", 1))
-        assert updated.version == 5 + workers * each + 1
+        prepared = 7  # opened, disclosed, two consents, two screenings, advanced
+        assert updated.version == prepared + workers * each + 1
         assert updated.case == repository.load(case_id)
 
 
