@@ -33,7 +33,13 @@ from typing import Any
 import attrs
 
 from mediation import rules
+from mediation._case.caucus import Caucus
+from mediation._case.conduct import Conduct
 from mediation._case.core import CaseCore
+from mediation._case.intake import Intake
+from mediation._case.joint import JointSession
+from mediation._case.stages import StageMoves
+from mediation._case.suggestion import Suggestion
 from mediation.errors import InvalidInput
 from mediation.model import (
     Issue,
@@ -230,10 +236,17 @@ def _parameter_schema(
     return schema
 
 
-def _method(name: str) -> Any:
-    from mediation.case import Mediation  # the aggregate is built from this module's mixin
+# The mixins that define the commands (the case aggregate is made of them and this one).
+_COMMAND_MIXINS: tuple[type, ...] = (Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves)
 
-    return inspect.unwrap(getattr(Mediation, name))
+
+def _method(name: str) -> Any:
+    """The command's function as written (unwrapped), from the mixin that defines it."""
+    for mixin in _COMMAND_MIXINS:
+        for cls in mixin.__mro__:
+            if name in vars(cls):
+                return inspect.unwrap(vars(cls)[name])
+    raise InvalidInput(f"unknown action {shown(name)}")  # pragma: no cover - table drift
 
 
 def _parameters(name: str) -> list[inspect.Parameter]:
@@ -268,9 +281,7 @@ def action_schema(
         )
     policy = policy if policy is not None else Policy.default()
     stages = stages if stages is not None else DEFAULT_DEFINITION.stages
-    from mediation.case import Mediation
-
-    doc = inspect.getdoc(getattr(Mediation, name)) or ""
+    doc = inspect.getdoc(_method(name)) or ""
     properties: dict[str, Any] = {}
     required: list[str] = []
     namespace = _method(name).__globals__
