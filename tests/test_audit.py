@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -360,6 +361,65 @@ def test_import_refuses_a_broken_file_and_stores_nothing() -> None:
         NOTE_SEQ,
         "content_mismatch",
     )
+    assert store.cases() == ()
+
+
+def _two_case_export() -> tuple[bytes, str]:
+    other = non_mediable_case()
+    other_records = audit.record_events(other.case_id, other.events, salts=os.urandom)
+    good = _export(other_records, ChainHead(other.case_id, other.version, other_records[-1].hash))
+    return good + EXPORTED, other.case_id
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek, like a pipe."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_an_export_is_read_one_case_at_a_time() -> None:
+    data, first = _two_case_export()
+    stream = io.BytesIO(data)
+    cases = audit.iter_export(stream)
+    assert next(cases).case_id == first
+    assert stream.tell() < len(data)  # the second case is not read yet
+    assert [case.case_id for case in cases] == [CASE.case_id]
+    assert audit.read_export(io.BytesIO(data)) == tuple(audit.iter_export(io.BytesIO(data)))
+
+
+def test_import_reads_a_stream_that_cannot_seek() -> None:
+    data, first = _two_case_export()
+    pipe = io.BufferedReader(_Pipe(data))
+    assert not pipe.seekable()
+    store = InMemoryStore()
+    heads = import_export(pipe, store)
+    assert [head.case_id for head in heads] == [first, CASE.case_id]
+    assert store.records(CASE.case_id) == RECORDS
+
+
+def test_import_refuses_a_case_already_stored_before_storing_any() -> None:
+    data, first = _two_case_export()
+    store = InMemoryStore()
+    store.append(CASE.case_id, CASE.events, 0)  # the second case of the file
+    with pytest.raises(ConcurrencyError):
+        import_export(io.BytesIO(data), store)
+    assert [summary.case_id for summary in store.cases()] == [CASE.case_id]
+    assert store.summary(first) is None  # the first case verified, but was not stored
+
+
+def test_import_refuses_a_case_twice_in_the_file_and_stores_nothing() -> None:
+    store = InMemoryStore()
+    with pytest.raises(ConcurrencyError, match="twice"):
+        import_export(io.BytesIO(EXPORTED + EXPORTED), store)
     assert store.cases() == ()
 
 

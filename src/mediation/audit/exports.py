@@ -31,6 +31,7 @@ __all__ = [
     "EXPORT_VERSION",
     "ExportedCase",
     "export_case",
+    "iter_export",
     "read_export",
     "verify_export",
     "verify_export_anchored",
@@ -163,6 +164,8 @@ def write_section(
 def read_export(stream: IO[bytes], *, limits: Limits | None = None) -> tuple[ExportedCase, ...]:
     """Parse an export file (strictly: every byte is checked) without verifying chains.
 
+    Holds every case of the file at once; :func:`iter_export` reads one case at a time.
+
     Args:
         stream: A binary stream positioned at the start of the file.
         limits: The most lines and bytes per line read (default: the default
@@ -176,9 +179,29 @@ def read_export(stream: IO[bytes], *, limits: Limits | None = None) -> tuple[Exp
             or trailer line in the documented form, or a section is not closed; the
             message names the line.
     """
-    cases: list[ExportedCase] = []
+    return tuple(iter_export(stream, limits=limits))
+
+
+def iter_export(stream: IO[bytes], *, limits: Limits | None = None) -> Iterator[ExportedCase]:
+    """Parse an export file one case at a time, strictly, without verifying chains.
+
+    The stream is read line by line and each case is given as soon as its trailer is
+    read, so the memory held is that of the largest case, not of the file.
+
+    Args:
+        stream: A binary stream positioned at the start of the file.
+        limits: The most lines and bytes per line read (see :func:`read_export`).
+
+    Yields:
+        The cases in the file, in order.
+
+    Raises:
+        ChainBroken: as :func:`read_export`, when the bad line is reached (cases before
+            it have been given already).
+    """
     case_id: str | None = None
     records: list[RecordedEvent] = []
+    given = 0
     for number, raw in _bounded_lines(stream, limits or _DEFAULT_LIMITS):
         if not raw.endswith(b"\n"):
             raise ChainBroken(case_id or "", None, "malformed", f"line {number} is incomplete")
@@ -187,19 +210,7 @@ def read_export(stream: IO[bytes], *, limits: Limits | None = None) -> tuple[Exp
             continue
         data = _strict_json(raw[:-1], number, case_id)
         if case_id is None:
-            if set(data) != {"case_id", "format", "version"} or data["format"] != EXPORT_FORMAT:
-                raise ChainBroken("", None, "malformed", f"line {number} is not a section header")
-            if data["version"] != EXPORT_VERSION:
-                raise ChainBroken(
-                    str(data["case_id"]),
-                    None,
-                    "malformed",
-                    f"line {number}: export version {data['version']!r} is not supported "
-                    f"(this library reads version {EXPORT_VERSION})",
-                )
-            if not isinstance(data["case_id"], str):
-                raise ChainBroken("", None, "malformed", f"line {number}: case id is not text")
-            case_id = data["case_id"]
+            case_id = _section_header(data, number)
             records = []
             continue
         keys = set(data) - {"signature"}
@@ -214,22 +225,38 @@ def read_export(stream: IO[bytes], *, limits: Limits | None = None) -> tuple[Exp
             raise ChainBroken(
                 case_id, None, "malformed", f"line {number} is neither an event nor the trailer"
             )
-        cases.append(
-            ExportedCase(
-                case_id,
-                tuple(records),
-                ChainHead(case_id, data["count"], data["head"]),
-                data.get("signature"),
-            )
+        case = ExportedCase(
+            case_id,
+            tuple(records),
+            ChainHead(case_id, data["count"], data["head"]),
+            data.get("signature"),
         )
+        records = []
         case_id = None
+        given += 1
+        yield case
     if case_id is not None:
         raise ChainBroken(
             case_id, None, "truncated", f"the section of case {case_id!r} has no trailer line"
         )
-    if not cases:
+    if not given:
         raise ChainBroken("", None, "malformed", "the file holds no case")
-    return tuple(cases)
+
+
+def _section_header(data: dict[str, Any], number: int) -> str:
+    if set(data) != {"case_id", "format", "version"} or data["format"] != EXPORT_FORMAT:
+        raise ChainBroken("", None, "malformed", f"line {number} is not a section header")
+    if data["version"] != EXPORT_VERSION:
+        raise ChainBroken(
+            str(data["case_id"]),
+            None,
+            "malformed",
+            f"line {number}: export version {data['version']!r} is not supported "
+            f"(this library reads version {EXPORT_VERSION})",
+        )
+    if not isinstance(data["case_id"], str):
+        raise ChainBroken("", None, "malformed", f"line {number}: case id is not text")
+    return data["case_id"]
 
 
 _EVENT_LINE = re.compile(
@@ -326,27 +353,26 @@ def verify_export(
         failed verification with code ``malformed`` (or ``truncated`` for a missing
         trailer) whose message names the line.
     """
+    results = []
     try:
-        cases = read_export(stream, limits=limits)
+        for case in iter_export(stream, limits=limits):
+            result = verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=deep)
+            if (
+                result.ok
+                and verifier is not None
+                and unsigned_or_bad([(case.anchor, case.signature)], verifier)
+            ):
+                result = attrs.evolve(
+                    result,
+                    broken=ChainBreak(
+                        None,
+                        "unsigned",
+                        "the trailer carries no signature that verifies under the public key given",
+                    ),
+                )
+            results.append(result)
     except ChainBroken as error:
         return (Verification(error.case_id, 0, "", ChainBreak(None, error.code, str(error))),)
-    results = []
-    for case in cases:
-        result = verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=deep)
-        if (
-            result.ok
-            and verifier is not None
-            and unsigned_or_bad([(case.anchor, case.signature)], verifier)
-        ):
-            result = attrs.evolve(
-                result,
-                broken=ChainBreak(
-                    None,
-                    "unsigned",
-                    "the trailer carries no signature that verifies under the public key given",
-                ),
-            )
-        results.append(result)
     return tuple(results)
 
 
@@ -368,20 +394,23 @@ def verify_export_anchored(
     Returns:
         One verification per case of the file, then one per dropped case.
     """
-    try:
-        cases = read_export(stream)
-    except ChainBroken as error:
-        return (Verification(error.case_id, 0, "", ChainBreak(None, error.code, str(error))),)
     heads = {head.case_id: head for head in signed.heads}
     results = []
-    for case in cases:
-        result = verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=deep)
-        head = heads.pop(case.case_id, None)
-        if result.ok and head is not None:
-            result = verify(
-                case.records, case_id=case.case_id, anchor=head, deep=False, anchor_is_earlier=True
-            )
-        results.append(result)
+    try:
+        for case in iter_export(stream):
+            result = verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=deep)
+            head = heads.pop(case.case_id, None)
+            if result.ok and head is not None:
+                result = verify(
+                    case.records,
+                    case_id=case.case_id,
+                    anchor=head,
+                    deep=False,
+                    anchor_is_earlier=True,
+                )
+            results.append(result)
+    except ChainBroken as error:
+        return (Verification(error.case_id, 0, "", ChainBreak(None, error.code, str(error))),)
     results.extend(
         Verification(
             case_id,

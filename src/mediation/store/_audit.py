@@ -6,7 +6,10 @@ They sit with the stores so that :mod:`mediation.audit` never imports
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 import attrs
@@ -16,6 +19,7 @@ from mediation._logging import get_logger
 from mediation.audit import (
     ChainBreak,
     ChainHead,
+    ExportedCase,
     RecordedEvent,
     Signer,
     Verification,
@@ -23,13 +27,19 @@ from mediation.audit import (
     erase_fields,
     export_case,
     genesis,
+    iter_export,
     read_anchors,
-    read_export,
     sign_heads,
     sign_trailer,
     verify,
 )
-from mediation.errors import CaseNotFound, ChainBroken, InvalidInput, NothingToErase
+from mediation.errors import (
+    CaseNotFound,
+    ChainBroken,
+    ConcurrencyError,
+    InvalidInput,
+    NothingToErase,
+)
 from mediation.store._protocol import EventStore, ManagedStore
 from mediation.store._summary import CaseSummary, summarize
 
@@ -130,6 +140,13 @@ def adoptable(case_id: str, records: Sequence[RecordedEvent]) -> list[ev.Event]:
         ChainBroken: the records do not verify deeply, leave withheld content out (a
             reader's export), or are empty.
     """
+    _check_complete(case_id, records)
+    anchor = ChainHead(case_id, len(records), records[-1].hash)
+    verify(records, case_id=case_id, anchor=anchor, deep=True).raise_if_broken()
+    return [record.event() for record in records]
+
+
+def _check_complete(case_id: str, records: Sequence[RecordedEvent]) -> None:
     if not records:
         raise ChainBroken(case_id, None, "missing", f"case {case_id!r} has no events")
     if any(record.withheld for record in records):
@@ -140,9 +157,6 @@ def adoptable(case_id: str, records: Sequence[RecordedEvent]) -> list[ev.Event]:
             f"the records of case {case_id!r} were exported for one reader and leave "
             "content out: they verify, but cannot be imported",
         )
-    anchor = ChainHead(case_id, len(records), records[-1].hash)
-    verify(records, case_id=case_id, anchor=anchor, deep=True).raise_if_broken()
-    return [record.event() for record in records]
 
 
 def erase_spans(
@@ -306,9 +320,14 @@ def import_export(stream: IO[bytes], store: EventStore) -> tuple[ChainHead, ...]
     """Import an export file into ``store``, verifying every case first.
 
     Nothing is stored unless every case in the file verifies (deeply: every event is
-    decoded and checked in canonical form) and holds all its content (a reader's export
-    does not). Each case is then adopted as it is — the same sealed bodies, content,
-    salts and hashes, erased content staying erased — so its heads stay valid.
+    decoded and checked in canonical form), holds all its content (a reader's export
+    does not) and is new to the store. Each case is then adopted as it is — the same
+    sealed bodies, content, salts and hashes, erased content staying erased — so its
+    heads stay valid.
+
+    The file is read twice, one case at a time (a first pass verifies, a second adopts),
+    so the memory held is that of the largest case, not of the file. A stream that
+    cannot seek (a pipe) is first copied to a temporary file.
 
     Args:
         stream: A binary stream positioned at the start of the file.
@@ -319,17 +338,42 @@ def import_export(stream: IO[bytes], store: EventStore) -> tuple[ChainHead, ...]
 
     Raises:
         ChainBroken: the file is malformed or a chain does not verify; nothing stored.
-        ConcurrencyError: a case with the same id already exists in the store.
+        ConcurrencyError: a case of the file is already in the store, or appears twice
+            in the file; nothing stored (a case added by another writer between the two
+            passes is refused when it is reached).
         InvalidInput: the store cannot adopt records.
     """
     if not isinstance(store, ManagedStore):
         raise InvalidInput(f"{type(store).__name__} cannot adopt records (no adopt method)")
-    cases = read_export(stream)
-    for case in cases:
-        adoptable(case.case_id, case.records)
-        verify(case.records, case_id=case.case_id, anchor=case.anchor).raise_if_broken()
-    heads: list[ChainHead] = []
-    for case in cases:
-        heads.append(store.adopt(case.case_id, case.records))
-        _log.info("case_imported", case_id=case.case_id, version=case.anchor.version)
+    with _rereadable(stream) as source:
+        start = source.tell()
+        seen: set[str] = set()
+        for case in iter_export(source):
+            _check_importable(case, store, seen)
+        source.seek(start)
+        heads: list[ChainHead] = []
+        for case in iter_export(source):
+            heads.append(store.adopt(case.case_id, case.records))
+            _log.info("case_imported", case_id=case.case_id, version=case.anchor.version)
     return tuple(heads)
+
+
+def _check_importable(case: ExportedCase, store: EventStore, seen: set[str]) -> None:
+    if case.case_id in seen:
+        raise ConcurrencyError(f"case {case.case_id!r} appears twice in the file")
+    seen.add(case.case_id)
+    _check_complete(case.case_id, case.records)
+    verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=True).raise_if_broken()
+    if store.summary(case.case_id) is not None:
+        raise ConcurrencyError(f"case {case.case_id!r} already exists in the store")
+
+
+@contextlib.contextmanager
+def _rereadable(stream: IO[bytes]) -> Iterator[IO[bytes]]:
+    if stream.seekable():
+        yield stream
+        return
+    with tempfile.TemporaryFile() as copy:
+        shutil.copyfileobj(stream, copy)
+        copy.seek(0)
+        yield copy
