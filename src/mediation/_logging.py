@@ -35,15 +35,20 @@ class LibraryLogger:
         name: The logger name (``mediation`` or a dotted child of it).
     """
 
-    __slots__ = ("_name", "_stdlib")
+    __slots__ = ("_name", "_proxy", "_stdlib")
 
     def __init__(self, name: str) -> None:
         self._name = name
         self._stdlib = logging.getLogger(name)
+        # structlog's lazy proxy, kept like a module-level ``structlog.get_logger(name)``:
+        # it follows the configuration at each call, or — when the host configured
+        # ``cache_logger_on_first_use`` — binds once and then costs one method call (a
+        # new proxy per call bound a new logger each time: ~12 % of a recorded command).
+        self._proxy = structlog.get_logger(name)
 
     def _emit(self, level: int, method: str, event: str, fields: dict[str, Any]) -> None:
         if structlog.is_configured():
-            getattr(structlog.get_logger(self._name), method)(event, **fields)
+            getattr(self._proxy, method)(event, **fields)
             return
         if not self._stdlib.isEnabledFor(level):
             return
