@@ -5,10 +5,11 @@
 # MEDIATION_TEST_POSTGRES_URL) names one; without either, a throwaway cluster is started
 # exactly as .ci/run does (.ci/postgres.sh) and stopped at exit. The last line printed
 # is one JSON object with every figure.
-# Usage: benchmarks/bench.sh [PYTHON]
+# Usage: benchmarks/bench.sh [PYTHON [MODULE ...]] (modules: core, store, ...; none: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${1:-python3}"
+shift || true
 started=$(date +%s)
 if [ -z "${MEDIATION_BENCH_POSTGRES_URL:-}" ]; then
     if [ -z "${MEDIATION_TEST_POSTGRES_URL:-}" ]; then
@@ -17,5 +18,5 @@ if [ -z "${MEDIATION_BENCH_POSTGRES_URL:-}" ]; then
     fi
     export MEDIATION_BENCH_POSTGRES_URL="$MEDIATION_TEST_POSTGRES_URL"
 fi
-"$PYTHON" benchmarks/run.py
+"$PYTHON" benchmarks/run.py "$@"
 echo "bench: done in $(( $(date +%s) - started )) s" >&2
