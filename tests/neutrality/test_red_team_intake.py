@@ -671,3 +671,12 @@ def test_a_mediator_with_a_disqualifying_tie_cannot_just_proceed() -> None:
 
 def test_every_refusal_here_is_a_mediation_error() -> None:
     assert issubclass(NotAuthorized, MediationError) and issubclass(InvalidInput, ValueError)
+
+
+def test_threat_phrases_are_in_lexicon_order_each_once() -> None:
+    from mediation.threats import THREAT_PHRASES_EN, THREAT_PHRASES_ZH, threat_phrases
+
+    lexicon = THREAT_PHRASES_EN + THREAT_PHRASES_ZH
+    text = " / ".join(reversed(lexicon)) + " " + lexicon[0]
+    assert threat_phrases(text) == lexicon
+    assert threat_phrases("The workload this quarter is too high.") == ()
