@@ -1,7 +1,8 @@
 """Fuzz: every public command and constructor, called with arguments of every type.
 
 Only :class:`~mediation.errors.MediationError` subclasses may escape, and a refused
-command changes nothing (same version, same events). Run longer with
+command changes nothing (same version, same events); ``execute`` by action name with
+JSON-shaped garbage, as a web host passes it on, too. Run longer with
 ``HYPOTHESIS_PROFILE=thorough`` (2,000 examples per test).
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation import Mediation
+from mediation import Mediation, rules
 from mediation.case import COMMANDS
 from mediation.clocks import ManualClock
 from mediation.errors import MediationError
@@ -173,3 +174,33 @@ def test_open_refuses_garbage_with_a_typed_error(value: Any) -> None:
         base.update(arguments)
         with contextlib.suppress(MediationError):
             Mediation.open(**base)
+
+
+# JSON-shaped garbage, as a web host would pass on: what ``execute`` gets from a request.
+JSON_GARBAGE: st.SearchStrategy[Any] = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(
+        ["lin", "zhao", "pay", "2026-03-02T09:00:00+00:00", "9999-12-31T23:00-05:00"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(stage=st.sampled_from(STAGES_IN_ORDER), data=st.data())
+def test_execute_refuses_json_garbage_with_a_typed_error(stage: str, data: st.DataObject) -> None:
+    case = case_at(stage)
+    name = data.draw(st.sampled_from(list(rules.ACTIONS)), label="action")
+    known = list(case.action_schema(name)["properties"])
+    keys = st.sampled_from(known) if known else st.text(max_size=6)
+    arguments = data.draw(
+        st.dictionaries(keys | st.text(max_size=6), JSON_GARBAGE, max_size=4), label="arguments"
+    )
+    actor = data.draw(ACTORS, label="actor")
+    call_refusing_cleanly(case, "execute", [name, actor], arguments)
