@@ -22,6 +22,10 @@ action's schema (``InvalidInput``, named), 409 for a refusal with its reason cod
 (``CommandRefused``) or a conflict that outlasted the retries, 403 for someone who takes
 no part or may not act, 404 for an unknown case, 503 when the store is unavailable.
 
+A refusal's reasons are told in the caller's language, chosen per request: ``?lang=zh``,
+or the ``Accept-Language`` header (``zh-CN`` → Chinese), else English. Nothing is set
+globally: two requests in two languages can be served at once.
+
 Run it: ``uvicorn --factory mediation_web:main`` from this directory (``pip install uvicorn``), or
 see ``test_mediation_web.py`` for the whole exchange through Starlette's test client.
 """
@@ -50,6 +54,7 @@ from mediation.errors import (
     NotAuthorized,
     StoreUnavailable,
 )
+from mediation.i18n import LANGUAGES, translator
 from mediation.store import Repository
 from mediation.store.sql import SQLStore
 
@@ -71,6 +76,19 @@ def _error(status: int, error: str, message: str, **more: Any) -> JSONResponse:
     return JSONResponse({"error": error, "message": message, **more}, status_code=status)
 
 
+def _language(request: Request) -> str:
+    """The language a request asks for: ``?lang=``, else the first ``Accept-Language``
+    tag the library has a catalog for, else English."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    for tag in request.headers.get("accept-language", "").split(","):
+        primary = tag.split(";")[0].strip().split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return "en"
+
+
 def _answers_errors(handler: Handler) -> Handler:
     """Turn the library's typed errors into HTTP answers (the order matters: the most
     specific first)."""
@@ -79,8 +97,10 @@ def _answers_errors(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except CommandRefused as refused:
-            reasons = [{"code": r.code, "message": r.message} for r in refused.reasons]
-            return _error(409, "refused", str(refused), reasons=reasons)
+            lang = _language(request)
+            reasons = [{"code": r.code, "message": r.message_in(lang)} for r in refused.reasons]
+            message = translator(lang).gettext("; ").join(r["message"] for r in reasons)
+            return _error(409, "refused", message, reasons=reasons)
         except ConcurrencyError as conflict:
             return _error(409, "conflict", str(conflict))
         except NotAuthorized as refused:

@@ -56,6 +56,15 @@ def test_a_case_through_http_from_opening_to_listening(client: TestClient, datab
     assert refused.status_code == 409
     assert refused.json()["error"] == "refused"
     assert [reason["code"] for reason in refused.json()["reasons"]] == ["disclosure_missing"]
+    assert refused.json()["message"] == "the mediator must disclose before anyone can consent"
+    in_chinese = client.post(
+        "/cases/hr-21/actions/consent",
+        json={},
+        headers={"X-User": "ana", "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"},
+    )
+    assert in_chinese.json()["message"] == "调解员须先作出披露，当事人才能表示同意"
+    asked = client.post("/cases/hr-21/actions/consent?lang=zh", json={}, headers={"X-User": "ana"})
+    assert asked.json()["reasons"][0]["message"] == "调解员须先作出披露，当事人才能表示同意"
 
     schema = client.get("/cases/hr-21/actions/disclose", headers={"X-User": "mo"}).json()
     assert schema["required"] == ["statement"]
