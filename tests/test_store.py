@@ -318,6 +318,42 @@ def test_an_unverified_repository_keeps_cases_too() -> None:
     assert verify_case(store, "c-1").ok
 
 
+def test_threads_updating_one_kept_case_lose_nothing() -> None:
+    # One repository shared by threads (a web server's workers): a kept case is taken out
+    # of the cache while a command runs on it, so no two threads change the same object;
+    # the others load, conflict and retry. Every statement is saved once, in a sound chain.
+    import threading
+
+    store = InMemoryStore()
+    repository = _repository(store)
+    _disclosed(repository)
+    repository.update("c-1", screen_all)
+    repository.update("c-1", lambda case: case.consent("a"))
+    repository.update("c-1", lambda case: case.consent("b"))
+    repository.update("c-1", lambda case: case.advance("m"))
+    before = repository.load("c-1").version
+
+    def worker(number: int) -> None:
+        for turn in range(5):
+            text = f"thread {number} statement {turn}"
+
+            def statement(case: Mediation, text: str = text) -> ev.StatementMade:
+                return case.speak("ab"[number % 2], text, 1)
+
+            repository.update("c-1", statement, attempts=200)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    events = store.load("c-1")
+    texts = sorted(e.text for e in events[before:] if isinstance(e, ev.StatementMade))
+    assert texts == sorted(f"thread {n} statement {t}" for n in range(6) for t in range(5))
+    assert verify_case(store, "c-1").ok
+    assert repository.apply("c-1", lambda case: case.version).case == repository.load("c-1")
+
+
 # -- after-commit hooks -----------------------------------------------------------------
 
 
