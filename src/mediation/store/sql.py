@@ -1041,6 +1041,10 @@ class SQLStore:
         and the write-ahead log is checkpointed and truncated after the erasure, so the
         erased bytes are in neither the database file nor its WAL. On PostgreSQL the old
         row versions stay on disk until ``VACUUM`` reclaims them (see ``docs/audit.md``).
+        On a host's connection (a unit of work) the store changes none of the host's
+        settings and does not checkpoint: set ``secure_delete`` on your connection and
+        run ``PRAGMA wal_checkpoint(TRUNCATE)`` after the commit, or erase through a
+        store with its own connections.
         """
         batch = check_batch(case_id, [erasure], expected_version)
         self._heads.pop(case_id, None)
