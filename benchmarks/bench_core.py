@@ -5,9 +5,9 @@ Figures (ratios against baselines measured in the same process; medians):
 - ``step_vs_transitions``: one recorded stage-changing command (``pause`` then ``resume``,
   through the shared Machine, with guard checks, event, fold and logging) / the same two
   triggers on a bare ``transitions.Machine`` built from the same transition table with
-  the model registered the usual way. Target <= 2.0.
+  the model registered the usual way. Target <= 1.3.
 - ``bytes_per_case``: traced memory per open case at intake with two parties, over
-  10,000 cases in one process. Target <= 8192.
+  10,000 cases in one process. Target <= 2048.
 - ``step_cost_growth``: cost per command once the case holds 10,000 events / once it
   holds 10. Target <= 1.2.
 - ``check_cost_growth``: the same for evaluating every neutrality check for the next move

@@ -7,7 +7,7 @@ Figures (medians of repetitions, measured in the same process):
   with its policy, checks and events.
 - ``sim_vs_negmas``: ``sim_per_s`` / NegMAS negotiations per second (SAO mechanism, two
   ``AspirationNegotiator``s, 5 issues x 5 values, random linear-additive utilities,
-  100-step limit), measured interleaved with ours. Target >= 10. Needs the ``bench``
+  100-step limit), measured interleaved with ours. Target >= 30. Needs the ``bench``
   extra (``pip install -e '.[bench]'``); without NegMAS the figure is left out.
 - ``sim_parallel_efficiency``: throughput with 2 worker processes / (2 x throughput
   with 1), same mediations. Target >= 0.85.

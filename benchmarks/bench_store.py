@@ -2,10 +2,10 @@
 
 - ``append_vs_sqlite``: one durable append of one event through the SQLite store / a raw
   ``sqlite3`` insert of the same bytes in its own transaction with the same pragmas
-  (WAL, synchronous=FULL). Target <= 1.5.
+  (WAL, synchronous=FULL). Target <= 1.15.
 - ``replay_vs_raw``: events per second loading a 10,000-event case through the store and
   rebuilding the ``Mediation`` / a raw ``sqlite3`` select plus ``json.loads`` of the same
-  rows. Target >= 0.5.
+  rows. Target >= 0.9.
 - ``verify_vs_hashlib``: ``audit.verify`` throughput / bare hashlib doing the same
   hashing: the SHA-256 chain over the same sealed bodies and each content field's salted
   commitment. Target >= 0.5.
