@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from mediation.errors import InvalidInput, InvalidLexicon, MarkerFailed
 from mediation.markers import (
+    BUILTIN_FAMILIES,
     BUILTIN_LANGUAGES,
+    THREATS,
     Lexicon,
     LexiconMarker,
     MarkerHit,
@@ -21,6 +23,7 @@ from mediation.markers import (
     load_lexicon,
     mark_text,
     shingles,
+    threat_phrases,
     words,
 )
 
@@ -292,3 +295,106 @@ def test_containment_is_a_share_and_full_for_the_text_itself(a: str, b: str, siz
 def test_marking_never_fails_and_spans_are_inside_the_text(text: str) -> None:
     for hit in MARKER.mark(text, "auto"):
         assert 0 <= hit.start < hit.end <= len(text)
+
+
+# -- the threats family ------------------------------------------------------------------------
+
+_THREAT_CONTEXTS = {
+    "en": ["{}", "Listen: {} if this goes on.", 'He said "{} tomorrow".', "And {}!"],
+    "zh": ["{}", "他说{}。", "再这样，{}！", "要是再来，{}，记住了"],
+}
+
+
+@pytest.mark.parametrize("language", BUILTIN_LANGUAGES)
+def test_every_threat_term_is_found_alone_and_in_sentences(language: str) -> None:
+    lexicon = builtin_lexicon(language, THREATS)
+    terms = [term for category in lexicon.categories.values() for term in category.terms]
+    assert len(terms) >= 17
+    for term in terms:
+        for context in _THREAT_CONTEXTS[language]:
+            assert threat_phrases(context.format(term)) == (term,), context.format(term)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If you report this again I will make you pay.", ("make you pay",)),
+        ("I KNOW WHERE YOU LIVE.", ("i know where you live",)),
+        ("You’ll regret this", ("you'll regret",)),
+        ("I will kill you", ("kill you",)),  # the speaker's own threat: no self-reference rule
+        ("I'm not saying I'll hurt you.", ("hurt you",)),  # nor a negation rule
+        (
+            "He threatened me yesterday; I am afraid for my safety.",
+            ("threatened me", "afraid for my safety"),
+        ),
+        ("Watch your back, and you'll be sorry.", ("watch your back", "you'll be sorry")),
+        ("再闹下去，你给我等着！", ("你给我等着",)),
+        ("我饶不了你", ("饶不了你",)),
+        ("我不会放过你的", ("不会放过你",)),
+        ("你们给我等着，我饶不了你们", ("你们给我等着", "饶不了你们")),
+        ("他打了我，我害怕他会报复", ("打了我", "害怕他")),
+        ("咱们走着瞧", ("走着瞧",)),
+    ],
+)
+def test_threats_are_found_in_english_and_chinese(text: str, expected: tuple[str, ...]) -> None:
+    assert threat_phrases(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll kill this bug tonight.",
+        "We need to kill the old process and start over.",
+        "Would it kill you to say thanks?",
+        "I'll beat you to it.",
+        "She beat you at chess again.",
+        "I'll hit you up after lunch.",
+        "It wouldn't hurt you to ask.",
+        "That would break your heart.",
+        "Thanks, this will hurt your budget less.",
+        "The deadline is killing me.",
+        "You are a killer negotiator.",
+        "这个方案要命",
+        "他昨天打了我的电话",
+        "他打了我两个电话",
+        "请给我打电话",
+        "我想让你好看一点",
+        "笑死我了，忙得要死",
+        "我们有不同看法，慢慢谈",
+    ],
+)
+def test_ordinary_speech_is_not_a_threat(text: str) -> None:
+    assert threat_phrases(text) == ()
+
+
+def test_threat_lexicons_are_a_builtin_family() -> None:
+    assert BUILTIN_FAMILIES == ("markers", "threats")
+    for language in BUILTIN_LANGUAGES:
+        lexicon = builtin_lexicon(language, THREATS)
+        assert lexicon.source == f"threats.{language}.toml"
+        assert set(lexicon.categories) == {"violence", "retaliation", "reported"}
+        assert (
+            lexicon.rules.negations == frozenset() and lexicon.rules.self_reference == frozenset()
+        )
+        assert builtin_lexicon(language, THREATS) is lexicon  # read once
+    with pytest.raises(InvalidLexicon, match="no built-in lexicon family 'slurs'"):
+        builtin_lexicon("en", "slurs")
+    with pytest.raises(InvalidLexicon, match="no built-in lexicon for 'fr'"):
+        builtin_lexicon("fr", THREATS)
+
+
+def test_threat_terms_are_not_transcript_markers() -> None:
+    # The families are kept apart: a threat is screened for, not counted as a marker.
+    assert categories("I will make you pay, and I know where you live.") == []
+
+
+@given(st.text(max_size=200))
+def test_scanning_for_threats_never_fails_and_names_lexicon_terms(text: str) -> None:
+    known = {
+        term
+        for language in BUILTIN_LANGUAGES
+        for category in builtin_lexicon(language, THREATS).categories.values()
+        for term in category.terms
+    }
+    found = threat_phrases(text)
+    assert set(found) <= known and len(set(found)) == len(found)

@@ -25,12 +25,12 @@ from mediation.markers import (
     is_cjk,
     key_of,
     mark_text,
+    threat_phrases,
     words,
 )
 from mediation.markers import shingles as _shingles
 from mediation.model import Issue, Mediator, Outcome, Party, Relation, ScreeningDomain, Severity
 from mediation.policy import Mode, Policy, TranscriptMarkers
-from mediation.threats import threat_phrases
 
 __all__ = [
     "EVIDENCE_PER_KEY",
@@ -94,7 +94,7 @@ class Difference:
 
 @attrs.define(slots=True)
 class Threat:
-    """Text that reads like a threat (see :mod:`mediation.threats`).
+    """Text that reads like a threat (see :func:`mediation.markers.threat_phrases`).
 
     Attributes:
         seq: The event whose text it is.

@@ -613,7 +613,7 @@ def test_signing_is_refused_while_a_major_difference_is_open() -> None:
 
 
 def test_threat_phrases_en_and_zh() -> None:
-    from mediation.threats import threat_phrases
+    from mediation.markers import threat_phrases
 
     assert threat_phrases("I KNOW WHERE YOU LIVE.") == ("i know where you live",)
     assert threat_phrases("You’ll regret this") == ("you'll regret",)

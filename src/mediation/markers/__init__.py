@@ -11,11 +11,15 @@ Pure text functions below the neutrality checks, with no knowledge of cases:
   killing me", "忙得要死"), negations and self-references taken out;
 - :class:`Lexicon`, lexicons read and validated like policies (:func:`load_lexicon`,
   :func:`builtin_lexicon`), errors naming the file, the line and the key;
+- :func:`threat_phrases`, the same engine with the ``threats`` lexicon family
+  (``threats.en.toml``, ``threats.zh.toml``): text that reads like a threat of harm or
+  retaliation, scanned in every issue title and joint-session statement;
 - :func:`shingles` and :func:`containment`, the measure of how much of one text (a caucus
   note) another (a joint-session paraphrase) reproduces.
 """
 
 from mediation.markers._lexicon import (
+    BUILTIN_FAMILIES,
     BUILTIN_LANGUAGES,
     Category,
     Lexicon,
@@ -26,9 +30,12 @@ from mediation.markers._lexicon import (
 from mediation.markers._marker import LexiconMarker, MarkerHit, TextMarker, mark_text
 from mediation.markers._overlap import containment, shingles
 from mediation.markers._segment import Word, is_cjk, key_of, words
+from mediation.markers._threats import THREATS, threat_marker, threat_phrases
 
 __all__ = [
+    "BUILTIN_FAMILIES",
     "BUILTIN_LANGUAGES",
+    "THREATS",
     "Category",
     "Lexicon",
     "LexiconMarker",
@@ -43,5 +50,7 @@ __all__ = [
     "load_lexicon",
     "mark_text",
     "shingles",
+    "threat_marker",
+    "threat_phrases",
     "words",
 ]

@@ -47,6 +47,7 @@ from mediation.errors import InvalidLexicon
 from mediation.markers._segment import key_of
 
 __all__ = [
+    "BUILTIN_FAMILIES",
     "BUILTIN_LANGUAGES",
     "Category",
     "Lexicon",
@@ -406,31 +407,45 @@ def load_lexicon(path: str) -> Lexicon:
         return Lexicon.from_toml(file.read(), source=str(path))
 
 
-_BUILTIN: dict[str, Lexicon] = {}
+_BUILTIN: dict[tuple[str, str], Lexicon] = {}
+
+BUILTIN_FAMILIES: tuple[str, ...] = ("markers", "threats")
+"""The lexicon families shipped in this package: ``markers`` (loaded wording, blame,
+generalization, dismissal: the transcript markers; files ``en.toml``, ``zh.toml``) and
+``threats`` (threats of harm or retaliation, reports of threats or fear: the
+threat-language scan; files ``threats.en.toml``, ``threats.zh.toml``)."""
 
 
-def builtin_lexicon(language: str) -> Lexicon:
-    """The lexicon shipped with the library for ``language`` (``en`` or ``zh``).
+def builtin_lexicon(language: str, family: str = "markers") -> Lexicon:
+    """A lexicon shipped with the library.
 
     Args:
         language: One of :data:`BUILTIN_LANGUAGES`.
+        family: One of :data:`BUILTIN_FAMILIES`.
 
     Returns:
         The lexicon (read once per process from the package's data file).
 
     Raises:
-        InvalidLexicon: no built-in lexicon for ``language``.
+        InvalidLexicon: no built-in lexicon for ``language`` or ``family``.
     """
-    found = _BUILTIN.get(language)
+    found = _BUILTIN.get((language, family))
     if found is None:
+        name = f"{language}.toml" if family == "markers" else f"{family}.{language}.toml"
         if language not in BUILTIN_LANGUAGES:
             raise InvalidLexicon(
-                f"{language}.toml",
+                name,
                 None,
                 "language",
                 f"no built-in lexicon for {language!r}; built in: {list(BUILTIN_LANGUAGES)}",
             )
-        name = f"{language}.toml"
+        if family not in BUILTIN_FAMILIES:
+            raise InvalidLexicon(
+                name,
+                None,
+                "family",
+                f"no built-in lexicon family {family!r}; built in: {list(BUILTIN_FAMILIES)}",
+            )
         text = resources.files("mediation.markers").joinpath(name).read_text(encoding="utf-8")
-        found = _BUILTIN[language] = Lexicon.from_toml(text, source=name)
+        found = _BUILTIN[language, family] = Lexicon.from_toml(text, source=name)
     return found
