@@ -254,6 +254,111 @@ def test_joint_work_waits_for_a_caucus_to_end(new_case: Build) -> None:
         refused_with(case, actor, name, "caucus_open")
 
 
+def _shuttle_case(new_case: Build, parties: int = 2) -> Mediation:
+    """A case whose party ``b`` fears retaliation and is given shuttle format at intake."""
+    case = new_case(parties)
+    case.disclose("m", "No relationships.", [])
+    for party in list(case.state.active):
+        case.screen("m", party, {**NO_CONCERNS, "retaliation": party == "b"})
+        case.consent(party)
+    case.apply_safeguard("m", "b", "shuttle", "b fears retaliation")
+    return case
+
+
+# Every party's part of joint work, by stage, with the arguments it takes there.
+_PARTY_WORK = {
+    "listening": [("speak", {"text": "My side.", "seconds": 60})],
+    "common_ground": [("reserve_difference", {"text": "The rota.", "severity": "major"})],
+    "compromise": [("propose", {"text": "Alternate weekends."}), ("request_suggestion", {})],
+}
+
+
+def test_shuttle_format_keeps_the_parties_out_of_joint_session(new_case: Build) -> None:
+    case = _shuttle_case(new_case)
+    case.advance("m")
+    for stage, moves in _PARTY_WORK.items():
+        advance_to(case, stage)
+        for name, kwargs in moves:
+            for party in ("a", "b"):
+                refused_with(case, party, name, "shuttle_format", **kwargs)
+                error = blocked(case, party, name, "shuttle_format", **kwargs)
+                # The refusal names the safeguard, the protected party and its event.
+                (seq,) = case.state.shuttle_safeguards().values()
+                assert "shuttle (caucus-only) safeguard for B" in str(error)
+                assert f"event {seq}" in str(error)
+                # In another party's caucus it is refused too; in its own, it goes through.
+                other = "b" if party == "a" else "a"
+                case.open_caucus("m", other)
+                refused_with(case, party, name, "shuttle_format", **kwargs)
+                case.close_caucus("m")
+        # The mediator addresses a party only in that party's own caucus.
+        refused_with(case, "m", "invite_to_speak", "shuttle_format", party="a")
+        case.open_caucus("m", "b")
+        with pytest.raises(
+            CommandRefused, match="addresses A only in their own caucus, not in B's"
+        ):
+            case.invite_to_speak("m", "a")
+        assert case.invite_to_speak("m", "b").party == "b"
+        case.close_caucus("m")
+
+
+def test_under_shuttle_format_each_party_works_in_its_own_caucus(new_case: Build) -> None:
+    case = _shuttle_case(new_case)
+    case.advance("m")
+    case.open_caucus("m", "a")
+    case.invite_to_speak("m", "a")
+    case.speak("a", "My side, in private.", 60)
+    assert status(case, "a", "speak").allowed
+    assert not status(case, "b", "speak").allowed
+    case.close_caucus("m")
+    # Moves that wait for any caucus still do.
+    case.open_caucus("m", "b")
+    refused_with(case, "m", "advance", "caucus_open")
+    refused_with(case, "m", "open_caucus", "caucus_open")
+    case.close_caucus("m")
+
+
+def test_a_shuttle_case_settles_through_caucuses_alone(new_case: Build) -> None:
+    case = advance_to(_shuttle_case(new_case, 3), "closed")
+    assert case.state.outcome is Outcome.SETTLED
+    # Every party's joint work happened in that party's own caucus: the parties never met.
+    joint = {
+        "consent_given", "statement_made", "restatement_made", "restatement_reviewed",
+        "common_ground_assented", "proposal_made", "proposal_answered", "signed",
+    }  # fmt: skip
+    in_caucus: str | None = None
+    shuttle_from = case.state.shuttle_safeguards()["b"]
+    checked = 0
+    for event in case.events:
+        if event.type_name == "caucus_opened":
+            in_caucus = event.party  # type: ignore[attr-defined]
+        elif event.type_name == "caucus_closed":
+            in_caucus = None
+        elif event.type_name in joint and event.seq > shuttle_from and event.actor != "m":
+            assert in_caucus == event.actor, event
+            checked += 1
+    assert checked >= 3 * 5
+    assert not [e for e in case.events if e.type_name == "finding_recorded"]
+
+
+def test_without_shuttle_format_the_parties_meet(new_case: Build) -> None:
+    case = advance_to(new_case(), "listening")
+    assert case.state.shuttle_safeguards() == {}
+    case.speak("a", "In joint session.", 60)
+    case.open_caucus("m", "a")
+    refused_with(case, "a", "speak", "caucus_open")
+    assert rules.shuttle_addressee(case.state, "b") == ()
+
+
+def test_a_shuttle_safeguard_stands_while_its_party_takes_part(new_case: Build) -> None:
+    case = _shuttle_case(new_case, 3)
+    case.advance("m")
+    refused_with(case, "a", "speak", "shuttle_format")
+    case.withdraw("b")
+    assert case.state.shuttle_safeguards() == {}
+    case.speak("a", "The others may meet again.", 60)
+
+
 def test_a_party_who_withdrew_takes_no_further_part(new_case: Build) -> None:
     case = advance_to(new_case(3), "listening")
     case.withdraw("c")

@@ -44,6 +44,7 @@ __all__ = [
     "failing_guards",
     "forward_trigger",
     "role_of",
+    "shuttle_addressee",
     "transition_blockers",
     "unrequested_evaluation",
 ]
@@ -307,6 +308,79 @@ def _no_caucus(s: Situation) -> tuple[Reason, ...]:
     )
 
 
+def _shuttle_format(state: CaseState, template: str, *parties: str, **params: object) -> Reason:
+    """The refusal of a move that would bring the parties together under shuttle format:
+    ``template`` names the safeguard (``names``, ``events``) and says where the move
+    belongs."""
+    standing = state.shuttle_safeguards()
+    events = ", ".join(str(seq) for seq in sorted(standing.values()))
+    return _reason(
+        "shuttle_format",
+        template,
+        *parties,
+        names=state.names(standing),
+        events=events,
+        **params,
+    )
+
+
+def _joint_setting(s: Situation, actor: str) -> tuple[Reason, ...]:
+    """Where joint-session work happens. Normally in joint session: no caucus in progress.
+    Under a shuttle (caucus-only) safeguard the parties never meet: a party does its part
+    in its own caucus with the mediator, who carries it to the others; the mediator's own
+    moves (a proposal, a listed difference) are carried in or out of a caucus."""
+    state = s.state
+    if not state.shuttle_safeguards():
+        return _no_caucus(s)
+    if role_of(state, actor) is not Role.PARTY:
+        return ()
+    if state.caucus is not None and state.caucus[1].party == actor:
+        return ()
+    return (
+        _shuttle_format(
+            state,
+            N_(
+                "the shuttle (caucus-only) safeguard for {names} stands (event {events}): the "
+                "parties do not meet in joint session; {party} takes part only in their own "
+                "caucus with the mediator"
+            ),
+            actor,
+            party=state.names((actor,)),
+        ),
+    )
+
+
+def shuttle_addressee(state: CaseState, party: str) -> tuple[Reason, ...]:
+    """Under a shuttle (caucus-only) safeguard, the mediator addresses a party (invites,
+    paraphrases, asks) only in that party's own caucus.
+
+    Args:
+        state: The case's state.
+        party: The party addressed.
+
+    Returns:
+        A ``shuttle_format`` refusal when the caucus in progress is another party's; empty
+        when no shuttle safeguard stands, when it is ``party``'s, or when no caucus is in
+        progress (the action's blockers refuse that).
+    """
+    caucus = state.caucus
+    if not state.shuttle_safeguards() or caucus is None or caucus[1].party == party:
+        return ()
+    return (
+        _shuttle_format(
+            state,
+            N_(
+                "the shuttle (caucus-only) safeguard for {names} stands (event {events}): the "
+                "parties do not meet in joint session; the mediator addresses {party} only in "
+                "their own caucus, not in {other}'s"
+            ),
+            party,
+            party=state.names((party,)),
+            other=state.names((caucus[1].party,)),
+        ),
+    )
+
+
 def _taking_part(s: Situation, actor: str) -> tuple[Reason, ...]:
     """A party who withdrew takes no further part."""
     if role_of(s.state, actor) is Role.PARTY and actor not in s.state.active:
@@ -343,10 +417,15 @@ def _stage_change(s: Situation, trigger: str) -> tuple[Reason, ...]:
 
 def _joint(activity: str) -> Blockers:
     """Blockers of a joint-session activity: the stage offers it, no caucus is in
-    progress, and the actor has not withdrawn."""
+    progress (under shuttle format: the acting party's own caucus is), and the actor has
+    not withdrawn."""
 
     def blocks(s: Situation, actor: str) -> tuple[Reason, ...]:
-        return (*_activity(s, activity), *_no_caucus(s), *_taking_part(s, actor))
+        return (
+            *_activity(s, activity),
+            *_joint_setting(s, actor),
+            *_taking_part(s, actor),
+        )
 
     blocks.__name__ = f"blocks_{activity}"
     return blocks
@@ -356,8 +435,8 @@ def _blocks_nothing(_s: Situation, _actor: str) -> tuple[Reason, ...]:
     return ()
 
 
-def _blocks_disclose(s: Situation, _actor: str) -> tuple[Reason, ...]:
-    return (*_activity(s, "disclose"), *_no_caucus(s))
+def _blocks_disclose(s: Situation, actor: str) -> tuple[Reason, ...]:
+    return (*_activity(s, "disclose"), *_joint_setting(s, actor))
 
 
 def _blocks_consent(s: Situation, actor: str) -> tuple[Reason, ...]:
@@ -444,7 +523,11 @@ def _blocks_waive_conflict(s: Situation, actor: str) -> tuple[Reason, ...]:
 
 
 def _blocks_keep_difference_open(s: Situation, actor: str) -> tuple[Reason, ...]:
-    reasons = (*_in_active_stage(s), *_no_caucus(s), *_taking_part(s, actor))
+    reasons = (
+        *_in_active_stage(s),
+        *_joint_setting(s, actor),
+        *_taking_part(s, actor),
+    )
     if not s.state.differences:
         return (*reasons, _reason("no_differences", N_("no difference has been listed yet")))
     return reasons
@@ -466,6 +549,26 @@ def _blocks_confirm_differences(s: Situation, actor: str) -> tuple[Reason, ...]:
 
 def _blocks_open_caucus(s: Situation, _actor: str) -> tuple[Reason, ...]:
     return (*_in_active_stage(s), *_no_caucus(s))
+
+
+def _blocks_address_party(s: Situation, _actor: str) -> tuple[Reason, ...]:
+    """Inviting, paraphrasing, asking: in joint session; under shuttle format, in a
+    caucus (the command checks that it is the addressed party's)."""
+    if not s.state.shuttle_safeguards():
+        return _blocks_open_caucus(s, _actor)
+    if s.state.caucus is None:
+        return (
+            *_in_active_stage(s),
+            _shuttle_format(
+                s.state,
+                N_(
+                    "the shuttle (caucus-only) safeguard for {names} stands (event {events}): "
+                    "the parties do not meet in joint session; the mediator addresses a party "
+                    "only in that party's own caucus"
+                ),
+            ),
+        )
+    return _in_active_stage(s)
 
 
 def _blocks_close_caucus(s: Situation, _actor: str) -> tuple[Reason, ...]:
@@ -690,9 +793,9 @@ ACTIONS: Mapping[str, Action] = _table(
     # the mediator's conduct and safeguards
     ("set_deadline", frozenset({_M, _S}), _blocks_nothing),
     ("reassign_mediator", frozenset({_S}), _blocks_reassign),
-    ("invite_to_speak", frozenset({_M}), _blocks_open_caucus),
-    ("paraphrase", frozenset({_M}), _blocks_open_caucus),
-    ("ask", frozenset({_M}), _blocks_open_caucus),
+    ("invite_to_speak", frozenset({_M}), _blocks_address_party),
+    ("paraphrase", frozenset({_M}), _blocks_address_party),
+    ("ask", frozenset({_M}), _blocks_address_party),
     ("offer_caucus", frozenset({_M}), _blocks_open_caucus),
     ("add_support_person", frozenset({_P, _M}), _blocks_active_participant),
     ("override", frozenset({_S}), _blocks_override),

@@ -526,6 +526,18 @@ class CaseState(Schedule):
             and (relation.target if relation.source == me else relation.source) in self.active
         )
 
+    def shuttle_safeguards(self) -> dict[str, int]:
+        """The shuttle (caucus-only) safeguards standing: party taking part → seq of the
+        ``safeguard_applied`` event that put it in place. Empty when the parties may meet.
+
+        Once in place, a shuttle safeguard stands for the rest of the case (while the
+        protected party takes part)."""
+        return {
+            party: kinds["shuttle"]
+            for party, kinds in self.safeguards_applied.items()
+            if "shuttle" in kinds and party in self.active
+        }
+
     def open_major_differences(self) -> tuple[str, ...]:
         """The major differences the agreement (the agreed proposal, if any) leaves open:
         not among the proposal's ``settles``, not escalated, not kept open by every party

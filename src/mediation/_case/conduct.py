@@ -44,11 +44,14 @@ class Conduct(CaseCore):
     ) -> ev.MediatorIntervened:
         self._authorize(action, actor)
         validate.party_id(self._state, party, "party")
-        extra = (
-            []
-            if party in self._state.active
-            else [refusal("withdrawn", N_("{party} has withdrawn"), party, party=party)]
-        )
+        extra = [
+            *(
+                []
+                if party in self._state.active
+                else [refusal("withdrawn", N_("{party} has withdrawn"), party, party=party)]
+            ),
+            *rules.shuttle_addressee(self._state, party),
+        ]
         self._check(action, actor, extra)
         return self._record(ev.MediatorIntervened, actor, kind=kind, party=party, text=text)
 

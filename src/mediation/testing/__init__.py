@@ -19,7 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from mediation.errors import MissingExtra
-from mediation.testing._drive import advance_to, screen_all, waive_all
+from mediation.testing._drive import advance_to, as_party, screen_all, waive_all
 from mediation.testing._invariants import (
     assert_confidential,
     assert_label_blind,
@@ -106,6 +106,7 @@ __all__ = [
     "SeatEffect",
     "StoreConformance",
     "advance_to",
+    "as_party",
     "assert_confidential",
     "assert_label_blind",
     "assert_no_seat_effect",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from mediation.case import Mediation
 from mediation.errors import InvalidInput
@@ -10,7 +11,7 @@ from mediation.model import NO_CONCERNS
 from mediation.neutrality import disqualifying_relations, subordinates
 from mediation.process import DEFAULT_DEFINITION, Stage
 
-__all__ = ["STAGES_IN_ORDER", "advance_to", "screen_all", "waive_all"]
+__all__ = ["STAGES_IN_ORDER", "advance_to", "as_party", "screen_all", "waive_all"]
 
 
 def screen_all(case: Mediation, answers: Mapping[str, bool] = NO_CONCERNS) -> None:
@@ -84,6 +85,28 @@ def advance_to(case: Mediation, stage: str) -> Mediation:
     return case
 
 
+@contextmanager
+def as_party(case: Mediation, party: str) -> Iterator[None]:
+    """The setting of a party's part of joint work (or of the mediator addressing it): the
+    joint session, or — under a shuttle (caucus-only) safeguard — that party's own caucus,
+    which the mediator opens before the block and closes after it.
+
+    Args:
+        case: A case in an active stage, no caucus in progress.
+        party: The party whose part it is.
+
+    Yields:
+        Nothing: run the party's commands in the block.
+    """
+    if not case.state.shuttle_safeguards():
+        yield
+        return
+    mediator = case.state.mediator.id
+    case.open_caucus(mediator, party)
+    yield
+    case.close_caucus(mediator)
+
+
 def _do_stage_work(case: Mediation, mediator: str) -> None:
     state = case.state
     parties = list(state.active)
@@ -101,31 +124,39 @@ def _do_stage_work(case: Mediation, mediator: str) -> None:
         screen_all(case)
         for party in parties:
             if state.consent_seq.get(party, 0) < (state.disclosure_seq or 0):
-                case.consent(party)
+                with as_party(case, party):
+                    case.consent(party)
     elif case.stage == "listening":
         first = [p for p in parties if p in juniors] + [p for p in parties if p not in juniors]
         for party in first:
-            case.invite_to_speak(mediator, party)
-            case.speak(party, f"{state.parties[party].name} explains the dispute.", 120)
+            with as_party(case, party):
+                case.invite_to_speak(mediator, party)
+                case.speak(party, f"{state.parties[party].name} explains the dispute.", 120)
     elif case.stage == "perspective_swap":
         for index, party in enumerate(parties):
             other = parties[(index + 1) % len(parties)]
-            made = case.restate(other, party, f"{other} restates the view of {party}.")
-            case.review_restatement(party, made.restatement_id, accurate=True)
+            with as_party(case, other):
+                made = case.restate(other, party, f"{other} restates the view of {party}.")
+            with as_party(case, party):
+                case.review_restatement(party, made.restatement_id, accurate=True)
     elif case.stage == "common_ground":
         item = case.propose_common_ground(mediator, "Everyone wants this resolved.")
         for party in parties:
-            case.assent(party, item.item_id)
+            with as_party(case, party):
+                case.assent(party, item.item_id)
         for party in parties:
             if party not in state.caucus_offered:
                 case.offer_caucus(mediator, party)
     elif case.stage == "compromise" and state.agreed_proposal() is None:
         # The terms settle every difference not parked (大事谈原则).
         settles = [d for d, difference in state.differences.items() if not difference.parked]
-        proposal = case.propose(parties[0], "A balanced arrangement.", settles=settles)
+        with as_party(case, parties[0]):
+            proposal = case.propose(parties[0], "A balanced arrangement.", settles=settles)
         for party in parties[1:]:
-            case.answer_proposal(party, proposal.proposal_id, accept=True)
+            with as_party(case, party):
+                case.answer_proposal(party, proposal.proposal_id, accept=True)
     elif case.stage == "agreement":
         for party in parties:
             if state.signatures.get(party) != state.agreed_proposal():
-                case.sign(party)
+                with as_party(case, party):
+                    case.sign(party)

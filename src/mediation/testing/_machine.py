@@ -211,6 +211,15 @@ class MediationMachine(RuleBasedStateMachine):
                         continue
                     plan.append((status.name, actor))
         urgent = [step for step in plan if step[0] in _URGENT]
+        if state.shuttle_safeguards():
+            # Shuttle format: each party's part is done in its own caucus. Open one when
+            # none is; keep it open while its party has work to do there.
+            if state.caucus is None:
+                if any(s.allowed for s in case.allowed_actions(state.mediator.id)
+                       if s.name == "open_caucus"):  # fmt: skip
+                    plan.append(("open_caucus", state.mediator.id))
+            elif any(actor == state.caucus[1].party for _name, actor in plan):
+                urgent = [step for step in urgent if step[0] != "close_caucus"]
         if not plan:
             return False
         name, actor = urgent[0] if urgent else data.draw(st.sampled_from(plan), label="step")
@@ -460,7 +469,10 @@ def _reassign(machine: MediationMachine, _actor: str, data: st.DataObject) -> di
 def _some_party(
     machine: MediationMachine, _actor: str, data: st.DataObject
 ) -> dict[str, Any] | None:
-    chosen = _pick(data, list(machine.live.state.active), "party")
+    state = machine.live.state
+    if state.shuttle_safeguards() and state.caucus is not None:
+        return {"party": state.caucus[1].party}  # shuttle format: only the caucus's party
+    chosen = _pick(data, list(state.active), "party")
     return None if chosen is None else {"party": chosen}
 
 

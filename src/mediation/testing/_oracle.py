@@ -76,6 +76,13 @@ _WAITS_FOR_CAUCUS = frozenset({
     "keep_difference_open", "escalate_difference",
 })  # fmt: skip
 
+# Shuttle (caucus-only) format (the screening page): "the parties do not meet in joint
+# session": a party's part of joint work happens in its own caucus; the mediator's own
+# joint moves are carried in or out of a caucus; the mediator addresses a party (invites,
+# paraphrases, asks) only in that party's caucus.
+_ADDRESSING = frozenset({"invite_to_speak", "paraphrase", "ask"})
+_JOINT_WORK = frozenset({*_STAGES_FOR, "keep_difference_open"})
+
 # Commands the oracle vouches for when nothing in the docs stands in their way.
 _MUST_PASS = frozenset({
     "consent", "speak", "assent", "answer_proposal", "sign", "withdraw", "close_caucus",
@@ -142,6 +149,8 @@ class Oracle:
     requests: set[str] = attrs.Factory(set)
     valued: set[str] = attrs.Factory(set)
     flags: dict[str, set[str]] = attrs.Factory(dict)
+    shuttle: set[str] = attrs.Factory(set)
+    """Parties a shuttle (caucus-only) safeguard was put in place for."""
 
     @classmethod
     def for_case(cls, opened: Any) -> Oracle:
@@ -230,6 +239,8 @@ class Oracle:
             self.requests.add(actor)
         elif kind == "valuations_given":
             self.valued.add(actor)
+        elif kind == "safeguard_applied" and e.safeguard.value == "shuttle":  # type: ignore[attr-defined]
+            self.shuttle.add(e.party)  # type: ignore[attr-defined]
 
     # -- derived facts -----------------------------------------------------------------------
 
@@ -310,7 +321,13 @@ class Oracle:
             if name == "allow_sharing":  # the docs do not say whether that right outlives them
                 return _OPEN
             return Prediction.refuse(CommandRefused, "a withdrawn party takes no more part")
-        if self.caucus is not None and name in _WAITS_FOR_CAUCUS:
+        shuttle = bool(self.shuttle & self.active)
+        if shuttle:
+            apart = self._shuttle_refusal(name, actor, kwargs)
+            if apart is not None:
+                return apart
+        carried = shuttle and (name in _JOINT_WORK or name in _ADDRESSING)
+        if self.caucus is not None and name in _WAITS_FOR_CAUCUS and not carried:
             return Prediction.refuse(CommandRefused, "the joint process waits for the caucus")
         stages = _STAGES_FOR.get(name)
         if stages is not None and self.stage not in stages:
@@ -319,6 +336,28 @@ class Oracle:
         if refusal is not None:
             return Prediction.refuse(CommandRefused, refusal)
         return _PASS if name in _MUST_PASS else _OPEN
+
+    def _shuttle_refusal(
+        self, name: str, actor: str, kwargs: Mapping[str, Any]
+    ) -> Prediction | None:
+        """Under shuttle format: joint work and addressing a party out of place."""
+        if name in _JOINT_WORK and actor in self.parties and self.caucus != actor:
+            return Prediction.refuse(
+                CommandRefused, "shuttle format: a party's joint work is done in its own caucus"
+            )
+        if name in _ADDRESSING:
+            if self.caucus is None:
+                return Prediction.refuse(
+                    CommandRefused, "shuttle format: the mediator addresses a party in a caucus"
+                )
+            party = kwargs.get("party")
+            if party not in self.parties:
+                return _OPEN  # an argument the oracle does not judge
+            if party != self.caucus:
+                return Prediction.refuse(
+                    CommandRefused, "shuttle format: only in the addressed party's caucus"
+                )
+        return None
 
     def _roles(self, actor: str) -> list[frozenset[str]]:
         if actor in self.parties:
