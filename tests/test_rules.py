@@ -266,7 +266,7 @@ def _shuttle_case(new_case: Build, parties: int = 2) -> Mediation:
 
 
 # Every party's part of joint work, by stage, with the arguments it takes there.
-_PARTY_WORK = {
+_PARTY_WORK: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "listening": [("speak", {"text": "My side.", "seconds": 60})],
     "common_ground": [("reserve_difference", {"text": "The rota.", "severity": "major"})],
     "compromise": [("propose", {"text": "Alternate weekends."}), ("request_suggestion", {})],
