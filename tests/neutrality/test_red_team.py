@@ -173,7 +173,55 @@ def never_invited_fair(run: Run) -> None:
     run.advance()
 
 
+def conduct_compromise_biased(run: Run) -> None:
+    """Balanced until compromise; there only the favoured party is asked and paraphrased."""
+    run.to("compromise")
+    c, m = run.case, MEDIATOR
+    for _ in range(2):
+        c.ask(m, run.favoured, "What could you live with?")
+        c.paraphrase(m, run.favoured, "You need the Fridays.")
+    made = c.propose(run.favoured, "I keep the Fridays.")
+    run.wait(hours=2)
+    c.answer_proposal(run.other, made.proposal_id, accept=True)
+    run.advance()
+
+
+def conduct_compromise_fair(run: Run) -> None:
+    run.to("compromise")
+    c, m = run.case, MEDIATOR
+    for party in (run.favoured, run.other):
+        c.ask(m, party, "What could you live with?")
+        c.paraphrase(m, party, "You need a fair rota.")
+    made = c.propose(run.favoured, "The Fridays alternate.")
+    run.wait(hours=2)
+    c.answer_proposal(run.other, made.proposal_id, accept=True)
+    run.advance()
+
+
 # -- voice in every joint stage --------------------------------------------------------
+
+
+def voice_compromise_biased(run: Run) -> None:
+    """Balanced until compromise; there one party holds the floor 40:1."""
+    run.to("compromise")
+    c = run.case
+    c.speak(run.favoured, "Here is everything I need, point by point.", 800)
+    c.speak(run.other, "Fine.", 20)
+    made = c.propose(run.favoured, "I keep the Fridays.")
+    run.wait(hours=2)
+    c.answer_proposal(run.other, made.proposal_id, accept=True)
+    run.advance()
+
+
+def voice_compromise_fair(run: Run) -> None:
+    run.to("compromise")
+    c = run.case
+    c.speak(run.favoured, "I need some Fridays.", 90)
+    c.speak(run.other, "So do I.", 80)
+    made = c.propose(run.favoured, "The Fridays alternate.")
+    run.wait(hours=2)
+    c.answer_proposal(run.other, made.proposal_id, accept=True)
+    run.advance()
 
 
 def voice_common_ground_biased(run: Run) -> None:
@@ -332,11 +380,53 @@ def reflection_fair(run: Run) -> None:
     _mediator_solution(run, 90)
 
 
+# -- shuttle format ----------------------------------------------------------------------
+
+
+def _shuttle_for_other(run: Run) -> None:
+    """Screening finds that the other party fears retaliation: shuttle format for them."""
+    c, m = run.case, MEDIATOR
+    c.disclose(m, "No relationships.", [])
+    for party in c.state.active:
+        c.screen(m, party, {**NO_CONCERNS, "retaliation": party == run.other})
+        c.consent(party)
+    c.apply_safeguard(m, run.other, "shuttle", "fears retaliation")
+
+
+def shuttle_ignored_biased(run: Run) -> None:
+    """Shuttle format was chosen, then the mediator holds a joint session anyway."""
+    _shuttle_for_other(run)
+    run.advance()
+    c, m = run.case, MEDIATOR
+    for move in (
+        lambda: c.invite_to_speak(m, run.favoured),
+        lambda: c.speak(run.favoured, "Now that we are all here.", 120),
+        lambda: c.speak(run.other, "I did not want to be in the room.", 30),
+    ):
+        try:
+            move()
+        except CommandRefused as refused:
+            run.refusals += [reason.code for reason in refused.reasons]
+
+
+def shuttle_ignored_fair(run: Run) -> None:
+    """The same case carried through caucuses, each party on its own, to a settlement."""
+    _shuttle_for_other(run)
+    run.to("closed")
+
+
 # -- the suite ---------------------------------------------------------------------------
 
 PAIRS: dict[str, tuple[str, Script, Script, int, dict[str, object]]] = {
     "conduct_kinds": ("mediator_conduct", conduct_kinds_biased, conduct_kinds_fair, 2, {}),
     "conduct_stage": ("mediator_conduct", conduct_stage_biased, conduct_stage_fair, 2, {}),
+    "conduct_compromise": (
+        "mediator_conduct",
+        conduct_compromise_biased,
+        conduct_compromise_fair,
+        2,
+        {},
+    ),
     "never_invited": ("mediator_conduct", never_invited_biased, never_invited_fair, 3, {}),
     "voice_common_ground": (
         "joint_voice",
@@ -345,6 +435,7 @@ PAIRS: dict[str, tuple[str, Script, Script, int, dict[str, object]]] = {
         2,
         {},
     ),
+    "voice_compromise": ("joint_voice", voice_compromise_biased, voice_compromise_fair, 2, {}),
     "caucus_after_compromise": (
         "caucus_balance",
         caucus_after_compromise_biased,
@@ -376,6 +467,7 @@ PAIRS: dict[str, tuple[str, Script, Script, int, dict[str, object]]] = {
         2,
         {"policy": Policy(pressure=Pressure(reflection=timedelta(hours=1)))},
     ),
+    "shuttle_ignored": ("shuttle_format", shuttle_ignored_biased, shuttle_ignored_fair, 2, {}),
 }
 
 FAMILIES = frozenset({family for family, *_ in PAIRS.values()})
@@ -394,7 +486,9 @@ def test_the_biased_script_is_caught(name: str, labels: tuple[str, ...], order: 
     family, biased, _fair, parties, options = PAIRS[name]
     run = Run(labels, order, parties, **options)
     biased(run)
-    assert family in run.codes(), run.codes()
+    found = run.codes()
+    # A family's finding, or a refusal with the family's reason (``refused``: any).
+    assert family in found or family in found.get("refused", set()), found
 
 
 @pytest.mark.parametrize(("name", "labels", "order"), CASES)

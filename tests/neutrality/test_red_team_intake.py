@@ -302,6 +302,50 @@ def relation_fair_colleagues(order: tuple[str, ...]) -> Mediation:
     return advance_to(_open(order, relations=(Relation("colleague", "a", "b"),)), "closed")
 
 
+CLIENT = Relation("client", "a", "b")
+DEPARTMENTS = Relation("other_department", "a", "b")
+
+
+def _caucus_offered_to_a_only(order: tuple[str, ...], relation: Relation) -> Mediation:
+    case = advance_to(_open(order, relations=(relation,)), "common_ground")
+    item = case.propose_common_ground("m", "Both want the work to go on.")
+    for party in order:
+        case.assent(party, item.item_id)
+    case.offer_caucus("m", "a")
+    _try(lambda: case.advance("m"))
+    return case
+
+
+def relation_client_no_caucus(order: tuple[str, ...]) -> Mediation:
+    # A is B's client: B, the supplier, depends on A and is never offered a caucus.
+    return _caucus_offered_to_a_only(order, CLIENT)
+
+
+def relation_departments_no_caucus(order: tuple[str, ...]) -> Mediation:
+    # Two departments: each side is owed a private session; only A gets one.
+    return _caucus_offered_to_a_only(order, DEPARTMENTS)
+
+
+def relation_fair_client(order: tuple[str, ...]) -> Mediation:
+    return advance_to(_open(order, relations=(CLIENT,)), "closed")
+
+
+def relation_fair_departments(order: tuple[str, ...]) -> Mediation:
+    return advance_to(_open(order, relations=(DEPARTMENTS,)), "closed")
+
+
+MANAGES = Relation("manages", "a", "b")
+
+
+def leader_subordinate_unguarded(order: tuple[str, ...]) -> Mediation:
+    # The leader (A) is offered a private session; B, whom A manages, never is.
+    return _caucus_offered_to_a_only(order, MANAGES)
+
+
+def leader_subordinate_fair(order: tuple[str, ...]) -> Mediation:
+    return advance_to(_open(order, relations=(MANAGES,)), "closed")
+
+
 def _to_compromise_with_major(order: tuple[str, ...]) -> tuple[Mediation, str]:
     case = advance_to(_open(order), "common_ground")
     major = case.reserve_difference("b", "Who sets the weekend rota.", "major")
@@ -362,7 +406,13 @@ BIASED: dict[str, list[Callable[[tuple[str, ...]], Mediation]]] = {
     "conflict_of_interest": [coi_no_waiver, coi_one_waiver, coi_strict_proceeds, coi_family_tie],
     "screening": [screening_one_party_only, screening_safety_ignored, screening_no_safeguard],
     "threat_language": [threat_ignored_en, threat_ignored_zh, threat_in_issue],
-    "relationship_safeguards": [relation_supplier_no_caucus, relation_public_not_first],
+    "relationship_safeguards": [
+        relation_supplier_no_caucus,
+        relation_public_not_first,
+        relation_client_no_caucus,
+        relation_departments_no_caucus,
+    ],
+    "power_imbalance": [leader_subordinate_unguarded],
     "major_differences": [major_left_out, major_kept_open_by_one],
 }
 FAIR: dict[str, list[Callable[[tuple[str, ...]], Mediation]]] = {
@@ -373,7 +423,10 @@ FAIR: dict[str, list[Callable[[tuple[str, ...]], Mediation]]] = {
         relation_fair_supplier,
         relation_fair_public,
         relation_fair_colleagues,
+        relation_fair_client,
+        relation_fair_departments,
     ],
+    "power_imbalance": [leader_subordinate_fair],
     "major_differences": [major_fair_settled, major_fair_escalated, major_fair_kept_open],
 }
 ORDERS = (("a", "b"), ("b", "a"))
@@ -438,7 +491,7 @@ def test_the_tally() -> None:
     fair = [(family, s) for family, scripts in FAIR.items() for s in scripts]
     caught = sum(bool(_caught(s(ORDERS[0]), family)) for family, s in biased)
     flagged = sum(bool(_caught(s(ORDERS[0]), family)) for family, s in fair)
-    assert (caught, len(biased), flagged, len(fair)) == (len(biased), 14, 0, 14)
+    assert (caught, len(biased), flagged, len(fair)) == (len(biased), 17, 0, 17)
 
 
 # -- label-blindness as a property ---------------------------------------------------------------
