@@ -173,55 +173,48 @@ def never_invited_fair(run: Run) -> None:
     run.advance()
 
 
+def _agree_unhurried(run: Run) -> None:
+    """The favoured party proposes; the other accepts two hours later; the case moves on."""
+    made = run.case.propose(run.favoured, "The Fridays alternate.")
+    run.wait(hours=2)
+    run.case.answer_proposal(run.other, made.proposal_id, accept=True)
+    run.advance()
+
+
+def _attention_in_compromise(run: Run, addressed: tuple[str, ...]) -> None:
+    run.to("compromise")
+    for party in addressed:
+        run.case.ask(MEDIATOR, party, "What could you live with?")
+        run.case.paraphrase(MEDIATOR, party, "You need a fair rota.")
+    _agree_unhurried(run)
+
+
 def conduct_compromise_biased(run: Run) -> None:
     """Balanced until compromise; there only the favoured party is asked and paraphrased."""
-    run.to("compromise")
-    c, m = run.case, MEDIATOR
-    for _ in range(2):
-        c.ask(m, run.favoured, "What could you live with?")
-        c.paraphrase(m, run.favoured, "You need the Fridays.")
-    made = c.propose(run.favoured, "I keep the Fridays.")
-    run.wait(hours=2)
-    c.answer_proposal(run.other, made.proposal_id, accept=True)
-    run.advance()
+    _attention_in_compromise(run, (run.favoured, run.favoured))
 
 
 def conduct_compromise_fair(run: Run) -> None:
-    run.to("compromise")
-    c, m = run.case, MEDIATOR
-    for party in (run.favoured, run.other):
-        c.ask(m, party, "What could you live with?")
-        c.paraphrase(m, party, "You need a fair rota.")
-    made = c.propose(run.favoured, "The Fridays alternate.")
-    run.wait(hours=2)
-    c.answer_proposal(run.other, made.proposal_id, accept=True)
-    run.advance()
+    _attention_in_compromise(run, (run.favoured, run.other))
 
 
 # -- voice in every joint stage --------------------------------------------------------
 
 
+def _floor_in_compromise(run: Run, favoured_seconds: float, other_seconds: float) -> None:
+    run.to("compromise")
+    run.case.speak(run.favoured, "Here is what I need, point by point.", favoured_seconds)
+    run.case.speak(run.other, "And here is what I need.", other_seconds)
+    _agree_unhurried(run)
+
+
 def voice_compromise_biased(run: Run) -> None:
     """Balanced until compromise; there one party holds the floor 40:1."""
-    run.to("compromise")
-    c = run.case
-    c.speak(run.favoured, "Here is everything I need, point by point.", 800)
-    c.speak(run.other, "Fine.", 20)
-    made = c.propose(run.favoured, "I keep the Fridays.")
-    run.wait(hours=2)
-    c.answer_proposal(run.other, made.proposal_id, accept=True)
-    run.advance()
+    _floor_in_compromise(run, 800, 20)
 
 
 def voice_compromise_fair(run: Run) -> None:
-    run.to("compromise")
-    c = run.case
-    c.speak(run.favoured, "I need some Fridays.", 90)
-    c.speak(run.other, "So do I.", 80)
-    made = c.propose(run.favoured, "The Fridays alternate.")
-    run.wait(hours=2)
-    c.answer_proposal(run.other, made.proposal_id, accept=True)
-    run.advance()
+    _floor_in_compromise(run, 90, 80)
 
 
 def voice_common_ground_biased(run: Run) -> None:
