@@ -3,7 +3,7 @@
 Page: ``docs/neutrality/threat-language.md``. Settings:
 :class:`~mediation.policy.ThreatLanguage`.
 
-An issue title or a joint-session statement in which :func:`mediation.threats.threat_phrases`
+An issue title or a joint-session statement in which :func:`mediation.markers.threat_phrases`
 finds a threat ("I'll make you pay", "你给我等着") is kept by the fold as an open threat
 until the mediator screens a party in private or flags an issue; while one is open, every
 forward move raises ``threat_language``, naming who wrote it, the phrases and the events.
