@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import attrs
 
-from mediation._checks import Check
+from mediation._checks import Check, CheckContext, Finding
 from mediation.state import CaseState
 
-__all__ = ["Family"]
+__all__ = ["Family", "FamilyCheck"]
 
 
 @attrs.frozen
@@ -50,3 +50,30 @@ class Family:
             ``waiting`` while the process waits for the obligation, else ``ok``.
         """
         return "waiting" if self.waiting is not None and self.waiting(state) else "ok"
+
+
+class FamilyCheck:
+    """The common part of the built-in checks: :meth:`evaluate` asks the family.
+
+    A built-in check is an attrs-frozen subclass with the :class:`~mediation.neutrality.Check`
+    fields ``code``, ``source`` and ``default_mode``; its ``_findings(context)`` returns the
+    findings its class docstring lists, each built with :meth:`Finding.of
+    <mediation.errors.Reason.of>` from the family's ``MESSAGES`` table.
+    """
+
+    __slots__ = ()
+
+    def evaluate(self, context: CheckContext) -> list[Finding]:
+        """Return the family's findings for the move in ``context`` (which ones, and
+        when, the family's class says).
+
+        Args:
+            context: The state and the move being attempted.
+
+        Returns:
+            The findings, without modes (the registry applies the policy's).
+        """
+        return self._findings(context)
+
+    def _findings(self, context: CheckContext) -> list[Finding]:
+        raise NotImplementedError(type(self).__name__)

@@ -22,7 +22,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import least, max_min_ratio, ratio_float, ratio_text
 from mediation.policy import Mode
@@ -42,22 +42,18 @@ MESSAGES = {
 
 
 @attrs.frozen
-class CaucusBalanceCheck:
-    """Total caucus time per party taking part, on every forward move and at settlement."""
+class CaucusBalanceCheck(FamilyCheck):
+    """Total caucus time per party taking part, on every forward move and at settlement.
+
+    :meth:`evaluate` returns a ``caucus_time_one_sided`` finding about the parties with least
+    time. Zero or one finding (recorded once per party set).
+    """
 
     code: str = "caucus_balance"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return a ``caucus_time_one_sided`` finding about the parties with least time.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero or one finding (recorded once per party set).
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         state = context.state
         settings = context.policy.caucus_balance
         parties = context.parties

@@ -11,7 +11,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import least, max_min_ratio, ratio_float, ratio_text
 from mediation.policy import Mode
@@ -31,25 +31,20 @@ SOURCE = STD_II
 
 
 @attrs.frozen
-class CaucusParityCheck:
+class CaucusParityCheck(FamilyCheck):
     """Once one party had a caucus, every other is offered one; caucus time balanced.
 
     Checked when the case is about to enter the policy's ``caucus_parity.before_stage``.
+
+    :meth:`evaluate` returns ``caucus_not_offered`` and ``caucus_time_imbalance`` findings. Zero,
+    one or two findings.
     """
 
     code: str = "caucus_parity"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return ``caucus_not_offered`` and ``caucus_time_imbalance`` findings.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero, one or two findings.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.caucus_parity
         if context.dest != settings.before_stage:
             return []

@@ -18,7 +18,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_V
 from mediation.policy import Mode
 
@@ -37,27 +37,22 @@ MESSAGES = {
 
 
 @attrs.frozen
-class CaucusLeakCheck:
+class CaucusLeakCheck(FamilyCheck):
     """Joint-session mediator texts that reproduce an unshared caucus note.
 
     Each leak found since the last recorded ``caucus_leak`` finding is reported on the
     next forward move; once a finding is on record (a warning, or a block a supervisor
     overrode) those leaks are not reported again.
+
+    :meth:`evaluate` returns one ``caucus_leak`` finding per leak not yet on record. The findings;
+    each names the two events as evidence and quotes no text.
     """
 
     code: str = "confidentiality"
     source: str = SOURCE
     default_mode: Mode = Mode.BLOCK
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return one ``caucus_leak`` finding per leak not yet on record.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            The findings; each names the two events as evidence and quotes no text.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         state = context.state
         transcript = state.transcript
         findings = []

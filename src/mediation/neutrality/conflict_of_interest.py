@@ -25,7 +25,7 @@ from mediation._checks import CheckContext, Finding
 from mediation.guards import disclosure_made
 from mediation.i18n import N_
 from mediation.model import Relation, describe_relation
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_III
 from mediation.policy import Mode
 from mediation.state import CaseState
@@ -119,27 +119,22 @@ def unwaived(state: CaseState, relation: Relation) -> tuple[str, ...]:
 
 
 @attrs.frozen
-class ConflictOfInterestCheck:
+class ConflictOfInterestCheck(FamilyCheck):
     """Disqualifying relationships of the mediator, unless every party waived them in
-    writing (and the policy allows waivers)."""
+    writing (and the policy allows waivers).
+
+    :meth:`evaluate` returns one finding per disqualifying relationship not waived by every party.
+    ``disqualifying_conflict`` (waivers allowed, some missing) or
+    ``disqualifying_conflict_unwaivable`` findings; the parties named are those still to
+    waive (or the related party, when no waiver is possible); the evidence is the case
+    opening (where the relationship is on record) and the waivers given.
+    """
 
     code: str = "conflict_of_interest"
     source: str = SOURCE
     default_mode: Mode = Mode.BLOCK
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return one finding per disqualifying relationship not waived by every party.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            ``disqualifying_conflict`` (waivers allowed, some missing) or
-            ``disqualifying_conflict_unwaivable`` findings; the parties named are those
-            still to waive (or the related party, when no waiver is possible); the
-            evidence is the case opening (where the relationship is on record) and the
-            waivers given.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         state = context.state
         allow = state.policy.conflict_of_interest.allow_waiver
         findings: list[Finding] = []

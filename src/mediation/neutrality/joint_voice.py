@@ -19,7 +19,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_, Term
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import gini, least, max_min_ratio, ratio_float, ratio_text
 from mediation.policy import Mode
@@ -43,22 +43,18 @@ MESSAGES = {
 
 
 @attrs.frozen
-class JointVoiceCheck:
-    """Airtime and turns in every joint stage but the listening one, and cumulatively."""
+class JointVoiceCheck(FamilyCheck):
+    """Airtime and turns in every joint stage but the listening one, and cumulatively.
+
+    :meth:`evaluate` returns ``stage_*_imbalance`` and ``case_*_imbalance`` findings. The findings
+    (whole-case ones only once per party set).
+    """
 
     code: str = "joint_voice"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return ``stage_*_imbalance`` and ``case_*_imbalance`` findings.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            The findings (whole-case ones only once per party set).
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         state = context.state
         parties = context.parties
         if len(parties) < 2:

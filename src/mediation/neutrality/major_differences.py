@@ -22,7 +22,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_, Names
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_I
 from mediation.policy import Mode
 from mediation.state import CaseState
@@ -59,23 +59,19 @@ def open_major(state: CaseState) -> tuple[str, ...]:
 
 
 @attrs.frozen
-class MajorDifferencesCheck:
-    """No agreement while a major difference is left open."""
+class MajorDifferencesCheck(FamilyCheck):
+    """No agreement while a major difference is left open.
+
+    :meth:`evaluate` returns ``major_difference_open`` on entering the agreement stage or
+    settling. Zero or one finding; parties: those who have not kept every open difference
+    open; evidence: the reservations and the agreed proposal.
+    """
 
     code: str = "major_differences"
     source: str = SOURCE
     default_mode: Mode = Mode.BLOCK
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return ``major_difference_open`` on entering the agreement stage or settling.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero or one finding; parties: those who have not kept every open difference
-            open; evidence: the reservations and the agreed proposal.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         if context.dest != "agreement" and not context.trigger.startswith("settle"):
             return []
         state = context.state

@@ -20,7 +20,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_, Names, Term
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.exact import underserved
 from mediation.neutrality.measures import max_min_ratio, ratio_float, ratio_text
@@ -93,26 +93,21 @@ SOURCE = STD_II
 
 
 @attrs.frozen
-class MediatorConductCheck:
+class MediatorConductCheck(FamilyCheck):
     """Invitations, paraphrases and questions the mediator addressed to each party.
 
     Checked on every forward move once the mediator made at least the policy's
     ``min_interventions``.
+
+    :meth:`evaluate` returns a ``mediator_attention_imbalance`` finding about the least addressed.
+    Zero or one finding.
     """
 
     code: str = "mediator_conduct"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return a ``mediator_attention_imbalance`` finding about the least addressed.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero or one finding.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         return [*self._overall(context), *self._by_kind(context), *self._in_stage(context)]
 
     def _overall(self, context: CheckContext) -> list[Finding]:

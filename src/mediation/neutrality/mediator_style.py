@@ -20,7 +20,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.policy import Mode
 
 __all__ = ["FAMILY", "MESSAGES", "SOURCE", "MediatorStyleCheck"]
@@ -46,22 +46,18 @@ MESSAGES = {
 
 
 @attrs.frozen
-class MediatorStyleCheck:
-    """Every mediator proposal is put to every party before the case moves on."""
+class MediatorStyleCheck(FamilyCheck):
+    """Every mediator proposal is put to every party before the case moves on.
+
+    :meth:`evaluate` returns ``evaluation_not_put_to_all`` findings for the move in ``context``.
+    One finding per unanswered mediator proposal made in the stage being left.
+    """
 
     code: str = "mediator_style"
     source: str = SOURCE
     default_mode: Mode = Mode.BLOCK
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return ``evaluation_not_put_to_all`` findings for the move in ``context``.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            One finding per unanswered mediator proposal made in the stage being left.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         state = context.state
         findings = []
         for proposal in state.mediator_proposals.get(context.source, ()):

@@ -11,7 +11,7 @@ import attrs
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_, Term
 from mediation.model import RelationKind
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_VI
 from mediation.policy import Mode, Safeguard
 from mediation.state import CaseState
@@ -53,27 +53,22 @@ def subordinates(state: CaseState) -> tuple[str, ...]:
 
 
 @attrs.frozen
-class PowerImbalanceCheck:
+class PowerImbalanceCheck(FamilyCheck):
     """The safeguards the policy requires when one party manages another.
 
     A support person present before listening, the managed party speaking first in it,
     and a caucus offered before the policy's ``caucus_before_stage``.
+
+    :meth:`evaluate` returns a finding per safeguard the move would skip.
+    ``support_person_missing``, ``subordinate_not_first`` and
+    ``subordinate_caucus_not_offered`` findings, as they apply.
     """
 
     code: str = "power_imbalance"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return a finding per safeguard the move would skip.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            ``support_person_missing``, ``subordinate_not_first`` and
-            ``subordinate_caucus_not_offered`` findings, as they apply.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.power_imbalance
         state = context.state
         juniors = subordinates(state)

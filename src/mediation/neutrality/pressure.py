@@ -25,7 +25,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.policy import Mode
 
 __all__ = ["FAMILY", "MESSAGES", "SOURCE", "PressureCheck"]
@@ -55,22 +55,18 @@ def _seconds(later: datetime, earlier: datetime) -> float:
 
 
 @attrs.frozen
-class PressureCheck:
-    """Acceptances under a fresh deadline; signing before the reflection period is over."""
+class PressureCheck(FamilyCheck):
+    """Acceptances under a fresh deadline; signing before the reflection period is over.
+
+    :meth:`evaluate` returns ``acceptance_under_deadline`` and ``reflection_cut_short`` findings.
+    Zero, one or two findings.
+    """
 
     code: str = "pressure"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return ``acceptance_under_deadline`` and ``reflection_cut_short`` findings.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero, one or two findings.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         state = context.state
         agreed = state.agreed_proposal()
         if agreed is None:

@@ -9,7 +9,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_II
 from mediation.policy import Mode
 
@@ -25,25 +25,20 @@ SOURCE = STD_II
 
 
 @attrs.frozen
-class ReciprocityCheck:
+class ReciprocityCheck(FamilyCheck):
     """Every party restated another's view and saw it confirmed: nobody skipped.
 
     Checked when the case leaves the policy's ``reciprocity.stage``.
+
+    :meth:`evaluate` returns a ``restatement_missing`` finding about the parties who skipped. Zero
+    or one finding.
     """
 
     code: str = "reciprocity"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return a ``restatement_missing`` finding about the parties who skipped.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero or one finding.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.reciprocity
         if context.source != settings.stage:
             return []

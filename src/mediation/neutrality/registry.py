@@ -1,8 +1,10 @@
 """The registry of check families, and running the checks for a move.
 
-Adding a family: write its module (its check written against :class:`~mediation.neutrality.Check`,
-its source, its :class:`~mediation.neutrality.Family` entry), add the entry to
-:data:`FAMILIES` below, and add its page under ``docs/neutrality/``.
+Adding a family: write its module (its check written against :class:`~mediation.neutrality.Check`
+— the built-in ones subclass :class:`~mediation.neutrality._family.FamilyCheck` and build
+each finding with ``Finding.of`` from their ``MESSAGES`` table —, its source, its
+:class:`~mediation.neutrality.Family` entry), add the entry to :data:`FAMILIES` below, and
+add its page under ``docs/neutrality/``.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ import attrs
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_, Term
 from mediation.model import Relation, RelationKind
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_VI
 from mediation.neutrality.conflict_of_interest import relation_in_words
 from mediation.policy import Mode, Safeguard
@@ -75,23 +75,19 @@ def protected(relation: Relation) -> tuple[str, ...]:
 
 
 @attrs.frozen
-class RelationshipSafeguardsCheck:
-    """The policy's safeguards per relation kind, owed to the protected side."""
+class RelationshipSafeguardsCheck(FamilyCheck):
+    """The policy's safeguards per relation kind, owed to the protected side.
+
+    :meth:`evaluate` returns a finding per relation and safeguard the move would skip.
+    ``relation_caucus_not_offered``, ``relation_support_person_missing`` and
+    ``relation_not_first`` findings, as they apply.
+    """
 
     code: str = "relationship_safeguards"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return a finding per relation and safeguard the move would skip.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            ``relation_caucus_not_offered``, ``relation_support_person_missing`` and
-            ``relation_not_first`` findings, as they apply.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.relationship_safeguards
         state = context.state
         findings: list[Finding] = []

@@ -23,7 +23,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_, Names, Term
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.policy import Mode, ScreeningResponse
 from mediation.state import CaseState
 
@@ -74,25 +74,21 @@ def unscreened(state: CaseState) -> tuple[str, ...]:
 
 
 @attrs.frozen
-class ScreeningCheck:
+class ScreeningCheck(FamilyCheck):
     """Every party screened before leaving the screening stage; positive answers
-    escalated or safeguarded as the policy says, on every forward move."""
+    escalated or safeguarded as the policy says, on every forward move.
+
+    :meth:`evaluate` returns the screening findings for the move. ``screening_missing`` (leaving
+    the screening stage), and on every forward move ``screening_escalation_required`` and
+    ``screening_safeguard_missing``, as they apply; evidence: the screenings and the
+    opening.
+    """
 
     code: str = "screening"
     source: str = SOURCE
     default_mode: Mode = Mode.BLOCK
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return the screening findings for the move.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            ``screening_missing`` (leaving the screening stage), and on every forward move
-            ``screening_escalation_required`` and ``screening_safeguard_missing``, as
-            they apply; evidence: the screenings and the opening.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.screening
         state = context.state
         findings: list[Finding] = []

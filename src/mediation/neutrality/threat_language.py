@@ -16,7 +16,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_, Names
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.policy import Mode
 
 __all__ = ["FAMILY", "MESSAGES", "SOURCE", "ThreatLanguageCheck"]
@@ -37,23 +37,19 @@ MESSAGES: dict[str, str] = {
 
 
 @attrs.frozen
-class ThreatLanguageCheck:
-    """Open threat texts (not followed by a screening or an issue flag)."""
+class ThreatLanguageCheck(FamilyCheck):
+    """Open threat texts (not followed by a screening or an issue flag).
+
+    :meth:`evaluate` returns a ``threat_language`` finding while threat texts are open. Zero or
+    one finding; its parties are the parties who wrote the texts (none when only the
+    mediator or a supervisor did), its evidence their seqs.
+    """
 
     code: str = "threat_language"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return a ``threat_language`` finding while threat texts are open.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero or one finding; its parties are the parties who wrote the texts (none
-            when only the mediator or a supervisor did), its evidence their seqs.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         state = context.state
         threats = state.open_threats
         if not threats:

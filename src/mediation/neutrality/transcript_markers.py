@@ -15,7 +15,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_, Names
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import binomial_tail
 from mediation.policy import Mode
@@ -45,7 +45,7 @@ def _seqs(seqs: list[int]) -> Names:
 
 
 @attrs.frozen
-class TranscriptMarkersCheck:
+class TranscriptMarkersCheck(FamilyCheck):
     """Marked texts addressed to each party, compared with an exact binomial test.
 
     A party is flagged when it received at least ``min_marked`` marked texts and the
@@ -53,21 +53,16 @@ class TranscriptMarkersCheck:
     part (``P(X >= count)``, ``X ~ Binomial(all marked texts, 1 / parties)``) gives
     ``p <= alpha``. With two parties and the defaults, 4:0 fires (p = 1/16) and 3:2,
     3:0 and 4:1 do not.
+
+    :meth:`evaluate` returns a ``marker_imbalance`` finding about the most-marked party, if any.
+    Zero or one finding; its evidence is the seqs of the marked texts.
     """
 
     code: str = "transcript_markers"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return a ``marker_imbalance`` finding about the most-marked party, if any.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero or one finding; its evidence is the seqs of the marked texts.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.transcript_markers
         state = context.state
         parties = context.parties

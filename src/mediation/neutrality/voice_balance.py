@@ -11,7 +11,7 @@ import attrs
 
 from mediation._checks import CheckContext, Finding
 from mediation.i18n import N_
-from mediation.neutrality._family import Family
+from mediation.neutrality._family import Family, FamilyCheck
 from mediation.neutrality._standards import STD_II
 from mediation.neutrality.measures import balance_finding
 from mediation.policy import Mode
@@ -32,27 +32,22 @@ SOURCE = STD_II
 
 
 @attrs.frozen
-class VoiceBalanceCheck:
+class VoiceBalanceCheck(FamilyCheck):
     """Airtime and turns per party in the listening stage, as shares.
 
     Checked when the case leaves the policy's ``voice_balance.stage``: a finding per
     measure (``airtime_imbalance``, ``turns_imbalance``) whose Gini coefficient or max/min
     ratio exceeds the policy's limits, about the least heard parties.
+
+    :meth:`evaluate` returns the imbalance findings for the move in ``context``. Zero, one or two
+    findings.
     """
 
     code: str = "voice_balance"
     source: str = SOURCE
     default_mode: Mode = Mode.WARN
 
-    def evaluate(self, context: CheckContext) -> list[Finding]:
-        """Return the imbalance findings for the move in ``context``.
-
-        Args:
-            context: The state and the move being attempted.
-
-        Returns:
-            Zero, one or two findings.
-        """
+    def _findings(self, context: CheckContext) -> list[Finding]:
         settings = context.policy.voice_balance
         if context.source != settings.stage:
             return []
