@@ -99,7 +99,7 @@ def _all_recorded_events() -> list[Event]:
     for party in "abc":
         case.screen("m", party, {**NO_CONCERNS, "retaliation": party == "c"})
         case.consent(party)
-    case.apply_safeguard("m", "c", "shuttle", "c fears retaliation")
+    case.add_support_person("c", "c", "A friend")  # the safeguard c's screening asks for
     case.advance("m")
     case.speak("a", "long", 600)
     case.speak("b", "short", 10)
@@ -134,6 +134,8 @@ def _all_recorded_events() -> list[Event]:
         case.request_suggestion(party)
     suggestion = case.suggest_settlement("m2", "knaster")
     assert suggestion.payments and sum(suggestion.payments.values()) == 0
+    # Shuttle format from here on: the parties would no longer meet in joint session.
+    case.apply_safeguard("m2", "c", "shuttle", "c fears retaliation")
     case.withdraw("c")
     # Recorded by a store when content is erased, never by a command of the case.
     erased = ContentErased(
