@@ -23,6 +23,7 @@ from mediation.markers import (
     load_lexicon,
     mark_text,
     shingles,
+    threat_marker,
     threat_phrases,
     words,
 )
@@ -398,3 +399,31 @@ def test_scanning_for_threats_never_fails_and_names_lexicon_terms(text: str) -> 
     }
     found = threat_phrases(text)
     assert set(found) <= known and len(set(found)) == len(found)
+
+
+_THREAT_PIECES = sorted(
+    {
+        piece
+        for language in BUILTIN_LANGUAGES
+        for category in builtin_lexicon(language, THREATS).categories.values()
+        for term in category.terms
+        for piece in (term.split(" ") if term.isascii() else list(term))
+    }
+    | {"the", "not", "5", "我们", "Kill", "YOU’LL"}
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_THREAT_PIECES), st.sampled_from([" ", "", "_", "-", "  ", ", ", "/"])
+        ),
+        max_size=14,
+    )
+)
+def test_the_quick_gate_never_hides_a_threat_the_marker_finds(
+    pieces: list[tuple[str, str]],
+) -> None:
+    text = "".join(piece + separator for piece, separator in pieces)
+    marked = {hit.term for hit in threat_marker().mark(text, "auto")}
+    assert set(threat_phrases(text)) == marked

@@ -727,9 +727,14 @@ def test_every_refusal_here_is_a_mediation_error() -> None:
 
 
 def test_threat_phrases_are_in_lexicon_order_each_once() -> None:
-    from mediation.threats import THREAT_PHRASES_EN, THREAT_PHRASES_ZH, threat_phrases
+    from mediation.markers import BUILTIN_LANGUAGES, THREATS, builtin_lexicon, threat_phrases
 
-    lexicon = THREAT_PHRASES_EN + THREAT_PHRASES_ZH
+    lexicon = tuple(
+        term
+        for language in BUILTIN_LANGUAGES
+        for category in builtin_lexicon(language, THREATS).categories.values()
+        for term in category.terms
+    )
     text = " / ".join(reversed(lexicon)) + " " + lexicon[0]
     assert threat_phrases(text) == lexicon
     assert threat_phrases("The workload this quarter is too high.") == ()
