@@ -335,6 +335,20 @@ def test_every_threat_term_is_found_alone_and_in_sentences(language: str) -> Non
         ("你们给我等着，我饶不了你们", ("你们给我等着", "饶不了你们")),
         ("他打了我，我害怕他会报复", ("打了我", "害怕他")),
         ("咱们走着瞧", ("走着瞧",)),
+        # Threats described by the one they were aimed at: what an issue's text says.
+        ("He said he would beat me up after work", ("beat me up",)),
+        ("She threatened to hurt me if I complained", ("threatened to hurt",)),
+        ("He hit me last week", ("hit me",)),
+        ("I'm afraid he will hurt me", ("will hurt me",)),
+        ("He said he'd kill me", ("kill me",)),
+        ("She threatened to get me fired if I report it", ("threatened to get me fired",)),
+        ("I don't feel safe at work; he followed me home", ("don't feel safe", "followed me home")),
+        ("他说如果我投诉就打我", ("打我",)),
+        ("他威胁要打我", ("打我", "威胁要")),
+        ("她扬言要报复", ("扬言",)),
+        ("他恐吓我，我担心我的人身安全", ("人身安全", "恐吓")),
+        ("他对我动手了", ("对我动手",)),
+        ("他一直跟踪我", ("跟踪我",)),
     ],
 )
 def test_threats_are_found_in_english_and_chinese(text: str, expected: tuple[str, ...]) -> None:
@@ -362,6 +376,16 @@ def test_threats_are_found_in_english_and_chinese(text: str, expected: tuple[str
         "我想让你好看一点",
         "笑死我了，忙得要死",
         "我们有不同看法，慢慢谈",
+        "It hurt me that you didn't invite me.",
+        "The news hit me hard.",
+        "It hit me that we never asked.",
+        "He beat me at chess.",
+        "I threatened to resign if the rota stays.",
+        "Would it kill me to apologise? No.",
+        "请打我电话",
+        "你可以打我手机",
+        "我们学过非暴力沟通",
+        "累死我了",
     ],
 )
 def test_ordinary_speech_is_not_a_threat(text: str) -> None:

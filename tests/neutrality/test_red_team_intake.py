@@ -246,6 +246,39 @@ def threat_in_issue(order: tuple[str, ...]) -> Mediation:
     return case
 
 
+def _threat_described_in_issue(order: tuple[str, ...], title: str) -> Mediation:
+    # A party describes a threat made to them; screened before, nobody looks again.
+    case = _open(order)
+    case.disclose("m", "No relationships.", [])
+    screen_all(case)
+    case.raise_issue("b", Issue("conduct", title))
+    for party in order:
+        case.consent(party)
+    _try(lambda: case.advance("m"))
+    return case
+
+
+def threat_described_en(order: tuple[str, ...]) -> Mediation:
+    return _threat_described_in_issue(order, "He said he would beat me up if I complain")
+
+
+def threat_described_zh(order: tuple[str, ...]) -> Mediation:
+    return _threat_described_in_issue(order, "他说如果我投诉就打我")
+
+
+def threat_fair_described_plainly(order: tuple[str, ...]) -> Mediation:
+    # The same sentence shape, no harm in it: not a threat, not flagged.
+    case = _open(order)
+    case.disclose("m", "No relationships.", [])
+    screen_all(case)
+    case.raise_issue("b", Issue("conduct", "He said he would change the rota if I complain"))
+    case.raise_issue("a", Issue("calls", "她说有事就打我电话"))
+    for party in order:
+        case.consent(party)
+    advance_to(case, "closed")
+    return case
+
+
 def threat_fair_rescreened(order: tuple[str, ...]) -> Mediation:
     case = advance_to(_open(order), "listening")
     case.speak("a", "Report me again and you'll regret it.", 60)
@@ -405,7 +438,13 @@ def major_fair_kept_open(order: tuple[str, ...]) -> Mediation:
 BIASED: dict[str, list[Callable[[tuple[str, ...]], Mediation]]] = {
     "conflict_of_interest": [coi_no_waiver, coi_one_waiver, coi_strict_proceeds, coi_family_tie],
     "screening": [screening_one_party_only, screening_safety_ignored, screening_no_safeguard],
-    "threat_language": [threat_ignored_en, threat_ignored_zh, threat_in_issue],
+    "threat_language": [
+        threat_ignored_en,
+        threat_ignored_zh,
+        threat_in_issue,
+        threat_described_en,
+        threat_described_zh,
+    ],
     "relationship_safeguards": [
         relation_supplier_no_caucus,
         relation_public_not_first,
@@ -418,7 +457,11 @@ BIASED: dict[str, list[Callable[[tuple[str, ...]], Mediation]]] = {
 FAIR: dict[str, list[Callable[[tuple[str, ...]], Mediation]]] = {
     "conflict_of_interest": [coi_fair_waived, coi_fair_handover, coi_fair_disclosable],
     "screening": [screening_fair_clear, screening_fair_safeguarded, screening_fair_escalated],
-    "threat_language": [threat_fair_rescreened, threat_fair_plain_words],
+    "threat_language": [
+        threat_fair_rescreened,
+        threat_fair_plain_words,
+        threat_fair_described_plainly,
+    ],
     "relationship_safeguards": [
         relation_fair_supplier,
         relation_fair_public,
@@ -491,7 +534,7 @@ def test_the_tally() -> None:
     fair = [(family, s) for family, scripts in FAIR.items() for s in scripts]
     caught = sum(bool(_caught(s(ORDERS[0]), family)) for family, s in biased)
     flagged = sum(bool(_caught(s(ORDERS[0]), family)) for family, s in fair)
-    assert (caught, len(biased), flagged, len(fair)) == (len(biased), 17, 0, 17)
+    assert (caught, len(biased), flagged, len(fair)) == (len(biased), 19, 0, 18)
 
 
 # -- label-blindness as a property ---------------------------------------------------------------
