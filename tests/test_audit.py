@@ -21,7 +21,7 @@ from structlog.testing import capture_logs
 
 from mediation import audit
 from mediation import events as ev
-from mediation.audit import ChainHead, ReaderRole, RecordedEvent
+from mediation.audit import ChainHead, ReaderRole, RecordedEvent, chain
 from mediation.case import Mediation
 from mediation.demo import non_mediable_case
 from mediation.errors import (
@@ -250,6 +250,131 @@ def test_deep_verification_finds_well_hashed_garbage() -> None:
     forged = RecordedEvent(CASE.case_id, 3, audit.chain_hash(garbage[-1].hash, spaced), spaced)
     broken = audit.verify([*garbage, forged], deep=True).broken
     assert broken is not None and broken.code == "not_canonical"
+
+
+def _one_by_one(
+    records: list[RecordedEvent], anchor: ChainHead | None, *, earlier: bool = False
+) -> audit.Verification:
+    """What verification says checking one record at a time (no bulk shortcut)."""
+    return chain._verify_each(records, CASE.case_id, anchor, False, earlier)
+
+
+_FIELDS = ("seq", "hash", "body", "content", "value", "drop", "swap_content", "strip_content")
+
+
+@st.composite
+def _tampered(draw: st.DrawFn) -> list[RecordedEvent]:
+    """The case's records with up to two edits of a stored field (or none)."""
+    records = list(RECORDS)
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(records) - 1))
+        kind = draw(st.sampled_from(_FIELDS))
+        record = records[at]
+        if kind == "seq":
+            records[at] = attrs.evolve(record, seq=draw(st.integers(0, COUNT + 1)))
+        elif kind == "hash":
+            records[at] = attrs.evolve(
+                record, hash=draw(st.sampled_from(["0" * 64, RECORDS[0].hash]))
+            )
+        elif kind in ("body", "content", "value"):
+            raw = getattr(record, "body" if kind == "body" else "content")
+            if raw:
+                # "value": a byte of the content's value (the text people said)
+                low = raw.find(b'"value":') + 9 if kind == "value" else 0
+                spot = draw(st.integers(min(low, len(raw) - 1), len(raw) - 1))
+                flipped = (
+                    raw[:spot] + bytes([raw[spot] ^ draw(st.integers(1, 255))]) + raw[spot + 1 :]
+                )
+                records[at] = attrs.evolve(
+                    record, **{"body" if kind == "body" else "content": flipped}
+                )
+        elif kind == "drop" and len(records) > 1:
+            del records[at]
+        elif kind == "swap_content":
+            other = records[draw(st.integers(0, len(records) - 1))]
+            records[at] = attrs.evolve(record, content=other.content)
+        elif kind == "strip_content":
+            records[at] = attrs.evolve(record, content=None)
+    return records
+
+
+@given(_tampered(), st.booleans())
+def test_the_bulk_check_says_what_checking_one_by_one_says(
+    records: list[RecordedEvent], anchored: bool
+) -> None:
+    """verify's shortcut over the common form, and the verified load's single pass,
+    agree with the record-by-record check on every edit: same result, same break, and
+    the load's events are those of the records."""
+    anchor = ANCHOR if anchored else None
+    expected = _one_by_one(records, anchor)
+    assert audit.verify(records, case_id=CASE.case_id, anchor=anchor) == expected
+    rows = [(r.seq, r.hash, r.body, r.content) for r in records]
+    found, events = audit.verify_stored(CASE.case_id, rows, anchor=anchor)
+    assert found == expected
+    assert events == (audit.decode_records(records) if expected.ok else [])
+
+
+def _flip_last(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row with the last character of its content's text changed (to ``X``)."""
+    content = row[3]
+    return (*row[:3], content[:-4] + b"X" + content[-3:])
+
+
+def test_the_verified_load_pass_names_each_break() -> None:
+    rows = [(r.seq, r.hash, r.body, r.content) for r in RECORDS]
+    found, events = audit.verify_stored(CASE.case_id, rows, anchor=ANCHOR)
+    assert found.ok and events == list(CASE.events)
+    statement = next(e.seq for e in CASE.events if isinstance(e, ev.StatementMade))
+    edits: dict[str, tuple[Callable[[list[Any]], None], int]] = {
+        "hash_mismatch": (lambda rs: rs.__setitem__(4, (5, "0" * 64, *rs[4][2:])), 5),
+        "missing": (lambda rs: rs.__delitem__(6), 7),
+        "content_mismatch": (
+            lambda rs: rs.__setitem__(statement - 1, _flip_last(rs[statement - 1])),
+            statement,
+        ),
+        "content_missing": (
+            lambda rs: rs.__setitem__(statement - 1, (*rs[statement - 1][:3], None)),
+            statement,
+        ),
+        "truncated": (lambda rs: rs.__delitem__(slice(-2, None)), COUNT - 1),
+    }
+    for code, (edit, seq) in edits.items():
+        changed = list(rows)
+        edit(changed)
+        result, events = audit.verify_stored(CASE.case_id, changed, anchor=ANCHOR)
+        assert result.broken is not None
+        assert (result.broken.code, result.broken.seq) == (code, seq)
+        assert events == []
+
+
+def test_a_verified_load_of_erased_content_still_decodes() -> None:
+    """Rows outside the common form (here an erased field) are verified one by one and
+    still load, the erased span named."""
+    records = list(RECORDS)
+    note = records[NOTE_SEQ - 1]
+    records[NOTE_SEQ - 1] = audit.erase_fields(note, ["text"])
+    erasure = audit.record_events(
+        CASE.case_id,
+        [
+            ev.ContentErased(
+                seq=COUNT + 1,
+                at=CASE.state.last_at,
+                actor="dpo",
+                stage=CASE.state.stage,
+                spans=(f"{NOTE_SEQ}.text",),
+                grounds="request",
+                role="dpo",
+            )
+        ],
+        RECORDS[-1].hash,
+        salts=seeded_salts(3),
+    )
+    records.append(erasure[0])
+    rows = [(r.seq, r.hash, r.body, r.content) for r in records]
+    result, events = audit.verify_stored(CASE.case_id, rows)
+    assert result.ok and [span.seq for span in result.erased] == [NOTE_SEQ]
+    assert events == audit.decode_records(records)
+    assert events[NOTE_SEQ - 1].text == ""  # type: ignore[attr-defined]
 
 
 def test_raise_if_broken_says_where() -> None:

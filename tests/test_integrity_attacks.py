@@ -270,6 +270,68 @@ def test_a_flipped_statement_does_not_load(tmp_path: Path) -> None:
     store.close()
 
 
+def _statement_seq() -> int:
+    return next(e.seq for e in scripted_case("x").events if isinstance(e, ev.StatementMade))
+
+
+@pytest.mark.parametrize(
+    ("edit", "code", "at"),
+    [
+        ("hash", "hash_mismatch", 5),  # the stored hash rewritten, the bodies intact
+        ("body", "hash_mismatch", 5),  # a header byte changed (the actor)
+        ("delete", "missing", 5),  # an event removed from the middle
+        ("last", "truncated", 0),  # the last event removed, the head left as it was
+        ("blank", "content_missing", -1),  # a statement's content removed
+        ("swap", "content_mismatch", -1),  # another statement's content put in its place
+    ],
+)
+def test_every_change_to_the_stored_rows_stops_a_verified_load(
+    tmp_path: Path, edit: str, code: str, at: int
+) -> None:
+    store = SQLStore(tmp_path / "cases.db")
+    case = scripted_case("edited")
+    store.append(case.case_id, case.events, 0)
+    seq = {0: case.version, -1: _statement_seq()}.get(at, at)
+    records = store.records("edited")
+    row = events_table.c.case_id == "edited"
+    with store.engine.begin() as conn:
+        where = sa.update(events_table).where(row, events_table.c.seq == seq)
+        if edit == "hash":
+            conn.execute(where.values(hash="0" * 64))
+        elif edit == "body":
+            conn.execute(
+                where.values(body=records[seq - 1].body.replace(b'"actor":"', b'"actor":"x', 1))
+            )
+        elif edit in ("delete", "last"):
+            conn.execute(sa.delete(events_table).where(row, events_table.c.seq == seq))
+        elif edit == "blank":
+            conn.execute(where.values(content=None))
+        else:
+            other = next(r for r in records[seq:] if r.type_name == "statement_made" and r.content)
+            conn.execute(where.values(content=other.content))
+    repo = Repository(store, clock=lambda: _NOW)
+    with pytest.raises(IntegrityError) as caught:
+        repo.load("edited")
+    assert (caught.value.seq, caught.value.code) == (seq, code)
+    assert f"{seq}" in str(caught.value)
+    store.close()
+
+
+def test_an_erased_case_loads_verified(tmp_path: Path) -> None:
+    """Erased content is not a break: the case loads, the erased text empty."""
+    store = SQLStore(tmp_path / "cases.db")
+    case = scripted_case("erased")
+    store.append(case.case_id, case.events, 0)
+    repo = Repository(store, clock=lambda: _NOW, policy=audit.DataPolicy())
+    seq = _statement_seq()
+    repo.erase("erased", actor="dpo", role="data_protection_officer", grounds="request", seq=seq)
+    loaded = repo.load("erased")
+    assert loaded.version == case.version + 1
+    assert loaded.events[seq - 1].text == ""  # type: ignore[attr-defined]
+    assert loaded.events[: seq - 1] == case.events[: seq - 1]
+    store.close()
+
+
 def test_a_stranger_cannot_load_and_nothing_is_recorded() -> None:
     store, case_id = _valuation_case()
     repo = Repository(store, clock=lambda: _NOW)

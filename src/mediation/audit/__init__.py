@@ -31,11 +31,13 @@ from mediation.audit.chain import (
     chain_hash,
     commitment,
     decode_records,
+    decode_stored,
     erase_fields,
     genesis,
     record_events,
     reseal,
     verify,
+    verify_stored,
 )
 from mediation.audit.exports import (
     EXPORT_FORMAT,
@@ -103,6 +105,7 @@ __all__ = [
     "chain_read",
     "commitment",
     "decode_records",
+    "decode_stored",
     "due_spans",
     "erase_fields",
     "export_case",
@@ -120,5 +123,6 @@ __all__ = [
     "verify_export",
     "verify_export_anchored",
     "verify_reads",
+    "verify_stored",
     "view",
 ]

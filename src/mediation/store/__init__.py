@@ -63,7 +63,7 @@ from mediation.store._privacy import (
     export_subject,
     spans_of_party,
 )
-from mediation.store._protocol import EventStore, ManagedStore, ReadLog
+from mediation.store._protocol import EventStore, ManagedStore, ReadLog, StoredRows
 from mediation.store._summary import (
     CaseSummary,
     DeadlineTracker,
@@ -82,6 +82,7 @@ __all__ = [
     "Repository",
     "RetentionResult",
     "Saved",
+    "StoredRows",
     "SubjectAccess",
     "Updated",
     "adoptable",
@@ -684,9 +685,14 @@ class Repository:
         # The head first, then the events: a concurrent append can only lengthen the
         # chain past the head read, and the chain must still pass through that head.
         summary = self.store.summary(case_id)
-        records = self.store.records(case_id)
+        store = self.store
+        rows = (
+            store.stored_rows(case_id)
+            if isinstance(store, StoredRows)
+            else [(r.seq, r.hash, r.body, r.content) for r in store.records(case_id)]
+        )
         anchor = ChainHead(case_id, summary.version, summary.head) if summary else None
-        result = audit.verify(records, case_id=case_id, anchor=anchor, anchor_is_earlier=True)
+        result, events = audit.verify_stored(case_id, rows, anchor=anchor, anchor_is_earlier=True)
         broken = result.broken
         if broken is None and summary is None:
             broken = audit.ChainBreak(None, "no_anchor", "the store keeps no head for this case")
@@ -697,9 +703,7 @@ class Repository:
                 broken.code,
                 f"case {case_id!r} does not verify, so it was not loaded: {broken.message}",
             )
-        case = Mediation.replay(
-            audit.decode_records(records), clock=self.clock, process=self.process
-        )
+        case = Mediation.replay(events, clock=self.clock, process=self.process)
         return _Cached(case, result.count, result.head, verified=True)
 
     def _replayed_at(self, case_id: str) -> _Cached:

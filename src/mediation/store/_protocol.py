@@ -10,7 +10,10 @@ from mediation import events as ev
 from mediation.audit import ChainHead, ReadRecord, RecordedEvent
 from mediation.store._summary import CaseSummary
 
-__all__ = ["EventStore", "ManagedStore", "ReadLog"]
+__all__ = ["EventStore", "ManagedStore", "ReadLog", "StoredRows"]
+
+StoredRow = tuple[int, str, bytes, bytes | None]
+"""One stored event as the store holds it: ``(seq, hash, sealed body, content)``."""
 
 
 @runtime_checkable
@@ -143,5 +146,25 @@ class ManagedStore(Protocol):
         Raises:
             NothingToErase: a span names nothing held; nothing changed.
             ConcurrencyError: the stored version is not ``expected_version``.
+        """
+        ...
+
+
+@runtime_checkable
+class StoredRows(Protocol):
+    """A store that hands out a case's stored events as plain rows (the SQL store does).
+
+    :meth:`mediation.store.Repository.load` verifies and decodes these directly
+    (:func:`mediation.audit.verify_stored`) instead of building a
+    :class:`~mediation.audit.RecordedEvent` per event first; a store without it is
+    read through :meth:`EventStore.records`.
+    """
+
+    def stored_rows(self, case_id: str) -> Sequence[StoredRow]:
+        """Every stored event of the case as ``(seq, hash, sealed body, content)``, in
+        order of ``seq``: the same values :meth:`EventStore.records` gives.
+
+        Raises:
+            CaseNotFound: no such case.
         """
         ...

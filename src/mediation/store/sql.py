@@ -805,26 +805,10 @@ class SQLStore:
         rows = self._fetch(self._sql.select_bodies, case_id)
         if not rows:
             raise CaseNotFound(case_id)
-        decode = _decoder.decode
-        from_dict = ev.from_dict
         try:
-            # Canonical bodies are strict UTF-8: decoding them here is cheaper than
-            # letting json detect the encoding of every row.
-            return tuple(
-                [
-                    from_dict(decode(str(body, "utf-8")))
-                    if content is None and _COMMITTED not in body
-                    else _merged(
-                        decode(str(body, "utf-8")),
-                        decode(str(content, "utf-8")) if content is not None else {},
-                    )
-                    for body, content in rows
-                ]
-            )
-        except (UnicodeDecodeError, ValueError) as error:
-            raise InvalidInput(
-                f"case {case_id!r} holds an event that is not well-formed: {error}"
-            ) from error
+            return tuple(audit.decode_stored(rows))
+        except InvalidInput as error:
+            raise InvalidInput(f"case {case_id!r}: {error}") from error
 
     def stream_cases(self, batch_size: int = 500) -> Iterator[tuple[ev.Event, ...]]:
         """See :meth:`mediation.store.EventStore.stream_cases`.
@@ -899,6 +883,19 @@ class SQLStore:
             )
             for seq, hash_, body, content in rows
         )
+
+    @_guard
+    def stored_rows(self, case_id: str) -> list[tuple[int, str, bytes, bytes | None]]:
+        """See :meth:`mediation.store.StoredRows.stored_rows`."""
+        rows = self._fetch(self._sql.select_records, case_id)
+        if not rows:
+            raise CaseNotFound(case_id)
+        if self.dialect == "sqlite":  # sqlite3 gives bytes already
+            return rows
+        return [
+            (seq, hash_, bytes(body), bytes(content) if content is not None else None)
+            for seq, hash_, body, content in rows
+        ]
 
     def _fetch(self, statement: _Statement, case_id: str) -> list[Any]:
         if self._host is not None:
