@@ -326,3 +326,27 @@ def test_retention_needs_a_role_that_may_erase() -> None:
     with pytest.raises(NotAuthorized, match="role '' may not erase content"):
         apply_retention(store, DataPolicy(erasers=frozenset()), at=AT)
     assert apply_retention(store, DataPolicy(), at=AT, batch_size=1).span_count == 0
+
+
+def test_refused_erasures_change_nothing_in_a_sql_store(tmp_path: Path) -> None:
+    """The issue's bad input on a durable store: erasing twice, by a role the policy does
+    not allow, naming nothing held — each a typed error, the rows, the summary and the
+    version exactly as before (no erasure event appended)."""
+    path = tmp_path / "cases.db"
+    store = SQLStore(path)
+    case = scripted_case("c-1")
+    store.append(case.case_id, case.events, 0)
+    repo = Repository(store, clock=lambda: AT)
+    repo.erase("c-1", seq=10, actor="dpo-1", role=DPO, grounds="request")
+    before = (store.records("c-1"), store.summary("c-1"))
+    with pytest.raises(NothingToErase):
+        repo.erase("c-1", seq=10, actor="dpo-1", role=DPO, grounds="again")
+    with pytest.raises(NotAuthorized):
+        repo.erase("c-1", seq=12, actor="mallory", role="clerk", grounds="g")
+    with pytest.raises(NothingToErase):
+        repo.erase("c-1", seq=10, fields=["text"], actor="dpo-1", role=DPO, grounds="g")
+    with pytest.raises(InvalidInput):
+        repo.erase("c-1", seq=12, fields=["no_such_field"], actor="dpo-1", role=DPO, grounds="g")
+    assert (store.records("c-1"), store.summary("c-1")) == before
+    assert verify_case(store, "c-1").ok
+    store.close()

@@ -133,3 +133,29 @@ def test_keygen_anchor_and_verify_through_the_cli(tmp_path: Path) -> None:
     )
     assert malformed.exit_code == 4 and "anchors file" in malformed.output  # invalid input
     assert runner.invoke(cli, ["verify", str(path), "--anchors", str(anchors)]).exit_code == 1
+
+
+def test_refused_anchors_through_the_cli_write_nothing(tmp_path: Path) -> None:
+    """A key file that is not a private key, and anchors of another store: typed errors
+    (exit 4, or 1 for a failed check), no anchors file written."""
+    path = tmp_path / "cases.db"
+    other_path = tmp_path / "other.db"
+    for where in (path, other_path):
+        with SQLStore(where) as store:
+            case = scripted_case("a-1")
+            store.append(case.case_id, case.events, 0)
+    runner = CliRunner()
+    key = tmp_path / "office.key"
+    assert runner.invoke(cli, ["keygen", "-o", str(key)]).exit_code == 0
+    anchors = tmp_path / "heads.json"
+    for bad_key in (str(key) + ".pub", str(path)):  # a public key; not a key at all
+        refused = runner.invoke(cli, ["anchor", str(path), "--key", bad_key, "-o", str(anchors)])
+        assert refused.exit_code == 4, refused.output
+        assert not anchors.exists()
+    done = runner.invoke(cli, ["anchor", str(path), "--key", str(key), "-o", str(anchors)])
+    assert done.exit_code == 0, done.output
+    elsewhere = runner.invoke(
+        cli,
+        ["verify", str(other_path), "--anchors", str(anchors), "--public-key", str(key) + ".pub"],
+    )
+    assert elsewhere.exit_code != 0 and "not this store" in elsewhere.output

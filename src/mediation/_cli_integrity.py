@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from mediation._cli_support import CommandFailed, ExitCode
 from mediation.audit import DataPolicy, Signer, Verifier
 from mediation.clocks import system_clock
 from mediation.errors import MediationError
@@ -46,14 +47,18 @@ def signer_from(path: str | None) -> Signer | None:
         return None
     try:
         return Signer(Path(path).read_bytes())
-    except (MediationError, OSError) as error:
+    except MediationError as error:  # not a private key: invalid input data
+        raise CommandFailed(f"{path}: {error}", ExitCode.INVALID_INPUT) from error
+    except OSError as error:
         raise click.ClickException(f"{path}: {error}") from error
 
 
 def verifier_from(path: str) -> Verifier:
     try:
         return Verifier(Path(path).read_bytes())
-    except (MediationError, OSError) as error:
+    except MediationError as error:  # not a public key: invalid input data
+        raise CommandFailed(f"{path}: {error}", ExitCode.INVALID_INPUT) from error
+    except OSError as error:
         raise click.ClickException(f"{path}: {error}") from error
 
 
