@@ -264,8 +264,9 @@ _FIELDS = ("seq", "hash", "body", "content", "value", "drop", "swap_content", "s
 
 @st.composite
 def _tampered(draw: st.DrawFn) -> list[RecordedEvent]:
-    """The case's records with up to two edits of a stored field (or none)."""
-    records = list(RECORDS)
+    """The case's records (or those with a note erased) with up to two edits of a stored
+    field (or none)."""
+    records = list(draw(st.sampled_from([RECORDS, ERASED])))
     for _ in range(draw(st.integers(0, 2))):
         at = draw(st.integers(0, len(records) - 1))
         kind = draw(st.sampled_from(_FIELDS))
@@ -347,33 +348,35 @@ def test_the_verified_load_pass_names_each_break() -> None:
         assert events == []
 
 
-def test_a_verified_load_of_erased_content_still_decodes() -> None:
-    """Rows outside the common form (here an erased field) are verified one by one and
-    still load, the erased span named."""
+def _erased_note() -> tuple[RecordedEvent, ...]:
+    """The case's records with the caucus note erased and the erasure recorded."""
     records = list(RECORDS)
-    note = records[NOTE_SEQ - 1]
-    records[NOTE_SEQ - 1] = audit.erase_fields(note, ["text"])
-    erasure = audit.record_events(
-        CASE.case_id,
-        [
-            ev.ContentErased(
-                seq=COUNT + 1,
-                at=CASE.state.last_at,
-                actor="dpo",
-                stage=CASE.state.stage,
-                spans=(f"{NOTE_SEQ}.text",),
-                grounds="request",
-                role="dpo",
-            )
-        ],
-        RECORDS[-1].hash,
-        salts=seeded_salts(3),
+    records[NOTE_SEQ - 1] = audit.erase_fields(records[NOTE_SEQ - 1], ["text"])
+    erasure = ev.ContentErased(
+        seq=COUNT + 1,
+        at=CASE.state.last_at,
+        actor="dpo",
+        stage=CASE.state.stage,
+        spans=(f"{NOTE_SEQ}.text",),
+        grounds="request",
+        role="dpo",
     )
-    records.append(erasure[0])
-    rows = [(r.seq, r.hash, r.body, r.content) for r in records]
+    records += audit.record_events(CASE.case_id, [erasure], RECORDS[-1].hash, salts=seeded_salts(3))
+    return tuple(records)
+
+
+ERASED = _erased_note()
+
+
+def test_a_verified_load_of_erased_content_still_decodes_in_one_pass() -> None:
+    """Rows outside the common form (here an erased field) are checked on their own in
+    the same pass, and the case still loads, the erased span named."""
+    rows = [(r.seq, r.hash, r.body, r.content) for r in ERASED]
+    assert chain._verified_common(CASE.case_id, rows) is not None  # no fallback needed
     result, events = audit.verify_stored(CASE.case_id, rows)
+    assert result == _one_by_one(list(ERASED), None)
     assert result.ok and [span.seq for span in result.erased] == [NOTE_SEQ]
-    assert events == audit.decode_records(records)
+    assert events == audit.decode_records(ERASED)
     assert events[NOTE_SEQ - 1].text == ""  # type: ignore[attr-defined]
 
 

@@ -773,10 +773,11 @@ def verify_stored(
     Raises:
         InvalidInput: the rows verify but an event is not well-formed.
     """
-    events = _verified_common(case_id, rows)
-    if events is not None:
+    verified = _verified_common(case_id, rows)
+    if verified is not None:
+        events, erased = verified
         hashes = [row[1] for row in rows]
-        result = _intact_result(case_id, hashes, anchor, anchor_is_earlier)
+        result = _intact_result(case_id, hashes, anchor, anchor_is_earlier, erased)
         return result, (events if result.ok else [])
     records = [
         RecordedEvent(case_id, seq, hash_, body, content) for seq, hash_, body, content in rows
@@ -787,13 +788,16 @@ def verify_stored(
 
 def _verified_common(
     case_id: str, rows: Sequence[tuple[int, str, bytes, bytes | None]]
-) -> list[ev.Event] | None:
-    """The events of ``rows`` if every row is intact and of the common form, else None.
+) -> tuple[list[ev.Event], tuple[ErasedSpan, ...]] | None:
+    """The events of ``rows`` and the erased spans if the rows verify, else None.
 
     A row of the common form either holds no content and its body no commitment, or
     holds exactly ``{"<field>":{"salt":"<32 hex>","value":<value>}}`` and its body
     exactly one commitment, ``"<field>":{"commitment":"<hex>"}``, equal to the salted
-    commitment of those value bytes. Rows are decoded as :func:`decode_stored` does.
+    commitment of those value bytes: it is checked inline. Any other row (erased
+    content, several fields) is checked as :func:`verify` checks it. Rows are decoded as
+    :func:`decode_stored` does. None at the first break (the caller then verifies one
+    record at a time, which names it).
     """
     if not rows:
         return None
@@ -811,8 +815,9 @@ def _verified_common(
     expected = 0
     events: list[ev.Event] = []
     append = events.append
+    gaps: list[tuple[int, tuple[str, ...]]] = []
     try:
-        for seq, _, body, content in rows:
+        for seq, _, body, content in rows:  # _: the stored hash, compared at the end
             expected += 1
             prev = sha(prev + sha(body).digest()).digest()
             keep(prev)  # compared with the stored hashes all at once, at the end
@@ -820,13 +825,25 @@ def _verified_common(
                 return None
             data = decode(str(body, "utf-8"))
             if content is None:
-                if mark in body:
-                    return None
+                if mark in body:  # content erased (or removed): which, and named where?
+                    broken, missing = _content_missing(RecordedEvent(case_id, seq, _, body))
+                    if broken is not None:
+                        return None
+                    gaps.append((seq, missing))
+                    _put_back(data, {})
                 append(from_dict(data))
                 continue
             single = one_field(content)
-            if single is None or body.count(mark) != 1:
-                return None
+            if single is None or body.count(mark) != 1:  # several fields, some erased
+                record = RecordedEvent(case_id, seq, _, body, content)
+                broken, missing = _content_missing(record)
+                if broken is not None:
+                    return None
+                if missing:
+                    gaps.append((seq, missing))
+                _put_back(data, decode(str(content, "utf-8")))
+                append(from_dict(data))
+                continue
             name, salt, value = single.groups()
             field = names[name]
             digest = sha(b"".join((prefix, name, b"\x00", unhex(salt), value))).hexdigest()
@@ -838,7 +855,13 @@ def _verified_common(
         return None  # binascii.Error and InvalidInput are ValueErrors
     if b"".join(chained).hex() != "".join([row[1] for row in rows]):
         return None
-    return events
+    erased: tuple[ErasedSpan, ...] = ()
+    if gaps:
+        erasures = [RecordedEvent(case_id, *row) for row in rows if _ERASURE_MARK in row[2]]
+        erased, broken = _match_erasures(gaps, erasures)
+        if broken is not None:
+            return None
+    return events, erased
 
 
 _ONE_FIELD_SALTED = re.compile(
@@ -848,7 +871,11 @@ _ONE_FIELD_SALTED = re.compile(
 
 
 def _intact_result(
-    case_id: str, hashes: Sequence[str], anchor: ChainHead | None, anchor_is_earlier: bool
+    case_id: str,
+    hashes: Sequence[str],
+    anchor: ChainHead | None,
+    anchor_is_earlier: bool,
+    erased: tuple[ErasedSpan, ...] = (),
 ) -> Verification:
     """The verification of a chain :func:`_intact` accepted: checked against its anchor."""
     count = len(hashes)
@@ -856,7 +883,7 @@ def _intact_result(
     if anchor is not None:
         at_anchor = hashes[anchor.version - 1] if 1 <= anchor.version <= count else hashes[-1]
         broken = _anchor_check(case_id, count, at_anchor, anchor, allow_longer=anchor_is_earlier)
-    result = Verification(case_id, count, hashes[-1], broken)
+    result = Verification(case_id, count, hashes[-1], broken, erased)
     if broken is not None:
         _log.warning(
             "chain_broken", case_id=case_id, seq=broken.seq, code=broken.code, verified=count
@@ -1015,22 +1042,10 @@ def _verify_each(
                                 break
                         continue
             if content is not None or committed_mark in body:
-                held, broken = _check_content(record)
+                broken, missing = _content_missing(record)
                 if broken is not None:
                     break
-                if held != body.count(committed_mark):  # some content is not here: which?
-                    try:
-                        missing = record.missing()
-                    except InvalidInput as error:
-                        broken = ChainBreak(expected, "malformed", str(error))
-                        break
-                    if not missing and held:
-                        broken = ChainBreak(
-                            expected,
-                            "malformed",
-                            f"event {expected} holds content it does not commit to",
-                        )
-                        break
+                if missing:
                     if record.withheld:
                         kept_back = tuple(f for f in missing if f in record.withheld)
                         if kept_back:
@@ -1067,6 +1082,22 @@ def _verify_each(
             "chain_broken", case_id=case_id, seq=broken.seq, code=broken.code, verified=count
         )
     return result
+
+
+def _content_missing(record: RecordedEvent) -> tuple[ChainBreak | None, tuple[str, ...]]:
+    """Check the content ``record`` holds against its commitments: (the break, or None;
+    the committed fields whose content is not held — erased, or withheld)."""
+    seq = record.seq
+    held, broken = _check_content(record)
+    if broken is not None or held == record.body.count(_COMMITTED):
+        return broken, ()
+    try:  # some content is not here: which?
+        missing = record.missing()
+    except InvalidInput as error:
+        return ChainBreak(seq, "malformed", str(error)), ()
+    if not missing and held:
+        return ChainBreak(seq, "malformed", f"event {seq} holds content it does not commit to"), ()
+    return None, missing
 
 
 def _match_erasures(
