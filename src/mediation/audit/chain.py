@@ -36,11 +36,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from binascii import hexlify, unhexlify
+from binascii import unhexlify
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from itertools import compress, repeat
-from operator import is_not, not_, sub
 from typing import Any
 
 import attrs
@@ -725,21 +723,6 @@ def verify(
     first = records[0] if records else None
     if case_id is None:
         case_id = first.case_id if first is not None else (anchor.case_id if anchor else "")
-    if (
-        not deep
-        and first is not None
-        and all(map(case_id.__eq__, [record.case_id for record in records]))
-        and _intact(
-            case_id,
-            [record.seq for record in records],
-            [record.hash for record in records],
-            [record.body for record in records],
-            [record.content for record in records],
-        )
-    ):
-        return _intact_result(
-            case_id, [record.hash for record in records], anchor, anchor_is_earlier
-        )
     return _verify_each(records, case_id, anchor, deep, anchor_is_earlier)
 
 
@@ -877,7 +860,7 @@ def _intact_result(
     anchor_is_earlier: bool,
     erased: tuple[ErasedSpan, ...] = (),
 ) -> Verification:
-    """The verification of a chain :func:`_intact` accepted: checked against its anchor."""
+    """The verification of rows that verified in one pass: checked against the anchor."""
     count = len(hashes)
     broken = None
     if anchor is not None:
@@ -889,82 +872,6 @@ def _intact_result(
             "chain_broken", case_id=case_id, seq=broken.seq, code=broken.code, verified=count
         )
     return result
-
-
-def _intact(
-    case_id: str,
-    seqs: Sequence[int],
-    hashes: Sequence[str],
-    bodies: Sequence[bytes],
-    contents: Sequence[bytes | None],
-) -> bool:
-    """Whether a case's stored rows are intact in the common form, checked in bulk.
-
-    True only when every row verifies by the rules :func:`verify` applies one record at
-    a time, in the form almost every row has: sequence numbers 1..n, every stored hash
-    equal to the recomputed chain, and each row either without content and without a
-    commitment, or holding exactly one content field whose salted commitment is the
-    only one in its body. Anything else (a break, an erased or withheld field, several
-    content fields) gives False, and the caller verifies record by record, which names
-    the break.
-
-    Apart from the chain itself (each hash needs the one before), the work is done in
-    passes that stay inside C: ``map`` and ``zip`` over the rows, one regular expression
-    over all the content joined by line feeds (canonical JSON never holds a raw one, so
-    each row is one line), one comparison of all the hashes joined. Verifying then costs
-    little more than the hashing itself.
-    """
-    count = len(bodies)
-    if not count or list(seqs) != list(range(1, count + 1)):
-        return False
-    sha = _sha256
-    prev = bytes.fromhex(genesis(case_id))
-    chained: list[bytes] = []
-    keep = chained.append
-    for leaf in map(_digest, map(sha, bodies)):
-        prev = sha(prev + leaf).digest()
-        keep(prev)
-    if b"".join(chained).hex() != "".join(hashes):
-        return False
-    holds = list(map(is_not, contents, repeat(None)))
-    if any(map(bytes.__contains__, compress(bodies, map(not_, holds)), repeat(_COMMITTED))):
-        return False
-    held: list[bytes] = list(compress(contents, holds))  # type: ignore[arg-type]
-    if not held:
-        return True
-    sealed = list(compress(bodies, holds))
-    lines = b"\n".join(held)
-    if lines.count(b"\n") != len(held) - 1:
-        return False
-    found = _CONTENT_LINES.findall(b"\n" + lines)
-    if len(found) != len(held):
-        return False
-    # Exactly one commitment in each body: its first and last are the same, and found.
-    marks = list(map(bytes.find, sealed, repeat(_COMMITTED)))
-    if -1 in marks or marks != list(map(bytes.rfind, sealed, repeat(_COMMITTED))):
-        return False
-    fields, salts, values = zip(*found, strict=True)
-    preimages = map(
-        b"".join,
-        zip(repeat(_COMMIT_PREFIX), fields, repeat(b"\x00"), map(unhexlify, salts), values),
-    )
-    digests = map(hexlify, map(_digest, map(sha, preimages)))
-    # '"<field>":{"commitment":"<hex>"}' where that one commitment is: compared in place
-    # (startswith at an offset), not searched for.
-    expected = map(
-        b"".join,
-        zip(repeat(b'"'), fields, repeat(b'":{"commitment":"'), digests, repeat(b'"}')),
-    )
-    starts = map(sub, marks, map(len, fields))
-    return all(map(bytes.startswith, sealed, expected, map(sub, starts, repeat(3))))
-
-
-_digest = type(_sha256()).digest
-_CONTENT_LINES = re.compile(rb'\n\{"([a-z]+)":\{"salt":"([0-9a-f]{32})","value":(.*)\}\}$', re.M)
-"""Each line of the joined content: one field's name, salt and value's JSON text, found
-without parsing JSON (were there more fields, the bytes taken as the value would match
-no commitment). It starts at a line feed (put before the first line too), which lets
-the search skip to the next line at once."""
 
 
 def _verify_each(
