@@ -197,6 +197,8 @@ def test_execute_does_what_the_command_does() -> None:
         ("teleport", {}, "unknown action 'teleport'"),
         ("speak", {"seconds": 3}, "missing text"),
         ("consent", {"why": "x"}, "unexpected argument 'why'"),
+        ("consent", {"self": 1}, "unexpected argument 'self'"),  # found by the long fuzz
+        ("speak", {"text": "Hi", "seconds": 3, "name": "x"}, "unexpected argument .name."),
         ("speak", {"text": "Hi", "seconds": "3"}, "seconds must be a number"),
         ("speak", {"text": "Hi", "seconds": 10**9}, "seconds must be between"),
         ("speak", {"text": "  ", "seconds": 3}, "text must not be empty"),

@@ -147,7 +147,7 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     parameters = [p for p in signature.parameters.values() if p.name not in {"self", "actor"}]
 
     @functools.wraps(method)
-    def command(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def command(self: Any, /, *args: Any, **kwargs: Any) -> Any:
         try:
             bound = signature.bind(self, *args, **kwargs)
         except TypeError as error:
