@@ -949,3 +949,56 @@ def test_adjusted_winner_hands_over_a_small_item_with_the_lowest_ratio_first() -
     assert dict(result.shares["B"]) == {"x": Fraction(1, 6), "t": 1, "y": 1}
     assert dict(result.points) == {"A": Fraction(200, 3), "B": Fraction(200, 3)}
     assert result.split_item == "x"
+
+
+def test_nash_with_negative_utilities_finds_the_frontier_edge() -> None:
+    # Every utility is negative, so the edge's hyperplane comes out with a negative normal
+    # (-1/4, -1/4) · u = 1, which must be turned around, not skipped.
+    solution = nash({"a": {"p": -1, "q": -3}, "b": {"p": -3, "q": -1}}, {"p": -4, "q": -4})
+    assert dict(solution.utilities) == {"p": -2, "q": -2}
+    assert dict(solution.lottery) == {"a": Fraction(1, 2), "b": Fraction(1, 2)}
+
+
+def test_pareto_frontier_at_its_boundaries() -> None:
+    # (1, 1) is beaten by the half-half lottery of (3, 0) and (0, 3) by a total surplus of
+    # exactly 1; among the options alone it is not beaten.
+    corners = {"x": {"p": 1, "q": 1}, "y": {"p": 3, "q": 0}, "z": {"p": 0, "q": 3}}
+    assert pareto_frontier(corners) == frozenset({"y", "z"})
+    assert pareto_frontier(corners, lotteries=False) == frozenset({"x", "y", "z"})
+    # An equal option does not dominate; one as good in one respect and better in the
+    # other does.
+    ties = {
+        "w": {"p": 1, "q": 1},
+        "x": {"p": 2, "q": 1},
+        "y": {"p": 2, "q": 1},
+        "z": {"p": 0, "q": 3},
+    }
+    assert pareto_frontier(ties, lotteries=False) == frozenset({"x", "y", "z"})
+
+
+def test_pareto_frontier_of_three_parties_counts_lotteries() -> None:
+    # The even lottery of the three corners gives everyone 2/3: it beats (1/2, 1/2, 1/2)
+    # but not (7/10, 7/10, 7/10).
+    corners: dict[str, dict[str, Number]] = {
+        "a": {"p": 2, "q": 0, "r": 0},
+        "b": {"p": 0, "q": 2, "r": 0},
+        "c": {"p": 0, "q": 0, "r": 2},
+    }
+    low: dict[str, dict[str, Number]] = {**corners, "x": {"p": F(1, 2), "q": F(1, 2), "r": F(1, 2)}}
+    high: dict[str, dict[str, Number]] = {
+        **corners,
+        "y": {"p": F(7, 10), "q": F(7, 10), "r": F(7, 10)},
+    }
+    assert pareto_frontier(low) == frozenset({"a", "b", "c"})
+    assert pareto_frontier(high) == frozenset({"a", "b", "c", "y"})
+    assert pareto_frontier(low, lotteries=False) == frozenset({"a", "b", "c", "x"})
+    # The even lottery of (2, 2, 0) and (2, 0, 2) is (2, 1, 1): better than (1, 1, 1) for
+    # the first party only, and no option is better for anyone without being worse for
+    # another. Still dominated.
+    one_gains: dict[str, dict[str, Number]] = {
+        "a": {"p": 2, "q": 2, "r": 0},
+        "b": {"p": 2, "q": 0, "r": 2},
+        "x": {"p": 1, "q": 1, "r": 1},
+    }
+    assert pareto_frontier(one_gains) == frozenset({"a", "b"})
+    assert pareto_frontier(one_gains, lotteries=False) == frozenset({"a", "b", "x"})

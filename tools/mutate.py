@@ -1054,6 +1054,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated test paths or node ids to run against every mutant, instead of "
         "the tests the coverage map chooses (quick re-runs of survivors after new tests)",
     )
+    parser.add_argument(
+        "--extra-tests",
+        default="",
+        help="comma-separated node ids run first against every mutant, besides the tests the "
+        "coverage map chooses (tests written since the map was built)",
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument(
         "--update-docs", action="store_true", help="write the score table into docs/testing.md"
@@ -1110,6 +1116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     fresh = False
     chosen_tests = [t.strip() for t in args.tests.split(",") if t.strip()]
+    extra_tests = [t.strip() for t in args.extra_tests.split(",") if t.strip()]
     if chosen_tests or args.quick:
         fresh = True
     elif args.reuse_map and map_path.exists():
@@ -1161,6 +1168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tests = mapped_tests(mutant, coverage_map, whole_file=mutant.path in stale)[0]
             if args.budget:
                 tests = within_budget(tests, coverage_map["durations"], args.budget)
+            tests = [*extra_tests, *(t for t in tests if t not in extra_tests)]
         if not tests:
             results.append(Result(mutant, "uncovered"))
             continue
