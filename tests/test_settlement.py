@@ -1002,3 +1002,38 @@ def test_pareto_frontier_of_three_parties_counts_lotteries() -> None:
     }
     assert pareto_frontier(one_gains) == frozenset({"a", "b"})
     assert pareto_frontier(one_gains, lotteries=False) == frozenset({"a", "b", "x"})
+
+
+def test_nash_finds_a_frontier_edge_through_the_origin() -> None:
+    # The edge from (1, -1) to (-1, 1) lies on u_p + u_q = 0: its hyperplane has offset 0.
+    solution = nash({"a": {"p": 1, "q": -1}, "b": {"p": -1, "q": 1}}, {"p": -2, "q": -2})
+    assert dict(solution.utilities) == {"p": 0, "q": 0}
+    assert dict(solution.lottery) == {"a": Fraction(1, 2), "b": Fraction(1, 2)}
+
+
+def test_blind_bidding_defaults_three_rounds_and_no_tolerance() -> None:
+    with pytest.raises(InvalidInput, match="4 rounds of bids exceed the 3 allowed"):
+        blind_bidding([1, 2, 3, 4], [9, 9, 9, 9])
+    assert blind_bidding([1, 2, 3], [9, 9, 9]).settled is False
+    assert blind_bidding([10], [11]).settled is False  # one apart is not close enough
+    assert blind_bidding([10], [11], within_amount=1).settled is True
+
+
+def test_blind_bidding_names_the_round_of_a_bad_bid() -> None:
+    with pytest.raises(InvalidInput, match="offer in round 2 must not be negative"):
+        blind_bidding([1, -1], [3, 4])
+    with pytest.raises(InvalidInput, match="demand in round 2 must not be negative"):
+        blind_bidding([1, 2], [3, -4])
+
+
+def test_nash_of_three_parties_passes_over_options_on_one_line() -> None:
+    # h lies halfway between a and b: the three span no plane, and are skipped.
+    options: dict[str, dict[str, Number]] = {
+        "a": {"p": 2, "q": 0, "r": 0},
+        "b": {"p": 0, "q": 2, "r": 0},
+        "h": {"p": 1, "q": 1, "r": 0},
+        "c": {"p": 0, "q": 0, "r": 2},
+    }
+    solution = nash(options, {"p": 0, "q": 0, "r": 0})
+    assert dict(solution.utilities) == {"p": F(2, 3), "q": F(2, 3), "r": F(2, 3)}
+    assert sum(solution.lottery.values()) == 1
