@@ -160,3 +160,12 @@ def test_leaks_are_found_in_note_order_whatever_the_string_hashing() -> None:
     assert len(outputs) == 1, outputs
     (output,) = outputs
     assert output.index("('b',)") < output.index("('a',)")  # b's note was taken first
+
+
+def test_two_leaks_before_a_move_are_both_reported(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = heard(advance_to(new_case(), "listening"))
+    note_seq = caucus(case, "a", NOTE)
+    first = case.paraphrase("m", "b", LEAK).seq
+    second = case.ask("m", "b", "So, " + LEAK).seq
+    found = leak_findings(case.pending_findings())
+    assert [f.evidence for f in found] == [(note_seq, first), (note_seq, second)]
