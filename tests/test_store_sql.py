@@ -603,9 +603,11 @@ def test_processes_appending_to_one_case_lose_nothing(url: str) -> None:
         )
         assert [e.seq for e in events] == list(range(1, len(events) + 1))
         assert all(r["saved"] == each for r in reports)
-        # every try either saved or was reported as a conflict, and there were conflicts
+        # every try either saved or was reported as a conflict. Whether the processes
+        # actually collide depends on the scheduler (a loaded machine may run them one
+        # after another), so the conflict path itself is proven by the deterministic
+        # stale-writer tests above, not asserted here.
         assert all(r["tries"] == r["saved"] + r["conflicts"] for r in reports)
-        assert sum(r["conflicts"] for r in reports) > 0
         assert verify_case(store, case_id, deep=True).ok
         summary = store.summary(case_id)
         assert summary is not None and summary.version == len(events)
