@@ -849,7 +849,9 @@ def _on_screened(state: CaseState, event: ev.PartyScreened) -> None:
     state.screening_positive[event.party] = tuple(
         domain for domain in ScreeningDomain if event.answers.get(domain)
     )
-    if state.open_threats:
+    # A routine "no concern" with nothing written down does not answer a threat on
+    # record: the screening must find a concern or say in its note how it was looked at.
+    if state.open_threats and (state.screening_positive[event.party] or event.note.strip()):
         state.open_threats = {}
 
 

@@ -279,6 +279,23 @@ def threat_fair_described_plainly(order: tuple[str, ...]) -> Mediation:
     return case
 
 
+def threat_opened_with_routine_screening(order: tuple[str, ...]) -> Mediation:
+    # The issue's own example: the case opens on a described threat, intake screens
+    # everyone "no concern" with nothing written down, and it goes on to settlement.
+    case = _open(order, issues=(Issue("rota", "B threatened to hit me after the meeting"),))
+    _try(lambda: advance_to(case, "closed"))
+    return case
+
+
+def threat_fair_opened_and_looked_at(order: tuple[str, ...]) -> Mediation:
+    case = _open(order, issues=(Issue("rota", "B threatened to hit me after the meeting"),))
+    case.disclose("m", "No relationships.", [])
+    case.screen("m", "a", NO_CONCERNS, note="A: a remark in anger, B apologised; A feels safe")
+    case.screen("m", "b", NO_CONCERNS, note="B regrets the remark; no history of violence")
+    advance_to(case, "closed")
+    return case
+
+
 def threat_fair_rescreened(order: tuple[str, ...]) -> Mediation:
     case = advance_to(_open(order), "listening")
     case.speak("a", "Report me again and you'll regret it.", 60)
@@ -444,6 +461,7 @@ BIASED: dict[str, list[Callable[[tuple[str, ...]], Mediation]]] = {
         threat_in_issue,
         threat_described_en,
         threat_described_zh,
+        threat_opened_with_routine_screening,
     ],
     "relationship_safeguards": [
         relation_supplier_no_caucus,
@@ -461,6 +479,7 @@ FAIR: dict[str, list[Callable[[tuple[str, ...]], Mediation]]] = {
         threat_fair_rescreened,
         threat_fair_plain_words,
         threat_fair_described_plainly,
+        threat_fair_opened_and_looked_at,
     ],
     "relationship_safeguards": [
         relation_fair_supplier,
@@ -534,7 +553,7 @@ def test_the_tally() -> None:
     fair = [(family, s) for family, scripts in FAIR.items() for s in scripts]
     caught = sum(bool(_caught(s(ORDERS[0]), family)) for family, s in biased)
     flagged = sum(bool(_caught(s(ORDERS[0]), family)) for family, s in fair)
-    assert (caught, len(biased), flagged, len(fair)) == (len(biased), 19, 0, 18)
+    assert (caught, len(biased), flagged, len(fair)) == (len(biased), 20, 0, 19)
 
 
 # -- label-blindness as a property ---------------------------------------------------------------
