@@ -12,41 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediation import Mediation, rules
+from mediation import rules
 from mediation._case.commands import ID_PATTERN, validate_arguments
 from mediation.case import action_schema
-from mediation.clocks import ManualClock
 from mediation.errors import CommandRefused, InvalidInput, NotAuthorized
-from mediation.model import Issue, Mediator, Party
+from mediation.model import Issue
 from mediation.policy import Limits, Policy
-from mediation.testing import advance_to
 from mediation.testing._drive import STAGES_IN_ORDER
-
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-PEOPLE = ("lin", "zhao", "chen", "hr-lead")
-
-
-def new_case() -> Mediation:
-    return Mediation.open(
-        "case-1",
-        [Party("lin", "Lin Wei"), Party("zhao", "Zhao Min")],
-        Mediator("chen", "Chen Jie"),
-        clock=ManualClock(START, tick=timedelta(minutes=1)),
-        supervisors=["hr-lead"],
-        issues=[Issue("pay", "Pay")],
-    )
-
-
-_HISTORIES: dict[str, tuple[Any, ...]] = {}
-
-
-def case_at(stage: str) -> Mediation:
-    if stage not in _HISTORIES:
-        case = new_case()
-        _HISTORIES[stage] = (case if stage == case.stage else advance_to(case, stage)).events
-    events = _HISTORIES[stage]
-    return Mediation.replay(events, clock=ManualClock(events[-1].at, tick=timedelta(minutes=1)))
-
+from tests.sample_case import PEOPLE, case_at, new_case
 
 # -- the schemas ----------------------------------------------------------------------------
 

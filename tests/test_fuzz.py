@@ -24,10 +24,8 @@ from mediation.case import COMMANDS
 from mediation.clocks import ManualClock
 from mediation.errors import MediationError
 from mediation.model import Issue, Mediator, Party, Relation, RelationKind
-from mediation.testing import advance_to
 from mediation.testing._drive import STAGES_IN_ORDER
-
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+from tests.sample_case import START, case_at
 
 #: The public commands of a case (``subscribe`` aside: it takes a host's callable).
 FUZZED: tuple[str, ...] = tuple(name for name in COMMANDS if name != "subscribe")
@@ -73,30 +71,6 @@ GARBAGE: st.SearchStrategy[Any] = st.one_of(
     ),
 )
 ACTORS = st.sampled_from(["lin", "zhao", "chen", "hr-lead", "stranger"]) | GARBAGE
-
-
-def new_case() -> Mediation:
-    """A fresh two-party case with a supervisor."""
-    return Mediation.open(
-        "case-1",
-        [Party("lin", "Lin Wei"), Party("zhao", "Zhao Min")],
-        Mediator("chen", "Chen Jie"),
-        clock=ManualClock(START, tick=timedelta(minutes=1)),
-        supervisors=["hr-lead"],
-        issues=[Issue("pay", "Pay")],
-    )
-
-
-_HISTORIES: dict[str, tuple[Any, ...]] = {}
-
-
-def case_at(stage: str) -> Mediation:
-    """A case driven cooperatively to ``stage`` (driven once, then replayed)."""
-    if stage not in _HISTORIES:
-        case = new_case()
-        _HISTORIES[stage] = (case if stage == case.stage else advance_to(case, stage)).events
-    events = _HISTORIES[stage]
-    return Mediation.replay(events, clock=ManualClock(events[-1].at, tick=timedelta(minutes=1)))
 
 
 def arguments_for(name: str, data: st.DataObject) -> tuple[list[Any], dict[str, Any]]:
