@@ -58,27 +58,29 @@ __all__ = [
     "recorded_message",
 ]
 
-FAMILIES: tuple[Family, ...] = (
-    conflict_of_interest.FAMILY,
-    screening.FAMILY,
-    threat_language.FAMILY,
-    informed_consent.FAMILY,
-    self_determination.FAMILY,
-    voice_balance.FAMILY,
-    joint_voice.FAMILY,
-    reciprocity.FAMILY,
-    caucus_parity.FAMILY,
-    caucus_balance.FAMILY,
-    mediator_conduct.FAMILY,
-    mediator_style.FAMILY,
-    pressure.FAMILY,
-    transcript_markers.FAMILY,
-    power_imbalance.FAMILY,
-    relationship_safeguards.FAMILY,
-    major_differences.FAMILY,
-    confidentiality.FAMILY,
-    responsiveness.FAMILY,
+_FAMILY_MODULES = (
+    conflict_of_interest,
+    screening,
+    threat_language,
+    informed_consent,
+    self_determination,
+    voice_balance,
+    joint_voice,
+    reciprocity,
+    caucus_parity,
+    caucus_balance,
+    mediator_conduct,
+    mediator_style,
+    pressure,
+    transcript_markers,
+    power_imbalance,
+    relationship_safeguards,
+    major_differences,
+    confidentiality,
+    responsiveness,
 )
+
+FAMILIES: tuple[Family, ...] = tuple(module.FAMILY for module in _FAMILY_MODULES)
 """The registry: every check family, in the order of the docs pages."""
 
 SOURCES: Mapping[str, str] = {family.code: family.source for family in FAMILIES}
@@ -96,27 +98,8 @@ are reviewed: :meth:`~mediation.Mediation.review_deadlines`)."""
 MESSAGE_TEMPLATES: tuple[str, ...] = tuple(
     dict.fromkeys(
         template
-        for module in (
-            caucus_balance,
-            caucus_parity,
-            confidentiality,
-            conflict_of_interest,
-            joint_voice,
-            major_differences,
-            voice_balance,
-            measures,
-            mediator_conduct,
-            mediator_style,
-            power_imbalance,
-            pressure,
-            reciprocity,
-            relationship_safeguards,
-            responsiveness,
-            screening,
-            threat_language,
-            transcript_markers,
-        )
-        for template in module.MESSAGES.values()
+        for module in (*_FAMILY_MODULES, measures)
+        for template in getattr(module, "MESSAGES", {}).values()
     )
 )
 """The English templates of the built-in findings' messages (the catalogs translate
