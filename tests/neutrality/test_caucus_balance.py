@@ -45,16 +45,26 @@ def test_a_short_caucus_beside_a_declined_offer_is_not_flagged(
 @pytest.mark.parametrize(
     ("minutes", "flagged"), [(60, False), (80, False), (100, True), (180, True)]
 )
+@pytest.mark.parametrize(("taker", "decliner"), [("a", "b"), ("b", "a")])
 def test_the_gap_is_judged_from_min_gap(
-    new_case: Build, advance_to: AdvanceTo, clock: ManualClock, minutes: int, flagged: bool
+    new_case: Build,
+    advance_to: AdvanceTo,
+    clock: ManualClock,
+    minutes: int,
+    flagged: bool,
+    taker: str,
+    decliner: str,
 ) -> None:
     """Default 90 minutes: one ordinary caucus beside a declined offer is not judged (the
-    clock ticks a little per event, so the probes stand clear of the boundary)."""
+    clock ticks a little per event, so the probes stand clear of the boundary), whichever
+    party declines."""
     case = advance_to(new_case(), "common_ground")
-    case.offer_caucus("m", "b")
-    _caucus(case, clock, "a", minutes)
+    case.offer_caucus("m", decliner)
+    _caucus(case, clock, taker, minutes)
     found = [f for f in case.pending_findings() if f.check == "caucus_balance"]
     assert bool(found) is flagged
+    if flagged:
+        assert found[0].parties == (decliner,)
 
 
 def test_policy_values_are_validated() -> None:
