@@ -8,6 +8,7 @@ Skips with a message when Chromium is not installed; with ``CI`` set it fails in
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -29,7 +30,6 @@ _FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--hide-scrollbars",
-    "--window-size=1100,1600",
 )
 
 
@@ -47,9 +47,11 @@ def browser() -> str:
     )
 
 
-def _run(browser: str, profile: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    browser: str, profile: Path, *arguments: str, width: int = 1100
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [browser, *_FLAGS, f"--user-data-dir={profile}", *arguments],
+        [browser, *_FLAGS, f"--window-size={width},1600", f"--user-data-dir={profile}", *arguments],
         capture_output=True,
         text=True,
         timeout=180,
@@ -66,7 +68,12 @@ def case() -> Mediation:
 def pages(tmp_path_factory: pytest.TempPathFactory, case: Mediation) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("casefile-browser")
     written = {}
-    for name, reader, lang in (("en", None, "en"), ("zh", "hr-lead", "zh"), ("zhao", "zhao", "en")):
+    for name, reader, lang in (
+        ("en", None, "en"),
+        ("zh", "hr-lead", "zh"),
+        ("zhao", "zhao", "en"),
+        ("zh-full", None, "zh"),
+    ):
         path = folder / f"{name}.html"
         path.write_text(render_html(build_casefile(case, reader=reader), lang=lang), "utf-8")
         written[name] = path
@@ -141,3 +148,37 @@ def test_a_screenshot_is_not_blank(
     # charts ink a few percent of the first screen.
     assert spread > 0.05, spread
     assert 0.02 < inked < 0.9, inked
+
+
+_LINE_PROBE = """<script>
+const wrapped = [];
+const cells = document.querySelectorAll(
+  "#timeline thead th, #timeline tbody td:nth-child(3), #timeline tbody td:nth-child(4)");
+for (const cell of cells) {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+  if (lines.size > 1) wrapped.push(cell.textContent.trim());
+}
+const out = document.createElement("pre");
+out.id = "layout-probe";
+out.textContent = "cells:" + cells.length + " wrapped:" + JSON.stringify(wrapped);
+document.body.appendChild(out);
+</script>"""
+
+
+@pytest.mark.parametrize("width", [800, 1100])
+@pytest.mark.parametrize("page", ["en", "zh", "zh-full"])
+def test_timeline_names_and_stages_stay_on_one_line(
+    browser: str, pages: dict[str, Path], tmp_path: Path, page: str, width: int
+) -> None:
+    # A narrow column once broke 陈洁 into 陈 / 洁 and 换位思考 over two lines.
+    probed = tmp_path / f"{page}-probe.html"
+    probed.write_text(
+        pages[page].read_text("utf-8").replace("</body>", _LINE_PROBE + "</body>"), "utf-8"
+    )
+    dom = _run(browser, tmp_path / "profile", "--dump-dom", probed.as_uri(), width=width).stdout
+    assert 'id="layout-probe"' in dom, dom[-2000:]
+    probe = dom[dom.index('id="layout-probe"') :][:500]
+    assert re.search(r"cells:(\d+)", probe) and int(re.search(r"cells:(\d+)", probe)[1]) > 20
+    assert "wrapped:[]" in probe, probe
