@@ -4,9 +4,10 @@ The catalog tests read the code the way ``make messages`` does (Babel's extracto
 package, private packages included) and fail when a marked message has no Chinese
 translation, when the catalogs are stale against the code (a message added or removed
 without ``make messages``), or when a translation drops or invents a ``{field}``. The
-rendering tests find every refusal reason and finding in the source (each ``Reason.of``,
-``Finding.of``, ``refusal`` or ``_reason`` call with its code and template), render it
-in Chinese and check that no English word of the message leaks through.
+rendering tests find every refusal reason, finding and error in the source (each
+``Reason.of``, ``Finding.of``, ``InvalidInput.of``, ``refusal`` or ``_reason`` call with its
+code and template), render it in Chinese and check that no English word of the message
+leaks through.
 """
 
 from __future__ import annotations
@@ -223,7 +224,8 @@ def test_a_phrase_renders_within_a_message() -> None:
 
 
 def _calls() -> Iterator[tuple[str, str, str]]:
-    """(file, code, template) of every reason and finding made in the library's code."""
+    """(file, code, template) of every reason, finding and error made in the library's code
+    from a template (``Reason.of``, ``Finding.of``, ``InvalidInput.of``...)."""
     makers = {"of", "refusal", "_reason"}
     for path in sorted(_PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -267,6 +269,14 @@ def _calls() -> Iterator[tuple[str, str, str]]:
 
 
 _ALLOWED_LATIN = {"request_suggestion", "p", "EU", "Art", "s"}
+_API_NAMES = {
+    # What a programmer types, quoted as typed by the messages about bad input: classes,
+    # methods, arguments and their literal values.
+    *("Issue", "Mediator", "Relation", "True", "False", "Unicode", "_"),
+    *("add_support_person", "offer_caucus", "authority_report", "close", "erase"),
+    *("settles", "party", "seq", "spans", "shuttle", "major", "minor"),
+    *("html", "md", "en", "zh"),
+}
 
 
 def _sample(field: str) -> object:
@@ -294,13 +304,15 @@ def test_every_reason_and_finding_renders_in_chinese_without_english_words() -> 
     codes = {code for _, code, _ in seen}
     # refusals of rules, guards and the case's commands, and the findings of every family
     assert {"not_heard", "wrong_stage", "withdrawn", "caucus_leak", "deadline_passed"} <= codes
+    # the errors a command raises for bad input (InvalidInput.of, NotAuthorized.of...)
+    assert {"not_a_party", "empty_text", "invalid_id", "wrong_role", "actor_not_in_case"} <= codes
     assert len(codes) > 60
     for where, code, template in seen:
         params = {field: _sample(field) for field in _fields(template)}
         reason = Reason.of(code, template, params=params)
         zh = reason.message_in("zh")
         assert zh != reason.message, (where, code)
-        words = set(re.findall(r"[A-Za-z_]+", zh)) - _ALLOWED_LATIN
+        words = set(re.findall(r"[A-Za-z_]+", zh)) - _ALLOWED_LATIN - _API_NAMES
         assert not words, (where, code, zh)
 
 
@@ -381,3 +393,27 @@ def test_two_languages_render_side_by_side_in_threads() -> None:
         results = list(pool.map(render, ["en", "zh"] * 4))
     assert results[0::2] == [{"not yet heard: 林伟, Zhao"}] * 4
     assert results[1::2] == [{"尚未陈述：林伟、Zhao"}] * 4
+
+
+def test_the_errors_of_a_live_case_show_in_chinese(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    """What a web host shows a user whose command was refused as bad input or not theirs."""
+    from mediation.errors import MediationError
+
+    case = advance_to(new_case(), "listening")
+    attempts: list[Callable[[], object]] = [
+        lambda: case.speak("zz", "hello", 5),  # a stranger
+        lambda: case.speak("a", "   ", 5),  # nothing said
+        lambda: case.advance("a"),  # a party moving the case on
+        lambda: case.restate("a", "a", "you said so"),  # restating oneself
+    ]
+    for attempt in attempts:
+        with pytest.raises(MediationError) as raised:
+            attempt()
+        error = raised.value
+        assert error.template and error.code, str(error)
+        zh = error.message_in("zh")
+        assert zh != str(error)
+        words = re.findall(r"[A-Za-z]{3,}", re.sub(r"'[^']*'|case-1|Mediator", "", zh))
+        assert not set(words) - _ALLOWED_LATIN, zh

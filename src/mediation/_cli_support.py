@@ -17,8 +17,6 @@ from typing import IO, Any
 import click
 
 from mediation.errors import (
-    CaseNotFound,
-    CommandRefused,
     InvalidInput,
     MediationError,
     SchemaVersionError,
@@ -82,25 +80,18 @@ def failure(error: BaseException, lang: str = "en") -> CommandFailed:
 
     Args:
         error: What a command raised.
-        lang: The language the command was asked to speak (``--lang``): a case that does
-            not exist and a refusal's reasons are told in it; other errors are in English.
+        lang: The language the command was asked to speak (``--lang``): the library's
+            errors are told in it (:meth:`~mediation.errors.MediationError.message_in`).
 
     Returns:
         The failure to raise, with the exit code documented for its kind.
     """
-    if isinstance(error, CaseNotFound):
-        text = translator(lang).gettext("no case {case} in this store")
-        return CommandFailed(text.format(case=repr(error.case_id)), ExitCode.FAILED)
-    if isinstance(error, CommandRefused):
-        separator = translator(lang).gettext("; ")
-        reasons = separator.join(reason.message_in(lang) for reason in error.reasons)
-        return CommandFailed(reasons, ExitCode.FAILED)
     if isinstance(error, (StoreUnavailable, SchemaVersionError)):
-        return CommandFailed(str(error), ExitCode.STORE_UNAVAILABLE)
+        return CommandFailed(error.message_in(lang), ExitCode.STORE_UNAVAILABLE)
     if isinstance(error, InvalidInput):
-        return CommandFailed(str(error), ExitCode.INVALID_INPUT)
-    if isinstance(error, MediationError):
-        return CommandFailed(str(error), ExitCode.FAILED)
+        return CommandFailed(error.message_in(lang), ExitCode.INVALID_INPUT)
+    if isinstance(error, MediationError):  # a refusal, no such case, a broken chain...
+        return CommandFailed(error.message_in(lang), ExitCode.FAILED)
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return CommandFailed(f"{where}{error.strerror or error}", ExitCode.FAILED)

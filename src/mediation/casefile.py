@@ -744,7 +744,11 @@ def render(casefile: CaseFile, *, file_format: str = "html", lang: str = "en") -
         InvalidInput: an unknown format or language.
     """
     if file_format not in CASEFILE_FORMATS:
-        raise InvalidInput(f"case file format must be html or md; got {file_format!r}")
+        raise InvalidInput.of(
+            "unknown_format",
+            N_("case file format must be html or md; got {file_format!r}"),
+            file_format=file_format,
+        )
     check_language(lang)
     if file_format == "html":
         return render_html(casefile, lang=lang)
@@ -812,7 +816,11 @@ def render_casefile(
     """
     check_language(lang)
     if file_format not in CASEFILE_FORMATS:
-        raise InvalidInput(f"case file format must be html or md; got {file_format!r}")
+        raise InvalidInput.of(
+            "unknown_format",
+            N_("case file format must be html or md; got {file_format!r}"),
+            file_format=file_format,
+        )
     casefile = casefile_from_store(repository, case_id, reader=reader)
     return render(casefile, file_format=file_format, lang=lang)
 
@@ -849,9 +857,14 @@ def write_casefile(
     """
     target = Path(path)
     if not target.parent.is_dir():
-        raise InvalidInput(f"{target}: directory {str(target.parent)!r} does not exist")
+        raise InvalidInput.of(
+            "missing_directory",
+            N_("{target}: directory {parent!r} does not exist"),
+            target=target,
+            parent=str(target.parent),
+        )
     if target.is_dir():
-        raise InvalidInput(f"{target}: is a directory")
+        raise InvalidInput.of("is_a_directory", N_("{target}: is a directory"), target=target)
     text = render_casefile(repository, case_id, file_format=file_format, reader=reader, lang=lang)
     target.write_text(text, encoding="utf-8")
     return target

@@ -14,11 +14,12 @@ has a catalog for (:meth:`Reason.message_in`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
 
-from mediation._catalogs import LANGUAGES, fill
+from mediation._catalogs import LANGUAGES, N_, fill
 
 __all__ = [
     "AnchorsMalformed",
@@ -44,6 +45,18 @@ __all__ = [
 
 
 _R = TypeVar("_R", bound="Reason")
+_E = TypeVar("_E", bound="MediationError")
+_NO_PARAMS: Mapping[str, object] = MappingProxyType({})
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise InvalidInput.of(
+            "unknown_language",
+            N_("unknown language {lang}; choose one of: {known}"),
+            lang=repr(lang),
+            known=", ".join(LANGUAGES),
+        )
 
 
 @attrs.frozen
@@ -124,8 +137,7 @@ class Reason:
         Raises:
             InvalidInput: an unknown language.
         """
-        if lang not in LANGUAGES:
-            raise InvalidInput(f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+        _check_lang(lang)
         if not self.template or lang == "en":
             return self.message
         count = _count(self.params) if self.plural else 1
@@ -147,7 +159,68 @@ def _count(params: Mapping[str, object]) -> int:
 
 
 class MediationError(Exception):
-    """Root of every exception raised by ``mediation``."""
+    """Root of every exception raised by ``mediation``.
+
+    An error made with :meth:`of` keeps a stable :attr:`code`, the English
+    :attr:`template` of its message and the template's :attr:`params`, like a
+    :class:`Reason`: ``str(error)`` is the English message, :meth:`message_in` renders
+    it in any language the library has a catalog for.
+
+    Attributes:
+        code: A stable identifier of the kind of error (``""`` when made from plain text).
+        template: The English template of the message (``""`` when made from plain text).
+        params: The template's parameters.
+    """
+
+    code: str = ""
+    template: str = ""
+    params: Mapping[str, object] = _NO_PARAMS
+
+    @classmethod
+    def of(cls: type[_E], code: str, template: str, /, **params: object) -> _E:
+        """An error whose message is rendered from ``template`` and ``params``.
+
+        Keeps call sites as short as an f-string:
+        ``raise InvalidInput.of("unknown_issue", N_("unknown issue {issue}"), issue=shown(i))``.
+
+        Args:
+            code: The stable code.
+            template: The English template, marked with ``N_`` so the catalogs hold it;
+                ``{name}`` fields (with ``!r`` or a format spec, as in ``str.format``).
+            params: The fields; :class:`~mediation.i18n.Term`,
+                :class:`~mediation.i18n.Names` and :class:`~mediation.i18n.Phrase`
+                values localize.
+
+        Returns:
+            The error (not raised), ``str(error)`` its English message.
+        """
+        error = cls(fill(template, "en", params))
+        error._keep(code, template, params)
+        return error
+
+    def _keep(self, code: str, template: str, params: Mapping[str, object]) -> None:
+        """Keep what renders the message in another language (for subclasses whose
+        constructor builds the message itself)."""
+        self.code = code
+        self.template = template
+        self.params = MappingProxyType(dict(params))
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang``; an error made from plain text is shown as it is.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The message.
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        _check_lang(lang)
+        if not self.template or lang == "en":
+            return str(self)
+        return fill(self.template, lang, self.params)
 
 
 class InvalidInput(MediationError, ValueError):
@@ -188,7 +261,10 @@ class MarkerFailed(MediationError, RuntimeError):
     def __init__(self, marker: str, error_type: str) -> None:
         self.marker = marker
         self.error_type = error_type
-        super().__init__(f"text marker {marker!r} failed ({error_type}); nothing was recorded")
+        template = N_("text marker {marker} failed ({error}); nothing was recorded")
+        params = {"marker": repr(marker), "error": error_type}
+        super().__init__(fill(template, "en", params))
+        self._keep("marker_failed", template, params)
 
 
 class NotAuthorized(MediationError, PermissionError):
@@ -217,6 +293,24 @@ class CommandRefused(MediationError):
         """The codes of :attr:`reasons`, in order."""
         return tuple(reason.code for reason in self.reasons)
 
+    def message_in(self, lang: str) -> str:
+        """The reasons in ``lang``, joined as ``str(self)`` joins them in English.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The message.
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        _check_lang(lang)
+        if lang == "en":
+            return str(self)
+        separator = fill(N_("; "), lang, {})
+        return separator.join(reason.message_in(lang) for reason in self.reasons)
+
 
 class TransitionRefused(CommandRefused):
     """A stage change was refused because guards (or blocking checks) failed.
@@ -244,7 +338,9 @@ class CaseNotFound(MediationError, LookupError):
 
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
-        super().__init__(f"no case {case_id!r} in this store")
+        template = N_("no case {case} in this store")
+        super().__init__(fill(template, "en", {"case": repr(case_id)}))
+        self._keep("case_not_found", template, {"case": repr(case_id)})
 
 
 class ChainBroken(MediationError, ValueError):

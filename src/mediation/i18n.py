@@ -114,9 +114,22 @@ WORDS: tuple[str, ...] = (
     # What the voice checks measure.
     N_("airtime"),
     N_("turns"),
+    # The roles in a case.
+    N_("party"),
+    N_("mediator"),
+    N_("supervisor"),
+    # What a command's arguments are called in a message about bad input.
+    N_("actor"),
+    N_("reader"),
+    N_("case id"),
+    N_("reason"),
+    N_("statement"),
+    N_("text"),
+    N_("name"),
 )
 """The built-in words messages take as parameters (:class:`Term`): stages, moves,
-activities, outcomes, screening domains, safeguards, measures. A host's own stage or move
+activities, outcomes, screening domains, safeguards, measures, roles and the names of
+arguments. A host's own stage or move
 has no entry and shows as it is."""
 
 
@@ -133,7 +146,12 @@ def check_language(lang: str) -> str:
         InvalidInput: an unknown language, naming the known ones.
     """
     if lang not in LANGUAGES:
-        raise InvalidInput(f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+        raise InvalidInput.of(
+            "unknown_language",
+            N_("unknown language {lang}; choose one of: {known}"),
+            lang=repr(lang),
+            known=", ".join(LANGUAGES),
+        )
     return lang
 
 

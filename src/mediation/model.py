@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from mediation._catalogs import LANGUAGES, N_, Phrase
+from mediation._catalogs import LANGUAGES, N_, Phrase, Term
 from mediation.errors import InvalidInput
 
 __all__ = [
@@ -61,9 +61,14 @@ def check_id(value: object, what: str = "id") -> str:
     a letter or digit. Identifiers appear in logs and exports, so they are kept plain.
     """
     if not isinstance(value, str) or _ID_PATTERN.fullmatch(value) is None:
-        raise InvalidInput(
-            f"{what} must be 1-128 characters of letters, digits and _.:@- "
-            f"starting with a letter or digit; got {shown(value)}"
+        raise InvalidInput.of(
+            "invalid_id",
+            N_(
+                "{what} must be 1-128 characters of letters, digits and _.:@- starting with "
+                "a letter or digit; got {value}"
+            ),
+            what=Term(what),
+            value=shown(value),
         )
     return value
 
@@ -71,25 +76,47 @@ def check_id(value: object, what: str = "id") -> str:
 def check_text(value: object, what: str = "text") -> str:
     """Return ``value`` stripped of surrounding whitespace; refuse empty or non-text input."""
     if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be a string; got {type(value).__name__}")
+        raise InvalidInput.of(
+            "not_text",
+            N_("{what} must be a string; got {kind}"),
+            what=Term(what),
+            kind=type(value).__name__,
+        )
     stripped = value.strip()
     if not stripped:
-        raise InvalidInput(f"{what} must not be empty or whitespace")
+        raise InvalidInput.of(
+            "empty_text", N_("{what} must not be empty or whitespace"), what=Term(what)
+        )
     try:
         stripped.encode("utf-8")
     except UnicodeEncodeError:
         # Lone surrogates cannot be stored, hashed or exported: refuse them up front.
-        raise InvalidInput(f"{what} is not valid Unicode text: {shown(value)}") from None
+        raise InvalidInput.of(
+            "invalid_unicode",
+            N_("{what} is not valid Unicode text: {value}"),
+            what=Term(what),
+            value=shown(value),
+        ) from None
     return stripped
 
 
 def check_duration(value: object, what: str = "duration") -> float:
     """Return ``value`` as a float number of seconds; refuse negative, NaN and infinite values."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidInput(f"{what} must be a number of seconds; got {shown(value)}")
+        raise InvalidInput.of(
+            "not_a_duration",
+            N_("{what} must be a number of seconds; got {value}"),
+            what=Term(what),
+            value=shown(value),
+        )
     seconds = float(value)
     if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
-        raise InvalidInput(f"{what} must be a finite number of seconds >= 0; got {shown(value)}")
+        raise InvalidInput.of(
+            "invalid_duration",
+            N_("{what} must be a finite number of seconds >= 0; got {value}"),
+            what=Term(what),
+            value=shown(value),
+        )
     return seconds
 
 
@@ -108,24 +135,49 @@ _TEXT_BYTES = 65_536  # the default of Limits.statement_bytes (policy imports mo
 def _validate_optional_text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     # Free text that may be empty (a role, a note): a string that can be stored.
     if not isinstance(value, str):
-        raise InvalidInput(f"{attribute.name} must be a string; got {type(value).__name__}")
+        raise InvalidInput.of(
+            "not_text",
+            N_("{name} must be a string; got {kind}"),
+            name=Term(attribute.name),
+            kind=type(value).__name__,
+        )
     try:
         size = len(value.encode("utf-8"))
     except UnicodeEncodeError:
-        raise InvalidInput(f"{attribute.name} is not valid Unicode text: {shown(value)}") from None
+        raise InvalidInput.of(
+            "invalid_unicode",
+            N_("{name} is not valid Unicode text: {value}"),
+            name=Term(attribute.name),
+            value=shown(value),
+        ) from None
     if size > _TEXT_BYTES:
-        raise InvalidInput(f"{attribute.name} is {size} bytes; at most {_TEXT_BYTES}")
+        raise InvalidInput.of(
+            "text_too_long",
+            N_("{name} is {size} bytes; at most {most}"),
+            name=Term(attribute.name),
+            size=size,
+            most=_TEXT_BYTES,
+        )
 
 
 def _collection(value: object, what: str) -> tuple[object, ...]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise InvalidInput(f"{what} must be a collection; got {type(value).__name__}")
+        raise InvalidInput.of(
+            "not_a_collection",
+            N_("{what} must be a collection; got {kind}"),
+            what=Term(what),
+            kind=type(value).__name__,
+        )
     return tuple(value)
 
 
 def _to_flags(value: Iterable[str]) -> frozenset[str]:
     if isinstance(value, str):
-        raise InvalidInput(f"flags must be a collection of flags, not the string {shown(value)}")
+        raise InvalidInput.of(
+            "flags_not_a_collection",
+            N_("flags must be a collection of flags, not the string {value}"),
+            value=shown(value),
+        )
     return frozenset(check_id(flag, "issue flag") for flag in _collection(value, "flags"))
 
 
@@ -133,7 +185,11 @@ def _to_relations(value: Iterable[Relation]) -> tuple[Relation, ...]:
     relations = _collection(value, "relationships")
     for relation in relations:
         if not isinstance(relation, Relation):
-            raise InvalidInput(f"relationships must be Relation values; got {shown(relation)}")
+            raise InvalidInput.of(
+                "not_a_relation",
+                N_("relationships must be Relation values; got {relation}"),
+                relation=shown(relation),
+            )
     return relations  # type: ignore[return-value]
 
 
@@ -204,8 +260,11 @@ def relation_kind(value: object) -> RelationKind:
         return RelationKind(value)
     except (ValueError, TypeError):
         kinds = ", ".join(kind.value for kind in RelationKind)
-        raise InvalidInput(
-            f"unknown relation kind {shown(value)}; kind must be one of {kinds}"
+        raise InvalidInput.of(
+            "unknown_relation_kind",
+            N_("unknown relation kind {value}; kind must be one of {kinds}"),
+            value=shown(value),
+            kinds=kinds,
         ) from None
 
 
@@ -241,7 +300,9 @@ def describe_relation(relation: Relation, source: str, target: str, lang: str = 
         InvalidInput: an unknown language.
     """
     if lang not in LANGUAGES:
-        raise InvalidInput(f"language must be 'en' or 'zh'; got {lang!r}")
+        raise InvalidInput.of(
+            "unknown_language", N_("language must be 'en' or 'zh'; got {lang!r}"), lang=lang
+        )
     phrase = Phrase(_RELATION_WORDS[relation.kind], source=source, target=target)
     return phrase if lang == "en" else phrase.localized(lang)
 
@@ -283,7 +344,11 @@ class Relation:
 
     def __attrs_post_init__(self) -> None:
         if self.source == self.target:
-            raise InvalidInput(f"a relation needs two different people; got {self.source!r} twice")
+            raise InvalidInput.of(
+                "relation_to_self",
+                N_("a relation needs two different people; got {source!r} twice"),
+                source=self.source,
+            )
 
 
 @attrs.frozen
@@ -318,9 +383,16 @@ class Mediator:
     def __attrs_post_init__(self) -> None:
         for relation in self.relationships:
             if self.id not in (relation.source, relation.target):
-                raise InvalidInput(
-                    f"mediator relationship {relation.kind.value} between {relation.source!r} "
-                    f"and {relation.target!r} does not involve the mediator {self.id!r}"
+                raise InvalidInput.of(
+                    "relation_without_mediator",
+                    N_(
+                        "mediator relationship {kind} between {source!r} and {target!r} does not "
+                        "involve the mediator {id!r}"
+                    ),
+                    kind=relation.kind.value,
+                    source=relation.source,
+                    target=relation.target,
+                    id=self.id,
                 )
 
 
@@ -389,5 +461,7 @@ def unique_ids(ids: Iterable[str], what: str) -> None:
     seen: set[str] = set()
     for item in ids:
         if item in seen:
-            raise InvalidInput(f"duplicate {what} id {item!r}")
+            raise InvalidInput.of(
+                "duplicate_id", N_("duplicate {what} id {item!r}"), what=Term(what), item=item
+            )
         seen.add(item)

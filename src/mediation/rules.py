@@ -169,15 +169,25 @@ def authorize(state: CaseState, action: str, actor: object) -> Role:
     """
     role = role_of(state, actor)
     if role is None:
-        raise NotAuthorized(f"{shown(actor)} takes no part in case {state.case_id!r}")
+        raise NotAuthorized.of(
+            "actor_not_in_case",
+            N_("{actor} takes no part in case {case_id!r}"),
+            actor=shown(actor),
+            case_id=state.case_id,
+        )
     reasons = closed_reasons(state)
     if reasons:
         raise CaseClosed(reasons)
     roles = ACTIONS[action].roles
     if role not in roles:
-        allowed = " or ".join(r.value for r in sorted(roles, key=_ROLE_ORDER.index))
-        raise NotAuthorized(
-            f"{action.replace('_', ' ')} is for the {allowed}; {actor} is the {role.value}"
+        allowed = [Term(r.value) for r in sorted(roles, key=_ROLE_ORDER.index)]
+        raise NotAuthorized.of(
+            "wrong_role",
+            N_("{action} is for the {allowed}; {actor} is the {role}"),
+            action=Term(action.replace("_", " ")),
+            allowed=Names(allowed, either=True),
+            actor=actor,
+            role=Term(role.value),
         )
     return role
 

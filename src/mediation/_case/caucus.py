@@ -48,7 +48,12 @@ class Caucus(CaseCore):
         self._authorize("caucus_note", actor)
         caucus = self._state.caucus
         if caucus is not None and self.role_of(actor) is Role.PARTY and actor != caucus[1].party:
-            raise NotAuthorized(f"{actor} is not in caucus {shown(caucus[0])}")
+            raise NotAuthorized.of(
+                "not_in_caucus",
+                N_("{actor} is not in caucus {caucus}"),
+                actor=actor,
+                caucus=shown(caucus[0]),
+            )
         text = check_text(text)
         note_id = validate.new_id(note_id, self._state.caucus_notes, "cn")
         self._check("caucus_note", actor)
@@ -72,9 +77,16 @@ class Caucus(CaseCore):
         self._authorize("allow_sharing", actor)
         note = self._state.caucus_notes.get(note_id)
         if note is None:
-            raise InvalidInput(f"unknown caucus note {shown(note_id)}")
+            raise InvalidInput.of(
+                "unknown_caucus_note", N_("unknown caucus note {note_id}"), note_id=shown(note_id)
+            )
         if note.party != actor:
-            raise NotAuthorized(f"only {note.party} can allow sharing of note {shown(note_id)}")
+            raise NotAuthorized.of(
+                "allow_sharing_note",
+                N_("only {party} can allow sharing of note {note_id}"),
+                party=note.party,
+                note_id=shown(note_id),
+            )
         extra = (
             [refusal("already_shared", N_("note {note} is already shared"), note=shown(note_id))]
             if note.shared

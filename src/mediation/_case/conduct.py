@@ -65,16 +65,25 @@ class Conduct(CaseCore):
         """
         self._authorize("override", actor)
         if isinstance(codes, str) or not isinstance(codes, Iterable):
-            raise InvalidInput(f"codes must be a list of finding codes; got {shown(codes)}")
+            raise InvalidInput.of(
+                "codes_not_a_list",
+                N_("codes must be a list of finding codes; got {codes}"),
+                codes=shown(codes),
+            )
         wanted = tuple(dict.fromkeys(check_id(code, "finding code") for code in codes))
         if not wanted:
-            raise InvalidInput("name at least one blocking finding code to override")
+            raise InvalidInput.of(
+                "no_override_codes", N_("name at least one blocking finding code to override")
+            )
         reason = check_text(reason, "reason")
         blocking = {f.code for f in self.pending_findings() if f.blocking}
         unknown = [code for code in wanted if code not in blocking]
         if unknown:
-            raise InvalidInput(
-                f"nothing blocks with {unknown} now; blocking codes: {sorted(blocking)}"
+            raise InvalidInput.of(
+                "not_blocking",
+                N_("nothing blocks with {unknown} now; blocking codes: {blocking}"),
+                unknown=unknown,
+                blocking=sorted(blocking),
             )
         self._check("override", actor)
         return self._record(ev.BlockOverridden, actor, codes=wanted, reason=reason)
@@ -145,7 +154,9 @@ class Conduct(CaseCore):
         self._authorize("set_deadline", actor)
         spec = self._process.definition.stage(stage)
         if spec.kind is StageKind.TERMINAL:
-            raise InvalidInput("the closed stage cannot have a deadline")
+            raise InvalidInput.of(
+                "deadline_on_closed", N_("the closed stage cannot have a deadline")
+            )
         due = validate.aware(due, "due")
         self._check("set_deadline", actor)
         return self._record(ev.DeadlineSet, actor, for_stage=stage, due=due)
@@ -157,15 +168,29 @@ class Conduct(CaseCore):
         consent again, before the process can move on."""
         self._authorize("reassign_mediator", actor)
         if not isinstance(mediator, Mediator):
-            raise InvalidInput(f"mediator must be a Mediator; got {shown(mediator)}")
+            raise InvalidInput.of(
+                "not_a_mediator",
+                N_("mediator must be a Mediator; got {mediator}"),
+                mediator=shown(mediator),
+            )
         if mediator.id == self._state.mediator.id:
-            raise InvalidInput(f"{mediator.id} is already the mediator")
+            raise InvalidInput.of(
+                "already_mediator", N_("{id} is already the mediator"), id=mediator.id
+            )
         if mediator.id in self._state.parties or mediator.id in self._state.supervisors:
-            raise InvalidInput(f"{mediator.id} already takes part in the case in another role")
+            raise InvalidInput.of(
+                "already_in_case",
+                N_("{id} already takes part in the case in another role"),
+                id=mediator.id,
+            )
         people = set(self._state.parties) | {mediator.id}
         for relation in mediator.relationships:
             if relation.source not in people or relation.target not in people:
-                raise InvalidInput(f"relation {shown(relation)} names someone not in the case")
+                raise InvalidInput.of(
+                    "relation_outside_case",
+                    N_("relation {relation} names someone not in the case"),
+                    relation=shown(relation),
+                )
         reason = check_text(reason, "reason")
         self._check("reassign_mediator", actor)
         return self._record(ev.MediatorReassigned, actor, mediator=mediator, reason=reason)

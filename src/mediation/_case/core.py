@@ -20,6 +20,7 @@ from mediation import events as ev
 from mediation import rules
 from mediation._case import transitions
 from mediation._case.validate import aware
+from mediation._catalogs import N_
 from mediation._logging import get_logger
 from mediation.errors import InvalidInput, Reason
 from mediation.guards import BUILTIN_GUARDS
@@ -72,9 +73,12 @@ class CaseCore:
         self, opened: ev.CaseOpened, *, clock: Clock, process: Process = DEFAULT_PROCESS
     ) -> None:
         if opened.process != process.name:
-            raise InvalidInput(
-                f"case {shown(opened.case_id)} follows process {shown(opened.process)}, "
-                f"not {shown(process.name)}"
+            raise InvalidInput.of(
+                "wrong_process",
+                N_("case {case_id} follows process {process}, not {name}"),
+                case_id=shown(opened.case_id),
+                process=shown(opened.process),
+                name=shown(process.name),
             )
         self._clock = clock
         self._process = process
@@ -179,9 +183,11 @@ class CaseCore:
             return self._moment
         now = aware(self._clock(), "clock()")
         if now < self._state.last_at:
-            raise InvalidInput(
-                f"the clock went backwards: {now.isoformat()} is before the latest event "
-                f"at {self._state.last_at.isoformat()}"
+            raise InvalidInput.of(
+                "clock_went_backwards",
+                N_("the clock went backwards: {now} is before the latest event at {last_at}"),
+                now=now.isoformat(),
+                last_at=self._state.last_at.isoformat(),
             )
         self._moment = now
         return now

@@ -50,8 +50,10 @@ class Intake(CaseCore):
                 relation.source,
                 relation.target,
             ):
-                raise InvalidInput(
-                    f"a disclosure lists the mediator's own relationships; got {shown(relation)}"
+                raise InvalidInput.of(
+                    "disclosure_not_own",
+                    N_("a disclosure lists the mediator's own relationships; got {relation}"),
+                    relation=shown(relation),
                 )
         self._check("disclose", actor)
         return self._record(ev.DisclosureMade, actor, relationships=disclosed, statement=statement)
@@ -66,9 +68,13 @@ class Intake(CaseCore):
         """A party or the mediator puts an issue on the table."""
         self._authorize("raise_issue", actor)
         if not isinstance(issue, Issue):
-            raise InvalidInput(f"issue must be an Issue; got {shown(issue)}")
+            raise InvalidInput.of(
+                "not_an_issue", N_("issue must be an Issue; got {issue}"), issue=shown(issue)
+            )
         if issue.id in self._state.issues:
-            raise InvalidInput(f"duplicate issue id {shown(issue.id)}")
+            raise InvalidInput.of(
+                "duplicate_issue", N_("duplicate issue id {id}"), id=shown(issue.id)
+            )
         self._check("raise_issue", actor)
         return self._record(ev.IssueRaised, actor, issue=issue)
 
@@ -80,7 +86,9 @@ class Intake(CaseCore):
         """
         self._authorize("flag_issue", actor)
         if issue_id not in self._state.issues:
-            raise InvalidInput(f"unknown issue {shown(issue_id)}")
+            raise InvalidInput.of(
+                "unknown_issue", N_("unknown issue {issue_id}"), issue_id=shown(issue_id)
+            )
         flag = check_id(flag, "flag")
         self._check("flag_issue", actor)
         return self._record(ev.IssueFlagged, actor, issue_id=issue_id, flag=flag)
@@ -91,7 +99,12 @@ class Intake(CaseCore):
         self._authorize("add_support_person", actor)
         validate.party_id(self._state, party, "party")
         if self.role_of(actor) is Role.PARTY and actor != party:
-            raise NotAuthorized(f"{actor} cannot bring a support person for {party}")
+            raise NotAuthorized.of(
+                "support_person_for_other",
+                N_("{actor} cannot bring a support person for {party}"),
+                actor=actor,
+                party=party,
+            )
         name = check_text(name, "name")
         self._check("add_support_person", actor)
         return self._record(ev.SupportPersonJoined, actor, party=party, name=name)
@@ -119,13 +132,20 @@ class Intake(CaseCore):
         self._authorize("waive_conflict", actor)
         state = self._state
         if not isinstance(relation, Relation):
-            raise InvalidInput(
-                f"relation must be a Relation of the mediator; got {shown(relation)}"
+            raise InvalidInput.of(
+                "not_a_relation",
+                N_("relation must be a Relation of the mediator; got {relation}"),
+                relation=shown(relation),
             )
         if relation not in disqualifying_relations(state):
-            raise InvalidInput(
-                f"{relation_in_words(state, relation)}: not a disqualifying relationship of "
-                f"the mediator {state.mediator.name} under the policy"
+            raise InvalidInput.of(
+                "not_disqualifying",
+                N_(
+                    "{relation}: not a disqualifying relationship of the mediator {name} "
+                    "under the policy"
+                ),
+                relation=relation_in_words(state, relation),
+                name=state.mediator.name,
             )
         statement = check_text(statement, "statement")
         extra: list[Reason] = []
@@ -176,30 +196,47 @@ class Intake(CaseCore):
         self._authorize("screen", actor)
         validate.party_id(self._state, party, "party")
         if party not in self._state.active:
-            raise InvalidInput(f"{party} has withdrawn and cannot be screened")
+            raise InvalidInput.of(
+                "screening_withdrawn",
+                N_("{party} has withdrawn and cannot be screened"),
+                party=party,
+            )
         if not isinstance(answers, Mapping):
-            raise InvalidInput(
-                f"answers must be a mapping of domain to True/False; got {shown(answers)}"
+            raise InvalidInput.of(
+                "answers_not_a_mapping",
+                N_("answers must be a mapping of domain to True/False; got {answers}"),
+                answers=shown(answers),
             )
         parsed: dict[ScreeningDomain, bool] = {}
         for domain, answer in answers.items():
             try:
                 key = ScreeningDomain(domain)
             except ValueError:
-                raise InvalidInput(
-                    f"unknown screening domain {shown(domain)}; known: "
-                    f"{[d.value for d in ScreeningDomain]}"
+                raise InvalidInput.of(
+                    "unknown_screening_domain",
+                    N_("unknown screening domain {domain}; known: {known}"),
+                    domain=shown(domain),
+                    known=[d.value for d in ScreeningDomain],
                 ) from None
             if not isinstance(answer, bool):
-                raise InvalidInput(
-                    f"the answer on {key.value} must be True or False; got {shown(answer)}"
+                raise InvalidInput.of(
+                    "answer_not_bool",
+                    N_("the answer on {key} must be True or False; got {answer}"),
+                    key=key.value,
+                    answer=shown(answer),
                 )
             parsed[key] = answer
         missing = [d.value for d in ScreeningDomain if d not in parsed]
         if missing:
-            raise InvalidInput(f"screening must answer every domain; missing {missing}")
+            raise InvalidInput.of(
+                "screening_incomplete",
+                N_("screening must answer every domain; missing {missing}"),
+                missing=missing,
+            )
         if not isinstance(note, str):
-            raise InvalidInput(f"note must be text; got {shown(note)}")
+            raise InvalidInput.of(
+                "note_not_text", N_("note must be text; got {note}"), note=shown(note)
+            )
         self._check("screen", actor)
         ordered = {domain: parsed[domain] for domain in ScreeningDomain}
         return self._record(
@@ -230,16 +267,24 @@ class Intake(CaseCore):
         try:
             chosen = Safeguard(safeguard)
         except ValueError:
-            raise InvalidInput(
-                f"unknown safeguard {shown(safeguard)}; known: ['shuttle']"
+            raise InvalidInput.of(
+                "unknown_safeguard",
+                N_("unknown safeguard {safeguard}; known: ['shuttle']"),
+                safeguard=shown(safeguard),
             ) from None
         if chosen is not Safeguard.SHUTTLE:
-            raise InvalidInput(
-                f"{chosen.value} is not applied here: a support person joins with "
-                "add_support_person, caucus offers with offer_caucus"
+            raise InvalidInput.of(
+                "safeguard_not_applied_here",
+                N_(
+                    "{chosen} is not applied here: a support person joins with add_support_person, "
+                    "caucus offers with offer_caucus"
+                ),
+                chosen=chosen.value,
             )
         if not isinstance(reason, str):
-            raise InvalidInput(f"reason must be text; got {shown(reason)}")
+            raise InvalidInput.of(
+                "reason_not_text", N_("reason must be text; got {reason}"), reason=shown(reason)
+            )
         self._check("apply_safeguard", actor)
         return self._record(
             ev.SafeguardApplied, actor, party=party, safeguard=chosen, reason=reason.strip()

@@ -56,13 +56,23 @@ class JointSession(CaseCore):
         self._authorize("review_restatement", actor)
         restatement = self._state.restatements.get(restatement_id)
         if restatement is None:
-            raise InvalidInput(f"unknown restatement {shown(restatement_id)}")
+            raise InvalidInput.of(
+                "unknown_restatement",
+                N_("unknown restatement {restatement_id}"),
+                restatement_id=shown(restatement_id),
+            )
         if restatement.about != actor:
-            raise NotAuthorized(
-                f"only {restatement.about} can review a restatement of their own view"
+            raise NotAuthorized.of(
+                "not_own_restatement",
+                N_("only {about} can review a restatement of their own view"),
+                about=restatement.about,
             )
         if not isinstance(accurate, bool):
-            raise InvalidInput(f"accurate must be True or False; got {shown(accurate)}")
+            raise InvalidInput.of(
+                "accurate_not_bool",
+                N_("accurate must be True or False; got {accurate}"),
+                accurate=shown(accurate),
+            )
         extra = (
             []
             if restatement.accurate is None
@@ -98,7 +108,11 @@ class JointSession(CaseCore):
         self._authorize("assent", actor)
         item = self._state.common_ground.get(item_id)
         if item is None:
-            raise InvalidInput(f"unknown common-ground item {shown(item_id)}")
+            raise InvalidInput.of(
+                "unknown_common_ground",
+                N_("unknown common-ground item {item_id}"),
+                item_id=shown(item_id),
+            )
         extra = (
             [
                 refusal(
@@ -124,8 +138,10 @@ class JointSession(CaseCore):
         try:
             severity = Severity(severity)
         except ValueError:
-            raise InvalidInput(
-                f"severity must be 'major' or 'minor'; got {shown(severity)}"
+            raise InvalidInput.of(
+                "unknown_severity",
+                N_("severity must be 'major' or 'minor'; got {severity}"),
+                severity=shown(severity),
             ) from None
         difference_id = validate.new_id(difference_id, self._state.differences, "df")
         self._check("reserve_difference", actor)
@@ -138,7 +154,11 @@ class JointSession(CaseCore):
         self._authorize("park_difference", actor)
         difference = self._state.differences.get(difference_id)
         if difference is None:
-            raise InvalidInput(f"unknown difference {shown(difference_id)}")
+            raise InvalidInput.of(
+                "unknown_difference",
+                N_("unknown difference {difference_id}"),
+                difference_id=shown(difference_id),
+            )
         extra: list[Reason] = []
         if difference.severity is Severity.MAJOR:
             extra.append(
@@ -237,7 +257,11 @@ class JointSession(CaseCore):
         self._authorize("keep_difference_open", actor)
         difference = self._state.differences.get(difference_id)
         if difference is None:
-            raise InvalidInput(f"unknown difference {shown(difference_id)}")
+            raise InvalidInput.of(
+                "unknown_difference",
+                N_("unknown difference {difference_id}"),
+                difference_id=shown(difference_id),
+            )
         extra: list[Reason] = []
         if actor in difference.kept_open:
             extra.append(
@@ -263,11 +287,17 @@ class JointSession(CaseCore):
         self._authorize("escalate_difference", actor)
         difference = self._state.differences.get(difference_id)
         if difference is None:
-            raise InvalidInput(f"unknown difference {shown(difference_id)}")
+            raise InvalidInput.of(
+                "unknown_difference",
+                N_("unknown difference {difference_id}"),
+                difference_id=shown(difference_id),
+            )
         if authority not in self._state.policy.authorities:
-            raise InvalidInput(
-                f"unknown authority {shown(authority)}; the policy knows "
-                f"{list(self._state.policy.authorities)}"
+            raise InvalidInput.of(
+                "unknown_authority",
+                N_("unknown authority {authority}; the policy knows {authorities}"),
+                authority=shown(authority),
+                authorities=list(self._state.policy.authorities),
             )
         reason = check_text(reason, "reason")
         extra: list[Reason] = []
@@ -292,9 +322,17 @@ class JointSession(CaseCore):
         """A party accepts or rejects a proposal (the latest answer counts)."""
         self._authorize("answer_proposal", actor)
         if proposal_id not in self._state.proposals:
-            raise InvalidInput(f"unknown proposal {shown(proposal_id)}")
+            raise InvalidInput.of(
+                "unknown_proposal",
+                N_("unknown proposal {proposal_id}"),
+                proposal_id=shown(proposal_id),
+            )
         if not isinstance(accept, bool):
-            raise InvalidInput(f"accept must be True or False; got {shown(accept)}")
+            raise InvalidInput.of(
+                "accept_not_bool",
+                N_("accept must be True or False; got {accept}"),
+                accept=shown(accept),
+            )
         self._check("answer_proposal", actor)
         return self._record(ev.ProposalAnswered, actor, proposal_id=proposal_id, accepted=accept)
 

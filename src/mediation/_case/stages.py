@@ -72,9 +72,11 @@ class StageMoves(CaseCore):
         """
         self._authorize("escalate", actor)
         if authority not in self._state.policy.authorities:
-            raise InvalidInput(
-                f"unknown authority {shown(authority)}; the policy names "
-                f"{list(self._state.policy.authorities)}"
+            raise InvalidInput.of(
+                "unknown_authority",
+                N_("unknown authority {authority}; the policy names {authorities}"),
+                authority=shown(authority),
+                authorities=list(self._state.policy.authorities),
             )
         reason = check_text(reason, "reason")
         self._check("escalate", actor)
@@ -92,12 +94,18 @@ class StageMoves(CaseCore):
         try:
             outcome = Outcome(outcome)
         except ValueError:
-            raise InvalidInput(
-                f"unknown outcome {shown(outcome)}; one of {[o.value for o in Outcome]}"
+            raise InvalidInput.of(
+                "unknown_outcome",
+                N_("unknown outcome {outcome}; one of {known}"),
+                outcome=shown(outcome),
+                known=[o.value for o in Outcome],
             ) from None
         if outcome is Outcome.WITHDRAWN:
             self._authorize("close", actor)
-            raise InvalidInput("'withdrawn' is recorded when the parties withdraw, not by close()")
+            raise InvalidInput.of(
+                "close_withdrawn",
+                N_("'withdrawn' is recorded when the parties withdraw, not by close()"),
+            )
         self._authorize("close_escalated" if outcome is Outcome.ESCALATED else "close", actor)
         if outcome is Outcome.TERMINATED_BY_MEDIATOR:
             reason = check_text(reason, "reason")

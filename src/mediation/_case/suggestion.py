@@ -25,24 +25,41 @@ _PROCEDURES = frozenset({"adjusted_winner", "knaster"})
 
 def _exact_valuations(valuations: object) -> dict[str, Fraction]:
     if not isinstance(valuations, Mapping) or not valuations:
-        raise InvalidInput(
-            f"valuations must be a non-empty mapping item -> number; got {shown(valuations)}"
+        raise InvalidInput.of(
+            "valuations_not_a_mapping",
+            N_("valuations must be a non-empty mapping item -> number; got {valuations}"),
+            valuations=shown(valuations),
         )
     exact: dict[str, Fraction] = {}
     for item, value in valuations.items():
         check_id(item, "item id")
         if isinstance(value, bool) or not isinstance(value, (int, float, Fraction, Decimal)):
-            raise InvalidInput(f"valuation of {shown(item)} must be a number; got {shown(value)}")
+            raise InvalidInput.of(
+                "valuation_not_a_number",
+                N_("valuation of {item} must be a number; got {value}"),
+                item=shown(item),
+                value=shown(value),
+            )
         finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
         if not finite:
-            raise InvalidInput(f"valuation of {shown(item)} must be finite; got {shown(value)}")
+            raise InvalidInput.of(
+                "valuation_not_finite",
+                N_("valuation of {item} must be finite; got {value}"),
+                item=shown(item),
+                value=shown(value),
+            )
         if value < 0:
-            raise InvalidInput(
-                f"valuation of {shown(item)} must not be negative; got {shown(value)}"
+            raise InvalidInput.of(
+                "valuation_negative",
+                N_("valuation of {item} must not be negative; got {value}"),
+                item=shown(item),
+                value=shown(value),
             )
         exact[item] = Fraction(value)
     if not any(exact.values()):
-        raise InvalidInput("at least one item must be worth something")
+        raise InvalidInput.of(
+            "valuations_all_zero", N_("at least one item must be worth something")
+        )
     return exact
 
 
@@ -132,8 +149,11 @@ class Suggestion(CaseCore):
         """
         self._authorize("suggest_settlement", actor)
         if procedure not in _PROCEDURES:
-            raise InvalidInput(
-                f"unknown procedure {shown(procedure)}; one of {sorted(_PROCEDURES)}"
+            raise InvalidInput.of(
+                "unknown_procedure",
+                N_("unknown procedure {procedure}; one of {known}"),
+                procedure=shown(procedure),
+                known=sorted(_PROCEDURES),
             )
         proposal_id = validate.new_id(proposal_id, self._state.proposals, "pr")
         settled = validate.difference_ids(self._state, settles)
@@ -144,8 +164,10 @@ class Suggestion(CaseCore):
         try:
             if procedure == "adjusted_winner":
                 if len(parties) != 2:
-                    raise InvalidInput(
-                        f"adjusted_winner divides between two parties; {len(parties)} take part"
+                    raise InvalidInput.of(
+                        "adjusted_winner_two_parties",
+                        N_("adjusted_winner divides between two parties; {count} take part"),
+                        count=len(parties),
                     )
                 winner = settlement.adjusted_winner(valuations)
                 shares, payments = winner.shares, {}

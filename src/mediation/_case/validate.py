@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from mediation._catalogs import N_, Term
 from mediation.errors import InvalidInput
 from mediation.model import check_id, shown
 from mediation.state import CaseState
@@ -20,7 +21,12 @@ def aware(value: object, what: str) -> datetime:
         InvalidInput: it is not.
     """
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput(f"{what} must be a timezone-aware datetime; got {shown(value)}")
+        raise InvalidInput.of(
+            "naive_datetime",
+            N_("{what} must be a timezone-aware datetime; got {value}"),
+            what=Term(what),
+            value=shown(value),
+        )
     return value
 
 
@@ -31,7 +37,13 @@ def party_id(state: CaseState, party: object, what: str) -> str:
         InvalidInput: it is not.
     """
     if not isinstance(party, str) or party not in state.parties:
-        raise InvalidInput(f"{what} {shown(party)} is not a party to case {shown(state.case_id)}")
+        raise InvalidInput.of(
+            "not_a_party",
+            N_("{what} {party} is not a party to case {case_id}"),
+            what=Term(what),
+            party=shown(party),
+            case_id=shown(state.case_id),
+        )
     return party
 
 
@@ -43,7 +55,12 @@ def other_party(state: CaseState, actor: str, party: object, what: str) -> str:
     """
     party_id(state, party, what)
     if party == actor:
-        raise InvalidInput(f"{what} must be another party than {actor}")
+        raise InvalidInput.of(
+            "same_party",
+            N_("{what} must be another party than {actor}"),
+            what=Term(what),
+            actor=actor,
+        )
     return str(party)
 
 
@@ -57,7 +74,7 @@ def new_id(given: str | None, existing: Mapping[str, Any], prefix: str) -> str:
         return f"{prefix}-{len(existing) + 1}"
     check_id(given, f"{prefix} id")
     if given in existing:
-        raise InvalidInput(f"duplicate id {shown(given)}")
+        raise InvalidInput.of("duplicate_id", N_("duplicate id {given}"), given=shown(given))
     return given
 
 
@@ -68,12 +85,18 @@ def difference_ids(state: CaseState, ids: Iterable[str]) -> tuple[str, ...]:
         InvalidInput: a bare string, or an id that is not a reserved difference.
     """
     if isinstance(ids, str):
-        raise InvalidInput(
-            f"settles is a collection of difference ids, not the string {shown(ids)}"
+        raise InvalidInput.of(
+            "settles_not_a_collection",
+            N_("settles is a collection of difference ids, not the string {ids}"),
+            ids=shown(ids),
         )
     found: dict[str, None] = {}
     for difference_id in ids:
         if not isinstance(difference_id, str) or difference_id not in state.differences:
-            raise InvalidInput(f"unknown difference {shown(difference_id)}")
+            raise InvalidInput.of(
+                "unknown_difference",
+                N_("unknown difference {difference_id}"),
+                difference_id=shown(difference_id),
+            )
         found[difference_id] = None
     return tuple(found)

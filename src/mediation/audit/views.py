@@ -18,6 +18,7 @@ import attrs
 
 from mediation import events as ev
 from mediation._canonical import json_text
+from mediation._catalogs import N_
 from mediation._logging import get_logger
 from mediation.audit.chain import ChainBreak, ChainHead, RecordedEvent, Verification
 from mediation.audit.exports import write_section
@@ -119,9 +120,14 @@ def view(case: Mediation, reader: str) -> CaseView:
     elif reader in state.supervisors:
         role = ReaderRole.SUPERVISOR
     else:
-        raise NotAuthorized(
-            f"{reader!r} takes no part in case {case.case_id!r}; an outside authority gets "
-            "authority_report() only"
+        raise NotAuthorized.of(
+            "reader_not_in_case",
+            N_(
+                "{reader!r} takes no part in case {case_id!r}; an outside authority gets "
+                "authority_report() only"
+            ),
+            reader=reader,
+            case_id=case.case_id,
         )
     spoken_visible = role is not ReaderRole.SUPERVISOR or state.policy.supervisor_reads_text
     entries: list[Mapping[str, Any]] = []
@@ -188,7 +194,11 @@ def export_view(
     if len(records) != len(seen.entries) or any(
         record.case_id != case.case_id for record in records
     ):
-        raise InvalidInput(f"the records given are not those of case {case.case_id!r}")
+        raise InvalidInput.of(
+            "wrong_records",
+            N_("the records given are not those of case {case_id!r}"),
+            case_id=case.case_id,
+        )
     anchor = ChainHead(case.case_id, len(records), records[-1].hash)
     lines = (
         (record, tuple(entry.get("redacted", ())))

@@ -17,6 +17,7 @@ import structlog
 
 from mediation import audit
 from mediation import events as ev
+from mediation._catalogs import N_
 from mediation.audit import (
     ChainHead,
     DataPolicy,
@@ -48,7 +49,11 @@ _DEFAULT_POLICY = DataPolicy()
 
 def _managed(store: EventStore) -> ManagedStore:
     if not isinstance(store, ManagedStore):
-        raise InvalidInput(f"{type(store).__name__} cannot erase content (no erase method)")
+        raise InvalidInput.of(
+            "store_cannot_erase",
+            N_("{kind} cannot erase content (no erase method)"),
+            kind=type(store).__name__,
+        )
     return store
 
 
@@ -131,13 +136,20 @@ def erase(
     """
     check_id(actor, "actor")
     if role not in policy.erasers:
-        raise NotAuthorized(
-            f"role {role!r} may not erase content; the data policy allows {sorted(policy.erasers)}"
+        raise NotAuthorized.of(
+            "may_not_erase",
+            N_("role {role!r} may not erase content; the data policy allows {erasers}"),
+            role=role,
+            erasers=sorted(policy.erasers),
         )
     if not isinstance(grounds, str) or not grounds.strip():
-        raise InvalidInput("an erasure says on what grounds it is made")
+        raise InvalidInput.of(
+            "erasure_without_grounds", N_("an erasure says on what grounds it is made")
+        )
     if sum(option is not None for option in (party, seq, spans)) != 1:
-        raise InvalidInput("say what to erase: exactly one of party, seq or spans")
+        raise InvalidInput.of(
+            "erasure_target", N_("say what to erase: exactly one of party, seq or spans")
+        )
     managed = _managed(store)
     summary = store.summary(case_id)
     if summary is None:
@@ -147,14 +159,20 @@ def erase(
         wanted = spans_of_party(records, party)
     elif seq is not None:
         if not 1 <= seq <= len(records):
-            raise NothingToErase(f"case {case_id!r} has no event {seq}")
+            raise NothingToErase.of(
+                "unknown_event", N_("case {case_id!r} has no event {seq}"), case_id=case_id, seq=seq
+            )
         names = tuple(fields) if fields is not None else tuple(records[seq - 1].contents())
         wanted = [f"{seq}.{field}" for field in names]
     else:
         assert spans is not None
         wanted = list(spans)
     if not wanted:
-        raise NothingToErase(f"case {case_id!r} holds no content to erase there")
+        raise NothingToErase.of(
+            "nothing_to_erase",
+            N_("case {case_id!r} holds no content to erase there"),
+            case_id=case_id,
+        )
     erasure = ev.ContentErased(
         seq=summary.version + 1,
         at=at,
@@ -224,10 +242,16 @@ def apply_retention(
         InvalidInput: ``batch_size`` is not a positive int.
     """
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise InvalidInput(f"batch_size must be an int >= 1; got {batch_size!r}")
+        raise InvalidInput.of(
+            "invalid_batch_size",
+            N_("batch_size must be an int >= 1; got {batch_size!r}"),
+            batch_size=batch_size,
+        )
     chosen = role if role is not None else min(policy.erasers, default="")
     if chosen not in policy.erasers:
-        raise NotAuthorized(f"role {chosen!r} may not erase content")
+        raise NotAuthorized.of(
+            "may_not_erase", N_("role {chosen!r} may not erase content"), chosen=chosen
+        )
     summaries = [s for s in store.cases() if s.outcome is not None]
     done: dict[str, tuple[str, ...]] = {}
     for start in range(0, len(summaries), batch_size):
