@@ -105,3 +105,51 @@ def test_missing_store_and_not_a_store(tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("hello\n", encoding="utf-8")
     _refused([str(text)], tmp_path, str(text))
+
+
+_LATIN_ALLOWED = {"Benjamini", "Hochberg", "Wilson", "Welch", "Fisher", "Student", "Cohen"} | {
+    "Random"
+}
+
+
+def _english_words(text: str) -> set[str]:
+    """Words of three letters or more, ids (``m-dana``, ``p-012``) and known names aside."""
+    import re
+
+    text = re.sub(r"\b[a-z]+-[a-z0-9]+\b", "", text)
+    return set(re.findall(r"[A-Za-z]{3,}", text)) - _LATIN_ALLOWED
+
+
+def test_the_summary_and_the_page_in_chinese(
+    store_file: Path, people_file: Path, tmp_path: Path
+) -> None:
+    html = tmp_path / "report.zh.html"
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("fairness", str(store_file), "--by", "role,position,department"),
+            *("--groups", str(people_file), "--html", str(html), "--no-charts", "--lang", "zh"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "共审计 40 个案件、80 个当事人席位" in result.stdout
+    assert not _english_words(result.stdout), result.stdout
+    assert "已写入" in result.stderr
+    page = html.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "<h1>公平性审计</h1>" in page
+    assert "当事人的 department（宿主属性）" in page  # a host's attribute keeps its name
+    body = page[page.index("<body>") :]
+    import re
+
+    texts = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+    host_words = {"department", "engineering", "finance", "operations", "sales"}
+    assert not _english_words(texts) - host_words, texts
+
+
+def test_an_unknown_language_writes_nothing(store_file: Path, tmp_path: Path) -> None:
+    html = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        cli, ["fairness", str(store_file), "--html", str(html), "--lang", "fr"]
+    )
+    assert result.exit_code == 2 and "choose one of: en, zh" in result.output
+    assert not list(tmp_path.iterdir())

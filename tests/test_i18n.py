@@ -274,8 +274,12 @@ _API_NAMES = {
     # methods, arguments and their literal values.
     *("Issue", "Mediator", "Relation", "True", "False", "Unicode", "_"),
     *("add_support_person", "offer_caucus", "authority_report", "close", "erase"),
-    *("settles", "party", "seq", "spans", "shuttle", "major", "minor"),
+    *("settles", "party", "seq", "spans", "shuttle", "major", "minor", "now"),
     *("html", "md", "en", "zh"),
+    # Programs, databases and the commands that fix a store, quoted as typed.
+    *("SQL", "SQLStore", "SQLAlchemy", "Connection", "SQLite", "PostgreSQL", "URL", "PATH"),
+    *("mediation", "store", "sql", "sqlite", "postgresql", "postgres", "pip", "install"),
+    *("migrate", "STORE", "url", "create"),
 }
 
 

@@ -12,6 +12,8 @@ catalog and fills it; parameters that are words themselves localize too:
 - :class:`Term` — a word the catalogs translate (a stage, a move, an outcome);
 - :class:`Names` — a list of people's names, joined as the language joins lists;
 - :class:`Phrase` — a message within the message (a relationship in words);
+- an error or a reason (anything with ``message_in``) — shown in the language too, so an
+  error that wraps another (``item 3: {error}``) is rendered whole;
 - anything else (numbers, ids, free text) is shown as it is, with the template's format
   spec when it has one.
 """
@@ -242,6 +244,9 @@ _FILLER = _Filler()
 def _localized(value: object, lang: str) -> object:
     if isinstance(value, (Term, Names, Phrase)):
         return value.localized(lang)
+    message_in = getattr(value, "message_in", None)
+    if callable(message_in):  # an error or a reason within the message
+        return message_in(lang)
     return value
 
 

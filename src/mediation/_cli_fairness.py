@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy.exc import SQLAlchemyError
 
-from mediation._cli_support import check_output_path, failure
+from mediation._cli_support import LANG_OPTION, check_output_path, checked_language, failure
 from mediation.errors import InvalidInput, MediationError, SchemaVersionError, StoreUnavailable
 from mediation.fairness import (
     DEFAULT_DIMENSIONS,
@@ -28,6 +28,7 @@ from mediation.fairness import (
     render_html,
     to_json,
 )
+from mediation.i18n import translator
 
 __all__ = ["fairness"]
 
@@ -106,6 +107,7 @@ def _one_line(error: BaseException) -> str:
     show_default=True,
     help="Rows read from the database per round trip.",
 )
+@LANG_OPTION
 def fairness(
     store: str,
     by: str,
@@ -118,12 +120,15 @@ def fairness(
     json_out: Path | None,
     no_charts: bool,
     batch_size: int,
+    lang: str,
 ) -> None:
     """Audit every case in STORE (a SQLite file or a database URL) for systematic
     differences between groups, with intervals, exact or permutation tests and
     false-discovery control. Prints what is and is not significant."""
     from mediation.store.sql import SQLStore
 
+    lang = checked_language(lang)
+    _ = translator(lang).gettext
     dimensions = [part.strip() for part in by.split(",") if part.strip()]
     try:
         attributes = load_attributes(groups_file) if groups_file is not None else None
@@ -135,7 +140,7 @@ def fairness(
         }
         FairnessAudit(dimensions, **options)  # type: ignore[arg-type]  # checks before opening
     except MediationError as error:
-        raise click.ClickException(_one_line(error)) from None
+        raise click.ClickException(failure(error, lang).message) from None
     check_output_path(html_out, "'--html'")
     check_output_path(json_out, "'--json'")
     began = time.perf_counter()
@@ -146,7 +151,9 @@ def fairness(
                 SpinnerColumn(),
                 BarColumn(),
                 TextColumn(
-                    "[bold]auditing[/bold] {task.fields[cases]} cases, {task.fields[events]} events"
+                    _("[bold]auditing[/bold] {cases} cases, {events} events").format(
+                        cases="{task.fields[cases]}", events="{task.fields[events]}"
+                    )
                 ),
                 TimeElapsedColumn(),
                 console=Console(stderr=True),
@@ -171,18 +178,18 @@ def fairness(
         if json_out is not None:
             texts.append((json_out, to_json(report)))
         if html_out is not None:
-            texts.append((html_out, render_html(report, charts=not no_charts)))
+            texts.append((html_out, render_html(report, charts=not no_charts, lang=lang)))
     except (StoreUnavailable, SchemaVersionError, InvalidInput) as error:
-        raise failure(error) from None
-    except (MediationError, SQLAlchemyError) as error:
+        raise failure(error, lang) from None
+    except MediationError as error:
+        raise click.ClickException(f"{store}: {failure(error, lang).message}") from None
+    except SQLAlchemyError as error:
         raise click.ClickException(f"{store}: {_one_line(error)}") from None
     elapsed = time.perf_counter() - began
-    for line in report.summary():
+    for line in report.summary(lang):
         click.echo(line)
-    click.echo(
-        f"({report.events} events read in {elapsed:.1f} s)",
-        err=True,
-    )
+    read = _("({events} events read in {seconds:.1f} s)")
+    click.echo(read.format(events=report.events, seconds=elapsed), err=True)
     for path, text in texts:
         _write_atomically(path, text)
-        click.echo(f"wrote {path}", err=True)
+        click.echo(_("wrote {path}").format(path=path), err=True)

@@ -22,15 +22,17 @@ from mediation.errors import (
     SchemaVersionError,
     StoreUnavailable,
 )
-from mediation.i18n import LANGUAGES, translator
+from mediation.i18n import LANGUAGES, check_language, translator
 
 __all__ = [
     "EXIT_CODES_HELP",
+    "LANG_OPTION",
     "CommandFailed",
     "ExitCode",
     "MediationGroup",
     "atomic_output",
     "check_output_path",
+    "checked_language",
     "failure",
 ]
 
@@ -131,6 +133,34 @@ def _asked_language(args: list[str]) -> str:
         if value in LANGUAGES:
             return value
     return "en"
+
+
+LANG_OPTION = click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    help="Language of the output and of the messages: en or zh.",
+)
+"""The ``--lang`` option every command takes."""
+
+
+def checked_language(lang: str) -> str:
+    """``lang`` if the library speaks it, else a usage error (exit 2) naming the known
+    languages, raised before the command does anything.
+
+    Args:
+        lang: The ``--lang`` value.
+
+    Returns:
+        The same code.
+
+    Raises:
+        click.BadParameter: an unknown language.
+    """
+    try:
+        return check_language(lang)
+    except MediationError as error:
+        raise click.BadParameter(str(error), param_hint="'--lang'") from None
 
 
 def check_output_path(path: Path | None, option: str) -> None:

@@ -19,9 +19,10 @@ from typing import Any, TypeVar
 
 import attrs
 
-from mediation._catalogs import LANGUAGES, N_, fill
+from mediation._catalogs import LANGUAGES, N_, Phrase, fill
 
 __all__ = [
+    "CHAIN_BREAKS",
     "AnchorsMalformed",
     "CaseClosed",
     "CaseNotFound",
@@ -41,6 +42,7 @@ __all__ = [
     "SignatureInvalid",
     "StoreUnavailable",
     "TransitionRefused",
+    "chain_break_in",
 ]
 
 
@@ -359,6 +361,79 @@ class ChainBroken(MediationError, ValueError):
         self.code = code
         super().__init__(message)
 
+    def message_in(self, lang: str) -> str:
+        """The break in ``lang`` (see :func:`chain_break_in`).
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The message.
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        return chain_break_in(lang, self.code, self.seq, str(self), self.case_id)
+
+
+CHAIN_BREAKS: Mapping[str, str] = MappingProxyType(
+    {
+        "malformed": N_("a record is not well-formed"),
+        "missing": N_("events are missing from the chain"),
+        "no_anchor": N_("the store keeps no head for this case"),
+        "not_canonical": N_("an event is not in its canonical form"),
+        "seq_mismatch": N_("an event carries the wrong sequence number"),
+        "summary_mismatch": N_("the case's summary does not match its chain"),
+        "wrong_case": N_("the records or the anchor belong to another case"),
+        "content_mismatch": N_("content does not match its commitment: it was changed"),
+        "content_missing": N_("content was removed outside the library"),
+        "dropped": N_("a case of the signed heads was left out"),
+        "extra": N_("events were added after the anchored head"),
+        "hash_mismatch": N_("an event's hash does not match: the record was changed"),
+        "head_mismatch": N_("the chain does not pass through its anchored head: it was rewritten"),
+        "out_of_order": N_("events were reordered"),
+        "truncated": N_("the chain was cut short"),
+        "unsigned": N_("no signature verifies under the public key given"),
+    }
+)
+"""What each kind of chain break (:attr:`ChainBroken.code`) means, in a few words marked
+for the catalogs: how a break is told in another language than English. The English
+message, with its counts and hashes, is what the library records and logs."""
+
+
+def chain_break_in(lang: str, code: str, seq: int | None, message: str, case_id: str = "") -> str:
+    """A chain break told in ``lang``: the English ``message`` as it is in English; in
+    another language the meaning of its ``code`` (:data:`CHAIN_BREAKS`), where it is and
+    the code itself. An unknown code keeps the English message.
+
+    Args:
+        lang: ``"en"`` or ``"zh"``.
+        code: The kind of break.
+        seq: The event where the chain breaks, if one.
+        message: The English message.
+        case_id: The case, when the message should name it.
+
+    Returns:
+        The text.
+
+    Raises:
+        InvalidInput: an unknown language.
+    """
+    _check_lang(lang)
+    what = CHAIN_BREAKS.get(code)
+    if lang == "en" or what is None:
+        return message
+    params: dict[str, object] = {"what": Phrase(what), "code": code}
+    if seq is not None:
+        params["seq"] = seq
+        template = N_("at event {seq}: {what} [{code}]")
+    else:
+        template = N_("{what} [{code}]")
+    text = fill(template, lang, params)
+    if case_id:
+        text = fill(N_("case {case}: {text}"), lang, {"case": repr(case_id), "text": text})
+    return text
+
 
 class IntegrityError(ChainBroken):
     """A case did not verify when it was loaded: what the store holds was changed.
@@ -366,6 +441,24 @@ class IntegrityError(ChainBroken):
     Raised by a verified load (:meth:`mediation.store.Repository.load`); :attr:`seq`
     names the first event that does not verify and :attr:`code` says how.
     """
+
+    def message_in(self, lang: str) -> str:
+        """The refused load in ``lang``.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The message.
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        told = chain_break_in(lang, self.code, self.seq, str(self))
+        if lang == "en" or told == str(self):
+            return told
+        template = N_("case {case} does not verify, so it was not loaded: {text}")
+        return fill(template, lang, {"case": repr(self.case_id), "text": told})
 
 
 class NothingToErase(InvalidInput):

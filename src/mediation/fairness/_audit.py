@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from mediation import stats
+from mediation._catalogs import N_, Term, fill, join_list
 from mediation.errors import InvalidInput
 from mediation.fairness._records import CaseRecord, PartyRecord
 
@@ -156,14 +157,14 @@ _CASE = frozenset({"case"})
 _PARTY = frozenset({"party"})
 
 METRICS: tuple[Metric, ...] = (
-    Metric("settlement", "settlement rate", "rate", _BOTH, "closed cases", _settled, True),
-    Metric("withdrawal", "withdrawal rate", "rate", _BOTH, "cases", _withdrew),
-    Metric("escalation", "escalation rate", "rate", _BOTH, "cases", _escalated, True),
-    Metric("pause", "cooling-off pause rate", "rate", _BOTH, "cases", _paused, True),
-    Metric("hours_to_close", "hours to close", "mean", _BOTH, "closed cases", _hours, True),
+    Metric("settlement", N_("settlement rate"), "rate", _BOTH, "closed cases", _settled, True),
+    Metric("withdrawal", N_("withdrawal rate"), "rate", _BOTH, "cases", _withdrew),
+    Metric("escalation", N_("escalation rate"), "rate", _BOTH, "cases", _escalated, True),
+    Metric("pause", N_("cooling-off pause rate"), "rate", _BOTH, "cases", _paused, True),
+    Metric("hours_to_close", N_("hours to close"), "mean", _BOTH, "closed cases", _hours, True),
     Metric(
         "proposed_agreement",
-        "share of agreements they proposed",
+        N_("share of agreements they proposed"),
         "rate",
         _PARTY,
         "parties in settled cases",
@@ -171,7 +172,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "airtime_share",
-        "share of airtime",
+        N_("share of airtime"),
         "mean",
         _PARTY,
         "parties in cases with statements",
@@ -179,14 +180,14 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "attention_share",
-        "share of the mediator's attention",
+        N_("share of the mediator's attention"),
         "mean",
         _PARTY,
         "parties in cases with interventions",
         _attention_share,
     ),
-    Metric("findings", "neutrality findings per case", "mean", _CASE, "cases", _findings),
-    Metric("overridden", "rate of cases with an override", "rate", _CASE, "cases", _overridden),
+    Metric("findings", N_("neutrality findings per case"), "mean", _CASE, "cases", _findings),
+    Metric("overridden", N_("rate of cases with an override"), "rate", _CASE, "cases", _overridden),
 )
 """Every metric, in report order. The same definitions serve stores and simulations."""
 
@@ -208,10 +209,12 @@ class _Dimension:
 
 
 BUILTIN_DIMENSIONS: Mapping[str, str] = {
-    "role": "the party's role as the case names it",
-    "position": "manager / subordinate / peer, from the case's manages and reports_to relations",
-    "mediator": "the case's mediator",
-    "relation": "the kinds of relation between the parties",
+    "role": N_("the party's role as the case names it"),
+    "position": N_(
+        "manager / subordinate / peer, from the case's manages and reports_to relations"
+    ),
+    "mediator": N_("the case's mediator"),
+    "relation": N_("the kinds of relation between the parties"),
 }
 """Dimensions that come from the events; anything else is a host attribute."""
 
@@ -249,8 +252,29 @@ def _dimension(name: str, columns: frozenset[str] | None) -> _Dimension:
             f"unknown dimension {name!r}: built-in dimensions are {known}; the attributes "
             f"given are {sorted(columns)} (a mediator's attribute is 'mediator.<name>')"
         )
-    what = "the mediator's" if level == "case" else "the party's"
-    return _Dimension(name, level, f"{what} {attribute} (host attribute)", attribute)
+    return _Dimension(name, level, dimension_label(name, "en"), attribute)
+
+
+def dimension_label(name: str, lang: str) -> str:
+    """What a dimension groups by, in ``lang`` (``role``: the party's role as the case
+    names it; ``department``: the party's department (host attribute)).
+
+    Args:
+        name: A dimension's name, built in, a host attribute (``mediator.NAME`` for a
+            mediator's) or crossed (``a*b``).
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        The words.
+    """
+    if "*" in name:
+        return " × ".join(dimension_label(part, lang) for part in name.split("*"))
+    if name in BUILTIN_DIMENSIONS:
+        return fill(BUILTIN_DIMENSIONS[name], lang, {})
+    if name.startswith("mediator."):
+        template = N_("the mediator's {attribute} (host attribute)")
+        return fill(template, lang, {"attribute": name[len("mediator.") :]})
+    return fill(N_("the party's {attribute} (host attribute)"), lang, {"attribute": name})
 
 
 # -- accumulators ----------------------------------------------------------------------------
@@ -492,6 +516,70 @@ def _value_text(metric: Metric, value: float) -> str:
     return f"{100 * value:.0f}%" if _is_share(metric) else f"{value:.3g}"
 
 
+def group_text(group: str, lang: str) -> str:
+    """A dimension's or a group's name in ``lang``: built-in words (``role``, ``manager``,
+    ``reports_to``) translated, crossed (``a × b``) and joined (``a+b``) names part by
+    part, anything else (a mediator's id, a host's attribute or value) as it is.
+
+    Args:
+        group: The name as the audit gives it.
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        The name to show.
+    """
+    if lang == "en":
+        return group
+    crossed = [
+        "+".join(Term(part).localized(lang) for part in piece.split("+"))
+        for piece in group.replace("*", " × ").split(" × ")
+    ]
+    return " × ".join(crossed)
+
+
+def test_name(test: str, lang: str) -> str:
+    """The name of a statistical test (``fisher_exact``, ``welch``, ``permutation``).
+
+    Args:
+        test: As a comparison names it.
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        ``fisher exact`` in English, the catalog's words in another language.
+    """
+    return fill(_TESTS.get(test, test.replace("_", " ")), lang, {})
+
+
+_TESTS = {
+    "fisher_exact": N_("fisher exact"),
+    "welch": N_("welch"),
+    "permutation": N_("permutation"),
+}
+
+#: Words the audit's names are made of, marked so the catalogs translate them.
+_GROUP_WORDS = (
+    N_("role"),
+    N_("position"),
+    N_("relation"),
+    N_("everyone"),
+    N_("all"),
+    N_("manager"),
+    N_("subordinate"),
+    N_("peer"),
+    N_("manager and subordinate"),
+    N_("staff"),
+    N_("client"),
+    N_("supplier"),
+    N_("colleague"),
+    N_("manages"),
+    N_("reports to"),
+    N_("other department"),
+    N_("public"),
+    N_("none"),
+    N_("(unknown)"),
+)
+
+
 def _probability_text(name: str, value: float) -> str:
     return f"{name} < 0.0001" if value < 0.0001 else f"{name} = {value:.2g}"
 
@@ -558,26 +646,70 @@ class FairnessReport:
                 seen[(figure.dimension, figure.group)] = None
         return tuple(seen)
 
-    def summary(self) -> list[str]:
-        """What is and is not significant, in plain words (one sentence each)."""
+    def summary(self, lang: str = "en") -> list[str]:
+        """What is and is not significant, in plain words (one sentence each).
+
+        Args:
+            lang: ``"en"`` or ``"zh"`` (checked by the caller).
+
+        Returns:
+            The sentences.
+        """
         confidence = f"{100 * self.confidence:.0f}%"
         lines = [
-            f"{self.cases} cases and {self.parties} party places audited. Intervals are "
-            f"{confidence} intervals; differences count as significant when their "
-            f"Benjamini–Hochberg q-value is at most {self.alpha:g} across all "
-            f"{len(self.comparisons)} comparisons shown."
+            fill(
+                N_(
+                    "{cases} cases and {parties} party places audited. Intervals are "
+                    "{confidence} intervals; differences count as significant when their "
+                    "Benjamini–Hochberg q-value is at most {alpha:g} across all {compared} "
+                    "comparisons shown."
+                ),
+                lang,
+                {
+                    "cases": self.cases,
+                    "parties": self.parties,
+                    "confidence": confidence,
+                    "alpha": self.alpha,
+                    "compared": len(self.comparisons),
+                },
+            )
         ]
         found = self.significant()
         for c in found:
             metric = _METRIC_BY_NAME[c.metric]
-            direction = "higher" if c.difference > 0 else "lower"
-            other = "the other groups" if c.versus == "rest" else f"{c.dimension} {c.versus}"
+            direction = N_("higher") if c.difference > 0 else N_("lower")
+            dimension = group_text(c.dimension, lang)
+            other = (
+                fill(N_("the other groups"), lang, {})
+                if c.versus == "rest"
+                else fill(
+                    N_("{dimension} {group}"),
+                    lang,
+                    {"dimension": dimension, "group": group_text(c.versus, lang)},
+                )
+            )
             lines.append(
-                f"Significant: {metric.label} is {direction} for {c.dimension} {c.group} than "
-                f"for {other}: {_value_text(metric, c.value)} vs "
-                f"{_value_text(metric, c.value_versus)} (difference "
-                f"{self._difference_text(metric, c)}; {_probability_text('p', c.p_value)}, "
-                f"{_probability_text('q', c.q_value)}; {c.test.replace('_', ' ')})."
+                fill(
+                    N_(
+                        "Significant: {metric} is {direction} for {dimension} {group} than "
+                        "for {other}: {value} vs {versus} (difference {difference}; "
+                        "{p}, {q}; {test})."
+                    ),
+                    lang,
+                    {
+                        "metric": fill(metric.label, lang, {}),
+                        "direction": fill(direction, lang, {}),
+                        "dimension": dimension,
+                        "group": group_text(c.group, lang),
+                        "other": other,
+                        "value": _value_text(metric, c.value),
+                        "versus": _value_text(metric, c.value_versus),
+                        "difference": self._difference_text(metric, c, lang),
+                        "p": _probability_text("p", c.p_value),
+                        "q": _probability_text("q", c.q_value),
+                        "test": test_name(c.test, lang),
+                    },
+                )
             )
         tested: dict[tuple[str, str], list[Comparison]] = {}
         for c in self.comparisons:
@@ -589,29 +721,65 @@ class FairnessReport:
         ]
         if not found:
             lines.append(
-                "No difference between groups is significant. That is not proof that there "
-                "is none: small groups have wide intervals."
+                fill(
+                    N_(
+                        "No difference between groups is significant. That is not proof that "
+                        "there is none: small groups have wide intervals."
+                    ),
+                    lang,
+                    {},
+                )
             )
         elif quiet:
             by_dimension: dict[str, list[str]] = {}
             for dimension, name in quiet:
-                by_dimension.setdefault(dimension, []).append(_METRIC_BY_NAME[name].label)
+                label = fill(_METRIC_BY_NAME[name].label, lang, {})
+                by_dimension.setdefault(dimension, []).append(label)
             for dimension, labels in by_dimension.items():
-                lines.append(f"Not significant by {dimension}: " + ", ".join(labels) + ".")
+                lines.append(
+                    fill(
+                        N_("Not significant by {dimension}: {metrics}."),
+                        lang,
+                        {
+                            "dimension": group_text(dimension, lang),
+                            "metrics": join_list(labels, lang),
+                        },
+                    )
+                )
         suppressed = self.suppressed()
         if suppressed:
-            names = ", ".join(f"{dimension} {group}" for dimension, group in suppressed)
-            lines.append(f"Suppressed (n<{self.min_people} people), not shown or tested: {names}.")
+            names = join_list(
+                (
+                    f"{group_text(dimension, lang)} {group_text(group, lang)}"
+                    for dimension, group in suppressed
+                ),
+                lang,
+            )
+            lines.append(
+                fill(
+                    N_("Suppressed (n<{least} people), not shown or tested: {names}."),
+                    lang,
+                    {"least": self.min_people, "names": names},
+                )
+            )
         return lines
 
     @staticmethod
-    def _difference_text(metric: Metric, c: Comparison) -> str:
+    def _difference_text(metric: Metric, c: Comparison, lang: str = "en") -> str:
         if metric.kind == "rate" or metric.name.endswith("_share"):
-            points = f"{100 * c.difference:+.0f} points, {100 * c.low:+.0f} to {100 * c.high:+.0f}"
+            points = fill(
+                N_("{difference:+.0f} points, {low:+.0f} to {high:+.0f}"),
+                lang,
+                {"difference": 100 * c.difference, "low": 100 * c.low, "high": 100 * c.high},
+            )
             if c.cohens_h is not None:
-                points += f", Cohen's h {c.cohens_h:+.2f}"
+                points += fill(N_(", Cohen's h {h:+.2f}"), lang, {"h": c.cohens_h})
             return points
-        return f"{c.difference:+.3g}, {c.low:+.3g} to {c.high:+.3g}"
+        return fill(
+            N_("{difference:+.3g}, {low:+.3g} to {high:+.3g}"),
+            lang,
+            {"difference": c.difference, "low": c.low, "high": c.high},
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data (no NaN or infinity: those become null)."""

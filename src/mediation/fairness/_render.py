@@ -16,9 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from mediation._catalogs import N_, fill
 from mediation.charts import INSTALL_HINT
 from mediation.errors import MissingExtra
-from mediation.fairness._audit import METRICS, FairnessReport, GroupFigure, Metric
+from mediation.fairness._audit import (
+    METRICS,
+    FairnessReport,
+    GroupFigure,
+    Metric,
+    dimension_label,
+    group_text,
+    test_name,
+)
+from mediation.i18n import check_language, translator
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -55,21 +65,22 @@ def _format(metric: Metric, value: float | None) -> str:
     return f"{value:.3g}"
 
 
-def _chart(report: FairnessReport, dimension: str, number: int) -> str:
+def _chart(report: FairnessReport, dimension: str, number: int, lang: str) -> str:
     """The dimension's figure as inline SVG (``""`` when it has nothing to show)."""
     from mediation.charts import figure_svg
 
-    figure = dimension_figure(report, dimension)
+    figure = dimension_figure(report, dimension, lang=lang)
     return "" if figure is None else figure_svg(figure, id_prefix=f"fairness-{number}")
 
 
-def dimension_figure(report: FairnessReport, dimension: str) -> Figure | None:
+def dimension_figure(report: FairnessReport, dimension: str, *, lang: str = "en") -> Figure | None:
     """One matplotlib figure for a dimension: a panel per metric, each shown group's
     value with its interval, everyone's value as a dashed line.
 
     Args:
         report: The audit's report.
         dimension: One of ``report.dimensions``.
+        lang: The language of the titles and group names (``"en"``, ``"zh"``).
 
     Returns:
         The figure, or None when no group of the dimension has a figure to show.
@@ -100,7 +111,7 @@ def dimension_figure(report: FairnessReport, dimension: str) -> Figure | None:
     with rc_context({"font.size": 8}):
         chart = Figure(figsize=(9, height * rows + 0.3))
         axes = chart.subplots(rows, columns, squeeze=False)
-        longest = max(len(group) for group in groups)
+        longest = max(len(group_text(group, lang)) for group in groups)
         chart.subplots_adjust(
             left=min(0.3, 0.04 + 0.0085 * longest),
             right=0.98,
@@ -135,18 +146,18 @@ def dimension_figure(report: FairnessReport, dimension: str) -> Figure | None:
             everyone = overall.get(metric.name)
             if everyone is not None:
                 ax.axvline(everyone * scale, color="#888888", linestyle="--", linewidth=0.8)
-            ax.set_yticks(ys, groups)
+            ax.set_yticks(ys, [group_text(group, lang) for group in groups])
             ax.set_ylim(-0.6, len(groups) - 0.4)
             ax.invert_yaxis()
             unit = " (%)" if scale == 100.0 else ""
-            ax.set_title(metric.label + unit, fontsize=8)
+            ax.set_title(fill(metric.label, lang, {}) + unit, fontsize=8)
             ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         for index in range(len(metrics), rows * columns):
             axes[index // columns][index % columns].set_visible(False)
     return chart
 
 
-def _table_rows(report: FairnessReport) -> list[dict[str, Any]]:
+def _table_rows(report: FairnessReport, lang: str) -> list[dict[str, Any]]:
     metrics = {m.name: m for m in METRICS}
     rows = []
     for figure in (*report.overall, *report.groups):
@@ -155,9 +166,9 @@ def _table_rows(report: FairnessReport) -> list[dict[str, Any]]:
             continue
         rows.append(
             {
-                "dimension": figure.dimension or "everyone",
-                "group": figure.group,
-                "metric": metric.label,
+                "dimension": group_text(figure.dimension or "everyone", lang),
+                "group": group_text(figure.group, lang),
+                "metric": fill(metric.label, lang, {}),
                 "n": figure.n,
                 "value": _format(metric, figure.value),
                 "interval": (
@@ -171,57 +182,93 @@ def _table_rows(report: FairnessReport) -> list[dict[str, Any]]:
     return rows
 
 
-def render_html(report: FairnessReport, *, charts: bool = True) -> str:
+def render_html(report: FairnessReport, *, charts: bool = True, lang: str = "en") -> str:
     """The report as one self-contained HTML page (no external files or scripts).
 
     Args:
         report: The audit's report.
         charts: Draw charts (needs matplotlib; without it the page says how to get them).
+        lang: The page's language, ``"en"`` or ``"zh"``: every heading, sentence,
+            metric and built-in group name; ids and a host's own attributes as they are.
 
     Returns:
         The HTML text.
+
+    Raises:
+        InvalidInput: an unknown language.
     """
     import jinja2
     import markupsafe
 
+    check_language(lang)
+    translations = translator(lang)
+    _ = translations.gettext
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("mediation", "templates"),
         autoescape=True,
+        extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     template = environment.get_template("fairness.html.j2")
     metrics = {m.name: m for m in METRICS}
-    drawn: dict[str, Any] = {}
+    drawn: list[tuple[str, Any]] = []
     note = ""
     if charts and charts_available():
         for number, dimension in enumerate(report.dimensions):
-            svg = _chart(report, dimension, number)
+            svg = _chart(report, dimension, number, lang)
             if svg:
-                drawn[dimension] = markupsafe.Markup(svg)
+                drawn.append((group_text(dimension, lang), markupsafe.Markup(svg)))
     elif charts:
-        note = f"Charts need matplotlib: {INSTALL_HINT}. The tables below hold every figure."
+        note = _("Charts need matplotlib: {hint}. The tables below hold every figure.").format(
+            hint=INSTALL_HINT
+        )
     comparisons = [
         {
             **attrs.asdict(c),
-            "label": metrics[c.metric].label,
+            "label": fill(metrics[c.metric].label, lang, {}),
+            "dimension_text": group_text(c.dimension, lang),
+            "group_text": group_text(c.group, lang),
+            "versus_group": group_text(c.versus, lang) if c.versus != "rest" else _("rest"),
+            "test_text": test_name(c.test, lang),
             "value_text": _format(metrics[c.metric], c.value),
             "versus_text": _format(metrics[c.metric], c.value_versus),
             "difference_text": (
-                f"{100 * c.difference:+.1f} pts ({100 * c.low:+.1f} to {100 * c.high:+.1f})"
+                fill(
+                    N_("{difference:+.1f} pts ({low:+.1f} to {high:+.1f})"),
+                    lang,
+                    {"difference": 100 * c.difference, "low": 100 * c.low, "high": 100 * c.high},
+                )
                 if metrics[c.metric].kind == "rate" or c.metric.endswith("_share")
-                else f"{c.difference:+.3g} ({c.low:+.3g} to {c.high:+.3g})"
+                else fill(
+                    N_("{difference:+.3g} ({low:+.3g} to {high:+.3g})"),
+                    lang,
+                    {"difference": c.difference, "low": c.low, "high": c.high},
+                )
             ),
         }
         for c in report.comparisons
     ]
+    dimensions = [
+        (group_text(name, lang), dimension_label(name, lang) if lang != "en" else label)
+        for name, label in report.dimensions.items()
+    ]
+    seed_note = _(report.seed_note) if report.seed_note == _CALLERS_STREAM else report.seed_note
     return template.render(
+        lang=lang,
         report=report,
-        summary=report.summary(),
-        rows=_table_rows(report),
+        summary=report.summary(lang),
+        rows=_table_rows(report, lang),
         comparisons=comparisons,
+        dimensions=dimensions,
         charts=drawn,
         chart_note=note,
+        seed_note=seed_note,
+        suppressed=_("suppressed (n<{least})").format(least=report.min_people),
         confidence=f"{100 * report.confidence:.0f}%",
     )
+
+
+_CALLERS_STREAM = N_("caller's random stream")

@@ -32,6 +32,7 @@ import attrs
 
 from mediation import audit
 from mediation import events as ev
+from mediation._catalogs import N_
 from mediation._logging import get_logger
 from mediation.audit import ChainHead, ReadRecord, RecordedEvent, SaltSource, Verification
 from mediation.case import DEFAULT_PROCESS, Clock, Mediation
@@ -113,7 +114,9 @@ _DEFAULT_POLICY = audit.DataPolicy()
 
 def _aware(now: datetime) -> datetime:
     if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
-        raise InvalidInput(f"now must be a timezone-aware datetime; got {now!r}")
+        raise InvalidInput.of(
+            "naive_datetime", N_("now must be a timezone-aware datetime; got {now!r}"), now=now
+        )
     return now
 
 
@@ -344,7 +347,11 @@ def retry_on_conflict(
         InvalidInput: ``attempts`` is less than 1.
     """
     if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
-        raise InvalidInput(f"attempts must be an int >= 1; got {attempts!r}")
+        raise InvalidInput.of(
+            "invalid_attempts",
+            N_("attempts must be an int >= 1; got {attempts!r}"),
+            attempts=attempts,
+        )
     for attempt in range(1, attempts + 1):
         try:
             return operation()
@@ -425,7 +432,11 @@ class Repository:
         cache_size: int = 128,
     ) -> None:
         if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 0:
-            raise InvalidInput(f"cache_size must be an int >= 0; got {cache_size!r}")
+            raise InvalidInput.of(
+                "invalid_cache_size",
+                N_("cache_size must be an int >= 0; got {cache_size!r}"),
+                cache_size=cache_size,
+            )
         self.store = store
         self.clock = clock
         self.process = process
@@ -467,7 +478,11 @@ class Repository:
             InvalidInput: ``subscriber`` is not callable.
         """
         if not callable(subscriber):
-            raise InvalidInput(f"subscriber must be callable; got {subscriber!r}")
+            raise InvalidInput.of(
+                "not_callable",
+                N_("subscriber must be callable; got {subscriber!r}"),
+                subscriber=subscriber,
+            )
         self._subscribers.append(subscriber)
         subscribers = self._subscribers
 
@@ -526,15 +541,21 @@ class Repository:
         """
         bind = getattr(self.store, "bound", None)
         if bind is None:
-            raise InvalidInput(
-                "a unit of work needs a SQL store (mediation.store.sql.SQLStore); "
-                f"this repository's store is {type(self.store).__name__}"
+            raise InvalidInput.of(
+                "not_a_sql_store",
+                N_(
+                    "a unit of work needs a SQL store (mediation.store.sql.SQLStore); "
+                    "this repository's store is {kind}"
+                ),
+                kind=type(self.store).__name__,
             )
         from sqlalchemy.engine import Connection  # loaded already: the store is a SQL one
 
         if not isinstance(connection, Connection):
-            raise InvalidInput(
-                f"a unit of work needs a SQLAlchemy Connection; got {type(connection).__name__}"
+            raise InvalidInput.of(
+                "not_a_connection",
+                N_("a unit of work needs a SQLAlchemy Connection; got {kind}"),
+                kind=type(connection).__name__,
             )
         # Whether the host began a transaction, asked before anything runs on it.
         joined = connection.in_transaction()
@@ -648,7 +669,10 @@ class Repository:
             InvalidInput: no reader given though the repository requires one.
         """
         if reader is None and self.require_reader:
-            raise InvalidInput("this repository records every read: say who reads the case")
+            raise InvalidInput.of(
+                "reader_required",
+                N_("this repository records every read: say who reads the case"),
+            )
         verified = self.verify_loads if verify is None else verify
         case = self._verified(case_id) if verified else self._replay(case_id)
         if reader is not None:
@@ -669,9 +693,15 @@ class Repository:
             return
         if role is not None and role in self.policy.readers:
             return
-        raise NotAuthorized(
-            f"{reader!r} takes no part in case {case.case_id!r} and holds no role the data "
-            f"policy lets read it (granted roles: {sorted(self.policy.readers)})"
+        raise NotAuthorized.of(
+            "reader_not_in_case",
+            N_(
+                "{reader!r} takes no part in case {case_id!r} and holds no role the data "
+                "policy lets read it (granted roles: {readers})"
+            ),
+            reader=reader,
+            case_id=case.case_id,
+            readers=sorted(self.policy.readers),
         )
 
     def _replay(self, case_id: str) -> Mediation:
@@ -795,7 +825,10 @@ class Repository:
             NotAuthorized: ``reader`` may not read the case.
         """
         if reader is None and self.require_reader:
-            raise InvalidInput("this repository records every read: say who reads the case")
+            raise InvalidInput.of(
+                "reader_required",
+                N_("this repository records every read: say who reads the case"),
+            )
 
         def attempt() -> Updated[T]:
             kept = self._checkout(case_id)

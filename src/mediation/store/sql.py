@@ -56,6 +56,7 @@ from sqlalchemy.pool import StaticPool
 
 from mediation import audit
 from mediation import events as ev
+from mediation._catalogs import N_
 from mediation._logging import get_logger
 from mediation.audit import ReadRecord, RecordedEvent
 from mediation.errors import (
@@ -472,13 +473,17 @@ class SQLStore:
             StoreUnavailable: the database cannot be used.
         """
         if not isinstance(connection, Connection):
-            raise InvalidInput(
-                f"a unit of work needs a SQLAlchemy Connection; got {type(connection).__name__}"
+            raise InvalidInput.of(
+                "not_a_connection",
+                N_("a unit of work needs a SQLAlchemy Connection; got {kind}"),
+                kind=type(connection).__name__,
             )
         if connection.dialect.name != self.dialect:
-            raise InvalidInput(
-                f"the connection is to a {connection.dialect.name} database; "
-                f"this store is on {self.dialect}"
+            raise InvalidInput.of(
+                "wrong_dialect",
+                N_("the connection is to a {name} database; this store is on {dialect}"),
+                name=connection.dialect.name,
+                dialect=self.dialect,
             )
         try:
             found = (
@@ -489,7 +494,9 @@ class SQLStore:
         except sa.exc.DBAPIError as error:
             raise self._failed(error) from error
         if found != self.store_id:
-            raise InvalidInput("the connection is to another database than this store's")
+            raise InvalidInput.of(
+                "another_database", N_("the connection is to another database than this store's")
+            )
         work = copy.copy(self)
         work._host = connection
         work.commits_itself = False
@@ -510,7 +517,9 @@ class SQLStore:
             inspector = sa.inspect(conn)
             if not inspector.has_table(schema_table.name):
                 if not create:
-                    raise SchemaVersionError("the database has no mediation schema")
+                    raise SchemaVersionError.of(
+                        "no_schema", N_("the database has no mediation schema")
+                    )
                 metadata.create_all(conn)
                 self.store_id = secrets.token_hex(16)
                 conn.execute(
@@ -523,15 +532,23 @@ class SQLStore:
                 self.store_id = _migrate_v1(conn, self.dialect, self._salts)
                 return
             if version == 1:
-                raise SchemaVersionError(
-                    "the database has mediation schema version 1 (bodies without salted "
-                    "commitments); migrate it with `mediation migrate STORE` or "
-                    "SQLStore(url, migrate=True)"
+                raise SchemaVersionError.of(
+                    "schema_to_migrate",
+                    N_(
+                        "the database has mediation schema version 1 (bodies without salted "
+                        "commitments); migrate it with `mediation migrate STORE` or "
+                        "SQLStore(url, migrate=True)"
+                    ),
                 )
             if version != SCHEMA_VERSION:
-                raise SchemaVersionError(
-                    f"the database has mediation schema version {version}; this library "
-                    f"understands version {SCHEMA_VERSION}"
+                raise SchemaVersionError.of(
+                    "schema_too_new",
+                    N_(
+                        "the database has mediation schema version {version}; this library "
+                        "understands version {understood}"
+                    ),
+                    version=version,
+                    understood=SCHEMA_VERSION,
                 )
             self.store_id = str(conn.execute(sa.select(schema_table.c.store_id)).scalar())
 
@@ -808,7 +825,9 @@ class SQLStore:
         try:
             return tuple(audit.decode_stored(rows))
         except InvalidInput as error:
-            raise InvalidInput(f"case {case_id!r}: {error}") from error
+            raise InvalidInput.of(
+                "malformed_event", N_("case {case_id!r}: {error}"), case_id=case_id, error=error
+            ) from error
 
     def stream_cases(self, batch_size: int = 500) -> Iterator[tuple[ev.Event, ...]]:
         """See :meth:`mediation.store.EventStore.stream_cases`.
@@ -859,8 +878,11 @@ class SQLStore:
                             held = decode(str(content, "utf-8")) if content is not None else {}
                             events.append(_merged(decode(str(body, "utf-8")), held))
                     except (UnicodeDecodeError, ValueError) as error:
-                        raise InvalidInput(
-                            f"case {case_id!r} holds an event that is not well-formed: {error}"
+                        raise InvalidInput.of(
+                            "malformed_event",
+                            N_("case {case_id!r} holds an event that is not well-formed: {error}"),
+                            case_id=case_id,
+                            error=error,
                         ) from error
             if events:
                 yield tuple(events)
@@ -979,7 +1001,9 @@ class SQLStore:
     def overdue(self, now: datetime) -> tuple[CaseSummary, ...]:
         """See :meth:`mediation.store.EventStore.overdue`."""
         if not isinstance(now, datetime):
-            raise InvalidInput(f"now must be a timezone-aware datetime; got {now!r}")
+            raise InvalidInput.of(
+                "naive_datetime", N_("now must be a timezone-aware datetime; got {now!r}"), now=now
+            )
         with self._read() as conn:
             rows = conn.execute(
                 sa.select(cases_table)
@@ -1319,7 +1343,12 @@ def _unavailable(where: str, error: BaseException) -> StoreUnavailable:
     original = getattr(error, "orig", None) or error
     detail = str(original).strip().splitlines()[0] if str(original).strip() else ""
     kind = type(original).__name__
-    return StoreUnavailable(f"{where}: store unavailable: {detail or kind}")
+    return StoreUnavailable.of(
+        "store_unavailable",
+        N_("{where}: store unavailable: {detail}"),
+        where=where,
+        detail=detail or kind,
+    )
 
 
 def _engine(url: str | os.PathLike[str], *, read_only: bool, create: bool) -> tuple[Engine, str]:
@@ -1328,7 +1357,9 @@ def _engine(url: str | os.PathLike[str], *, read_only: bool, create: bool) -> tu
     try:
         target = sa.make_url(normalize_url(url))
     except (sa.exc.ArgumentError, ValueError):
-        raise InvalidInput(f"not a database URL or path: {os.fspath(url)!r}") from None
+        raise InvalidInput.of(
+            "not_a_database_url", N_("not a database URL or path: {url!r}"), url=os.fspath(url)
+        ) from None
     where = target.render_as_string(hide_password=True)
     options: dict[str, Any] = {}
     backend = target.get_backend_name()
@@ -1342,9 +1373,13 @@ def _engine(url: str | os.PathLike[str], *, read_only: bool, create: bool) -> tu
             return sa.create_engine(target, **options), where
         path = Path(target.database).expanduser().resolve()
         if (read_only or not create) and not path.exists():
-            raise StoreUnavailable(
-                f"{where}: no such database file (a store opened read-only or with "
-                "create=False is never created)"
+            raise StoreUnavailable.of(
+                "no_such_database",
+                N_(
+                    "{where}: no such database file (a store opened read-only or with "
+                    "create=False is never created)"
+                ),
+                where=where,
             )
         if read_only:
             # SQLite's URI form opens the file read-only and never creates it.
@@ -1362,15 +1397,24 @@ def _engine(url: str | os.PathLike[str], *, read_only: bool, create: bool) -> tu
     try:
         return sa.create_engine(target, **options), where
     except sa.exc.NoSuchModuleError:
-        raise InvalidInput(
-            f"unknown kind of database {target.drivername!r} in "
-            f"{where!r}; use a SQLite path, "
-            "sqlite:///PATH or postgresql://..."
+        raise InvalidInput.of(
+            "unknown_database",
+            N_(
+                "unknown kind of database {drivername!r} in {where!r}; use a SQLite path, "
+                "sqlite:///PATH or postgresql://..."
+            ),
+            drivername=target.drivername,
+            where=where,
         ) from None
     except ImportError as error:
-        raise StoreUnavailable(
-            f"the database driver for {target.drivername!r} is not installed ({error.name}); "
-            "for PostgreSQL: pip install 'mediation[postgres]'"
+        raise StoreUnavailable.of(
+            "driver_missing",
+            N_(
+                "the database driver for {drivername!r} is not installed ({name}); "
+                "for PostgreSQL: pip install 'mediation[postgres]'"
+            ),
+            drivername=target.drivername,
+            name=error.name,
         ) from error
 
 
