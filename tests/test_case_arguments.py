@@ -3,16 +3,28 @@ argument, limits from the policy, nothing recorded, the clock read once per comm
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mediation import Mediation
-from mediation._case.arguments import check_argument
+from mediation._case.arguments import (
+    Binding,
+    CommandArguments,
+    _finite_number,
+    _moment,
+    _text,
+    check_argument,
+)
+from mediation.case import COMMANDS
 from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
-from mediation.model import Mediator, Party, Relation
+from mediation.model import Mediator, Party, Relation, shown
 from mediation.policy import Limits
 from mediation.testing import advance_to
 
@@ -170,3 +182,147 @@ def test_valuations_name_items_by_text_and_procedures_by_known_names() -> None:
         procedure="lottery",
         match=r"unknown procedure 'lottery'; one of \['adjusted_winner', 'knaster'\]",
     )
+
+
+# -- the prepared checks agree with the general path ----------------------------------------
+
+
+def _interpreted_check(name: str, annotation: str, value: object, limits: Limits) -> None:
+    """The argument check as it read before it was prepared once per command: the
+    annotation parsed at every call (the oracle for argument_check)."""
+    kinds = {part.strip() for part in annotation.split("|")}
+    if "None" in kinds and value is None:
+        return
+    if "str" in kinds:
+        if isinstance(value, str):
+            _text(value, name, limits)
+            return
+        if not kinds - {"str", "None"}:
+            raise InvalidInput(f"{name} must be a string; got {type(value).__name__}")
+    if kinds == {"float"}:
+        if name == "seconds":
+            _finite_number(value, name, limits.max_duration_seconds)
+            if value < 0:  # type: ignore[operator]
+                raise InvalidInput(f"{name} must not be negative; got {shown(value)}")
+        else:
+            _finite_number(value, name, limits.max_amount)
+    elif kinds == {"int"}:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(f"{name} must be a whole number; got {type(value).__name__}")
+    elif kinds == {"bool"}:
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{name} must be True or False; got {shown(value)}")
+    elif kinds == {"datetime"}:
+        _moment(value, name, limits, recorded=name != "now")
+    elif annotation.startswith("Mapping["):
+        if not isinstance(value, Mapping):
+            raise InvalidInput(f"{name} must be a mapping; got {type(value).__name__}")
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InvalidInput(f"{name} keys must be strings; got {shown(key)}")
+            if annotation.endswith(", bool]"):
+                if not isinstance(item, bool):
+                    raise InvalidInput(f"{name}[{shown(key)}] must be True or False")
+            else:
+                _finite_number(item, f"{name}[{shown(key)}]", limits.max_amount)
+    elif annotation.startswith(("Iterable[", "Sequence[")) and (
+        isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__")
+    ):
+        raise InvalidInput(f"{name} must be a collection; got {type(value).__name__}")
+
+
+def _general_check(
+    method: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], limits: Limits
+) -> None:
+    """Signature.bind on every call, then each given argument interpreted in order."""
+    signature = inspect.signature(method)
+    try:
+        bound = signature.bind(object(), *args, **kwargs)
+    except TypeError as error:
+        raise InvalidInput(f"{method.__name__}: {error}") from None
+    for parameter in signature.parameters.values():
+        if parameter.name not in {"self", "actor"} and parameter.name in bound.arguments:
+            _interpreted_check(
+                parameter.name, str(parameter.annotation), bound.arguments[parameter.name], limits
+            )
+
+
+def _raised(check: Callable[[], None]) -> tuple[str, str] | None:
+    try:
+        check()
+    except InvalidInput as error:
+        return type(error).__name__, str(error)
+    return None
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.just(10**400),
+    st.floats(),
+    st.fractions(max_denominator=7),
+    st.decimals(allow_nan=True),
+    st.text(max_size=4),
+    st.just("x\ud800"),
+    st.binary(max_size=2),
+    st.datetimes(min_value=datetime(1, 1, 2)),
+    st.datetimes(
+        min_value=datetime(1, 1, 2),
+        timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-5))]),
+    ),
+    st.lists(st.text(max_size=2), max_size=2),
+    st.dictionaries(
+        st.text(max_size=2) | st.integers(),
+        st.booleans() | st.floats() | st.integers() | st.none(),
+        max_size=2,
+    ),
+    st.sampled_from([Party("p", "P"), Mediator("m", "M"), Relation("reports_to", "m", "a")]),
+)
+_RAW_COMMANDS = {name: getattr(Mediation, name).__wrapped__ for name in COMMANDS}
+_ANNOTATIONS = {
+    str(parameter.annotation)
+    for method in _RAW_COMMANDS.values()
+    for parameter in inspect.signature(method).parameters.values()
+}
+
+
+@settings(max_examples=300)
+@given(data=st.data(), statement_bytes=st.sampled_from([3, 65_536]))
+def test_prepared_argument_checks_agree_with_the_general_path(
+    data: st.DataObject, statement_bytes: int
+) -> None:
+    """For every command, arguments sorted by the prepared Binding (or left to
+    Signature.bind) and checked by the prepared checks: the same refusal, word for word,
+    as binding every call and parsing each annotation every time — on valid and invalid
+    calls (too many, missing, unknown and repeated arguments, wrong types, sizes)."""
+    name = data.draw(st.sampled_from(sorted(_RAW_COMMANDS)))
+    method = _RAW_COMMANDS[name]
+    parameters = list(inspect.signature(method).parameters)[1:]
+    args = tuple(data.draw(st.lists(_VALUES, max_size=len(parameters) + 1)))
+    names = st.sampled_from([*parameters, "self", "volume"])
+    kwargs = data.draw(st.dictionaries(names, _VALUES, max_size=3))
+    limits = Limits(statement_bytes=statement_bytes)
+    prepared = CommandArguments(method)
+    expected = _raised(lambda: _general_check(method, args, kwargs, limits))
+    assert _raised(lambda: prepared.check(object(), args, kwargs, limits)) == expected
+    binding = Binding.of(inspect.signature(method))
+    if binding is not None:
+        sorted_by_binding = binding.arguments(args, kwargs)
+        if sorted_by_binding is not None:
+            bound = inspect.signature(method).bind(object(), *args, **kwargs).arguments
+            assert sorted_by_binding == {k: v for k, v in bound.items() if k != "self"}
+
+
+@given(
+    value=_VALUES,
+    annotation=st.sampled_from(sorted(_ANNOTATIONS)),
+    name=st.sampled_from(["text", "seconds", "now", "due", "valuations", "answers", "settles"]),
+)
+def test_each_prepared_check_agrees_with_the_annotation_read_at_every_call(
+    value: object, annotation: str, name: str
+) -> None:
+    """argument_check decides once what check_argument used to decide at every call."""
+    limits = Limits(statement_bytes=3)
+    expected = _raised(lambda: _interpreted_check(name, annotation, value, limits))
+    assert _raised(lambda: check_argument(name, annotation, value, limits)) == expected

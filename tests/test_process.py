@@ -8,11 +8,14 @@ import sys
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mediation import BUILTIN_GUARDS, DEFAULT_PROCESS, Mediation, Reason, Stage
 from mediation.errors import InvalidInput, TransitionRefused
 from mediation.process import (
     DEFAULT_DEFINITION,
+    GuardSubject,
     Process,
     ProcessDefinition,
     StageKind,
@@ -168,6 +171,59 @@ def test_a_process_without_cooling_off_refuses_pause(new_case: Callable[..., Med
     case = new_case(process=process)
     with nothing_recorded(case, TransitionRefused, codes={"no_cooling_off"}):
         case.pause("a", "tired")
+
+
+class _Drawn:
+    """A guard subject whose guards hold or fail as drawn; it records who was asked."""
+
+    def __init__(self, stage: str, paused_from: str | None, failing: frozenset[str]) -> None:
+        self.stage = stage
+        self.paused_from = paused_from
+        self.failing = failing
+        self.asked: list[str] = []
+
+    def passes(self, guard: str) -> bool:
+        self.asked.append(guard)
+        return guard not in self.failing
+
+
+_VARIANTS = (
+    DEFAULT_PROCESS,
+    Process(DEFAULT_DEFINITION.without_stage("cooling_off"), BUILTIN_GUARDS),
+    Process(
+        DEFAULT_DEFINITION.with_stage(
+            StageSpec("fact_finding", "Fact finding", "调查", activities=("speak",)),
+            after="listening",
+        ).with_guard("fact_finding", "facts_checked"),
+        {**BUILTIN_GUARDS, "facts_checked": facts_checked},
+    ),
+)
+
+
+def _outcome(fire: Callable[[str, GuardSubject], bool], trigger: str, subject: _Drawn) -> object:
+    try:
+        result: object = fire(trigger, subject)
+    except TransitionRefused as refused:
+        result = ("refused", refused.codes, str(refused))
+    return result, subject.stage, subject.asked
+
+
+@given(data=st.data())
+def test_the_table_path_fires_as_the_machine_does(data: st.DataObject) -> None:
+    """Process.fire consults the machine's transitions directly; for every stage, paused
+    stage, guard outcome and trigger (an unknown one too) it moves, refuses and asks the
+    guards exactly as the machine does."""
+    process = data.draw(st.sampled_from(_VARIANTS))
+    stages = [stage.name for stage in process.definition.stages]
+    guards = sorted(process.definition.guard_names())
+    stage = data.draw(st.sampled_from(stages))
+    paused_from = data.draw(st.none() | st.sampled_from(stages))
+    failing = data.draw(st.frozensets(st.sampled_from(guards)))
+    trigger = data.draw(st.sampled_from(sorted({row.trigger for row in process.table} | {"fly"})))
+    by_table = _outcome(process.fire, trigger, _Drawn(stage, paused_from, failing))
+    by_machine = _outcome(process.fire_on_machine, trigger, _Drawn(stage, paused_from, failing))
+    assert by_table == by_machine
+    assert process._machine.models == []
 
 
 # -- layering ------------------------------------------------------------------------------

@@ -4,7 +4,10 @@ A :class:`ProcessDefinition` lists the stages of a mediation in order, with the 
 (completion conditions, by name) that must hold to leave each one. The transition table
 is derived from it and can be inspected. A :class:`Process` compiles a definition into
 ONE :class:`transitions.Machine` shared by every case that follows it: cases never get a
-machine of their own and are never added to the machine's model list.
+machine of their own and are never added to the machine's model list. A command consults
+that machine's transitions directly (:meth:`Process.fire`: the same conditions, tried in
+the same order), and :meth:`Process.fire_on_machine` runs the machine itself; a property
+test holds the two to the same moves, refusals and guard calls.
 
 Hosts define variants without touching the library::
 
@@ -447,9 +450,12 @@ class _GuardCondition:
         self.guard = guard
         self.__name__ = guard
 
-    def __call__(self, event_data: Any) -> bool:
-        subject: GuardSubject = event_data.model
+    def holds(self, subject: GuardSubject) -> bool:
+        """Whether the guard holds for ``subject`` (the subject records why not)."""
         return subject.passes(self.guard)
+
+    def __call__(self, event_data: Any) -> bool:
+        return self.holds(event_data.model)
 
 
 class _PausedFrom:
@@ -459,9 +465,15 @@ class _PausedFrom:
         self.stage = stage
         self.__name__ = f"paused_from_{stage}"
 
-    def __call__(self, event_data: Any) -> bool:
-        subject: GuardSubject = event_data.model
+    def holds(self, subject: GuardSubject) -> bool:
+        """Whether the pause being resumed left ``stage``."""
         return subject.paused_from == self.stage
+
+    def __call__(self, event_data: Any) -> bool:
+        return self.holds(event_data.model)
+
+
+_Condition = _GuardCondition | _PausedFrom
 
 
 class Process:
@@ -518,6 +530,21 @@ class Process:
         """Stage name → spec, for O(1) look-ups on the hot path."""
         self.has_cooling_off = definition.has_cooling_off
         self.table = definition.transitions()
+        conditions = [
+            tuple(
+                _PausedFrom(row.dest)
+                if guard.startswith("paused_from_")
+                else _GuardCondition(guard)
+                for guard in row.guards
+            )
+            for row in self.table
+        ]
+        routes: dict[tuple[str, str], list[tuple[str, tuple[_Condition, ...]]]] = {}
+        for row, row_conditions in zip(self.table, conditions, strict=True):
+            routes.setdefault((row.trigger, row.source), []).append((row.dest, row_conditions))
+        self._routes = {key: tuple(found) for key, found in routes.items()}
+        """(trigger, source) → (destination, conditions) in table order: the machine's own
+        transitions, consulted directly by :meth:`fire`."""
         self._machine = Machine(
             model=None,
             states=[stage.name for stage in definition.stages],
@@ -527,14 +554,9 @@ class Process:
                     "trigger": row.trigger,
                     "source": row.source,
                     "dest": row.dest,
-                    "conditions": [
-                        _PausedFrom(row.dest)
-                        if guard.startswith("paused_from_")
-                        else _GuardCondition(guard)
-                        for guard in row.guards
-                    ],
+                    "conditions": list(row_conditions),
                 }
-                for row in self.table
+                for row, row_conditions in zip(self.table, conditions, strict=True)
             ],
             send_event=True,
             auto_transitions=False,
@@ -550,34 +572,64 @@ class Process:
 
     def can_fire(self, trigger: str, source: str) -> bool:
         """Whether the table has a ``trigger`` transition out of ``source`` (guards aside)."""
-        event = self._events.get(trigger)
-        return event is not None and source in event.transitions
+        return (trigger, source) in self._routes
 
     def fire(self, trigger: str, subject: GuardSubject) -> bool:
-        """Run ``trigger`` on ``subject`` through the shared machine.
+        """Run ``trigger`` on ``subject`` by the shared machine's transition table.
 
-        On success the machine sets ``subject.stage`` to the destination and returns True;
-        when guards fail it returns False (the subject has recorded why).
+        The machine's transitions are consulted directly, as the machine itself would:
+        the transitions out of the subject's stage are tried in table order, each
+        condition in turn until one fails (the subject records why), and the first
+        transition whose conditions all hold moves the subject. :meth:`fire_on_machine`
+        runs the same trigger through :class:`transitions.Machine`; a property test
+        checks that the two agree, so the machine stays the reference while a command
+        costs no event objects of its own.
+
+        On success ``subject.stage`` is set to the destination and the result is True;
+        when guards fail it is False (the subject has recorded why).
 
         Raises:
             TransitionRefused: the trigger does not exist or has no transition from the
                 subject's stage (the machine never silently ignores an invalid trigger).
         """
+        routes = self._routes.get((trigger, subject.stage))
+        if routes is None:
+            raise _wrong_stage(trigger, subject.stage)
+        for dest, conditions in routes:
+            if all(condition.holds(subject) for condition in conditions):
+                subject.stage = dest
+                return True
+        return False
+
+    def fire_on_machine(self, trigger: str, subject: GuardSubject) -> bool:
+        """Run ``trigger`` on ``subject`` through the shared :class:`transitions.Machine`
+        (the general path :meth:`fire` agrees with).
+
+        Returns:
+            As :meth:`fire`.
+
+        Raises:
+            TransitionRefused: as :meth:`fire`.
+        """
         event = self._events.get(trigger)
         if event is None or subject.stage not in event.transitions:
-            raise TransitionRefused(
-                [
-                    Reason.of(
-                        "wrong_stage",
-                        N_("cannot {move} from stage {stage}"),
-                        params={
-                            "move": Term(trigger.replace("_", " ")),
-                            "stage": Term(subject.stage, quoted=True),
-                        },
-                    )
-                ]
-            )
+            raise _wrong_stage(trigger, subject.stage)
         try:
             return bool(event.trigger(subject))
         except MachineError as error:  # pragma: no cover - guarded above
             raise TransitionRefused([Reason("wrong_stage", str(error.value))]) from error
+
+
+def _wrong_stage(trigger: str, stage: str) -> TransitionRefused:
+    return TransitionRefused(
+        [
+            Reason.of(
+                "wrong_stage",
+                N_("cannot {move} from stage {stage}"),
+                params={
+                    "move": Term(trigger.replace("_", " ")),
+                    "stage": Term(stage, quoted=True),
+                },
+            )
+        ]
+    )
