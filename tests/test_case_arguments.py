@@ -3,6 +3,7 @@ argument, limits from the policy, nothing recorded, the clock read once per comm
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -326,3 +327,16 @@ def test_each_prepared_check_agrees_with_the_annotation_read_at_every_call(
     limits = Limits(statement_bytes=3)
     expected = _raised(lambda: _interpreted_check(name, annotation, value, limits))
     assert _raised(lambda: check_argument(name, annotation, value, limits)) == expected
+
+
+@pytest.mark.parametrize("name", sorted(_RAW_COMMANDS))
+def test_every_count_of_positional_arguments_binds_as_the_general_path_does(name: str) -> None:
+    """Each command called with 0, 1, ... one too many positional strings and no keywords
+    (the commonest call, where a keyword-only required argument is easy to miss)."""
+    method = _RAW_COMMANDS[name]
+    prepared = CommandArguments(method)
+    for count in range(len(inspect.signature(method).parameters) + 1):
+        args = tuple(f"value-{index}" for index in range(count))
+        expected = _raised(functools.partial(_general_check, method, args, {}, Limits()))
+        found = _raised(functools.partial(prepared.check, object(), args, {}, Limits()))
+        assert found == expected

@@ -114,3 +114,32 @@ def test_the_library_never_configures_logging_itself() -> None:
         check=True,
     )
     assert done.stdout.strip() == "False []"
+
+
+@pytest.mark.parametrize(
+    ("wrapper", "expected"),
+    [
+        (structlog.make_filtering_bound_logger(logging.WARNING), False),
+        (structlog.make_filtering_bound_logger(logging.INFO), True),
+        (structlog.BoundLogger, True),  # no is_enabled_for: taken to log everything
+    ],
+)
+def test_a_recorded_event_is_logged_exactly_when_the_host_enables_its_level(
+    wrapper: type, expected: bool
+) -> None:
+    structlog.configure(wrapper_class=wrapper)
+    assert get_logger("mediation").enabled_for(logging.INFO) is expected
+    with capture_logs() as logs:
+        demo.workplace_dispute()
+    assert any(entry["event"] == "event_recorded" for entry in logs) is expected
+
+
+def test_the_stdlib_level_decides_when_structlog_is_not_configured() -> None:
+    structlog.reset_defaults()
+    logger = logging.getLogger("mediation")
+    logger.setLevel(logging.ERROR)
+    try:
+        assert not get_logger("mediation").enabled_for(logging.INFO)
+        assert get_logger("mediation").enabled_for(logging.ERROR)
+    finally:
+        logger.setLevel(logging.NOTSET)

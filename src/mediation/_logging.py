@@ -48,7 +48,10 @@ class LibraryLogger:
 
     def _emit(self, level: int, method: str, event: str, fields: dict[str, Any]) -> None:
         if structlog.is_configured():
-            getattr(self._proxy, method)(event, **fields)
+            # What the proxy's own ``__getattr__`` does, without first failing the normal
+            # attribute look-up (an AttributeError raised and caught: 1.8 µs of the 4.3 µs
+            # a filtered-out event cost).
+            getattr(self._proxy.bind(), method)(event, **fields)
             return
         if not self._stdlib.isEnabledFor(level):
             return
@@ -61,6 +64,29 @@ class LibraryLogger:
             extra={"mediation": {"event": event, **fields}},
             stacklevel=3,
         )
+
+    def enabled_for(self, level: int) -> bool:
+        """Whether an event at ``level`` would be logged, so a caller on a hot path can
+        skip gathering its fields.
+
+        Under a structlog configuration the bound logger's class's ``is_enabled_for``
+        decides (structlog's filtering and standard-library bound loggers have one); a
+        wrapper class without one is taken to log everything. Otherwise the
+        standard-library logger's level decides.
+
+        Args:
+            level: A :mod:`logging` level.
+
+        Returns:
+            False when an event at ``level`` would be dropped.
+        """
+        if structlog.is_configured():
+            bound = self._proxy.bind()
+            # Looked up on the class: a generic wrapper turns any unknown attribute of an
+            # instance into a logging method, so asking the instance would log an event.
+            is_enabled_for = getattr(type(bound), "is_enabled_for", None)
+            return is_enabled_for is None or bool(is_enabled_for(bound, level))
+        return self._stdlib.isEnabledFor(level)
 
     def debug(self, event: str, **fields: Any) -> None:
         """Log ``event`` at DEBUG with ``fields``."""

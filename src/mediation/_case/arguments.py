@@ -238,7 +238,7 @@ class Binding:
         signature: The command's signature, ``self`` first.
     """
 
-    __slots__ = ("keywords", "positional", "required")
+    __slots__ = ("fewest", "keywords", "positional", "required")
 
     def __init__(self, signature: inspect.Signature) -> None:
         parameters = list(signature.parameters.values())[1:]  # self is bound by the caller
@@ -249,6 +249,13 @@ class Binding:
             p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
         )
         self.required = frozenset(p.name for p in parameters if p.default is p.empty)
+        # Without keywords: how many positional arguments a call needs at least (the
+        # required parameters come first); more than there are when one is keyword-only.
+        self.fewest = (
+            len(self.required)
+            if self.required.issubset(self.positional)
+            else len(self.positional) + 1
+        )
 
     @classmethod
     def of(cls, signature: inspect.Signature) -> Binding | None:
@@ -281,13 +288,13 @@ class Binding:
         if len(args) > len(self.positional):
             return None
         given = dict(zip(self.positional, args, strict=False))  # fewer args than names: fine
+        if not kwargs:
+            return given if len(given) >= self.fewest else None
         for name, value in kwargs.items():
             if name not in self.keywords or name in given:
                 return None
             given[name] = value
-        if not self.required.issubset(given):
-            return None
-        return given
+        return given if self.required <= given.keys() else None
 
 
 def guard_commands(cls: type[T], names: tuple[str, ...]) -> type[T]:

@@ -10,6 +10,7 @@ for a stage change).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -225,6 +226,8 @@ class CaseCore:
 
     def _log(self, event: ev.Event) -> None:
         # Never the text of statements, notes or proposals: logs leave the case's protection.
+        if not _log.enabled_for(logging.INFO):
+            return
         _log.info(
             "event_recorded",
             case_id=self._state.case_id,
