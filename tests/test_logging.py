@@ -11,12 +11,14 @@ import structlog
 from structlog.testing import capture_logs
 
 from mediation import demo
+from mediation._case import core as case_core
 from mediation._logging import get_logger
 
 _RUN_A_CASE = """
 import logging, sys
 {setup}
 from mediation import demo
+from mediation._case import core as case_core
 demo.workplace_dispute()
 """
 
@@ -125,9 +127,12 @@ def test_the_library_never_configures_logging_itself() -> None:
     ],
 )
 def test_a_recorded_event_is_logged_exactly_when_the_host_enables_its_level(
-    wrapper: type, expected: bool
+    wrapper: type, expected: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    structlog.configure(wrapper_class=wrapper)
+    structlog.configure(wrapper_class=wrapper, cache_logger_on_first_use=False)
+    # A fresh library logger, as in a host that configures structlog before first use
+    # (an earlier test may have configured caching, which binds a proxy for good).
+    monkeypatch.setattr(case_core, "_log", get_logger("mediation"))
     assert get_logger("mediation").enabled_for(logging.INFO) is expected
     with capture_logs() as logs:
         demo.workplace_dispute()
