@@ -10,6 +10,7 @@ from structlog.testing import capture_logs
 from mediation import Mediation, Policy, TransitionRefused, neutrality_report
 from mediation.events import FindingRecorded
 from mediation.neutrality import Finding
+from tests.refusal import nothing_recorded
 
 Build = Callable[..., Mediation]
 AdvanceTo = Callable[[Mediation, str], Mediation]
@@ -45,7 +46,7 @@ def test_a_leak_blocks_naming_both_events_and_quoting_neither(
     note_seq = caucus(case, "a", note)
     with capture_logs() as logs:
         text_seq = case.paraphrase("m", "b", leak).seq
-        with pytest.raises(TransitionRefused) as refused:
+        with nothing_recorded(case, TransitionRefused) as refused:
             case.advance("m")
     (finding,) = leak_findings(refused.value.reasons)
     assert finding.check == "confidentiality" and finding.blocking
@@ -63,7 +64,7 @@ def test_a_leak_is_reported_once_then_on_record(new_case: Build, advance_to: Adv
     case = heard(advance_to(new_case(), "listening"))
     caucus(case, "a", NOTE)
     case.paraphrase("m", "b", LEAK)
-    with pytest.raises(TransitionRefused):
+    with nothing_recorded(case, TransitionRefused, codes={"caucus_leak"}):
         case.advance("m")
     case.override("sup", ["caucus_leak"], "Reviewed with the party; apology made.")
     case.advance("m")
