@@ -12,12 +12,15 @@ import pytest
 from mediation.errors import InvalidInput
 from mediation.model import NON_MEDIABLE_FLAGS
 from mediation.policy import (
+    CaucusBalance,
     CaucusParity,
+    Confidentiality,
     ConflictOfInterest,
     Limits,
     MediatorConduct,
     Policy,
     PowerImbalance,
+    Pressure,
     TranscriptMarkers,
     VoiceBalance,
 )
@@ -408,3 +411,82 @@ def test_switches_are_true_or_false(value: object) -> None:
 def test_lexicons_are_a_table_of_language_to_lexicon() -> None:
     with pytest.raises(InvalidInput, match="lexicons must be a table of language -> lexicon"):
         TranscriptMarkers(lexicons=["en"])  # type: ignore[arg-type]
+
+
+# -- every validator at its boundary: just below, at and just above ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [(0.5, True), (math.nextafter(0.5, 1), False), (1e-9, True), (0, False), (0.6, False)],
+)
+def test_a_significance_level_lies_in_zero_to_a_half(value: float, ok: bool) -> None:
+    for build in (
+        lambda: MediatorConduct(alpha=value),
+        lambda: TranscriptMarkers(alpha=value),
+    ):
+        if ok:
+            assert build().alpha == value
+        else:
+            with pytest.raises(InvalidInput, match="alpha (is a significance|must be a positive)"):
+                build()
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [(1.0, True), (math.nextafter(1.0, 2), False), (1e-9, True), (0, False)]
+)
+def test_a_leak_threshold_is_a_share_in_zero_to_one(value: float, ok: bool) -> None:
+    if ok:
+        assert Confidentiality(leak_threshold=value).leak_threshold == value
+    else:
+        with pytest.raises(InvalidInput, match="leak_threshold"):
+            Confidentiality(leak_threshold=value)
+
+
+@pytest.mark.parametrize("field", ["reflection", "min_decision_time", "fresh_deadline", "min_gap"])
+def test_a_duration_is_zero_or_more_seconds_or_a_timedelta(field: str) -> None:
+    def build(value: object) -> Any:
+        owner = CaucusBalance if field == "min_gap" else Pressure
+        return owner(**{field: value})
+
+    assert getattr(build(0), field) == timedelta(0)
+    assert getattr(build(timedelta(0)), field) == timedelta(0)
+    assert getattr(build(1), field) == timedelta(seconds=1)
+    assert getattr(build(0.5), field) == timedelta(milliseconds=500)
+    tiny = timedelta(microseconds=1)
+    assert getattr(build(tiny), field) == tiny
+    for negative in (-tiny, -1, -0.5):
+        with pytest.raises(InvalidInput, match="a duration cannot be negative"):
+            build(negative)
+    for wrong in (True, False, "10", None):
+        with pytest.raises(InvalidInput, match="expected a duration"):
+            build(wrong)
+
+
+@pytest.mark.parametrize("field", ["min_marked", "shingle_words", "min_shingles"])
+def test_a_count_of_marked_texts_or_words_starts_at_one(field: str) -> None:
+    owner = TranscriptMarkers if field == "min_marked" else Confidentiality
+    assert getattr(owner(**{field: 1}), field) == 1
+    for bad in (0, -1, True, 1.0):
+        with pytest.raises(InvalidInput, match=f"{field} must be a whole number >= 1"):
+            owner(**{field: bad})
+
+
+def test_the_documented_defaults_of_every_section() -> None:
+    assert MediatorConduct().alpha == 0.1
+    assert CaucusBalance().min_gap == timedelta(minutes=90)
+    assert CaucusBalance().max_time_ratio == 2.0
+    pressure = Pressure()
+    assert (pressure.reflection, pressure.min_decision_time, pressure.fresh_deadline) == (
+        timedelta(hours=1),
+        timedelta(minutes=10),
+        timedelta(days=1),
+    )
+    markers = TranscriptMarkers()
+    assert (markers.alpha, markers.min_marked, markers.min_weight) == (0.1, 3, 1.0)
+    confidentiality = Confidentiality()
+    assert (
+        confidentiality.leak_threshold,
+        confidentiality.shingle_words,
+        confidentiality.min_shingles,
+    ) == (0.5, 3, 3)

@@ -102,3 +102,17 @@ def test_the_schedule_counts_the_current_and_the_paused_stage() -> None:
     assert schedule.next_due() == start + timedelta(minutes=30)
     schedule.outcome = Outcome.IMPASSE
     assert schedule.next_due() is None
+
+
+def test_evidence_names_the_latest_twenty_events_of_each_key(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    spoken = [case.speak("ab"[n % 2], f"point {n}", 5).seq for n in range(23)]
+    state = case.state
+    assert state.evidence(("statement", "listening")) == tuple(spoken[-20:])
+    entered = state.evidence(("entered", "listening"))
+    assert len(entered) == 1 and entered[0] < spoken[0]
+    both = state.evidence(("statement", "listening"), ("entered", "listening"))
+    assert both == (*entered, *spoken[-20:])
+    assert state.evidence(("statement", "no such stage")) == ()
