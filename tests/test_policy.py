@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from mediation.errors import InvalidInput
-from mediation.model import NON_MEDIABLE_FLAGS
+from mediation.model import NON_MEDIABLE_FLAGS, RelationKind, ScreeningDomain
 from mediation.policy import (
     CaucusBalance,
     CaucusParity,
@@ -18,9 +18,15 @@ from mediation.policy import (
     ConflictOfInterest,
     Limits,
     MediatorConduct,
+    MediatorStyle,
     Policy,
     PowerImbalance,
     Pressure,
+    RelationshipSafeguards,
+    Safeguard,
+    Screening,
+    ScreeningResponse,
+    Style,
     TranscriptMarkers,
     VoiceBalance,
 )
@@ -428,7 +434,7 @@ def test_a_significance_level_lies_in_zero_to_a_half(value: float, ok: bool) -> 
         if ok:
             assert build().alpha == value
         else:
-            with pytest.raises(InvalidInput, match="alpha (is a significance|must be a positive)"):
+            with pytest.raises(InvalidInput, match=r"alpha (is a significance|must be a positive)"):
                 build()
 
 
@@ -446,7 +452,7 @@ def test_a_leak_threshold_is_a_share_in_zero_to_one(value: float, ok: bool) -> N
 @pytest.mark.parametrize("field", ["reflection", "min_decision_time", "fresh_deadline", "min_gap"])
 def test_a_duration_is_zero_or_more_seconds_or_a_timedelta(field: str) -> None:
     def build(value: object) -> Any:
-        owner = CaucusBalance if field == "min_gap" else Pressure
+        owner: Any = CaucusBalance if field == "min_gap" else Pressure
         return owner(**{field: value})
 
     assert getattr(build(0), field) == timedelta(0)
@@ -465,7 +471,7 @@ def test_a_duration_is_zero_or_more_seconds_or_a_timedelta(field: str) -> None:
 
 @pytest.mark.parametrize("field", ["min_marked", "shingle_words", "min_shingles"])
 def test_a_count_of_marked_texts_or_words_starts_at_one(field: str) -> None:
-    owner = TranscriptMarkers if field == "min_marked" else Confidentiality
+    owner: Any = TranscriptMarkers if field == "min_marked" else Confidentiality
     assert getattr(owner(**{field: 1}), field) == 1
     for bad in (0, -1, True, 1.0):
         with pytest.raises(InvalidInput, match=f"{field} must be a whole number >= 1"):
@@ -490,3 +496,80 @@ def test_the_documented_defaults_of_every_section() -> None:
         confidentiality.shingle_words,
         confidentiality.min_shingles,
     ) == (0.5, 3, 3)
+
+
+def test_screening_responses_and_safeguards_are_validated() -> None:
+    custom = Screening(responses={"capacity": "note"}, safeguards=["shuttle"])
+    assert custom.responses[ScreeningDomain.CAPACITY] is ScreeningResponse.NOTE
+    assert custom.responses[ScreeningDomain.SAFETY] is ScreeningResponse.ESCALATE  # default kept
+    assert custom.safeguards == {Safeguard.SHUTTLE}
+    assert Screening().safeguards == {Safeguard.SHUTTLE, Safeguard.SUPPORT_PERSON}
+    for responses, message in [
+        (["safety"], "screening responses must be a table"),
+        ({"weather": "note"}, "unknown screening domain 'weather'"),
+        ({"safety": "shrug"}, "screening response for safety must be one of"),
+    ]:
+        with pytest.raises(InvalidInput, match=message):
+            Screening(responses=responses)  # type: ignore[arg-type]
+    for safeguards in ([], ["caucus_offer"], ["shuttle", "caucus_offer"]):
+        with pytest.raises(InvalidInput, match="screening safeguards must be one or more of"):
+            Screening(safeguards=safeguards)
+
+
+def test_relationship_safeguards_are_a_table_without_the_power_relations() -> None:
+    table = RelationshipSafeguards(safeguards={"client": ["caucus_offer"]}).safeguards
+    assert table == {RelationKind.CLIENT: {Safeguard.CAUCUS_OFFER}}
+    with pytest.raises(InvalidInput, match="relationship safeguards must be a table"):
+        RelationshipSafeguards(safeguards=["caucus_offer"])  # type: ignore[arg-type]
+    for kind in ("manages", "reports_to"):
+        with pytest.raises(InvalidInput, match=f"safeguards for {kind} are set in power_imbalance"):
+            RelationshipSafeguards(safeguards={kind: ["caucus_offer"]})
+
+
+def test_one_relation_kind_or_style_given_wrongly_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="relation kinds must be a list, not the string"):
+        ConflictOfInterest(disqualifying="manages")
+    with pytest.raises(InvalidInput, match="style must be facilitative or evaluative"):
+        MediatorStyle(style="bossy")
+    assert MediatorStyle(style="evaluative").style is Style.EVALUATIVE
+
+
+def test_limits_have_their_documented_defaults_and_bounds() -> None:
+    limits = Limits()
+    assert (
+        limits.statement_bytes,
+        limits.max_duration_seconds,
+        limits.max_amount,
+        limits.max_nesting_depth,
+        limits.import_max_lines,
+        limits.import_max_line_bytes,
+    ) == (65_536, 86_400.0, 1e12, 32, 1_000_000, 4_194_304)
+    assert (limits.earliest_date, limits.latest_date) == (date(1970, 1, 1), date(2999, 12, 31))
+    assert Limits(statement_bytes=1).statement_bytes == 1
+    for bad in (0, -1, True, 1.0):
+        with pytest.raises(
+            InvalidInput, match=r"limits\.statement_bytes must be a whole number >= 1"
+        ):
+            Limits(statement_bytes=bad)  # type: ignore[arg-type]
+    day = date(2000, 1, 1)
+    assert Limits(earliest_date=day, latest_date=date(2000, 1, 2)).latest_date == date(2000, 1, 2)
+    for latest in (day, date(1999, 12, 31)):
+        with pytest.raises(
+            InvalidInput, match=r"limits\.earliest_date 2000-01-01 must come before"
+        ):
+            Limits(earliest_date=day, latest_date=latest)
+
+
+def test_errors_name_the_source_or_else_the_policy() -> None:
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(40):
+        node["x"] = {}
+        node = node["x"]
+    for source, start in ((None, "policy: "), ("hr.toml", "hr.toml: ")):
+        with pytest.raises(InvalidInput) as too_deep:
+            Policy.from_dict(deep, source)
+        assert str(too_deep.value).startswith(start + "nested deeper than 32")
+        with pytest.raises(InvalidInput) as not_toml:
+            Policy.from_toml("this is not toml", source)
+        assert str(not_toml.value).startswith(start + "not valid TOML")

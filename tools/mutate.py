@@ -687,7 +687,7 @@ class _Serve:
             targets.extend((function, code) for function in found)
         items = self._select(job["tests"])
         if plan is None or items is None:
-            return _run_fresh(self.scratch, job["tests"], job["timeout"], began)
+            return _run_fresh(self.scratch, job["tests"], job["timeout"], began, job["path"])
         pid = os.fork()
         if pid == 0:  # the child: swap the code in, run the chosen tests, exit
             code = 3
@@ -713,7 +713,7 @@ class _Serve:
                 os._exit(code)
         status, seconds = _wait(pid, began)
         if status == "error:9":
-            return _run_fresh(self.scratch, job["tests"], job["timeout"], began)
+            return _run_fresh(self.scratch, job["tests"], job["timeout"], began, job["path"])
         return status, seconds
 
 
@@ -733,9 +733,12 @@ def _wait(pid: int, began: float) -> tuple[str, float]:
 _PYTEST_ARGS = ("-q", "-s", "-p", "no:cacheprovider", "-p", "no:randomly", "--no-header")
 
 
-def _run_fresh(scratch: Path, tests: list[str], timeout: float, began: float) -> tuple[str, float]:
+def _run_fresh(
+    scratch: Path, tests: list[str], timeout: float, began: float, path: str
+) -> tuple[str, float]:
     """Run the tests in a new interpreter that imports the mutated copy (for mutations of
-    import-time code)."""
+    import-time code). When pytest cannot even start (exit 3 or 4) because the mutated
+    module no longer imports, every test of the library fails with it: killed."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     command = [sys.executable, str(Path(__file__).resolve()), "--pytest", "-x", *tests]
     try:
@@ -755,7 +758,25 @@ def _run_fresh(scratch: Path, tests: list[str], timeout: float, began: float) ->
         return "survived", seconds
     if process.returncode in (1, 2):
         return "killed", seconds
+    if not _imports(scratch, path):
+        return "killed", time.monotonic() - began
     return f"error:{process.returncode}", seconds
+
+
+def _imports(scratch: Path, path: str) -> bool:
+    """Whether the (mutated) file at ``path`` in ``scratch`` imports without an error."""
+    module = path.removeprefix("src/").removesuffix(".py").removesuffix("/__init__")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env["PYTHONPATH"] = os.pathsep.join([str(scratch / "src"), env.get("PYTHONPATH", "")])
+    process = subprocess.run(
+        [sys.executable, "-c", f"import {module.replace('/', '.')}"],
+        cwd=scratch,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return process.returncode == 0
 
 
 def pytest_in_scratch(arguments: Sequence[str]) -> int:
@@ -1021,7 +1042,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only-survivors",
         action="store_true",
-        help="re-run only the mutants that survived the last run",
+        help="re-run only the mutants not caught last time (survived, not covered, error)",
     )
     parser.add_argument("--match", default="", help="only mutants whose id contains this")
     parser.add_argument(
@@ -1106,7 +1127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         store = OUT / "results.json"
         last = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {}
         mutants = [
-            m for m in mutants if last.get(m.id, {}).get("status") in ("survived", "uncovered")
+            m
+            for m in mutants
+            if last.get(m.id, {}).get("status") in ("survived", "uncovered", "error")
         ]
     if args.list:
         for mutant in mutants:
