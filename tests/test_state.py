@@ -10,7 +10,7 @@ import pytest
 
 from mediation import Mediation, demo
 from mediation.errors import InvalidInput
-from mediation.model import Outcome
+from mediation.model import Outcome, ScreeningDomain
 from mediation.state import CaseState, Schedule
 
 
@@ -116,3 +116,95 @@ def test_evidence_names_the_latest_twenty_events_of_each_key(
     both = state.evidence(("statement", "listening"), ("entered", "listening"))
     assert both == (*entered, *spoken[-20:])
     assert state.evidence(("statement", "no such stage")) == ()
+
+
+def test_the_fold_counts_caucuses_offers_and_interventions_per_party(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(3), "listening")
+    case.offer_caucus("m", "b")
+    case.offer_caucus("m", "c")
+    for party in ("a", "a", "c"):
+        case.open_caucus("m", party)
+        case.close_caucus("m")
+    case.invite_to_speak("m", "a")
+    case.invite_to_speak("m", "a")
+    case.ask("m", "b", "What matters to you?")
+    state = case.state
+    assert state.caucus_count == 3
+    assert state.caucus_sessions == {"a": 2, "c": 1}
+    assert state.caucus_offers == {"b": 1, "c": 1}
+    assert set(state.caucus_offered) == {"a", "b", "c"}
+    assert state.interventions == {"a": {"invite": 2}, "b": {"question": 1}}
+    assert state.stage_interventions == {"listening": state.interventions}
+    assert CaseState.fold(case.events) == state
+
+
+def test_the_transcript_counts_texts_hits_and_marked_texts_per_party(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    case.ask("m", "a", "What matters to you?")
+    first = case.paraphrase("m", "b", "You are being unreasonable.")
+    second = case.paraphrase("m", "b", "Unreasonable, you are being unreasonable.")
+    case.invite_to_speak("m", "a")  # no text: not a text the mediator said
+    transcript = case.state.transcript
+    assert transcript.texts == {"a": 1, "b": 2}
+    assert transcript.hits == {"b": {"loaded": 3}}
+    assert transcript.marked == {"b": [first.seq, second.seq]}
+    assert transcript.unaddressed == []
+    advance_to(case, "common_ground")
+    before = dict(case.state.transcript.texts)
+    item = case.propose_common_ground("m", "Everyone here is being unreasonable.")
+    assert case.state.transcript.unaddressed == [item.seq]  # names nobody
+    assert case.state.transcript.texts == before
+
+
+def test_threat_texts_are_counted_and_a_screening_answers_them_only_with_substance(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    assert case.state.threat_count == 0 and case.state.open_threats == {}
+    threat = case.speak("a", "I will hurt you if you go on", 10)
+    assert case.state.threat_count == 1
+    assert list(case.state.open_threats) == [threat.seq]
+    assert case.state.open_threats[threat.seq].by == "a"
+    calm = {domain.value: False for domain in ScreeningDomain}
+    case.screen("m", "b", calm)  # a bare "no concern": the threat stays open
+    assert list(case.state.open_threats) == [threat.seq]
+    case.screen("m", "b", calm, note="Asked B in private whether A's words frightened them.")
+    assert case.state.open_threats == {}
+    case.speak("b", "Then I will hurt you too", 10)
+    assert case.state.threat_count == 2 and len(case.state.open_threats) == 1
+    case.screen("m", "a", {**calm, "safety": True})  # a concern found answers it too
+    assert case.state.open_threats == {}
+    case.speak("a", "fine", 10)  # no threat: nothing counted
+    assert case.state.threat_count == 2
+
+
+def test_a_shuttle_safeguard_stands_for_a_party_taking_part(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(3), "listening")
+    case.add_support_person("m", "a", "A friend")
+    assert case.state.shuttle_safeguards() == {}  # a support person is not shuttle format
+    for_b = case.apply_safeguard("m", "b", "shuttle", "B asked not to meet A")
+    for_c = case.apply_safeguard("m", "c", "shuttle")
+    assert case.state.shuttle_safeguards() == {"b": for_b.seq, "c": for_c.seq}
+    case.withdraw("c")
+    assert case.state.shuttle_safeguards() == {"b": for_b.seq}
+
+
+def test_open_major_differences_leave_out_minor_escalated_and_kept_open_ones(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(3), "common_ground")
+    for name, severity in [("d1", "major"), ("d2", "minor"), ("d3", "major"), ("d4", "major")]:
+        case.reserve_difference("a", f"difference {name}", severity, difference_id=name)
+    assert case.state.open_major_differences() == ("d1", "d3", "d4")
+    case.escalate_difference("m", "d3", "hr", "a matter of principle for HR")
+    case.keep_difference_open("a", "d4")
+    case.keep_difference_open("b", "d4")
+    assert case.state.open_major_differences() == ("d1", "d4")  # c has not agreed yet
+    case.keep_difference_open("c", "d4")
+    assert case.state.open_major_differences() == ("d1",)
