@@ -8,10 +8,11 @@ from datetime import datetime, timedelta, timezone
 import attrs
 import pytest
 
-from mediation import Mediation, demo
+from mediation import Mediation, Policy, demo
+from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
 from mediation.model import Outcome, ScreeningDomain
-from mediation.state import CaseState, Schedule
+from mediation.state import CaseState, Schedule, TranscriptLeak
 
 
 def test_fold_of_the_demo_events_is_the_live_state() -> None:
@@ -208,3 +209,65 @@ def test_open_major_differences_leave_out_minor_escalated_and_kept_open_ones(
     assert case.state.open_major_differences() == ("d1", "d4")  # c has not agreed yet
     case.keep_difference_open("c", "d4")
     assert case.state.open_major_differences() == ("d1",)
+
+
+def _noted(case: Mediation, party: str, text: str) -> int:
+    case.open_caucus("m", party)
+    seq = case.caucus_note(party, text).seq
+    case.close_caucus("m")
+    return seq
+
+
+def test_a_mediator_text_reproducing_half_of_an_unshared_note_is_a_leak(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    note = _noted(case, "a", "alpha bravo charlie delta echo foxtrot")  # four shingles
+    case.paraphrase("m", "b", "We said alpha bravo charlie today")  # one of four
+    assert case.state.transcript.leaks == []
+    text = case.paraphrase("m", "b", "alpha bravo charlie delta")  # two of four: the threshold
+    assert case.state.transcript.leaks == [TranscriptLeak(text.seq, note, "a", 0.5)]
+    assert CaseState.fold(case.events) == case.state
+
+
+def test_a_note_of_three_shingles_is_watched_and_a_shorter_one_is_not(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    _noted(case, "b", "golf hotel india juliet")  # two shingles: too short to tell
+    note = _noted(case, "a", "kilo lima mike november oscar")  # three: min_shingles
+    case.paraphrase("m", "b", "golf hotel india juliet")
+    assert case.state.transcript.leaks == []
+    text = case.paraphrase("m", "b", "kilo lima mike november oscar")
+    assert case.state.transcript.leaks == [TranscriptLeak(text.seq, note, "a", 1.0)]
+
+
+def test_a_shared_note_stops_counting_and_the_other_partys_same_words_still_do(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    words = "papa quebec romeo sierra tango uniform"
+    _noted(case, "a", words)
+    note_b = _noted(case, "b", words)
+    (note_id_a, _) = case.state.caucus_notes
+    case.allow_sharing("a", note_id_a)
+    text = case.paraphrase("m", "a", words)
+    assert case.state.transcript.leaks == [TranscriptLeak(text.seq, note_b, "b", 1.0)]
+    assert CaseState.fold(case.events) == case.state
+
+
+def test_a_missed_deadline_of_the_paused_stage_is_recorded_against_that_stage(
+    new_case: Callable[..., Mediation],
+    advance_to: Callable[[Mediation, str], Mediation],
+    clock: ManualClock,
+) -> None:
+    case = advance_to(
+        new_case(policy=Policy(deadlines={"listening": timedelta(hours=1)})), "listening"
+    )
+    due = case.state.deadlines["listening"]
+    case.pause("m", "tempers are high")
+    clock.advance(timedelta(hours=2))
+    (finding,) = case.review_deadlines("m")
+    assert finding.about_stage == "listening" and finding.stage == "cooling_off"
+    assert case.state.deadline_findings == {"listening": due}
+    assert case.review_deadlines("m") == ()  # recorded once
