@@ -11,6 +11,7 @@ import pytest
 from mediation import Mediation, Policy, demo
 from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
+from mediation.events import FindingRecorded
 from mediation.model import Outcome, ScreeningDomain
 from mediation.state import CaseState, Schedule, TranscriptLeak
 
@@ -268,6 +269,7 @@ def test_a_missed_deadline_of_the_paused_stage_is_recorded_against_that_stage(
     case.pause("m", "tempers are high")
     clock.advance(timedelta(hours=2))
     (finding,) = case.review_deadlines("m")
+    assert isinstance(finding, FindingRecorded)
     assert finding.about_stage == "listening" and finding.stage == "cooling_off"
     assert case.state.deadline_findings == {"listening": due}
     assert case.review_deadlines("m") == ()  # recorded once
