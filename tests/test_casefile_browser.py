@@ -180,5 +180,6 @@ def test_timeline_names_and_stages_stay_on_one_line(
     dom = _run(browser, tmp_path / "profile", "--dump-dom", probed.as_uri(), width=width).stdout
     assert 'id="layout-probe"' in dom, dom[-2000:]
     probe = dom[dom.index('id="layout-probe"') :][:500]
-    assert re.search(r"cells:(\d+)", probe) and int(re.search(r"cells:(\d+)", probe)[1]) > 20
+    cells = re.search(r"cells:(\d+)", probe)
+    assert cells is not None and int(cells[1]) > 20
     assert "wrapped:[]" in probe, probe
