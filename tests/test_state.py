@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import attrs
 import pytest
+from hypothesis import settings
+from hypothesis.stateful import invariant
 
 from mediation import Mediation, Policy, demo
+from mediation import events as ev
+from mediation import state as state_module
 from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
 from mediation.events import FindingRecorded
-from mediation.model import Outcome, ScreeningDomain
-from mediation.state import CaseState, Schedule, TranscriptLeak
+from mediation.model import NO_CONCERNS, Mediator, Outcome, Party, ScreeningDomain
+from mediation.state import CaseState, Schedule, Transcript, TranscriptLeak
+from mediation.testing import MediationMachine
 
 
 def test_fold_of_the_demo_events_is_the_live_state() -> None:
@@ -98,9 +105,9 @@ def test_the_schedule_counts_the_current_and_the_paused_stage() -> None:
     schedule.enter("listening", start + timedelta(hours=1))  # re-entering keeps the first due
     assert schedule.next_due() == start + timedelta(hours=2)
     schedule.paused_from, schedule.stage = "listening", "cooling_off"
-    schedule.deadlines["cooling_off"] = start + timedelta(hours=3)
+    schedule.deadlines = {**schedule.deadlines, "cooling_off": start + timedelta(hours=3)}
     assert schedule.next_due() == start + timedelta(hours=2)  # the paused stage's is earlier
-    schedule.deadlines["cooling_off"] = start + timedelta(minutes=30)
+    schedule.deadlines = {**schedule.deadlines, "cooling_off": start + timedelta(minutes=30)}
     assert schedule.next_due() == start + timedelta(minutes=30)
     schedule.outcome = Outcome.IMPASSE
     assert schedule.next_due() is None
@@ -154,7 +161,7 @@ def test_the_transcript_counts_texts_hits_and_marked_texts_per_party(
     assert transcript.texts == {"a": 1, "b": 2}
     assert transcript.hits == {"b": {"loaded": 3}}
     assert transcript.marked == {"b": [first.seq, second.seq]}
-    assert transcript.unaddressed == []
+    assert list(transcript.unaddressed) == []
     advance_to(case, "common_ground")
     before = dict(case.state.transcript.texts)
     item = case.propose_common_ground("m", "Everyone here is being unreasonable.")
@@ -225,7 +232,7 @@ def test_a_mediator_text_reproducing_half_of_an_unshared_note_is_a_leak(
     case = advance_to(new_case(), "listening")
     note = _noted(case, "a", "alpha bravo charlie delta echo foxtrot")  # four shingles
     case.paraphrase("m", "b", "We said alpha bravo charlie today")  # one of four
-    assert case.state.transcript.leaks == []
+    assert list(case.state.transcript.leaks) == []
     text = case.paraphrase("m", "b", "alpha bravo charlie delta")  # two of four: the threshold
     assert case.state.transcript.leaks == [TranscriptLeak(text.seq, note, "a", 0.5)]
     assert CaseState.fold(case.events) == case.state
@@ -238,7 +245,7 @@ def test_a_note_of_three_shingles_is_watched_and_a_shorter_one_is_not(
     _noted(case, "b", "golf hotel india juliet")  # two shingles: too short to tell
     note = _noted(case, "a", "kilo lima mike november oscar")  # three: min_shingles
     case.paraphrase("m", "b", "golf hotel india juliet")
-    assert case.state.transcript.leaks == []
+    assert list(case.state.transcript.leaks) == []
     text = case.paraphrase("m", "b", "kilo lima mike november oscar")
     assert case.state.transcript.leaks == [TranscriptLeak(text.seq, note, "a", 1.0)]
 
@@ -273,3 +280,138 @@ def test_a_missed_deadline_of_the_paused_stage_is_recorded_against_that_stage(
     assert finding.about_stage == "listening" and finding.stage == "cooling_off"
     assert case.state.deadline_findings == {"listening": due}
     assert case.review_deadlines("m") == ()  # recorded once
+
+
+# -- the shared empty mappings: an open case owns no empty container ---------------------
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as plain data: every mapping a dict, every sequence a list, every set a
+    set and every attrs instance its type and fields (so a state that starts with shared
+    read-only empties compares with one that owns every container from the start)."""
+    if attrs.has(type(value)):
+        fields = attrs.fields(type(value))
+        return type(value).__name__, {
+            f.name: _plain(getattr(value, f.name)) for f in fields if f.eq
+        }
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, AbstractSet):
+        return set(value)  # hashable members: nothing in them to normalize
+    return value
+
+
+def _eager_fold(events: Sequence[ev.Event]) -> CaseState:
+    """The fold as it was before the shared empties: the opening state is first given a
+    container of its own for every mapping, sequence and set, then the events apply."""
+    opened = events[0]
+    assert isinstance(opened, ev.CaseOpened)
+    state = CaseState.open(opened)
+    for field in attrs.fields(CaseState):
+        value = getattr(state, field.name)
+        if isinstance(value, Mapping) and field.name != "limits":
+            setattr(state, field.name, dict(value))
+        elif isinstance(value, tuple) and field.name == "findings":
+            setattr(state, field.name, list(value))
+        elif isinstance(value, AbstractSet) and field.name == "recorded_keys":
+            setattr(state, field.name, set(value))
+    state.transcript = Transcript(
+        marked={}, texts={}, hits={}, unaddressed=[], leaks=[], notes={}, index={}
+    )
+    for event in events[1:]:
+        state.apply(event)
+    return state
+
+
+def _shared_empties_untouched() -> None:
+    assert state_module._EMPTY == {}
+    for field in attrs.fields(Transcript):
+        default = field.default
+        assert getattr(state_module._NO_TRANSCRIPT, field.name) is default, field.name
+
+
+def test_an_open_case_shares_every_empty_mapping() -> None:
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    case = Mediation.open(
+        "c1", [Party("a", "Ann"), Party("b", "Bo")], Mediator("m", "Mo"), clock=clock
+    )
+    other = Mediation.open(
+        "c2", [Party("c", "Cy"), Party("d", "Di")], Mediator("m", "Mo"), clock=clock
+    )
+    own = [
+        field.name
+        for field in attrs.fields(CaseState)
+        if isinstance(getattr(case.state, field.name), Mapping)
+        and not getattr(case.state, field.name)
+        and getattr(case.state, field.name) is not getattr(other.state, field.name)
+    ]
+    assert own == []
+    assert case.state.transcript is other.state.transcript is state_module._NO_TRANSCRIPT
+    assert case.state.active is case.state.parties  # until someone withdraws
+    case.disclose("m", "No relationships.", [])
+    case.screen("m", "a", NO_CONCERNS)
+    assert case.state.screenings == {"a": 3} and other.state.screenings == {}
+    _shared_empties_untouched()
+
+
+def test_the_demo_folds_the_same_with_shared_or_own_empties() -> None:
+    events = demo.workplace_dispute().events
+    assert _plain(CaseState.fold(events)) == _plain(_eager_fold(events))
+    _shared_empties_untouched()
+
+
+class SharedEmptiesMachine(MediationMachine):
+    """Random commands: the live state (shared empties, taken over on the first write)
+    equals the eager fold of the same events after every step, and the shared empties
+    stay empty."""
+
+    @invariant()
+    def lazy_state_is_the_eager_state(self) -> None:
+        if self.case is None:
+            return
+        assert _plain(self.case.state) == _plain(_eager_fold(self.case.events))
+        _shared_empties_untouched()
+
+
+SharedEmptiesMachine.TestCase.settings = settings(
+    settings(), max_examples=25, stateful_step_count=30
+)
+TestSharedEmpties = SharedEmptiesMachine.TestCase
+
+
+def test_a_scripted_case_through_every_transcript_path_folds_the_same(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    # Marked texts to each party and to none, a caucus note reproduced in joint session
+    # (a leak, then its finding overridden), a note shared, a threat, a withdrawal.
+    case = advance_to(new_case(3), "listening")
+    case.speak("a", "x", 100)
+    case.speak("b", "I will make you pay for this.", 100)
+    for text in ("You are being unreasonable.", "That is your fault.", "你太无理取闹了。"):
+        case.paraphrase("m", "a", text)
+    case.ask("m", "b", "What would help you here?")
+    case.open_caucus("m", "a")
+    kept = case.caucus_note("a", "I am worried my manager will retaliate if I complain about it.")
+    shared = case.caucus_note("a", "The rota on Tuesdays and Thursdays is what hurts most of all.")
+    case.allow_sharing("a", shared.note_id)
+    case.close_caucus("m")
+    case.paraphrase(
+        "m", "b", "A is worried their manager will retaliate if they complain about it."
+    )
+    case.screen("m", "b", NO_CONCERNS, note="Asked about the statement; no danger found.")
+    codes = [f.code for f in case.pending_findings() if f.blocking]
+    if codes:
+        case.override("sup", codes, "reviewed with both parties")
+    case.withdraw("c", "enough")
+    transcript = case.state.transcript
+    assert (
+        transcript.hits
+        and transcript.marked
+        and transcript.leaks
+        and kept.note_id in transcript.notes
+    )
+    assert _plain(case.state) == _plain(_eager_fold(case.events))
+    assert _plain(CaseState.fold(case.events)) == _plain(case.state)
+    _shared_empties_untouched()

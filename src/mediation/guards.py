@@ -171,7 +171,7 @@ def proposal_accepted_by_all(state: CaseState) -> tuple[Reason, ...]:
         return ()
     if not state.proposals:
         return (Reason.of("no_proposal", N_("no proposal has been made")),)
-    latest = state.proposals[next(reversed(state.proposals))]
+    latest = state.proposals[tuple(state.proposals)[-1]]
     missing = [party for party in state.active if latest.answers.get(party) is not True]
     return (
         Reason.of(

@@ -7,10 +7,11 @@ Only :mod:`mediation.case` applies events to a live state; everyone else reads i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from datetime import datetime, timedelta
 from fractions import Fraction
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 import attrs
 
@@ -50,6 +51,38 @@ __all__ = [
 
 EVIDENCE_PER_KEY = 20
 """How many of the latest events of one kind and key a finding names as its evidence."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+# Most of a state's mappings stay empty for most of a case (an open case at intake has
+# recorded nothing in ~35 of them). Rather than one empty dict each (64 bytes apiece, most
+# of an open case's memory), they all start as this one read-only empty mapping, and a
+# handler takes a dict of its own the first time it records something there (_owned,
+# _put). Readers see an ordinary Mapping either way.
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
+def _owned(mapping: Mapping[K, V]) -> dict[K, V]:
+    """``mapping`` if it is the state's own dict, else a new dict of its entries (the
+    caller stores it back on the state before writing to it)."""
+    return mapping if type(mapping) is dict else dict(mapping)
+
+
+def _appended(items: Sequence[V], item: V) -> list[V]:
+    """``items`` with ``item`` appended, in place when it is the state's own list (as
+    :func:`_put` for sequences, which start as the shared empty tuple)."""
+    own = items if type(items) is list else list(items)
+    own.append(item)
+    return own
+
+
+def _put(mapping: Mapping[K, V], key: K, value: V) -> dict[K, V]:
+    """``mapping`` with ``key`` set to ``value``: written in place when it is the state's
+    own dict (O(1)), else a new dict; store the result back on the state."""
+    own = mapping if type(mapping) is dict else dict(mapping)
+    own[key] = value
+    return own
 
 
 @attrs.define(slots=True)
@@ -211,16 +244,21 @@ class Transcript:
         leaks_on_record: How many of :attr:`leaks` a recorded finding already covers.
     """
 
-    marked: dict[str, list[int]] = attrs.Factory(dict)
-    texts: dict[str, int] = attrs.Factory(dict)
-    hits: dict[str, dict[str, int]] = attrs.Factory(dict)
-    unaddressed: list[int] = attrs.Factory(list)
-    leaks: list[TranscriptLeak] = attrs.Factory(list)
+    marked: Mapping[str, list[int]] = _EMPTY
+    texts: Mapping[str, int] = _EMPTY
+    hits: Mapping[str, dict[str, int]] = _EMPTY
+    unaddressed: Sequence[int] = ()
+    leaks: Sequence[TranscriptLeak] = ()
     leaks_on_record: int = 0
-    notes: dict[str, _Note] = attrs.Factory(dict)
+    notes: Mapping[str, _Note] = _EMPTY
     """Unshared caucus notes: note id → seq, party and shingles."""
-    index: dict[str, dict[str, None]] = attrs.Factory(dict)
+    index: Mapping[str, dict[str, None]] = _EMPTY
     """Shingle → the unshared notes that contain it."""
+
+
+_NO_TRANSCRIPT = Transcript()
+"""The transcript every state shares until the mediator says something (never written
+to: ``CaseState._own_transcript`` gives a state its own first)."""
 
 
 @attrs.define(slots=True, kw_only=True)
@@ -237,17 +275,17 @@ class Schedule:
     """
 
     stage: str
-    limits: Mapping[str, timedelta] = attrs.Factory(dict)
+    limits: Mapping[str, timedelta] = _EMPTY
     paused_from: str | None = None
     outcome: Outcome | None = None
-    deadlines: dict[str, datetime] = attrs.Factory(dict)
+    deadlines: Mapping[str, datetime] = _EMPTY
 
     def enter(self, stage: str, at: datetime) -> None:
         """The case enters ``stage`` at ``at``; its deadline starts unless one is set."""
         self.stage = stage
         limit = self.limits.get(stage)
         if limit is not None and stage not in self.deadlines:
-            self.deadlines[stage] = at + limit
+            self.deadlines = _put(self.deadlines, stage, at + limit)
 
     def follow(self, event: ev.Event) -> None:
         """Update with an event if it moves the case or sets a deadline; ignore others."""
@@ -265,7 +303,7 @@ class Schedule:
             self.paused_from = None
             self.enter("closed", event.at)
         elif isinstance(event, ev.DeadlineSet):
-            self.deadlines[event.for_stage] = event.due
+            self.deadlines = _put(self.deadlines, event.for_stage, event.due)
 
     def next_due(self) -> datetime | None:
         """The earliest deadline that counts now (the current stage's, or the paused
@@ -284,8 +322,10 @@ class Schedule:
 class CaseState(Schedule):
     """Everything the process decides on, derived from events only.
 
-    Attributes are public for reading; treat them as read-only. Per-party mappings are
-    keyed by party id in the order parties were given when the case was opened.
+    Attributes are public for reading; treat them as read-only (the mappings are typed
+    ``Mapping``: a mapping nothing was recorded in yet is one read-only empty mapping that
+    every state shares, which keeps an open case small). Per-party mappings are keyed by
+    party id in the order parties were given when the case was opened.
     """
 
     case_id: str
@@ -298,66 +338,67 @@ class CaseState(Schedule):
     version: int
     opened_at: datetime
     last_at: datetime
-    active: dict[str, None]
-    """Parties taking part (not withdrawn), in case order."""
-    issues: dict[str, Issue]
+    active: Mapping[str, Party]
+    """Parties taking part (not withdrawn), in case order: party id → party. The same
+    mapping as :attr:`parties` until a party withdraws."""
+    issues: Mapping[str, Issue]
     escalation: tuple[str, str] | None = None
     """``(authority, reason)`` once escalated."""
     disclosure_seq: int | None = None
     """Sequence number of the latest disclosure by the current mediator."""
     disclosed: frozenset[Relation] = frozenset()
-    consent_seq: dict[str, int] = attrs.Factory(dict)
-    restatements: dict[str, Restatement] = attrs.Factory(dict)
-    common_ground: dict[str, CommonGroundItem] = attrs.Factory(dict)
-    differences: dict[str, Difference] = attrs.Factory(dict)
-    differences_confirmed: dict[str, None] = attrs.Factory(dict)
-    proposals: dict[str, Proposal] = attrs.Factory(dict)
-    signatures: dict[str, str] = attrs.Factory(dict)
+    consent_seq: Mapping[str, int] = _EMPTY
+    restatements: Mapping[str, Restatement] = _EMPTY
+    common_ground: Mapping[str, CommonGroundItem] = _EMPTY
+    differences: Mapping[str, Difference] = _EMPTY
+    differences_confirmed: Mapping[str, None] = _EMPTY
+    proposals: Mapping[str, Proposal] = _EMPTY
+    signatures: Mapping[str, str] = _EMPTY
     """Party id → id of the proposal it signed."""
     caucus: tuple[str, Caucus] | None = None
     """``(caucus_id, caucus)`` while a caucus is open."""
     caucus_count: int = 0
-    caucus_seconds: dict[str, float] = attrs.Factory(dict)
-    caucus_notes: dict[str, CaucusNote] = attrs.Factory(dict)
-    stage_airtime: dict[str, dict[str, float]] = attrs.Factory(dict)
+    caucus_seconds: Mapping[str, float] = _EMPTY
+    caucus_notes: Mapping[str, CaucusNote] = _EMPTY
+    stage_airtime: Mapping[str, dict[str, float]] = _EMPTY
     """Stage → party → seconds spoken in that stage."""
-    stage_turns: dict[str, dict[str, int]] = attrs.Factory(dict)
+    stage_turns: Mapping[str, dict[str, int]] = _EMPTY
     """Stage → party → statements made in that stage."""
-    first_speaker: dict[str, str] = attrs.Factory(dict)
+    first_speaker: Mapping[str, str] = _EMPTY
     """Stage → the party who spoke first in it."""
-    confirmed_restaters: dict[str, None] = attrs.Factory(dict)
+    confirmed_restaters: Mapping[str, None] = _EMPTY
     """Parties who gave a restatement that the restated party confirmed."""
-    caucus_offered: dict[str, None] = attrs.Factory(dict)
+    caucus_offered: Mapping[str, None] = _EMPTY
     """Parties offered a caucus (or who had one)."""
-    interventions: dict[str, dict[str, int]] = attrs.Factory(dict)
+    interventions: Mapping[str, dict[str, int]] = _EMPTY
     """Party → kind (invite, paraphrase, question) → count of mediator interventions."""
-    support_persons: dict[str, list[str]] = attrs.Factory(dict)
-    valuations: dict[str, dict[str, Fraction]] = attrs.Factory(dict)
+    support_persons: Mapping[str, list[str]] = _EMPTY
+    valuations: Mapping[str, dict[str, Fraction]] = _EMPTY
     """Party → its latest confidential valuation of the items (given in caucus)."""
-    suggestion_requests: dict[str, None] = attrs.Factory(dict)
+    suggestion_requests: Mapping[str, None] = _EMPTY
     """Parties who asked for or agreed to an evaluative settlement suggestion."""
-    findings: list[ev.FindingRecorded] = attrs.Factory(list)
+    findings: Sequence[ev.FindingRecorded] = ()
     """Findings on record, in order."""
-    overrides: dict[str, str] = attrs.Factory(dict)
+    overrides: Mapping[str, str] = _EMPTY
     """Blocking finding code → the supervisor's reason, for the next move from this stage."""
-    deadline_findings: dict[str, datetime] = attrs.Factory(dict)
+    deadline_findings: Mapping[str, datetime] = _EMPTY
     """Stage → the due time already recorded as missed (so it is recorded once)."""
-    stage_interventions: dict[str, dict[str, dict[str, int]]] = attrs.Factory(dict)
+    stage_interventions: Mapping[str, dict[str, dict[str, int]]] = _EMPTY
     """Stage → party → kind → count of mediator interventions in that stage."""
-    caucus_sessions: dict[str, int] = attrs.Factory(dict)
+    caucus_sessions: Mapping[str, int] = _EMPTY
     """Party → caucuses opened with it."""
-    caucus_offers: dict[str, int] = attrs.Factory(dict)
+    caucus_offers: Mapping[str, int] = _EMPTY
     """Party → caucus offers made to it."""
-    deadline_pressure: dict[str, tuple[datetime, datetime, int]] = attrs.Factory(dict)
+    deadline_pressure: Mapping[str, tuple[datetime, datetime, int]] = _EMPTY
     """Stage → (when, due, seq) of the latest deadline set for it by someone."""
-    mediator_proposals: dict[str, list[str]] = attrs.Factory(dict)
+    mediator_proposals: Mapping[str, list[str]] = _EMPTY
     """Stage → ids of the proposals the mediator made in it."""
-    signed_at: dict[str, datetime] = attrs.Factory(dict)
+    signed_at: Mapping[str, datetime] = _EMPTY
     """Party → when it signed."""
-    recorded_keys: set[tuple[str, str, tuple[str, ...]]] = attrs.Factory(set)
+    recorded_keys: Set[tuple[str, str, tuple[str, ...]]] = frozenset()
     """``(check, code, parties)`` of every finding on record (for checks that report a
     running figure once rather than at every move)."""
-    transcript: Transcript = attrs.Factory(Transcript)
+    transcript: Transcript = _NO_TRANSCRIPT
     """Markers and caucus leaks in what the mediator said (see :class:`Transcript`)."""
     text_marker: TextMarker | None = attrs.field(default=None, eq=False, repr=False)
     """The host's text marker, or None for the policy's lexicon marker."""
@@ -388,16 +429,22 @@ class CaseState(Schedule):
     def _index(self, kind: str, key: str, seq: int) -> None:
         self.seqs.setdefault((kind, key), []).append(seq)
 
-    waivers: dict[Relation, dict[str, int]] = attrs.Factory(dict)
+    def _own_transcript(self) -> Transcript:
+        """The state's own :attr:`transcript`, made on the first text worth keeping."""
+        if self.transcript is _NO_TRANSCRIPT:
+            self.transcript = Transcript()
+        return self.transcript
+
+    waivers: Mapping[Relation, dict[str, int]] = _EMPTY
     """Mediator relationship → party → seq of that party's written waiver of it."""
-    screenings: dict[str, int] = attrs.Factory(dict)
+    screenings: Mapping[str, int] = _EMPTY
     """Party → seq of its latest private screening by the mediator."""
-    screening_positive: dict[str, tuple[ScreeningDomain, ...]] = attrs.Factory(dict)
+    screening_positive: Mapping[str, tuple[ScreeningDomain, ...]] = _EMPTY
     """Party → the domains its latest screening answered positively."""
-    safeguards_applied: dict[str, dict[str, int]] = attrs.Factory(dict)
+    safeguards_applied: Mapping[str, dict[str, int]] = _EMPTY
     """Party → safeguard (``support_person``, ``shuttle``) → seq of the latest event
     putting it in place."""
-    open_threats: dict[int, Threat] = attrs.Factory(dict)
+    open_threats: Mapping[int, Threat] = _EMPTY
     """Threat texts since the latest screening or issue flag (which address them), by seq."""
     threat_count: int = 0
     """Threat texts recorded over the whole case."""
@@ -414,12 +461,13 @@ class CaseState(Schedule):
         Returns:
             The state.
         """
+        parties = {party.id: party for party in event.parties}
         state = cls(
             text_marker=text_marker,
             case_id=event.case_id,
             process=event.process,
             policy=event.policy,
-            parties={party.id: party for party in event.parties},
+            parties=parties,
             mediator=event.mediator,
             supervisors=event.supervisors,
             relations=event.relations,
@@ -428,8 +476,8 @@ class CaseState(Schedule):
             version=event.seq,
             opened_at=event.at,
             last_at=event.at,
-            active=dict.fromkeys(party.id for party in event.parties),
-            issues={issue.id: issue for issue in event.issues},
+            active=parties,
+            issues={issue.id: issue for issue in event.issues} if event.issues else _EMPTY,
         )
         state.enter(event.stage, event.at)
         state._index("entered", event.stage, event.seq)
@@ -508,7 +556,7 @@ class CaseState(Schedule):
 
     def agreed_proposal(self) -> str | None:
         """Id of the latest proposal every taking-part party has accepted, if any."""
-        for proposal_id in reversed(self.proposals):
+        for proposal_id in reversed(tuple(self.proposals)):
             answers = self.proposals[proposal_id].answers
             if all(answers.get(party) is True for party in self.active):
                 return proposal_id
@@ -574,12 +622,14 @@ class CaseState(Schedule):
         """As :meth:`Schedule.enter`; overrides apply to one move only."""
         Schedule.enter(self, stage, at)
         if self.overrides:
-            self.overrides = {}
+            self.overrides = _EMPTY
 
     def _scan(self, seq: int, by: str, text: str) -> None:
         phrases = threat_phrases(text)
         if phrases:
-            self.open_threats[seq] = Threat(seq=seq, by=by, phrases=phrases)
+            self.open_threats = _put(
+                self.open_threats, seq, Threat(seq=seq, by=by, phrases=phrases)
+            )
             self.threat_count += 1
 
     def _on_disclosure(self, event: ev.DisclosureMade) -> None:
@@ -587,17 +637,18 @@ class CaseState(Schedule):
         self.disclosed = self.disclosed.union(event.relationships)
 
     def _on_consent(self, event: ev.ConsentGiven) -> None:
-        self.consent_seq[event.actor] = event.seq
+        self.consent_seq = _put(self.consent_seq, event.actor, event.seq)
 
     def _on_issue_raised(self, event: ev.IssueRaised) -> None:
-        self.issues[event.issue.id] = event.issue
+        self.issues = _put(self.issues, event.issue.id, event.issue)
         self._scan(event.seq, event.actor, event.issue.title)
 
     def _on_issue_flagged(self, event: ev.IssueFlagged) -> None:
         issue = self.issues[event.issue_id]
-        self.issues[event.issue_id] = attrs.evolve(issue, flags=issue.flags.union((event.flag,)))
+        flagged = attrs.evolve(issue, flags=issue.flags.union((event.flag,)))
+        self.issues = _put(self.issues, event.issue_id, flagged)
         if self.open_threats:
-            self.open_threats = {}
+            self.open_threats = _EMPTY
 
     def _on_stage_changed(self, event: ev.StageChanged) -> None:
         self.follow(event)
@@ -618,9 +669,10 @@ class CaseState(Schedule):
         stage = event.stage
         airtime = self.stage_airtime.get(stage)
         if airtime is None:
-            airtime = self.stage_airtime[stage] = {}
-            self.stage_turns[stage] = {}
-            self.first_speaker[stage] = party
+            airtime = {}
+            self.stage_airtime = _put(self.stage_airtime, stage, airtime)
+            self.stage_turns = _put(self.stage_turns, stage, {})
+            self.first_speaker = _put(self.first_speaker, stage, party)
         airtime[party] = airtime.get(party, 0.0) + event.seconds
         turns = self.stage_turns[stage]
         turns[party] = turns.get(party, 0) + 1
@@ -628,9 +680,8 @@ class CaseState(Schedule):
         self._scan(event.seq, party, event.text)
 
     def _on_restatement(self, event: ev.RestatementMade) -> None:
-        self.restatements[event.restatement_id] = Restatement(
-            by=event.actor, about=event.about, text=event.text
-        )
+        restatement = Restatement(by=event.actor, about=event.about, text=event.text)
+        self.restatements = _put(self.restatements, event.restatement_id, restatement)
         self._index("restatement", event.stage, event.seq)
 
     def _on_restatement_reviewed(self, event: ev.RestatementReviewed) -> None:
@@ -638,26 +689,26 @@ class CaseState(Schedule):
         restatement.accurate = event.accurate
         self._index("restatement", event.stage, event.seq)
         if event.accurate:
-            self.confirmed_restaters[restatement.by] = None
+            self.confirmed_restaters = _put(self.confirmed_restaters, restatement.by, None)
 
     def _on_common_ground_proposed(self, event: ev.CommonGroundProposed) -> None:
         if event.actor == self.mediator.id:
             self.said(event.seq, event.text, self.named_in(event.text))
-        self.common_ground[event.item_id] = CommonGroundItem(proposer=event.actor, text=event.text)
+        item = CommonGroundItem(proposer=event.actor, text=event.text)
+        self.common_ground = _put(self.common_ground, event.item_id, item)
 
     def _on_common_ground_assented(self, event: ev.CommonGroundAssented) -> None:
         self.common_ground[event.item_id].assents[event.actor] = None
 
     def _on_difference_reserved(self, event: ev.DifferenceReserved) -> None:
-        self.differences[event.difference_id] = Difference(
-            text=event.text, severity=event.severity, seq=event.seq
-        )
+        difference = Difference(text=event.text, severity=event.severity, seq=event.seq)
+        self.differences = _put(self.differences, event.difference_id, difference)
 
     def _on_difference_parked(self, event: ev.DifferenceParked) -> None:
         self.differences[event.difference_id].parked = True
 
     def _on_differences_confirmed(self, event: ev.DifferencesConfirmed) -> None:
-        self.differences_confirmed[event.actor] = None
+        self.differences_confirmed = _put(self.differences_confirmed, event.actor, None)
 
     def _on_proposal_made(self, event: ev.ProposalMade) -> None:
         by_mediator = event.actor not in self.parties
@@ -675,8 +726,9 @@ class CaseState(Schedule):
             proposal.answers[event.actor] = True
             proposal.accepted_at[event.actor] = (event.at, event.seq)
         else:
-            self.mediator_proposals.setdefault(event.stage, []).append(event.proposal_id)
-        self.proposals[event.proposal_id] = proposal
+            in_stage = self.mediator_proposals = _owned(self.mediator_proposals)
+            in_stage.setdefault(event.stage, []).append(event.proposal_id)
+        self.proposals = _put(self.proposals, event.proposal_id, proposal)
 
     def _on_proposal_answered(self, event: ev.ProposalAnswered) -> None:
         proposal = self.proposals[event.proposal_id]
@@ -687,52 +739,57 @@ class CaseState(Schedule):
             proposal.accepted_at.pop(event.actor, None)
 
     def _on_signed(self, event: ev.Signed) -> None:
-        self.signatures[event.actor] = event.proposal_id
-        self.signed_at[event.actor] = event.at
+        self.signatures = _put(self.signatures, event.actor, event.proposal_id)
+        self.signed_at = _put(self.signed_at, event.actor, event.at)
         self._index("signed", event.proposal_id, event.seq)
 
     def _on_caucus_opened(self, event: ev.CaucusOpened) -> None:
         self.caucus = (event.caucus_id, Caucus(party=event.party, opened_at=event.at))
         self.caucus_count += 1
-        self.caucus_offered[event.party] = None
-        self.caucus_sessions[event.party] = self.caucus_sessions.get(event.party, 0) + 1
+        self.caucus_offered = _put(self.caucus_offered, event.party, None)
+        sessions = self.caucus_sessions.get(event.party, 0) + 1
+        self.caucus_sessions = _put(self.caucus_sessions, event.party, sessions)
         self._index("caucus", event.party, event.seq)
 
     def _on_caucus_note(self, event: ev.CaucusNoteRecorded) -> None:
         assert self.caucus is not None
         party = self.caucus[1].party
-        self.caucus_notes[event.note_id] = CaucusNote(
-            caucus_id=event.caucus_id,
-            party=party,
-            author=event.actor,
-            text=event.text,
+        self.caucus_notes = _put(
+            self.caucus_notes,
+            event.note_id,
+            CaucusNote(caucus_id=event.caucus_id, party=party, author=event.actor, text=event.text),
         )
         settings = self.policy.confidentiality
         if self.policy.mode_of("confidentiality") is not Mode.OFF:
             note = _Note(event.seq, party, _shingles(event.text, settings.shingle_words))
             if len(note.shingles) >= settings.min_shingles:
-                transcript = self.transcript
-                transcript.notes[event.note_id] = note
+                transcript = self._own_transcript()
+                transcript.notes = _put(transcript.notes, event.note_id, note)
+                index = transcript.index = _owned(transcript.index)
                 for shingle in note.shingles:
-                    transcript.index.setdefault(shingle, {})[event.note_id] = None
+                    index.setdefault(shingle, {})[event.note_id] = None
 
     def _on_caucus_closed(self, event: ev.CaucusClosed) -> None:
         assert self.caucus is not None
         party = self.caucus[1].party
-        self.caucus_seconds[party] = self.caucus_seconds.get(party, 0.0) + event.seconds
+        seconds = self.caucus_seconds.get(party, 0.0) + event.seconds
+        self.caucus_seconds = _put(self.caucus_seconds, party, seconds)
         self.caucus = None
         self._index("caucus", party, event.seq)
 
     def _on_sharing_allowed(self, event: ev.SharingAllowed) -> None:
         self.caucus_notes[event.note_id].shared = True
-        transcript = self.transcript
-        note = transcript.notes.pop(event.note_id, None)
-        if note is not None:
-            for shingle in note.shingles:
-                holders = transcript.index[shingle]
-                del holders[event.note_id]
-                if not holders:
-                    del transcript.index[shingle]
+        if event.note_id not in self.transcript.notes:
+            return
+        transcript = self._own_transcript()
+        notes = transcript.notes = _owned(transcript.notes)
+        index = transcript.index = _owned(transcript.index)
+        note = notes.pop(event.note_id)
+        for shingle in note.shingles:
+            holders = index[shingle]
+            del holders[event.note_id]
+            if not holders:
+                del index[shingle]
 
     # -- what the mediator says -----------------------------------------------------------
 
@@ -771,21 +828,25 @@ class CaseState(Schedule):
             marker = self.text_marker if self.text_marker is not None else policy_marker(settings)
             hits = mark_text(marker, text, settings.language)
             marked = sum(hit.weight for hit in hits) >= settings.min_weight
-        transcript = self.transcript
-        if transcript.index and self.caucus is None:
+        if self.transcript.index and self.caucus is None:
             self._find_leaks(seq, text)
-        if not to:
-            if marked:
-                transcript.unaddressed.append(seq)
+        if not to and not marked:
             return
+        transcript = self._own_transcript()
+        if not to:
+            transcript.unaddressed = _appended(transcript.unaddressed, seq)
+            return
+        texts = transcript.texts = _owned(transcript.texts)
         for party in to:
-            transcript.texts[party] = transcript.texts.get(party, 0) + 1
+            texts[party] = texts.get(party, 0) + 1
             if hits:
-                categories = transcript.hits.setdefault(party, {})
+                by_party = transcript.hits = _owned(transcript.hits)
+                categories = by_party.setdefault(party, {})
                 for hit in hits:
                     categories[hit.category] = categories.get(hit.category, 0) + 1
             if marked:
-                transcript.marked.setdefault(party, []).append(seq)
+                marked_for = transcript.marked = _owned(transcript.marked)
+                marked_for.setdefault(party, []).append(seq)
 
     def _find_leaks(self, seq: int, text: str) -> None:
         settings = self.policy.confidentiality
@@ -801,17 +862,22 @@ class CaseState(Schedule):
             note = transcript.notes[note_id]
             share = count / len(note.shingles)
             if share >= settings.leak_threshold:
-                transcript.leaks.append(TranscriptLeak(seq, note.seq, note.party, share))
+                leak = TranscriptLeak(seq, note.seq, note.party, share)
+                transcript = self._own_transcript()
+                transcript.leaks = _appended(transcript.leaks, leak)
 
     def _on_withdrew(self, event: ev.Withdrew) -> None:
-        del self.active[event.actor]
+        self.active = {
+            party_id: party for party_id, party in self.active.items() if party_id != event.actor
+        }
         if self.caucus is not None and self.caucus[1].party == event.actor:
             self.caucus = None
 
     def _on_deadline_set(self, event: ev.DeadlineSet) -> None:
         self.follow(event)
         self._index("deadline", event.for_stage, event.seq)
-        self.deadline_pressure[event.for_stage] = (event.at, event.due, event.seq)
+        pressure = (event.at, event.due, event.seq)
+        self.deadline_pressure = _put(self.deadline_pressure, event.for_stage, pressure)
 
     def _on_mediator_reassigned(self, event: ev.MediatorReassigned) -> None:
         self.mediator = event.mediator
@@ -822,41 +888,50 @@ class CaseState(Schedule):
 def _on_intervened(state: CaseState, event: ev.MediatorIntervened) -> None:
     if event.text:
         state.said(event.seq, event.text, (event.party,))
-    counts = state.interventions.setdefault(event.party, {})
+    interventions = state.interventions = _owned(state.interventions)
+    counts = interventions.setdefault(event.party, {})
     counts[event.kind] = counts.get(event.kind, 0) + 1
-    in_stage = state.stage_interventions.setdefault(event.stage, {}).setdefault(event.party, {})
+    by_stage = state.stage_interventions = _owned(state.stage_interventions)
+    in_stage = by_stage.setdefault(event.stage, {}).setdefault(event.party, {})
     in_stage[event.kind] = in_stage.get(event.kind, 0) + 1
     state._index("intervention", event.party, event.seq)
 
 
 def _on_caucus_offered(state: CaseState, event: ev.CaucusOffered) -> None:
-    state.caucus_offered[event.party] = None
-    state.caucus_offers[event.party] = state.caucus_offers.get(event.party, 0) + 1
+    state.caucus_offered = _put(state.caucus_offered, event.party, None)
+    offers = state.caucus_offers.get(event.party, 0) + 1
+    state.caucus_offers = _put(state.caucus_offers, event.party, offers)
     state._index("caucus", event.party, event.seq)
 
 
 def _on_support_person(state: CaseState, event: ev.SupportPersonJoined) -> None:
-    state.support_persons.setdefault(event.party, []).append(event.name)
-    state.safeguards_applied.setdefault(event.party, {})["support_person"] = event.seq
+    persons = state.support_persons = _owned(state.support_persons)
+    persons.setdefault(event.party, []).append(event.name)
+    _safeguard(state, event.party, "support_person", event.seq)
+
+
+def _safeguard(state: CaseState, party: str, kind: str, seq: int) -> None:
+    safeguards = state.safeguards_applied = _owned(state.safeguards_applied)
+    safeguards.setdefault(party, {})[kind] = seq
 
 
 def _on_conflict_waived(state: CaseState, event: ev.ConflictWaived) -> None:
-    state.waivers.setdefault(event.relation, {})[event.actor] = event.seq
+    waivers = state.waivers = _owned(state.waivers)
+    waivers.setdefault(event.relation, {})[event.actor] = event.seq
 
 
 def _on_screened(state: CaseState, event: ev.PartyScreened) -> None:
-    state.screenings[event.party] = event.seq
-    state.screening_positive[event.party] = tuple(
-        domain for domain in ScreeningDomain if event.answers.get(domain)
-    )
+    state.screenings = _put(state.screenings, event.party, event.seq)
+    positive = tuple(domain for domain in ScreeningDomain if event.answers.get(domain))
+    state.screening_positive = _put(state.screening_positive, event.party, positive)
     # A routine "no concern" with nothing written down does not answer a threat on
     # record: the screening must find a concern or say in its note how it was looked at.
-    if state.open_threats and (state.screening_positive[event.party] or event.note.strip()):
-        state.open_threats = {}
+    if state.open_threats and (positive or event.note.strip()):
+        state.open_threats = _EMPTY
 
 
 def _on_safeguard_applied(state: CaseState, event: ev.SafeguardApplied) -> None:
-    state.safeguards_applied.setdefault(event.party, {})[event.safeguard.value] = event.seq
+    _safeguard(state, event.party, event.safeguard.value, event.seq)
 
 
 def _on_difference_escalated(state: CaseState, event: ev.DifferenceEscalated) -> None:
@@ -868,29 +943,34 @@ def _on_difference_kept_open(state: CaseState, event: ev.DifferenceKeptOpen) -> 
 
 
 def _on_finding(state: CaseState, event: ev.FindingRecorded) -> None:
-    state.findings.append(event)
-    state.recorded_keys.add((event.check, event.code, event.parties))
+    state.findings = _appended(state.findings, event)
+    keys = state.recorded_keys
+    if type(keys) is not set:
+        keys = state.recorded_keys = set(keys)
+    keys.add((event.check, event.code, event.parties))
     if event.check == "confidentiality" and event.code == "caucus_leak":
         # The check reports every leak not yet on record at once, before the move.
-        state.transcript.leaks_on_record = len(state.transcript.leaks)
+        transcript = state._own_transcript()
+        transcript.leaks_on_record = len(transcript.leaks)
     if event.check == "responsiveness" and event.code == "deadline_passed":
         stage = event.about_stage or event.stage
         due = state.deadlines.get(stage)
         if due is not None:
-            state.deadline_findings[stage] = due
+            state.deadline_findings = _put(state.deadline_findings, stage, due)
 
 
 def _on_valuations(state: CaseState, event: ev.ValuationsGiven) -> None:
-    state.valuations[event.actor] = dict(event.valuations)
+    state.valuations = _put(state.valuations, event.actor, dict(event.valuations))
 
 
 def _on_suggestion_requested(state: CaseState, event: ev.SuggestionRequested) -> None:
-    state.suggestion_requests[event.actor] = None
+    state.suggestion_requests = _put(state.suggestion_requests, event.actor, None)
 
 
 def _on_override(state: CaseState, event: ev.BlockOverridden) -> None:
+    overrides = state.overrides = _owned(state.overrides)
     for code in event.codes:
-        state.overrides[code] = event.reason
+        overrides[code] = event.reason
 
 
 def _on_content_erased(state: CaseState, event: ev.ContentErased) -> None:

@@ -89,7 +89,7 @@ def test_no_leak_when_shared_unrelated_short_or_in_caucus(
     case.paraphrase("m", "a", "Fine.")
     case.ask("m", "a", "What would help you with the rota on Tuesdays?")
     assert shared is not None
-    assert case.state.transcript.leaks == []
+    assert not case.state.transcript.leaks
     assert not leak_findings(case.pending_findings())
     assert case.state.transcript.index.keys() == {
         s for n in case.state.transcript.notes.values() for s in n.shingles
@@ -113,12 +113,12 @@ def test_leak_settings_and_mode_off(new_case: Build, advance_to: AdvanceTo) -> N
     case = heard(advance_to(new_case(policy=strict), "listening"))
     caucus(case, "a", NOTE)
     case.paraphrase("m", "b", LEAK)  # 4 of 9 shingles altered: below 1.0
-    assert case.state.transcript.leaks == []
+    assert not case.state.transcript.leaks
     off = Policy.from_dict({"confidentiality": {"mode": "off"}})
     case = heard(advance_to(new_case(policy=off), "listening"))
     caucus(case, "a", NOTE)
     case.paraphrase("m", "b", NOTE)
-    assert case.state.transcript.notes == {} and case.state.transcript.leaks == []
+    assert case.state.transcript.notes == {} and not case.state.transcript.leaks
     case.advance("m")
 
 
