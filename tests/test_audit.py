@@ -21,6 +21,7 @@ from structlog.testing import capture_logs
 
 from mediation import audit
 from mediation import events as ev
+from mediation._canonical import json_text
 from mediation.audit import ChainHead, ReaderRole, RecordedEvent, chain
 from mediation.case import Mediation
 from mediation.demo import non_mediable_case
@@ -255,18 +256,30 @@ def test_deep_verification_finds_well_hashed_garbage() -> None:
 def _one_by_one(
     records: list[RecordedEvent], anchor: ChainHead | None, *, earlier: bool = False
 ) -> audit.Verification:
-    """What ``verify`` says, checking one record at a time."""
-    return audit.verify(records, case_id=CASE.case_id, anchor=anchor, anchor_is_earlier=earlier)
+    """What the general record-by-record verifier says (``verify`` without its fast path)."""
+    return chain._verify_each(records, CASE.case_id, anchor, False, earlier)
 
 
-_FIELDS = ("seq", "hash", "body", "content", "value", "drop", "swap_content", "strip_content")
+_FIELDS = (
+    "seq",
+    "hash",
+    "body",
+    "content",
+    "value",
+    "drop",
+    "swap_content",
+    "strip_content",
+    "strip_field",
+    "reorder",
+    "relabel",
+)
 
 
 @st.composite
 def _tampered(draw: st.DrawFn) -> list[RecordedEvent]:
-    """The case's records (or those with a note erased) with up to two edits of a stored
-    field (or none)."""
-    records = list(draw(st.sampled_from([RECORDS, ERASED])))
+    """The case's records (or those with a note erased, or with two content fields to a
+    screening, one of them erased) with up to two edits of a stored field (or none)."""
+    records = list(draw(st.sampled_from([RECORDS, ERASED, SCREENED, SCREENED_ERASED])))
     for _ in range(draw(st.integers(0, 2))):
         at = draw(st.integers(0, len(records) - 1))
         kind = draw(st.sampled_from(_FIELDS))
@@ -296,7 +309,34 @@ def _tampered(draw: st.DrawFn) -> list[RecordedEvent]:
             records[at] = attrs.evolve(record, content=other.content)
         elif kind == "strip_content":
             records[at] = attrs.evolve(record, content=None)
+        elif kind == "strip_field" and record.content is not None:
+            held = json.loads(record.content)
+            del held[draw(st.sampled_from(sorted(held)))]
+            records[at] = attrs.evolve(record, content=json_text(held).encode() if held else None)
+        elif kind == "reorder":
+            there = draw(st.integers(0, len(records) - 1))
+            records[at], records[there] = records[there], records[at]
+        elif kind == "relabel":
+            records[at] = attrs.evolve(record, case_id="another-case")
     return records
+
+
+@given(_tampered(), st.sampled_from([None, ANCHOR, ChainHead(CASE.case_id, 20, RECORDS[19].hash)]))
+def test_verify_says_what_checking_one_by_one_says(
+    records: list[RecordedEvent], anchor: ChainHead | None
+) -> None:
+    """``verify``'s fast path over the whole chain agrees with the record-by-record
+    check on every edit, and takes the chain on its own whenever that check finds it
+    intact (so the fast path is what verifies an intact chain)."""
+    for earlier in (False, True):
+        expected = _one_by_one(records, anchor, earlier=earlier)
+        found = audit.verify(
+            records, case_id=CASE.case_id, anchor=anchor, anchor_is_earlier=earlier
+        )
+        assert found == expected
+    rows = chain._plain_rows(records, CASE.case_id)
+    fast = chain._verified_common(CASE.case_id, rows) if rows is not None else None
+    assert (fast is not None) == _one_by_one(records, None).ok
 
 
 @given(_tampered(), st.booleans())
@@ -307,11 +347,15 @@ def test_the_verified_load_pass_says_what_checking_one_by_one_says(
     record-by-record check on every edit: same result, same break, same erased spans,
     and its events are those of the records."""
     anchor = ANCHOR if anchored else None
-    expected = _one_by_one(records, anchor)
     rows = [(r.seq, r.hash, r.body, r.content) for r in records]
+    stored = [RecordedEvent(CASE.case_id, *row) for row in rows]  # rows carry no case id
+    expected = _one_by_one(stored, anchor)
     found, events = audit.verify_stored(CASE.case_id, rows, anchor=anchor)
     assert found == expected
-    assert events == (audit.decode_records(records) if expected.ok else [])
+    assert events == (audit.decode_records(stored) if expected.ok else [])
+    assert (chain._verified_common(CASE.case_id, rows, []) is not None) == (
+        _one_by_one(stored, None).ok
+    )
 
 
 def _flip_last(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -347,24 +391,39 @@ def test_the_verified_load_pass_names_each_break() -> None:
         assert events == []
 
 
-def _erased_note() -> tuple[RecordedEvent, ...]:
-    """The case's records with the caucus note erased and the erasure recorded."""
-    records = list(RECORDS)
-    records[NOTE_SEQ - 1] = audit.erase_fields(records[NOTE_SEQ - 1], ["text"])
+def _erased(records: tuple[RecordedEvent, ...], seq: int, field: str) -> tuple[RecordedEvent, ...]:
+    """``records`` with ``field`` of event ``seq`` erased and the erasure recorded."""
+    erased = list(records)
+    erased[seq - 1] = audit.erase_fields(erased[seq - 1], [field])
     erasure = ev.ContentErased(
-        seq=COUNT + 1,
+        seq=len(records) + 1,
         at=CASE.state.last_at,
         actor="dpo",
         stage=CASE.state.stage,
-        spans=(f"{NOTE_SEQ}.text",),
+        spans=(f"{seq}.{field}",),
         grounds="request",
         role="dpo",
     )
-    records += audit.record_events(CASE.case_id, [erasure], RECORDS[-1].hash, salts=seeded_salts(3))
-    return tuple(records)
+    erased += audit.record_events(CASE.case_id, [erasure], records[-1].hash, salts=seeded_salts(3))
+    return tuple(erased)
 
 
-ERASED = _erased_note()
+ERASED = _erased(RECORDS, NOTE_SEQ, "text")
+"""The case's records with the caucus note erased and the erasure recorded."""
+SCREENED = audit.record_events(
+    CASE.case_id,
+    [
+        attrs.evolve(e, note=f"Spoke with {e.party} alone.")
+        if isinstance(e, ev.PartyScreened)
+        else e
+        for e in CASE.events
+    ],
+    salts=seeded_salts(11),
+)
+"""The case with a note to each screening: events holding two content fields."""
+SCREENING_SEQ = next(e.seq for e in CASE.events if isinstance(e, ev.PartyScreened))
+SCREENED_ERASED = _erased(SCREENED, SCREENING_SEQ, "note")
+"""One screening's note erased, its answers kept."""
 
 
 def test_a_verified_load_of_erased_content_still_decodes_in_one_pass() -> None:
@@ -377,6 +436,49 @@ def test_a_verified_load_of_erased_content_still_decodes_in_one_pass() -> None:
     assert result.ok and [span.seq for span in result.erased] == [NOTE_SEQ]
     assert events == audit.decode_records(ERASED)
     assert events[NOTE_SEQ - 1].text == ""  # type: ignore[attr-defined]
+
+
+def test_a_changed_field_of_two_is_named_by_the_fast_path_and_one_by_one() -> None:
+    """A row holding two content fields is checked as one record at a time checks it,
+    inside the fast pass: a changed note, or a note removed without an erasure event,
+    is named at its event by ``verify`` and by the verified load alike."""
+    screened = list(SCREENED)
+    record = screened[SCREENING_SEQ - 1]
+    assert record.content is not None and record.body.count(b'{"commitment":') == 2
+    changed = record.content.replace(b"alone.", b"alone!")
+    held = json.loads(record.content)
+    del held["note"]
+    stripped = json.dumps(held, separators=(",", ":")).encode()
+    for content, code in ((changed, "content_mismatch"), (stripped, "content_missing")):
+        screened[SCREENING_SEQ - 1] = attrs.evolve(record, content=content)
+        rows = [(r.seq, r.hash, r.body, r.content) for r in screened]
+        for result in (audit.verify(screened), audit.verify_stored(CASE.case_id, rows)[0]):
+            assert result.broken is not None
+            assert (result.broken.code, result.broken.seq) == (code, SCREENING_SEQ)
+    rows = [(r.seq, r.hash, r.body, r.content) for r in SCREENED_ERASED]
+    assert chain._verified_common(CASE.case_id, rows) is not None
+    assert [span.fields for span in audit.verify(SCREENED_ERASED).erased] == [("note",)]
+
+
+def test_a_forged_body_that_repeats_its_committed_field_loads_as_decoded_one_by_one() -> None:
+    """A chain forged whole (every hash recomputed) around a body that names its
+    committed field twice verifies either way; the verified load then returns what
+    decoding the rows one by one returns, not the committed value."""
+    statement = next(e.seq for e in CASE.events if isinstance(e, ev.StatementMade))
+    forged = list(RECORDS)
+    original = forged[statement - 1]
+    forged[statement - 1] = attrs.evolve(
+        original, body=original.body[:-1] + b',"text":"something else"}'
+    )
+    previous = audit.genesis(CASE.case_id)
+    for index, record in enumerate(forged):
+        previous = audit.chain_hash(previous, record.body)
+        forged[index] = attrs.evolve(record, hash=previous)
+    rows = [(r.seq, r.hash, r.body, r.content) for r in forged]
+    result, events = audit.verify_stored(CASE.case_id, rows)
+    assert result.ok and result == _one_by_one(forged, None)
+    assert events == audit.decode_records(forged)
+    assert events[statement - 1].text == "something else"  # type: ignore[attr-defined]
 
 
 def test_raise_if_broken_says_where() -> None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from binascii import unhexlify
+from binascii import hexlify, unhexlify
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -723,7 +723,25 @@ def verify(
     first = records[0] if records else None
     if case_id is None:
         case_id = first.case_id if first is not None else (anchor.case_id if anchor else "")
+    if not deep:
+        rows = _plain_rows(records, case_id)
+        erased = _verified_common(case_id, rows) if rows is not None else None
+        if rows is not None and erased is not None:
+            return _intact_result(case_id, rows, anchor, anchor_is_earlier, erased)
     return _verify_each(records, case_id, anchor, deep, anchor_is_earlier)
+
+
+def _plain_rows(
+    records: Sequence[RecordedEvent], case_id: str
+) -> list[tuple[int, str, bytes, bytes | None]] | None:
+    """``records`` as stored rows, or None when one belongs to another case or withholds
+    content (left to the record-by-record check, which names them)."""
+    rows = [
+        (record.seq, record.hash, record.body, record.content)
+        for record in records
+        if record.case_id == case_id and not record.withheld
+    ]
+    return rows if len(rows) == len(records) else None
 
 
 def verify_stored(
@@ -756,11 +774,10 @@ def verify_stored(
     Raises:
         InvalidInput: the rows verify but an event is not well-formed.
     """
-    verified = _verified_common(case_id, rows)
-    if verified is not None:
-        events, erased = verified
-        hashes = [row[1] for row in rows]
-        result = _intact_result(case_id, hashes, anchor, anchor_is_earlier, erased)
+    events: list[ev.Event] = []
+    erased = _verified_common(case_id, rows, events)
+    if erased is not None:
+        result = _intact_result(case_id, rows, anchor, anchor_is_earlier, erased)
         return result, (events if result.ok else [])
     records = [
         RecordedEvent(case_id, seq, hash_, body, content) for seq, hash_, body, content in rows
@@ -770,103 +787,120 @@ def verify_stored(
 
 
 def _verified_common(
-    case_id: str, rows: Sequence[tuple[int, str, bytes, bytes | None]]
-) -> tuple[list[ev.Event], tuple[ErasedSpan, ...]] | None:
-    """The events of ``rows`` and the erased spans if the rows verify, else None.
+    case_id: str,
+    rows: Sequence[tuple[int, str, bytes, bytes | None]],
+    events: list[ev.Event] | None = None,
+) -> tuple[ErasedSpan, ...] | None:
+    """The erased spans of ``rows`` if they verify in one pass, else None: the fast path.
 
-    A row of the common form either holds no content and its body no commitment, or
-    holds exactly ``{"<field>":{"salt":"<32 hex>","value":<value>}}`` and its body
-    exactly one commitment, ``"<field>":{"commitment":"<hex>"}``, equal to the salted
-    commitment of those value bytes: it is checked inline. Any other row (erased
-    content, several fields) is checked as :func:`verify` checks it. Rows are decoded as
-    :func:`decode_stored` does. None at the first break (the caller then verifies one
-    record at a time, which names it).
+    The chain is hashed from the stored bodies and compared with the stored hashes all at
+    once, at the end. A row of the common form either holds no content and its body no
+    commitment, or holds exactly ``{"<field>":{"salt":"<32 hex>","value":<value>}}``
+    and its body exactly one commitment, ``"<field>":{"commitment":"<hex>"}``, equal to
+    the salted commitment of those value bytes; it is checked from the stored bytes,
+    without parsing them, as :func:`_check_content` checks it. Any other row (erased
+    content, several fields) is checked as :func:`_verify_each` checks it. None at the
+    first break or at anything unexpected: the caller then verifies record by record,
+    which names the break. Accepting only what :func:`_verify_each` accepts, it reaches
+    the same verdict or none.
+
+    Args:
+        case_id: The case.
+        rows: ``(seq, hash, sealed body, content)`` per stored event, in stored order.
+        events: When given, each row is also decoded into it as :func:`decode_stored`
+            decodes it (a verified load: the bodies are parsed in the same pass).
     """
     if not rows:
         return None
     decode = _decoder.decode
     from_dict = ev.from_dict
+    append = events.append if events is not None else None
     sha = _sha256
     unhex = unhexlify
     one_field = _ONE_FIELD_SALTED
-    names = _FIELD_NAMES
-    prefix = _COMMIT_PREFIX
+    forms = _FIELD_FORMS
     mark = _MARK
     prev = bytes.fromhex(genesis(case_id))
     chained: list[bytes] = []
     keep = chained.append
-    expected = 0
-    events: list[ev.Event] = []
-    append = events.append
     gaps: list[tuple[int, tuple[str, ...]]] = []
     try:
-        for seq, _, body, content in rows:  # _: the stored hash, compared at the end
-            expected += 1
+        for expected, (seq, stored, body, content) in enumerate(rows, 1):
             prev = sha(prev + sha(body).digest()).digest()
             keep(prev)  # compared with the stored hashes all at once, at the end
             if seq != expected:
                 return None
-            data = decode(str(body, "utf-8"))
-            if content is None:
-                if mark in body:  # content erased (or removed): which, and named where?
-                    broken, missing = _content_missing(RecordedEvent(case_id, seq, _, body))
-                    if broken is not None:
+            if content is not None:
+                single = one_field(content)
+                if single is not None and body.count(mark) == 1:
+                    # One field held and one commitment in the body: is the body's
+                    # commitment that field's, to exactly these salt and value bytes?
+                    name, salt, value = single.groups()
+                    field, committing, needle = forms[name]
+                    digest = sha(committing + unhex(salt) + value).digest()
+                    at = body.find(needle) + len(needle)
+                    if at < len(needle) or body[at : at + 66] != hexlify(digest) + b'"}':
                         return None
-                    gaps.append((seq, missing))
-                    _put_back(data, {})
-                append(from_dict(data))
+                    if append is not None:
+                        data = decode(str(body, "utf-8"))
+                        committed = data[field]
+                        if type(committed) is not dict or "commitment" not in committed:
+                            return None  # not what decode_stored decodes this way
+                        data[field] = decode(str(value, "utf-8"))
+                        append(from_dict(data))
+                    continue
+            elif mark not in body:
+                if append is not None:
+                    append(from_dict(decode(str(body, "utf-8"))))
                 continue
-            single = one_field(content)
-            if single is None or body.count(mark) != 1:  # several fields, some erased
-                record = RecordedEvent(case_id, seq, _, body, content)
-                broken, missing = _content_missing(record)
-                if broken is not None:
-                    return None
-                if missing:
-                    gaps.append((seq, missing))
-                _put_back(data, decode(str(content, "utf-8")))
-                append(from_dict(data))
-                continue
-            name, salt, value = single.groups()
-            field = names[name]
-            digest = sha(b"".join((prefix, name, b"\x00", unhex(salt), value))).hexdigest()
-            if data[field] != {"commitment": digest}:
+            # Content erased, or several fields: checked as one record at a time does.
+            broken, missing = _content_missing(RecordedEvent(case_id, seq, stored, body, content))
+            if broken is not None:
                 return None
-            data[field] = decode(str(value, "utf-8"))
-            append(from_dict(data))
+            if missing:
+                gaps.append((seq, missing))
+            if append is not None:
+                data = decode(str(body, "utf-8"))
+                _put_back(data, decode(str(content, "utf-8")) if content is not None else {})
+                append(from_dict(data))
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError):
         return None  # binascii.Error and InvalidInput are ValueErrors
     if b"".join(chained).hex() != "".join([row[1] for row in rows]):
         return None
-    erased: tuple[ErasedSpan, ...] = ()
-    if gaps:
-        erasures = [RecordedEvent(case_id, *row) for row in rows if _ERASURE_MARK in row[2]]
-        erased, broken = _match_erasures(gaps, erasures)
-        if broken is not None:
-            return None
-    return events, erased
+    if not gaps:
+        return ()
+    erasures = [RecordedEvent(case_id, *row) for row in rows if _ERASURE_MARK in row[2]]
+    erased, broken = _match_erasures(gaps, erasures)
+    return erased if broken is None else None
 
 
 _ONE_FIELD_SALTED = re.compile(
     rb'\{"([a-z]+)":\{"salt":"([0-9a-f]{32})","value":(.*)\}\}', re.DOTALL
 ).fullmatch
 """The content of one field: its name, salt and value's JSON text."""
+_FIELD_FORMS = {
+    name: (field, _COMMIT_PREFIX + name + b"\x00", b'"%s":{"commitment":"' % name)
+    for name, field in _FIELD_NAMES.items()
+}
+"""For each content field's name as bytes: its name as text, the start of what its
+commitment hashes, and its commitment as a sealed body writes it, up to the digest."""
 
 
 def _intact_result(
     case_id: str,
-    hashes: Sequence[str],
+    rows: Sequence[tuple[int, str, bytes, bytes | None]],
     anchor: ChainHead | None,
     anchor_is_earlier: bool,
     erased: tuple[ErasedSpan, ...] = (),
 ) -> Verification:
     """The verification of rows that verified in one pass: checked against the anchor."""
-    count = len(hashes)
+    count = len(rows)
+    head = rows[-1][1]
     broken = None
     if anchor is not None:
-        at_anchor = hashes[anchor.version - 1] if 1 <= anchor.version <= count else hashes[-1]
+        at_anchor = rows[anchor.version - 1][1] if 1 <= anchor.version <= count else head
         broken = _anchor_check(case_id, count, at_anchor, anchor, allow_longer=anchor_is_earlier)
-    result = Verification(case_id, count, hashes[-1], broken, erased)
+    result = Verification(case_id, count, head, broken, erased)
     if broken is not None:
         _log.warning(
             "chain_broken", case_id=case_id, seq=broken.seq, code=broken.code, verified=count
@@ -893,9 +927,7 @@ def _verify_each(
     anchored = anchor.version if anchor is not None else -1
     gaps: list[tuple[int, tuple[str, ...]]] = []
     withheld: list[tuple[int, tuple[str, ...]]] = []
-    one_field = _ONE_FIELD.match
     committed_mark = _COMMITTED
-    prefix = _COMMIT_PREFIX
     if first is not None:
         for index, record in enumerate(records):
             expected = count + 1
@@ -919,35 +951,6 @@ def _verify_each(
                 )
                 break
             content = record.content
-            if content is not None:
-                # The common case inline: one field, checked without parsing JSON (were
-                # there more, the bytes taken as its value would match no commitment).
-                single = one_field(content)
-                if single is not None and content[-2:] == b"}}":
-                    field = single.group(1)
-                    needle = b'"%s":{"commitment":"%s"}' % (
-                        field,
-                        sha(
-                            prefix
-                            + field
-                            + b"\x00"
-                            + bytes.fromhex(single.group(2).decode("ascii"))
-                            + content[single.end() : -2]
-                        )
-                        .hexdigest()
-                        .encode("ascii"),
-                    )
-                    if needle in body and body.count(committed_mark) == 1:
-                        prev = digest
-                        head = hexed
-                        count = expected
-                        if expected == anchored:
-                            at_anchor = hexed
-                        if deep:
-                            broken = _deep_check(case_id, record)
-                            if broken is not None:
-                                break
-                        continue
             if content is not None or committed_mark in body:
                 broken, missing = _content_missing(record)
                 if broken is not None:
