@@ -415,3 +415,22 @@ def test_a_scripted_case_through_every_transcript_path_folds_the_same(
     assert _plain(case.state) == _plain(_eager_fold(case.events))
     assert _plain(CaseState.fold(case.events)) == _plain(case.state)
     _shared_empties_untouched()
+
+
+def test_a_party_is_named_by_every_word_of_its_name_or_anywhere_in_chinese(
+    clock: ManualClock,
+) -> None:
+    case = Mediation.open(
+        "case-1",
+        [Party("a", "Chen Jie"), Party("b", "陈洁"), Party("c", "Anna 李")],
+        Mediator("m", "Mediator"),
+        clock=clock,
+    )
+    named_in = case.state.named_in
+    assert named_in("Thanks, Chen Jie.") == ("a",)
+    assert named_in("Chen said so") == ()  # one word of two is not the name
+    assert named_in("我们听陈洁的意见") == ("b",)  # no spaces between Chinese words
+    assert named_in("陈先生说得对") == ()
+    assert named_in("Anna 李 agreed") == named_in("anna 李 agreed") == ("c",)
+    assert named_in("Anna agreed") == ()
+    assert named_in("b and C, then a") == ("a", "b", "c")  # by id, in case order

@@ -797,6 +797,7 @@ class CaseState(Schedule):
         """The parties taking part whom ``text`` names (by name or id, as whole words;
         a Chinese name anywhere in the text)."""
         keys = {word.key for word in words(text)}
+        joined: str | None = None  # the text's words as one key, made when a name needs it
         named = []
         for party_id in self.active:
             party = self.parties[party_id]
@@ -805,7 +806,10 @@ class CaseState(Schedule):
                 if not key:
                     continue
                 if any(is_cjk(character) for character in key):
-                    found = key in text
+                    # Matched in the text's key, not its raw characters, so that a name
+                    # mixing scripts ("Anna 李") is found whatever the case of its letters.
+                    joined = key_of(text) if joined is None else joined
+                    found = key in joined
                 else:
                     found = all(part in keys for part in key.split(" "))
                 if found:
