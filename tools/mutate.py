@@ -582,29 +582,40 @@ def _strip_code(code: Any) -> Any:
     )
 
 
-def patch_plan(path: str, old_text: str, new_text: str) -> list[tuple[str, int, Any]] | None:
-    """The functions a mutation changes, as (name, first line, new code), so that a
-    worker that has imported everything can swap their code in place; None when the
+def patch_plan(path: str, old_text: str, new_text: str) -> list[tuple[str, int, Any, bool]] | None:
+    """The functions a mutation changes, as (name, first line, new code, required), so that
+    a worker that has imported everything can swap their code in place; None when the
     mutation changes code that runs at import (a module's or a class body's own code, a
-    default argument), which needs a fresh import."""
+    default argument), which needs a fresh import.
+
+    A changed function nested in a changed function is listed too, not required: a closure
+    made earlier (at import, such as a validator a factory returned) must get the new code,
+    while one made at each call (a lambda, a generator expression) has no live function
+    to swap and is made afresh from the outer function's new code."""
     old = compile(old_text, path, "exec", dont_inherit=True)
     new = compile(new_text, path, "exec", dont_inherit=True)
-    changed: list[tuple[str, int, Any]] = []
+    changed: list[tuple[str, int, Any, bool]] = []
 
-    def walk(a: Any, b: Any) -> bool:
+    def nested(code: Any) -> list[Any]:
+        return [c for c in code.co_consts if hasattr(c, "co_code")]
+
+    def walk(a: Any, b: Any, required: bool = True) -> bool:
         if a == b:
             return True
         if a.co_flags & _CO_OPTIMIZED:
             if a.co_name != b.co_name or a.co_freevars != b.co_freevars:
                 return False
-            changed.append((a.co_name, a.co_firstlineno, b))
+            changed.append((a.co_name, a.co_firstlineno, b, required))
+            inner_a, inner_b = nested(a), nested(b)
+            if len(inner_a) == len(inner_b):
+                for x, y in zip(inner_a, inner_b, strict=True):
+                    walk(x, y, required=False)
             return True
         if _strip_code(a) != _strip_code(b):
             return False  # the module's or a class body's own code changed
-        nested_a = [c for c in a.co_consts if hasattr(c, "co_code")]
-        nested_b = [c for c in b.co_consts if hasattr(c, "co_code")]
-        return len(nested_a) == len(nested_b) and all(
-            walk(x, y) for x, y in zip(nested_a, nested_b, strict=True)
+        inner_a, inner_b = nested(a), nested(b)
+        return len(inner_a) == len(inner_b) and all(
+            walk(x, y, required) for x, y in zip(inner_a, inner_b, strict=True)
         )
 
     return changed if walk(old, new) else None
@@ -679,9 +690,9 @@ class _Serve:
         began = time.monotonic()
         plan = patch_plan(job["path"], original, job["text"])
         targets: list[tuple[Any, Any]] = []
-        for qualname, first_line, code in plan or ():
+        for qualname, first_line, code, required in plan or ():
             found = self.functions.get((job["path"], qualname, first_line), [])
-            if not found:
+            if not found and required:
                 plan = None  # e.g. a generator expression run at import
                 break
             targets.extend((function, code) for function in found)
