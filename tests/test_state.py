@@ -19,6 +19,7 @@ from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
 from mediation.events import FindingRecorded
 from mediation.model import NO_CONCERNS, Mediator, Outcome, Party, ScreeningDomain
+from mediation.policy import Confidentiality
 from mediation.state import CaseState, Schedule, Transcript, TranscriptLeak
 from mediation.testing import MediationMachine
 
@@ -433,4 +434,42 @@ def test_a_party_is_named_by_every_word_of_its_name_or_anywhere_in_chinese(
     assert named_in("陈先生说得对") == ()
     assert named_in("Anna 李 agreed") == named_in("anna 李 agreed") == ("c",)
     assert named_in("Anna agreed") == ()
+    assert named_in("李 thanked Anna") == ()  # a name with Chinese in it is one run of words
     assert named_in("b and C, then a") == ("a", "b", "c")  # by id, in case order
+
+
+def test_only_the_built_in_findings_move_the_leak_and_deadline_bookkeeping(
+    new_case: Callable[..., Mediation],
+    advance_to: Callable[[Mediation, str], Mediation],
+    clock: ManualClock,
+) -> None:
+    policy = Policy(
+        confidentiality=Confidentiality(mode="warn"), deadlines={"listening": timedelta(hours=1)}
+    )
+    case = advance_to(new_case(policy=policy), "listening")
+    words = "victor whiskey xray yankee zulu alpha"
+    _noted(case, "a", words)
+    case.paraphrase("m", "b", words)
+    case.speak("a", "x", 10)
+    case.speak("b", "y", 10)
+    clock.advance(timedelta(hours=2))
+    case.review_deadlines("m")
+    case.advance("m")  # the leak is recorded with the move (warn)
+    events = case.events
+    for code, figure in (
+        ("caucus_leak", lambda s: s.transcript.leaks_on_record),
+        ("deadline_passed", lambda s: dict(s.deadline_findings)),
+    ):
+        at = next(
+            i for i, e in enumerate(events) if isinstance(e, FindingRecorded) and e.code == code
+        )
+        finding = events[at]
+        before = CaseState.fold(events[:at])
+        state = CaseState.fold(events[:at])
+        # the same code from a host's own check is not the built-in family's finding
+        state.apply(attrs.evolve(finding, check="house_rule"))
+        assert figure(state) == figure(before), code
+        state.apply(attrs.evolve(finding, seq=finding.seq + 1))
+        assert figure(state) != figure(before), code
+    assert case.state.transcript.leaks_on_record == 1
+    assert case.state.deadline_findings == {"listening": case.state.deadlines["listening"]}
