@@ -464,6 +464,7 @@ def test_only_the_built_in_findings_move_the_leak_and_deadline_bookkeeping(
             i for i, e in enumerate(events) if isinstance(e, FindingRecorded) and e.code == code
         )
         finding = events[at]
+        assert isinstance(finding, FindingRecorded)
         before = CaseState.fold(events[:at])
         state = CaseState.fold(events[:at])
         # the same code from a host's own check is not the built-in family's finding
