@@ -474,3 +474,16 @@ def test_only_the_built_in_findings_move_the_leak_and_deadline_bookkeeping(
         assert figure(state) != figure(before), code
     assert case.state.transcript.leaks_on_record == 1
     assert case.state.deadline_findings == {"listening": case.state.deadlines["listening"]}
+
+
+def test_what_the_mediator_says_inside_a_caucus_is_not_searched_for_leaks(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "common_ground")
+    case.apply_safeguard("m", "a", "shuttle", "A asked not to meet B")
+    words = "bravo delta foxtrot hotel juliet lima"
+    case.open_caucus("m", "a")
+    case.caucus_note("a", words)
+    case.propose_common_ground("m", words)  # carried in A's own caucus (shuttle format)
+    assert case.state.transcript.leaks == []
+    assert case.state.transcript.notes  # the note is watched all the same
