@@ -106,13 +106,21 @@ def _sealed_by_hand(record: RecordedEvent, event: ev.Event) -> bytes:
     """The sealed body as docs/audit.md defines it, computed with hashlib and json only."""
     data = json.loads(audit.canonical_bytes(event))
     for field, entry in json.loads(record.content or b"{}").items():
-        value = json.dumps(data[field], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        # A path: keys and list indices joined with "." ("text", "parties.0.name").
+        *steps, last = field.split(".")
+        container = data
+        for step in steps:
+            container = container[int(step)] if isinstance(container, list) else container[step]
+        key = int(last) if isinstance(container, list) else last
+        value = json.dumps(
+            container[key], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
         salt = bytes.fromhex(entry["salt"])
         digest = hashlib.sha256(
             b"mediation-commit-v2\x00" + field.encode() + b"\x00" + salt + value.encode()
         ).hexdigest()
-        assert entry["value"] == data[field]
-        data[field] = {"commitment": digest}
+        assert entry["value"] == container[key]
+        container[key] = {"commitment": digest}
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -511,9 +519,17 @@ def test_a_broken_chain_is_logged_without_content() -> None:
 
 def test_export_lines_are_exactly_the_documented_form() -> None:
     lines = EXPORTED.split(b"\n")
-    assert lines[0] == b'{"case_id":"workload-2026-03","format":"mediation-events","version":2}'
+    assert lines[0] == b'{"case_id":"workload-2026-03","format":"mediation-events","version":3}'
+    opening = RECORDS[0]  # the names in it are content too
+    assert opening.content is not None
     assert lines[1] == (
-        b'{"event":' + RECORDS[0].body + b',"hash":"' + RECORDS[0].hash.encode() + b'","seq":1}'
+        b'{"event":'
+        + opening.body
+        + b',"hash":"'
+        + opening.hash.encode()
+        + b'","seq":1,"content":'
+        + opening.content
+        + b"}"
     )
     statement = RECORDS[5]
     assert statement.content is not None
@@ -659,7 +675,8 @@ def test_import_refuses_a_case_twice_in_the_file_and_stores_nothing() -> None:
         (EXPORTED[:-1], "malformed"),
         (EXPORTED.rsplit(b"\n", 2)[0] + b"\n", "truncated"),
         (b"{}\n", "malformed"),
-        (EXPORTED.replace(b'"version":2', b'"version":1', 1), "malformed"),
+        (EXPORTED.replace(b'"version":3', b'"version":1', 1), "malformed"),
+        (EXPORTED.replace(b'"version":3', b'"version":2', 1), "malformed"),
         (EXPORTED.replace(b'"end":true', b'"end":false', 1), "malformed"),
         (EXPORTED.replace(b"\n", b"\n\n", 1), "malformed"),
         (EXPORTED.replace(b'"format"', b' "format"', 1), "malformed"),

@@ -269,7 +269,7 @@ def test_the_cli_migrates_the_previous_version(tmp_path: Path) -> None:
     refused = runner.invoke(cli, ["verify", str(path)])
     assert refused.exit_code == 3 and "migrate" in refused.output  # store unavailable
     done = runner.invoke(cli, ["migrate", str(path)])
-    assert done.exit_code == 0 and "schema version 2" in done.output
+    assert done.exit_code == 0 and "schema version 3" in done.output
     assert runner.invoke(cli, ["verify", str(path)]).exit_code == 0
 
 

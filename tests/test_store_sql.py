@@ -143,7 +143,7 @@ def test_the_tables_are_the_documented_schema(tmp_path: Path) -> None:
         "seq",
     ]
     with store.engine.connect() as conn:
-        assert conn.execute(sa.select(schema_table.c.version)).scalars().all() == [2]
+        assert conn.execute(sa.select(schema_table.c.version)).scalars().all() == [3]
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     store.close()
@@ -163,13 +163,17 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = str(tmp_path / "cases.db")
     SQLStore(path).close()
     with sa.create_engine(normalize_url(path)).begin() as conn:
-        conn.execute(sa.update(schema_table).values(version=3))
-    with pytest.raises(SchemaVersionError, match="version 3"):
+        conn.execute(sa.update(schema_table).values(version=SCHEMA_VERSION + 1))
+    with pytest.raises(SchemaVersionError, match=f"version {SCHEMA_VERSION + 1}"):
         SQLStore(path)
     with sa.create_engine(normalize_url(path)).begin() as conn:
         conn.execute(sa.update(schema_table).values(version=SCHEMA_VERSION - 1))
-    with pytest.raises(SchemaVersionError, match=f"version {SCHEMA_VERSION - 1}"):
+    with pytest.raises(SchemaVersionError, match=f"version {SCHEMA_VERSION - 1}.*migrate"):
         SQLStore(path)
+    with sa.create_engine(normalize_url(path)).begin() as conn:
+        conn.execute(sa.update(schema_table).values(version=0))  # older than any we know
+    with pytest.raises(SchemaVersionError, match="version 0; this library understands"):
+        SQLStore(path, migrate=True)
     (tmp_path / "empty.db").write_bytes(b"")  # an empty file is an empty SQLite database
     with pytest.raises(SchemaVersionError, match="no mediation schema"):
         SQLStore(str(tmp_path / "empty.db"), create=False)
@@ -906,7 +910,7 @@ def test_cli_verifies_exports_and_imports(tmp_path: Path) -> None:
         assert [read.reader for read in store.reads("cli-a")] == ["auditor"]
     assert runner.invoke(cli, ["verify", str(exported)]).exit_code == 0
     stdout = runner.invoke(cli, ["export", path, "cli-a"]).stdout_bytes
-    assert stdout.startswith(b'{"case_id":"cli-a","format":"mediation-events","version":2}\n')
+    assert stdout.startswith(b'{"case_id":"cli-a","format":"mediation-events","version":3}\n')
 
     target = str(tmp_path / "copy.db")
     result = runner.invoke(cli, ["import", str(exported), target])
@@ -918,7 +922,8 @@ def test_cli_verifies_exports_and_imports(tmp_path: Path) -> None:
     tampered.write_bytes(exported.read_bytes().replace(b"Lin Wei", b"Lin Mei", 1))
     result = runner.invoke(cli, ["verify", str(tampered)])
     assert result.exit_code == 1
-    assert "BROKEN  cli-a at event 1 [hash_mismatch]" in result.output  # a party name
+    # A party name is committed content: changed, it no longer matches its commitment.
+    assert "BROKEN  cli-a at event 1 [content_mismatch]" in result.output
     elsewhere = tmp_path / "never.db"
     assert runner.invoke(cli, ["import", str(tampered), str(elsewhere)]).exit_code == 1
     assert not elsewhere.exists()

@@ -217,12 +217,15 @@ def retention_apply(
 @click.command()
 @click.argument("store")
 def migrate(store: str) -> None:
-    """Migrate STORE from schema version 1 (unsalted) to version 2 (salted commitments).
-    Every chain is verified first; nothing changes if one is broken. Old heads no longer
-    apply: sign new ones (`mediation anchor`)."""
+    """Migrate STORE from schema version 1 (unsalted) or 2 (names not committed) to
+    version 3 (every personal value committed, so names can be erased too). Every chain
+    is verified first; nothing changes if one is broken. Old heads no longer apply: sign
+    new ones (`mediation anchor`)."""
+    from mediation.store.sql import SCHEMA_VERSION
+
     with _open(store, migrate=True) as opened:
         count = len(opened.cases())
-    click.echo(f"{store}: schema version 2 ({count} case(s))")
+    click.echo(f"{store}: schema version {SCHEMA_VERSION} ({count} case(s))")
 
 
 @click.command()

@@ -20,6 +20,7 @@ from mediation._catalogs import LANGUAGES, N_, Phrase, Term
 from mediation.errors import InvalidInput
 
 __all__ = [
+    "ERASED_TEXT",
     "NON_MEDIABLE_FLAGS",
     "NO_CONCERNS",
     "SEED_RELATIONSHIPS",
@@ -394,6 +395,11 @@ class Mediator:
                     target=relation.target,
                     id=self.id,
                 )
+
+
+ERASED_TEXT = "[erased]"
+"""What an erased name or title reads as once its content is gone (a name may not be
+empty). Renderers show it in the reader's language (``(erased)``, ``（已删除）``)."""
 
 
 NON_MEDIABLE_FLAGS: frozenset[str] = frozenset(

@@ -36,6 +36,7 @@ from mediation.audit.chain import (
     genesis,
     record_events,
     reseal,
+    unseal,
     verify,
     verify_stored,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "reseal",
     "sign_heads",
     "sign_trailer",
+    "unseal",
     "verify",
     "verify_export",
     "verify_export_anchored",

@@ -46,12 +46,21 @@ import attrs
 from mediation import events as ev
 from mediation._canonical import canonical_text, json_text
 from mediation._logging import get_logger
+from mediation.audit._personal import (
+    CONTENT_FIELDS,
+    MAPPING_FIELDS,
+    NESTED_PATHS,
+    is_commitment,
+    placeholder,
+    slots,
+)
 from mediation.errors import ChainBroken, InvalidInput, NothingToErase
 
 __all__ = [
     "CANONICAL_VERSION",
     "CHAIN_PREFIX",
     "CONTENT_FIELDS",
+    "MAPPING_FIELDS",
     "SALT_BYTES",
     "ChainBreak",
     "ChainHead",
@@ -69,25 +78,22 @@ __all__ = [
     "genesis",
     "record_events",
     "reseal",
+    "unseal",
     "verify",
     "verify_stored",
 ]
 
 _log = get_logger("mediation.audit")
 
-CANONICAL_VERSION = 2
-"""Version of the sealed form and the chain (1: unsalted bodies, before commitments)."""
+CANONICAL_VERSION = 3
+"""Version of the sealed form (1: unsalted bodies, before commitments; 2: top-level
+content fields committed, names and other nested personal data in the clear; 3: every
+personal value committed on its own, nested ones included). The hash labels
+(:data:`CHAIN_PREFIX`, ``mediation-commit-v2``) name the hash construction, which has
+not changed since version 2."""
 
 CHAIN_PREFIX = "mediation-chain-v2:"
 """Text hashed with the case id to give the chain's genesis value (see :func:`genesis`)."""
-
-CONTENT_FIELDS = frozenset(
-    {"text", "comment", "statement", "reason", "valuations", "name", "answers", "note"}
-)
-"""Names of the event fields that hold personal content: committed, withholdable, erasable.
-
-Everything else (type, sequence number, time, actor, stage, ids, outcomes, durations) is
-the event's header, kept in the clear so that a case still replays after an erasure."""
 
 SALT_BYTES = 16
 """Length of each field's salt."""
@@ -101,7 +107,10 @@ _sha256 = hashlib.sha256
 _CONTENT_OF: dict[type[ev.Event], tuple[str, ...]] = {
     cls: tuple(sorted(f.name for f in attrs.fields(cls) if f.name in CONTENT_FIELDS))
     for cls in ev.EVENT_TYPES.values()
+    if cls.type_name not in NESTED_PATHS
 }
+"""The top-level content fields of each event type without nested personal data (sealed
+without walking the JSON form); the others are sealed path by path."""
 
 
 def canonical_bytes(event: ev.Event) -> bytes:
@@ -181,14 +190,6 @@ def chain_hash(previous: str, body: bytes) -> str:
     return _sha256(bytes.fromhex(previous) + _sha256(body).digest()).hexdigest()
 
 
-MAPPING_FIELDS = frozenset({"valuations", "answers"})
-"""The content fields that hold a mapping (erased to ``{}``, the others to ``""``)."""
-
-
-def _placeholder(field: str) -> Any:
-    return {} if field in MAPPING_FIELDS else ""
-
-
 @attrs.frozen
 class RecordedEvent:
     """One stored event: its place in the chain, its sealed body, its content and hash.
@@ -254,15 +255,19 @@ class RecordedEvent:
         return found
 
     def committed(self) -> dict[str, str]:
-        """The content fields the sealed body commits to: field name → commitment."""
+        """The personal values the sealed body commits to: path → commitment.
+
+        A path is a top-level content field's name (``"text"``) or the keys and list
+        indices to a nested value joined with ``.`` (``"parties.0.name"``).
+        """
         return {
-            field: value["commitment"]
-            for field, value in self.envelope().items()
-            if field in CONTENT_FIELDS and isinstance(value, dict) and set(value) == {"commitment"}
+            path: container[key]["commitment"]
+            for path, container, key in slots(self.envelope())
+            if is_commitment(container[key])
         }
 
     def missing(self) -> tuple[str, ...]:
-        """Committed fields whose content is not held here (erased, or withheld)."""
+        """Committed paths whose content is not held here (erased, or withheld)."""
         held = self.contents()
         return tuple(field for field in self.committed() if field not in held)
 
@@ -289,18 +294,18 @@ class RecordedEvent:
     def event(self) -> ev.Event:
         """Decode the event: the sealed body with its content put back.
 
-        A field whose content is not held (erased or withheld) reads as empty (``""``,
-        or ``{}`` for valuations).
+        A value whose content is not held (erased or withheld) reads as empty (``""``,
+        ``{}`` for valuations and answers, :data:`~mediation.model.ERASED_TEXT` for a
+        nested name or title).
 
         Raises:
             InvalidInput: the body or content is not well-formed.
         """
         data = self.envelope()
         held = self.contents()
-        for field in CONTENT_FIELDS:
-            value = data.get(field)
-            if isinstance(value, dict) and set(value) == {"commitment"}:
-                data[field] = held[field][1] if field in held else _placeholder(field)
+        for path, container, key in slots(data):
+            if is_commitment(container[key]):
+                container[key] = held[path][1] if path in held else placeholder(path)
         return ev.from_dict(data)
 
     def check_content(self) -> ChainBreak | None:
@@ -335,11 +340,16 @@ def _check_content(record: RecordedEvent) -> tuple[int, ChainBreak | None]:
             (field.encode("utf-8"), salt, json_text(value).encode("utf-8"))
             for field, (salt, value) in record.contents().items()
         ]
+        nested = record.committed() if any(b"." in field for field, _, _ in pairs) else {}
     except (InvalidInput, ValueError) as error:
         return 0, ChainBreak(record.seq, "malformed", str(error))
     for field, salt, value in pairs:
         digest = _sha256(_COMMIT_PREFIX + field + b"\x00" + salt + value).hexdigest()
-        if b'"%s":{"commitment":"%s"}' % (field, digest.encode("ascii")) not in body:
+        if b"." in field:  # a nested path: its commitment is found where the path leads
+            matches = nested.get(field.decode("utf-8")) == digest
+        else:
+            matches = b'"%s":{"commitment":"%s"}' % (field, digest.encode("ascii")) in body
+        if not matches:
             return len(pairs), ChainBreak(
                 record.seq,
                 "content_mismatch",
@@ -368,11 +378,19 @@ def _seal(
 ) -> tuple[bytes, bytes | None]:
     """(sealed body, content) of ``event``; salts drawn from a source or given per field."""
     text = canonical_text_checked(event)
-    fields = _CONTENT_OF.get(type(event), ())
-    present = [field for field in fields if getattr(event, field)]
-    if not present:
-        return text.encode("utf-8"), None
-    data = json.loads(text)
+    fields = _CONTENT_OF.get(type(event))
+    if fields is not None:  # top-level content only: which fields, without parsing
+        present = [field for field in fields if getattr(event, field)]
+        if not present:
+            return text.encode("utf-8"), None
+        data = json.loads(text)
+        places: list[tuple[str, Any, Any]] = [(field, data, field) for field in present]
+    else:  # nested personal data: every non-empty value, path by path
+        data = json.loads(text)
+        places = [place for place in slots(data) if place[1][place[2]]]
+        if not places:
+            return text.encode("utf-8"), None
+    present = [path for path, _, _ in places]
     if isinstance(salt_for, Mapping):
         salts = [salt_for[field] for field in present]
     else:
@@ -381,10 +399,10 @@ def _seal(
             raise InvalidInput("the salt source must give the number of random bytes asked for")
         salts = [drawn[i * SALT_BYTES : (i + 1) * SALT_BYTES] for i in range(len(present))]
     content: dict[str, Any] = {}
-    for field, salt in zip(present, salts, strict=True):
-        value = data[field]
+    for (field, container, key), salt in zip(places, salts, strict=True):
+        value = container[key]
         content[field] = {"salt": salt.hex(), "value": value}
-        data[field] = {"commitment": commitment(field, salt, json_text(value))}
+        container[key] = {"commitment": commitment(field, salt, json_text(value))}
     return json_text(data).encode("utf-8"), json_text(content).encode("utf-8")
 
 
@@ -509,12 +527,33 @@ _FIELD_NAMES = {field.encode("ascii"): field for field in CONTENT_FIELDS}
 
 
 def _put_back(data: dict[str, Any], held: dict[str, Any]) -> None:
-    """Put each held field's value in place of its commitment; an empty value for the
-    committed fields not held (erased or withheld)."""
-    for field, value in data.items():
-        if type(value) is dict and "commitment" in value and field in CONTENT_FIELDS:
-            entry = held.get(field)
-            data[field] = entry["value"] if entry is not None else _placeholder(field)
+    """Put each held value in place of its commitment; a placeholder for the committed
+    values not held (erased or withheld)."""
+    for path, container, key in slots(data):
+        if is_commitment(container[key]):
+            entry = held.get(path)
+            container[key] = entry["value"] if entry is not None else placeholder(path)
+
+
+def unseal(sealed: dict[str, Any], held: Mapping[str, Any]) -> ev.Event:
+    """The event of a parsed sealed body and its parsed content (what a store's stream
+    does with a row); committed values not held read as placeholders.
+
+    Args:
+        sealed: The sealed body parsed as JSON (changed in place).
+        held: The content parsed as JSON (``{}`` when the row holds none).
+
+    Returns:
+        The event.
+
+    Raises:
+        InvalidInput: not a well-formed event.
+    """
+    try:
+        _put_back(sealed, dict(held))
+    except (TypeError, KeyError, AttributeError) as error:
+        raise InvalidInput(f"a stored event is not well-formed: {error!r}") from error
+    return ev.from_dict(sealed)
 
 
 _decoder = json.JSONDecoder()
@@ -566,7 +605,11 @@ def reseal(record: RecordedEvent, event: ev.Event) -> RecordedEvent:
         InvalidInput: the record does not hold the content of a field ``event`` has.
     """
     salts = {field: salt for field, (salt, _) in record.contents().items()}
-    missing = [f for f in _CONTENT_OF.get(type(event), ()) if getattr(event, f) and f not in salts]
+    missing = [
+        path
+        for path, container, key in slots(ev.to_dict(event))
+        if container[key] and path not in salts
+    ]
     if missing:
         raise InvalidInput(f"event {record.seq} holds no salt for {missing}")
     body, content = _seal(event, salts)
@@ -1039,8 +1082,12 @@ def _match_erasures(
                     f"the {field} of event {seq} is missing and no erasure event names it: "
                     "it was removed outside the library",
                 )
-        erasure_seq, at, by, grounds = recorded[(seq, fields[0])]
-        spans.append(ErasedSpan(seq, fields, erasure_seq, at, by, grounds))
+        by_erasure: dict[int, list[str]] = {}
+        for field in fields:  # erased at different times: one span per erasure event
+            by_erasure.setdefault(recorded[(seq, field)][0], []).append(field)
+        for erasure_seq in sorted(by_erasure):
+            _, at, by, grounds = recorded[(seq, by_erasure[erasure_seq][0])]
+            spans.append(ErasedSpan(seq, tuple(by_erasure[erasure_seq]), erasure_seq, at, by, grounds))
     return tuple(spans), None
 
 
@@ -1075,11 +1122,18 @@ def _deep_check(case_id: str, record: RecordedEvent) -> ChainBreak | None:
         return ChainBreak(seq, "malformed", f"event 1 does not open case {case_id!r}")
     try:
         data = ev.to_dict(event)
-        sealed = record.envelope()
+        committed = record.committed()
         held = record.contents()
-        for field, value in sealed.items():
-            if field in CONTENT_FIELDS and isinstance(value, dict) and set(value) == {"commitment"}:
-                data[field] = value
+        for path, container, key in slots(data):
+            if path in committed:
+                container[key] = {"commitment": committed[path]}
+            elif container[key]:
+                return ChainBreak(
+                    seq,
+                    "not_canonical",
+                    f"event {seq} holds personal data in the clear at {path} (a sealed form "
+                    f"older than version {CANONICAL_VERSION}: migrate the store)",
+                )
         canonical = json_text(data).encode("utf-8")
         content = (
             json_text({f: {"salt": s.hex(), "value": v} for f, (s, v) in held.items()}).encode()

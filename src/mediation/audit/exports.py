@@ -41,8 +41,10 @@ __all__ = [
 EXPORT_FORMAT = "mediation-events"
 """Value of the ``format`` key in an export's header line."""
 
-EXPORT_VERSION = 2
-"""The export format version written and read (1: unsalted, before commitments)."""
+EXPORT_VERSION = 3
+"""The export format version written and read: the version of the sealed bodies it
+carries (1: unsalted, before commitments; 2: names and other nested personal data in
+the clear; see :data:`mediation.audit.CANONICAL_VERSION`)."""
 
 _DEFAULT_LIMITS = Limits()
 
@@ -79,7 +81,7 @@ def export_case(
 
     The lines are, byte for byte (see ``docs/audit.md``)::
 
-        {"case_id":"<id>","format":"mediation-events","version":2}
+        {"case_id":"<id>","format":"mediation-events","version":3}
         {"event":<sealed body>,"hash":"<64 hex>","seq":<n>,"content":<content>}
         {"case_id":"<id>","count":<events>,"end":true,"head":"<64 hex>"}
 
@@ -247,12 +249,18 @@ def _section_header(data: dict[str, Any], number: int) -> str:
     if set(data) != {"case_id", "format", "version"} or data["format"] != EXPORT_FORMAT:
         raise ChainBroken("", None, "malformed", f"line {number} is not a section header")
     if data["version"] != EXPORT_VERSION:
+        older = (
+            "; it was written by an older version of the library: migrate the store it "
+            "came from (`mediation migrate STORE`) and export it again"
+            if data["version"] in (1, 2)
+            else ""
+        )
         raise ChainBroken(
             str(data["case_id"]),
             None,
             "malformed",
             f"line {number}: export version {data['version']!r} is not supported "
-            f"(this library reads version {EXPORT_VERSION})",
+            f"(this library reads version {EXPORT_VERSION}){older}",
         )
     if not isinstance(data["case_id"], str):
         raise ChainBroken("", None, "malformed", f"line {number}: case id is not text")

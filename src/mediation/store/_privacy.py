@@ -38,6 +38,7 @@ __all__ = [
     "erase",
     "export_research",
     "export_subject",
+    "people_of",
     "spans_of_party",
 ]
 
@@ -57,35 +58,103 @@ def _managed(store: EventStore) -> ManagedStore:
     return store
 
 
-def spans_of_party(records: Sequence[RecordedEvent], party: str) -> list[str]:
-    """Content still held that a party said or that is about them.
-
-    That is: content of events the party recorded, of events whose ``about`` or ``party``
-    names them, and caucus notes recorded in a caucus with them.
+def people_of(records: Sequence[RecordedEvent]) -> frozenset[str]:
+    """The ids of everyone a case names as a party or mediator (a reassigned one too).
 
     Args:
         records: A case's records.
-        party: The party's id.
 
     Returns:
-        Spans ``"<seq>.<field>"``, in order.
+        The ids.
     """
+    found: set[str] = set()
+    for record in records:
+        if b'"type":"case_opened"' in record.body or b'"type":"mediator_reassigned"' in record.body:
+            data = record.envelope()
+            found.update(str(p.get("id")) for p in data.get("parties", ()) if isinstance(p, dict))
+            mediator = data.get("mediator")
+            if isinstance(mediator, dict):
+                found.add(str(mediator.get("id")))
+    return frozenset(found)
+
+
+def spans_of_party(records: Sequence[RecordedEvent], party: str) -> list[str]:
+    """Personal data still held about one person (a party or the mediator).
+
+    That is, for content in events about the case as a whole (the case's opening, a
+    mediator's reassignment, a disclosure, a waiver, an issue raised), the values nested
+    under their own entry — their name and role, the notes on relationships that
+    involve them — and the event's other content when they recorded it (a statement
+    they made, an issue they raised); and for every other event, all of its content
+    when they recorded it, when its ``about`` or ``party`` names them, when it is a note
+    of a caucus with them, or when it is a finding about them (or whose message names
+    them as the case recorded their name). A case's opening counts as nobody's: other
+    people's entries in it are never erased with the person who opened it.
+
+    Names that people wrote inside free text (a statement that mentions a colleague) are
+    not found: erase such spans one by one (``spans=``).
+
+    Args:
+        records: A case's records.
+        party: The person's id.
+
+    Returns:
+        Spans ``"<seq>.<path>"``, in order.
+    """
+    names = {
+        str(value)
+        for record in records
+        for path, (_, value) in record.contents().items()
+        if path.endswith(".name") and _owner(record.envelope(), path) == {party}
+    }
     caucuses: set[str] = set()
     spans: list[str] = []
     for record in records:
         data = record.envelope()
-        if data.get("type") == "caucus_opened" and data.get("party") == party:
+        kind = data.get("type")
+        if kind == "caucus_opened" and data.get("party") == party:
             caucuses.add(str(data.get("caucus_id")))
         if record.content is None:
             continue
+        recorded_by = data.get("actor") == party and kind != "case_opened"
         concerns = (
-            data.get("actor") == party
+            recorded_by
             or any(data.get(key) == party for key in _ABOUT)
-            or (data.get("type") == "caucus_note_recorded" and data.get("caucus_id") in caucuses)
+            or (kind == "caucus_note_recorded" and data.get("caucus_id") in caucuses)
+            or (kind == "finding_recorded" and party in data.get("parties", ()))
         )
-        if concerns:
-            spans.extend(f"{record.seq}.{field}" for field in sorted(record.contents()))
+        for path, (_, value) in sorted(record.contents().items()):
+            owner = _owner(data, path) if "." in path else None
+            if owner is not None:
+                about = party in owner
+            elif kind == "finding_recorded" and path == "message":
+                about = concerns or any(name in str(value) for name in names)
+            else:
+                about = concerns
+            if about:
+                spans.append(f"{record.seq}.{path}")
     return spans
+
+
+def _owner(data: Mapping[str, Any], path: str) -> frozenset[str] | None:
+    """Whom a nested value is about: the party whose entry holds it, the mediator for
+    their name, or both people of the relationship whose note it is; None when it names
+    no one in particular (an issue's title)."""
+    keys = path.split(".")
+    node: Any = data
+    for key in keys[:-1]:
+        try:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+    if not isinstance(node, dict):
+        return None
+    person = keys[0] in ("parties", "mediator") and len(keys) == (3 if keys[0] == "parties" else 2)
+    if person and isinstance(node.get("id"), str):
+        return frozenset({node["id"]})
+    if keys[-1] == "note" and isinstance(node.get("source"), str):
+        return frozenset({node["source"], str(node.get("target"))})
+    return None
 
 
 def erase(
@@ -156,6 +225,11 @@ def erase(
         raise CaseNotFound(case_id)
     records = store.records(case_id)
     if party is not None:
+        check_id(party, "party")
+        if party not in people_of(records):
+            raise NothingToErase(
+                f"case {case_id!r} names no party or mediator {party!r}; nothing was erased"
+            )
         wanted = spans_of_party(records, party)
     elif seq is not None:
         if not 1 <= seq <= len(records):

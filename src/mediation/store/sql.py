@@ -59,6 +59,8 @@ from mediation import events as ev
 from mediation._catalogs import N_
 from mediation._logging import get_logger
 from mediation.audit import ReadRecord, RecordedEvent
+from mediation.audit.chain import unseal
+from mediation.audit.migration import upgrade_v2
 from mediation.errors import (
     CaseNotFound,
     ChainBroken,
@@ -86,9 +88,10 @@ __all__ = ["SCHEMA_VERSION", "SQLStore", "metadata", "migrate", "normalize_url"]
 
 _log = get_logger("mediation.store")
 
-SCHEMA_VERSION = 2
-"""The schema version this module creates and understands (1: unsalted bodies, migrated by
-:func:`migrate`)."""
+SCHEMA_VERSION = 3
+"""The schema version this module creates and understands. Older ones are migrated by
+:func:`migrate`: 1 (unsalted bodies) and 2 (names and other nested personal data in the
+clear, so not erasable; see :mod:`mediation.audit.migration`)."""
 
 metadata = sa.MetaData()
 """The tables (for hosts that manage migrations with their own tools)."""
@@ -531,6 +534,18 @@ class SQLStore:
             if version == 1 and migrate:
                 self.store_id = _migrate_v1(conn, self.dialect, self._salts)
                 return
+            if version == 2 and migrate:
+                self.store_id = _migrate_v2(conn, self.dialect, self._salts)
+                return
+            if version == 2:
+                raise SchemaVersionError.of(
+                    "schema_to_migrate",
+                    N_(
+                        "the database has mediation schema version 2 (names and other personal "
+                        "data nested in events are not committed, so they cannot be erased); "
+                        "migrate it with `mediation migrate STORE` or SQLStore(url, migrate=True)"
+                    ),
+                )
             if version == 1:
                 raise SchemaVersionError.of(
                     "schema_to_migrate",
@@ -876,7 +891,7 @@ class SQLStore:
                             events.append(from_dict(decode(str(body, "utf-8"))))
                         else:
                             held = decode(str(content, "utf-8")) if content is not None else {}
-                            events.append(_merged(decode(str(body, "utf-8")), held))
+                            events.append(unseal(decode(str(body, "utf-8")), held))
                     except (UnicodeDecodeError, ValueError) as error:
                         raise InvalidInput.of(
                             "malformed_event",
@@ -1195,13 +1210,15 @@ class SQLStore:
 
 
 def migrate(url: str | os.PathLike[str] | Engine) -> str:
-    """Migrate a store of schema version 1 to version 2, in one transaction.
+    """Migrate a store of schema version 1 or 2 to version 3, in one transaction.
 
-    Version 1 kept each event's canonical bytes in the chain unsalted; version 2 keeps a
-    sealed body with salted commitments and the content beside it (see
-    :mod:`mediation.audit.chain`). Every case's version-1 chain is verified first; if any
-    is broken nothing is changed. Hashes change: anchors of version 1 no longer apply,
-    so take (and sign) new heads after migrating.
+    Version 1 kept each event's canonical bytes in the chain unsalted; version 2 kept a
+    sealed body with salted commitments of what people said, but names and other
+    personal data nested in events in the clear; version 3 commits each personal value
+    on its own, so each can be erased (see :mod:`mediation.audit.chain` and
+    :mod:`mediation.audit.migration`). Every case's chain is verified first; if any is
+    broken nothing is changed. Hashes change: heads signed before no longer apply, so
+    take (and sign) new heads after migrating.
 
     Args:
         url: The store (as for :class:`SQLStore`).
@@ -1210,7 +1227,7 @@ def migrate(url: str | os.PathLike[str] | Engine) -> str:
         The store's (new) id.
 
     Raises:
-        ChainBroken: a version-1 chain does not verify (nothing changed).
+        ChainBroken: an old chain does not verify (nothing changed).
         SchemaVersionError: the database has no mediation schema or one this library
             does not know.
     """
@@ -1222,13 +1239,72 @@ def _bytes(value: Any) -> bytes | None:
     return bytes(value) if value is not None else None
 
 
+
+
+def _migrate_v2(conn: Connection, dialect: str, salts: audit.SaltSource) -> str:
+    """Migrate a schema-2 store to schema 3 inside the caller's transaction.
+
+    Each case's chain is verified against its stored head first (the hash construction
+    is the same in both versions); any break refuses the whole migration. Every personal
+    value a version-2 body holds in the clear is then committed with a fresh salt, and
+    the chain computed anew (:func:`mediation.audit.migration.upgrade_v2`); commitments
+    and erased content stay as they were. The read log does not change.
+    """
+    cases = conn.execute(
+        sa.select(cases_table.c.case_id, cases_table.c.version, cases_table.c.head)
+    ).all()
+    for case_id, version, stored_head in cases:
+        rows = conn.execute(
+            sa.select(
+                events_table.c.seq,
+                events_table.c.hash,
+                events_table.c.body,
+                events_table.c.content,
+            )
+            .where(events_table.c.case_id == case_id)
+            .order_by(events_table.c.seq)
+        ).all()
+        records = [
+            RecordedEvent(case_id, seq, hash_, bytes(body), _bytes(content))
+            for seq, hash_, body, content in rows
+        ]
+        try:
+            upgraded = upgrade_v2(
+                case_id, records, anchor=audit.ChainHead(case_id, version, stored_head), salts=salts
+            )
+        except ChainBroken as error:
+            raise ChainBroken(
+                case_id, error.seq, error.code, f"{error}; nothing was migrated"
+            ) from error
+        for old, new in zip(records, upgraded, strict=True):
+            conn.execute(
+                sa.update(events_table)
+                .where(events_table.c.case_id == case_id, events_table.c.seq == new.seq)
+                .values(
+                    hash=new.hash,
+                    **({"body": new.body, "content": new.content} if new.body != old.body else {}),
+                )
+            )
+        conn.execute(
+            sa.update(cases_table)
+            .where(cases_table.c.case_id == case_id)
+            .values(head=upgraded[-1].hash if upgraded else stored_head)
+        )
+        _log.info("case_migrated", case_id=case_id, events=len(upgraded))
+    store_id = str(conn.execute(sa.select(schema_table.c.store_id)).scalar())
+    conn.execute(sa.update(schema_table).values(version=SCHEMA_VERSION))
+    _log.info("schema_migrated", dialect=dialect, version=SCHEMA_VERSION, cases=len(cases))
+    return store_id
+
+
 def _migrate_v1(conn: Connection, dialect: str, salts: audit.SaltSource) -> str:
-    """Migrate a schema-1 store to schema 2 inside the caller's transaction.
+    """Migrate a schema-1 store to schema 3 inside the caller's transaction.
 
     Each case's version-1 chain (unsalted bodies) is verified against its stored head
     first; any break refuses the whole migration. Every event is then sealed with fresh
     salts and chained anew (new hashes: version-1 heads kept elsewhere no longer apply),
-    the read log is chained, and the schema version set to 2 with a new store id.
+    the read log is chained, and the schema version set to 3 with a new store id (the
+    bodies are sealed as version 3 seals them).
     """
     binary = sa.LargeBinary().compile(dialect=conn.dialect)
     for statement in (
@@ -1302,19 +1378,6 @@ def _migrate_v1(conn: Connection, dialect: str, salts: audit.SaltSource) -> str:
     conn.execute(sa.update(schema_table).values(version=SCHEMA_VERSION, store_id=store_id))
     _log.info("schema_migrated", dialect=dialect, version=SCHEMA_VERSION, cases=len(cases))
     return store_id
-
-
-def _merged(sealed: dict[str, Any], content: dict[str, Any]) -> ev.Event:
-    """The event of a sealed body with its content put back (erased fields empty)."""
-    for field, value in sealed.items():
-        if type(value) is dict and "commitment" in value and field in audit.CONTENT_FIELDS:
-            entry = content.get(field)
-            sealed[field] = (
-                entry["value"]
-                if entry is not None
-                else ({} if field in audit.MAPPING_FIELDS else "")
-            )
-    return ev.from_dict(sealed)
 
 
 # -- the store boundary: driver errors become StoreUnavailable ------------------------------
