@@ -43,6 +43,7 @@ from mediation import audit
 from mediation.diagram import Move, moves
 from mediation.errors import InvalidInput, MissingExtra
 from mediation.i18n import N_, check_language, translator
+from mediation.model import ERASED_TEXT, display_name
 from mediation.neutrality.registry import recorded_message
 
 if TYPE_CHECKING:
@@ -687,6 +688,7 @@ def render_html(casefile: CaseFile, *, lang: str = "en") -> str:
         InvalidInput: an unknown language.
     """
     check_language(lang)
+    casefile = _erased_shown(casefile, lang)
     translations = translator(lang)
     charts, charts_missing = _charts(casefile, lang)
     diagram, diagram_missing = _diagram(casefile, lang)
@@ -717,6 +719,7 @@ def render_markdown(casefile: CaseFile, *, lang: str = "en") -> str:
         InvalidInput: an unknown language.
     """
     check_language(lang)
+    casefile = _erased_shown(casefile, lang)
     translations = translator(lang)
     environment = _environment()
     template = environment.get_template("casefile.md.j2")
@@ -727,6 +730,31 @@ def render_markdown(casefile: CaseFile, *, lang: str = "en") -> str:
         _=translations.gettext,
         md=_markdown_cell,
     )
+
+
+def _erased_shown(casefile: CaseFile, lang: str) -> CaseFile:
+    """The case file with every erased name or title (:data:`~mediation.model.ERASED_TEXT`)
+    shown as the word for erased in ``lang``."""
+    word = display_name(ERASED_TEXT, lang)
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, str):
+            return word if value == ERASED_TEXT else value
+        if isinstance(value, tuple):
+            return tuple(shown(item) for item in value)
+        if isinstance(value, Mapping):
+            return {key: shown(item) for key, item in value.items()}
+        if attrs.has(type(value)):
+            changes = {  # private fields (the process definition) are left as they are
+                f.alias: shown(getattr(value, f.name))
+                for f in attrs.fields(type(value))
+                if f.init and not f.name.startswith("_")
+            }
+            return attrs.evolve(value, **changes)
+        return value
+
+    result: CaseFile = shown(casefile)
+    return result
 
 
 def _markdown_cell(value: object) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from mediation._catalogs import LANGUAGES, N_, Phrase, Term
+from mediation._catalogs import LANGUAGES, N_, Phrase, Term, catalog
 from mediation.errors import InvalidInput
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "check_id",
     "check_text",
     "describe_relation",
+    "display_name",
     "relation_kind",
     "shown",
     "unique_ids",
@@ -399,7 +400,29 @@ class Mediator:
 
 ERASED_TEXT = "[erased]"
 """What an erased name or title reads as once its content is gone (a name may not be
-empty). Renderers show it in the reader's language (``(erased)``, ``（已删除）``)."""
+empty). Renderers show it in the reader's language (:func:`display_name`)."""
+
+_ERASED_LABEL = N_("(erased)")
+
+
+def display_name(name: str, lang: str = "en") -> str:
+    """A name (or title) as shown to a reader: itself, or the word for erased content.
+
+    Args:
+        name: A name as recorded (:data:`ERASED_TEXT` once erased).
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        ``name``, or ``(erased)`` / ``（已删除）`` when it was erased.
+
+    Raises:
+        InvalidInput: an unknown language.
+    """
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"language must be 'en' or 'zh'; got {lang!r}")
+    if name != ERASED_TEXT:
+        return name
+    return str(catalog(lang).gettext(_ERASED_LABEL))
 
 
 NON_MEDIABLE_FLAGS: frozenset[str] = frozenset(

@@ -15,6 +15,12 @@ This package never imports :mod:`mediation.store`; the helpers that take a store
 the chain and the file format.
 """
 
+from mediation.audit._personal import (
+    NESTED_PATHS,
+    PERSONAL_LEAVES,
+    erased_value,
+    personal_slots,
+)
 from mediation.audit.chain import (
     CANONICAL_VERSION,
     CHAIN_PREFIX,
@@ -82,6 +88,8 @@ __all__ = [
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
     "MAPPING_FIELDS",
+    "NESTED_PATHS",
+    "PERSONAL_LEAVES",
     "SALT_BYTES",
     "Attendee",
     "AuthorityReport",
@@ -109,10 +117,12 @@ __all__ = [
     "decode_stored",
     "due_spans",
     "erase_fields",
+    "erased_value",
     "export_case",
     "export_view",
     "genesis",
     "iter_export",
+    "personal_slots",
     "read_anchors",
     "read_export",
     "read_genesis",

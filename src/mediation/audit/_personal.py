@@ -29,10 +29,10 @@ __all__ = [
     "NESTED_PATHS",
     "PERSONAL_LEAVES",
     "PERSONAL_PATHS",
+    "erased_value",
     "is_commitment",
     "leaf",
-    "placeholder",
-    "slots",
+    "personal_slots",
 ]
 
 CONTENT_FIELDS = frozenset(
@@ -92,7 +92,7 @@ def leaf(path: str) -> str:
     return path.rpartition(".")[2]
 
 
-def placeholder(path: str) -> Any:
+def erased_value(path: str) -> Any:
     """What an erased (or withheld) value at ``path`` reads as when the event is decoded.
 
     ``{}`` for a mapping field, :data:`~mediation.model.ERASED_TEXT` for a nested name or
@@ -108,7 +108,7 @@ def is_commitment(value: Any) -> bool:
     return type(value) is dict and len(value) == 1 and type(value.get("commitment")) is str
 
 
-def slots(data: Mapping[str, Any]) -> Iterator[tuple[str, Any, Any]]:
+def personal_slots(data: Mapping[str, Any]) -> Iterator[tuple[str, Any, Any]]:
     """Every place in an event's JSON form that may hold personal data.
 
     Args:
@@ -128,7 +128,9 @@ def slots(data: Mapping[str, Any]) -> Iterator[tuple[str, Any, Any]]:
         yield from _walk(data, pattern, 0, "")
 
 
-def _walk(node: Any, pattern: tuple[str, ...], depth: int, prefix: str) -> Iterator[tuple[str, Any, Any]]:
+def _walk(
+    node: Any, pattern: tuple[str, ...], depth: int, prefix: str
+) -> Iterator[tuple[str, Any, Any]]:
     key = pattern[depth]
     last = depth == len(pattern) - 1
     if key == "*":

@@ -50,9 +50,9 @@ from mediation.audit._personal import (
     CONTENT_FIELDS,
     MAPPING_FIELDS,
     NESTED_PATHS,
+    erased_value,
     is_commitment,
-    placeholder,
-    slots,
+    personal_slots,
 )
 from mediation.errors import ChainBroken, InvalidInput, NothingToErase
 
@@ -262,7 +262,7 @@ class RecordedEvent:
         """
         return {
             path: container[key]["commitment"]
-            for path, container, key in slots(self.envelope())
+            for path, container, key in personal_slots(self.envelope())
             if is_commitment(container[key])
         }
 
@@ -303,9 +303,9 @@ class RecordedEvent:
         """
         data = self.envelope()
         held = self.contents()
-        for path, container, key in slots(data):
+        for path, container, key in personal_slots(data):
             if is_commitment(container[key]):
-                container[key] = held[path][1] if path in held else placeholder(path)
+                container[key] = held[path][1] if path in held else erased_value(path)
         return ev.from_dict(data)
 
     def check_content(self) -> ChainBreak | None:
@@ -387,7 +387,7 @@ def _seal(
         places: list[tuple[str, Any, Any]] = [(field, data, field) for field in present]
     else:  # nested personal data: every non-empty value, path by path
         data = json.loads(text)
-        places = [place for place in slots(data) if place[1][place[2]]]
+        places = [place for place in personal_slots(data) if place[1][place[2]]]
         if not places:
             return text.encode("utf-8"), None
     present = [path for path, _, _ in places]
@@ -529,10 +529,10 @@ _FIELD_NAMES = {field.encode("ascii"): field for field in CONTENT_FIELDS}
 def _put_back(data: dict[str, Any], held: dict[str, Any]) -> None:
     """Put each held value in place of its commitment; a placeholder for the committed
     values not held (erased or withheld)."""
-    for path, container, key in slots(data):
+    for path, container, key in personal_slots(data):
         if is_commitment(container[key]):
             entry = held.get(path)
-            container[key] = entry["value"] if entry is not None else placeholder(path)
+            container[key] = entry["value"] if entry is not None else erased_value(path)
 
 
 def unseal(sealed: dict[str, Any], held: Mapping[str, Any]) -> ev.Event:
@@ -607,7 +607,7 @@ def reseal(record: RecordedEvent, event: ev.Event) -> RecordedEvent:
     salts = {field: salt for field, (salt, _) in record.contents().items()}
     missing = [
         path
-        for path, container, key in slots(ev.to_dict(event))
+        for path, container, key in personal_slots(ev.to_dict(event))
         if container[key] and path not in salts
     ]
     if missing:
@@ -1087,7 +1087,9 @@ def _match_erasures(
             by_erasure.setdefault(recorded[(seq, field)][0], []).append(field)
         for erasure_seq in sorted(by_erasure):
             _, at, by, grounds = recorded[(seq, by_erasure[erasure_seq][0])]
-            spans.append(ErasedSpan(seq, tuple(by_erasure[erasure_seq]), erasure_seq, at, by, grounds))
+            spans.append(
+                ErasedSpan(seq, tuple(by_erasure[erasure_seq]), erasure_seq, at, by, grounds)
+            )
     return tuple(spans), None
 
 
@@ -1124,7 +1126,7 @@ def _deep_check(case_id: str, record: RecordedEvent) -> ChainBreak | None:
         data = ev.to_dict(event)
         committed = record.committed()
         held = record.contents()
-        for path, container, key in slots(data):
+        for path, container, key in personal_slots(data):
             if path in committed:
                 container[key] = {"commitment": committed[path]}
             elif container[key]:

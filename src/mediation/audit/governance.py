@@ -30,7 +30,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from mediation.audit.chain import CONTENT_FIELDS, RecordedEvent
+from mediation.audit._personal import PERSONAL_LEAVES, leaf
+from mediation.audit.chain import RecordedEvent
 from mediation.errors import InvalidInput
 
 __all__ = ["DataPolicy", "RetentionRule", "due_spans"]
@@ -41,8 +42,9 @@ class RetentionRule:
     """Erase some content fields a number of days after a case closed.
 
     Attributes:
-        fields: The content fields to erase (names from
-            :data:`mediation.audit.CONTENT_FIELDS`).
+        fields: The personal values to erase, by the last key of their path (names from
+            :data:`mediation.audit.PERSONAL_LEAVES`: ``text``, ``note``, ``name``,
+            ``role``, ``title``, ...); ``name`` erases the parties' and mediator's names.
         days_after_close: How many whole days after the case's ``closed`` event.
         grounds: The rule in words, recorded in each erasure event.
     """
@@ -52,10 +54,10 @@ class RetentionRule:
     grounds: str
 
     def __attrs_post_init__(self) -> None:
-        unknown = sorted(self.fields - CONTENT_FIELDS)
+        unknown = sorted(self.fields - PERSONAL_LEAVES)
         if not self.fields or unknown:
             raise InvalidInput(
-                f"a retention rule names content fields from {sorted(CONTENT_FIELDS)}; "
+                f"a retention rule names content fields from {sorted(PERSONAL_LEAVES)}; "
                 f"got {sorted(self.fields)}"
             )
         if (
@@ -180,7 +182,7 @@ def due_spans(
                 continue
             for field in sorted(record.contents()):
                 span = f"{record.seq}.{field}"
-                if field in rule.fields and span not in taken:
+                if leaf(field) in rule.fields and span not in taken:
                     taken.add(span)
                     due.setdefault(rule.grounds, []).append(span)
     return due

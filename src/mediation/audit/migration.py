@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from mediation._canonical import json_text
-from mediation.audit._personal import is_commitment, slots
+from mediation.audit._personal import is_commitment, personal_slots
 from mediation.audit.chain import (
     SALT_BYTES,
     ChainHead,
@@ -82,7 +82,7 @@ def _sealed_anew(record: RecordedEvent, salts: SaltSource) -> tuple[bytes, bytes
     data = record.envelope()
     places = [
         (path, container, key)
-        for path, container, key in slots(data)
+        for path, container, key in personal_slots(data)
         if container[key] and not is_commitment(container[key])
     ]
     if not places:

@@ -26,7 +26,7 @@ from mediation.audit.signing import Signer, sign_trailer
 from mediation.case import Mediation
 from mediation.errors import InvalidInput, NotAuthorized
 from mediation.i18n import join_list, translator
-from mediation.model import Outcome
+from mediation.model import Outcome, display_name
 
 __all__ = [
     "READS_PREFIX",
@@ -262,7 +262,7 @@ class AuthorityReport:
         answers = {None: _("not yet ended"), True: yes, False: no}
         settled = answers[self.settled]
         attended = [
-            _("{name} ({role})").format(name=person.name, role=_(person.role))
+            _("{name} ({role})").format(name=display_name(person.name, lang), role=_(person.role))
             for person in self.attended
         ]
         lines = [

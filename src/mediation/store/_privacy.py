@@ -27,7 +27,7 @@ from mediation.audit import (
     export_case,
 )
 from mediation.errors import CaseNotFound, InvalidInput, NotAuthorized, NothingToErase
-from mediation.model import check_id
+from mediation.model import check_id, display_name
 from mediation.store._audit import erase_spans, verify_case
 from mediation.store._protocol import EventStore, ManagedStore
 
@@ -101,20 +101,30 @@ def spans_of_party(records: Sequence[RecordedEvent], party: str) -> list[str]:
     Returns:
         Spans ``"<seq>.<path>"``, in order.
     """
+    return [f"{seq}.{path}" for seq, path, held in _about(records, party) if held]
+
+
+_ROSTERS = (b'"type":"case_opened"', b'"type":"mediator_reassigned"')
+
+
+def _about(records: Sequence[RecordedEvent], party: str) -> list[tuple[int, str, bool]]:
+    """Every committed value about ``party`` (see :func:`spans_of_party`): (seq, path,
+    whether its content is still held), in order."""
     names = {
         str(value)
         for record in records
+        if any(mark in record.body for mark in _ROSTERS)
         for path, (_, value) in record.contents().items()
         if path.endswith(".name") and _owner(record.envelope(), path) == {party}
     }
     caucuses: set[str] = set()
-    spans: list[str] = []
+    found: list[tuple[int, str, bool]] = []
     for record in records:
         data = record.envelope()
         kind = data.get("type")
         if kind == "caucus_opened" and data.get("party") == party:
             caucuses.add(str(data.get("caucus_id")))
-        if record.content is None:
+        if record.content is None and b'{"commitment":' not in record.body:
             continue
         recorded_by = data.get("actor") == party and kind != "case_opened"
         concerns = (
@@ -123,17 +133,18 @@ def spans_of_party(records: Sequence[RecordedEvent], party: str) -> list[str]:
             or (kind == "caucus_note_recorded" and data.get("caucus_id") in caucuses)
             or (kind == "finding_recorded" and party in data.get("parties", ()))
         )
-        for path, (_, value) in sorted(record.contents().items()):
+        held = record.contents()
+        for path in sorted(record.committed()):
             owner = _owner(data, path) if "." in path else None
             if owner is not None:
                 about = party in owner
-            elif kind == "finding_recorded" and path == "message":
-                about = concerns or any(name in str(value) for name in names)
+            elif kind == "finding_recorded" and path == "message" and path in held:
+                about = concerns or any(name in str(held[path][1]) for name in names)
             else:
                 about = concerns
             if about:
-                spans.append(f"{record.seq}.{path}")
-    return spans
+                found.append((record.seq, path, path in held))
+    return found
 
 
 def _owner(data: Mapping[str, Any], path: str) -> frozenset[str] | None:
@@ -436,26 +447,29 @@ def export_subject(store: EventStore, party_id: str) -> SubjectAccess:
         if party_id not in names:
             continue
         verify_case(store, summary.case_id).raise_if_broken()
-        concerned = {span.partition(".")[0] for span in spans_of_party(records, party_id)}
+        concerned: dict[int, set[str]] = {}
+        for seq, path, _ in _about(records, party_id):
+            concerned.setdefault(seq, set()).add(path)
         entries = []
         for record in records:
             data = record.envelope()
-            if data.get("actor") != party_id and str(record.seq) not in concerned:
+            if data.get("actor") != party_id and record.seq not in concerned:
                 continue
+            theirs = concerned.get(record.seq, set())  # not other people's names
             entries.append(
                 {
                     "seq": record.seq,
                     "type": data["type"],
                     "at": data["at"],
                     "actor": data["actor"],
-                    "content": {f: v for f, (_, v) in record.contents().items()},
-                    "erased": list(record.missing()),
+                    "content": {f: v for f, (_, v) in record.contents().items() if f in theirs},
+                    "erased": [f for f in record.missing() if f in theirs],
                 }
             )
         cases.append(
             {
                 "case_id": summary.case_id,
-                "name": names[party_id],
+                "name": display_name(names[party_id]),
                 "stage": summary.stage,
                 "outcome": summary.outcome,
                 "events": entries,
@@ -532,10 +546,10 @@ def export_research(
 
 def _pseudonymised(event: ev.Event, mapping: Mapping[str, str], keep_text: bool) -> ev.Event:
     data = _rename(ev.to_dict(event), None, mapping)
-    if not keep_text:
-        for field in audit.CONTENT_FIELDS:
-            if field in data:
-                data[field] = {} if isinstance(data[field], dict) else ""
+    if not keep_text:  # every personal value but the names, which are pseudonyms now
+        for path, container, key in audit.personal_slots(data):
+            if "." not in path or not path.endswith(".name"):
+                container[key] = audit.erased_value(path)
     return ev.from_dict(data)
 
 
