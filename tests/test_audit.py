@@ -23,6 +23,7 @@ from mediation import audit
 from mediation import events as ev
 from mediation._canonical import json_text
 from mediation.audit import ChainHead, ReaderRole, RecordedEvent, chain
+from mediation.audit.exports import write_section
 from mediation.case import Mediation
 from mediation.demo import non_mediable_case
 from mediation.errors import (
@@ -1047,3 +1048,60 @@ def test_an_export_whose_case_id_is_not_text_is_malformed() -> None:
         audit.read_export(io.BytesIO(data))
     (result,) = audit.verify_export(io.BytesIO(data))
     assert not result.ok and result.count == 0
+
+
+# -- nested personal data (sealed form 3) --------------------------------------------------
+
+
+def test_a_body_holding_a_name_in_the_clear_is_not_canonical() -> None:
+    """A version-2 body (names in the clear) chained as it is verifies by its hashes,
+    but not deeply: the deep check names the path and says to migrate."""
+    opening = RECORDS[0]
+    clear = audit.canonical_bytes(CASE.events[0])  # every value in the clear
+    forged = [RecordedEvent(CASE.case_id, 1, audit.chain_hash(audit.genesis(CASE.case_id),
+              clear), clear)]  # fmt: skip
+    assert audit.verify(forged).ok
+    result = audit.verify(forged, deep=True)
+    assert result.broken is not None and result.broken.code == "not_canonical"
+    assert "parties.0.name" in result.broken.message and "migrate" in result.broken.message
+    assert audit.verify([opening], deep=True).ok
+
+
+def test_a_name_withheld_from_a_reader_leaves_only_its_salted_commitment() -> None:
+    out = io.BytesIO()
+    anchor = ChainHead(CASE.case_id, len(RECORDS), RECORDS[-1].hash)
+    lines = [(RECORDS[0], ("parties.1.name",))] + [(r, ()) for r in RECORDS[1:]]
+    write_section(anchor, lines, out)
+    data = out.getvalue()
+    salt, name = RECORDS[0].contents()["parties.1.name"]
+    assert name.encode() not in data and salt.hex().encode() not in data
+    # Without the salt, the right guess does not reproduce the commitment.
+    committed = RECORDS[0].committed()["parties.1.name"]
+    assert audit.commitment("parties.1.name", b"", json.dumps(name)) != committed
+    (result,) = audit.verify_export(io.BytesIO(data))
+    assert result.ok and result.withheld == ((1, ("parties.1.name",)),)
+
+
+def test_erased_paths_of_one_event_are_named_with_each_erasure() -> None:
+    first = audit.erase_fields(RECORDS[0], ["parties.0.name"])
+    erasure = ev.ContentErased(seq=len(RECORDS) + 1, at=CASE.events[-1].at, actor="dpo",
+                               stage="closed", spans=("1.parties.0.name",), grounds="a",
+                               role="dpo")  # fmt: skip
+    second = ev.ContentErased(seq=len(RECORDS) + 2, at=CASE.events[-1].at, actor="dpo",
+                              stage="closed", spans=("1.mediator.name",), grounds="b",
+                              role="dpo")  # fmt: skip
+    tail = audit.record_events(CASE.case_id, [erasure, second], RECORDS[-1].hash,
+                               salts=seeded_salts(3))  # fmt: skip
+    records = [audit.erase_fields(first, ["mediator.name"]), *RECORDS[1:], *tail]
+    result = audit.verify(records, deep=True)
+    assert result.ok
+    assert [(s.seq, s.fields, s.grounds) for s in result.erased] == [
+        (1, ("parties.0.name",), "a"),
+        (1, ("mediator.name",), "b"),
+    ]
+    rows = [(r.seq, r.hash, r.body, r.content) for r in records]
+    stored, events = audit.verify_stored(CASE.case_id, rows)
+    assert stored == result and events == audit.decode_records(records)
+    opening = events[0]
+    assert isinstance(opening, ev.CaseOpened)
+    assert (opening.parties[0].name, opening.mediator.name) == ("[erased]", "[erased]")

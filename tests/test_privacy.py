@@ -18,17 +18,20 @@ from mediation.audit import DataPolicy
 from mediation.cli import cli
 from mediation.errors import (
     CaseNotFound,
+    ChainBroken,
     InvalidInput,
     NotAuthorized,
     NothingToErase,
     SchemaVersionError,
 )
+from mediation.model import ERASED_TEXT
 from mediation.store import (
     InMemoryStore,
     Repository,
     apply_retention,
     erase,
     export_research,
+    export_store,
     export_subject,
     spans_of_party,
     verify_case,
@@ -350,3 +353,274 @@ def test_refused_erasures_change_nothing_in_a_sql_store(tmp_path: Path) -> None:
     assert (store.records("c-1"), store.summary("c-1")) == before
     assert verify_case(store, "c-1").ok
     store.close()
+
+
+# -- names and other nested personal data (sealed form 3) ---------------------------------
+
+FIXTURE_V2 = Path(__file__).parent / "fixtures" / "store_v2.sqlite"
+"""A schema-2 store written by the library at commit 5768e81 (before names were
+committed): case ``v2-scripted`` (the scripted case, its caucus note erased under
+'Art. 17 request #7') and case ``v2-roster`` (parties Ana Souza and Ben Okafor, mediator
+Mei Tanaka, a relationship note, a mediator relationship note, two issue titles), with
+one recorded read of the second."""
+
+
+def _files(path: Path) -> list[Path]:
+    return [p for p in (path, Path(str(path) + "-wal")) if p.exists()]
+
+
+def test_erasing_a_party_removes_their_name_from_the_file_and_every_view(
+    tmp_path: Path,
+) -> None:
+    from mediation.audit import authority_report
+    from mediation.casefile import build_casefile, render_markdown
+
+    path = tmp_path / "cases.db"
+    store = SQLStore(path)
+    case = scripted_case("c-1")
+    store.append(case.case_id, case.events, 0)
+    with SQLStore(path) as other:  # checkpoint: the names reach the main file
+        other.summary(case.case_id)
+    assert any(b"Zhao Min" in file.read_bytes() for file in _files(path))
+    before = store.records(case.case_id)
+    recorded = erase(store, case.case_id, party="zhao", actor="dpo-1", role=DPO,
+                     grounds="Art. 17 request #9", at=AT)  # fmt: skip
+    spans = recorded.envelope()["spans"]
+    assert spans[:2] == ["1.parties.1.name", "1.parties.1.role"]
+    for file in _files(path):
+        data = file.read_bytes()
+        assert b"Zhao Min" not in data, f"the erased name is still in {file.name}"
+        assert b"analyst" not in data and SECRET.encode() not in data
+    after = store.records(case.case_id)
+    assert [r.hash for r in after[:-1]] == [r.hash for r in before]
+    result = verify_case(store, case.case_id, deep=True)
+    assert result.ok
+    first = result.erased[0]
+    assert (first.seq, first.fields, first.erasure_seq) == (1, ("parties.1.name",
+            "parties.1.role"), case.version + 1)  # fmt: skip
+    assert "erased at 2027-06-01" in str(first) and "Art. 17 request #9" in str(first)
+    # The case still replays; the name reads as erased wherever it is shown.
+    loaded = Repository(store, clock=lambda: AT).load(case.case_id)
+    assert loaded.state.parties["zhao"].name == ERASED_TEXT
+    assert loaded.stage == case.stage and loaded.outcome == case.outcome
+    english = render_markdown(build_casefile(loaded), lang="en")
+    chinese = render_markdown(build_casefile(loaded), lang="zh")
+    assert "Zhao Min" not in english + chinese and ERASED_TEXT not in english + chinese
+    assert "(erased)" in english and "（已删除）" in chinese
+    report = authority_report(loaded).to_markdown(lang="zh")
+    assert "（已删除）（当事人）" in report and "Lin Wei" in report
+    out = io.BytesIO()
+    export_store(store, out)
+    assert b"Zhao Min" not in out.getvalue()
+    assert all(r.ok for r in audit.verify_export(io.BytesIO(out.getvalue())))
+    subject = export_subject(store, "zhao")
+    assert subject.cases[0]["name"] == "(erased)"
+    assert "Zhao Min" not in subject.to_json() and "Lin Wei" not in subject.to_json()
+    store.close()
+
+
+def test_subject_access_holds_only_the_subjects_own_values_of_the_opening() -> None:
+    store, _ = _store()
+    (case,) = export_subject(store, "zhao").cases
+    opening = next(entry for entry in case["events"] if entry["seq"] == 1)
+    assert opening["content"] == {"parties.1.name": "Zhao Min", "parties.1.role": "analyst"}
+    assert case["name"] == "Zhao Min"
+
+
+def test_erasing_the_mediator_removes_their_name_and_what_they_said() -> None:
+    store, case_id = _store()
+    recorded = erase(store, case_id, party="chen", actor="dpo-1", role=DPO, grounds="g",
+                     at=AT)  # fmt: skip
+    spans = recorded.envelope()["spans"]
+    assert "1.mediator.name" in spans and "2.statement" in spans
+    assert not any(span.startswith("1.parties") for span in spans)  # the roster is nobody's
+    opening = store.load(case_id)[0]
+    assert isinstance(opening, ev.CaseOpened)
+    assert opening.mediator.name == ERASED_TEXT
+    assert [p.name for p in opening.parties] == ["Lin Wei", "Zhao Min"]
+    assert verify_case(store, case_id, deep=True).ok
+
+
+def test_each_name_is_committed_on_its_own_so_it_is_erased_alone() -> None:
+    store, case_id = _store()
+    opening = store.records(case_id)[0]
+    body = opening.body
+    for value in (b"Lin Wei", b"Zhao Min", b"Chen Jie", b"analyst", "工作量".encode()):
+        assert value not in body
+    held = opening.contents()
+    assert sorted(held) == [
+        "issues.0.title",
+        "mediator.name",
+        "parties.0.name",
+        "parties.0.role",
+        "parties.1.name",
+        "parties.1.role",
+    ]
+    assert len({salt for salt, _ in held.values()}) == len(held)  # a salt for each
+    erase(store, case_id, spans=["1.issues.0.title"], actor="dpo-1", role=DPO,
+          grounds="g", at=AT)  # fmt: skip
+    left = store.records(case_id)[0].contents()
+    assert sorted(left) == sorted(set(held) - {"issues.0.title"})
+    result = verify_case(store, case_id, deep=True)
+    assert result.ok and result.erased[0].fields == ("issues.0.title",)
+    event = store.load(case_id)[0]
+    assert isinstance(event, ev.CaseOpened) and event.issues[0].title == ERASED_TEXT
+
+
+def test_erasing_a_party_twice_an_unknown_one_or_without_authority_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    with SQLStore(tmp_path / "cases.db") as store:
+        case = scripted_case("c-1")
+        store.append(case.case_id, case.events, 0)
+        erase(store, case.case_id, party="zhao", actor="dpo-1", role=DPO, grounds="g", at=AT)
+        snapshot = (store.records(case.case_id), store.summary(case.case_id))
+        with pytest.raises(NothingToErase, match="holds no content to erase"):
+            erase(store, case.case_id, party="zhao", actor="dpo-1", role=DPO, grounds="g",
+                  at=AT)  # fmt: skip
+        with pytest.raises(NothingToErase, match="names no party or mediator 'wang'"):
+            erase(store, case.case_id, party="wang", actor="dpo-1", role=DPO, grounds="g",
+                  at=AT)  # fmt: skip
+        with pytest.raises(NotAuthorized):
+            erase(store, case.case_id, party="lin", actor="mallory", role="clerk",
+                  grounds="g", at=AT)  # fmt: skip
+        with pytest.raises(InvalidInput):
+            erase(store, case.case_id, party="not an id", actor="dpo-1", role=DPO,
+                  grounds="g", at=AT)  # fmt: skip
+        assert (store.records(case.case_id), store.summary(case.case_id)) == snapshot
+
+
+def test_a_retention_rule_on_names_erases_every_name_after_close() -> None:
+    store, case_id = _store()
+    policy = DataPolicy.from_toml(
+        'erasers = ["dpo"]\n[[retention]]\nfields = ["name", "role"]\n'
+        'days_after_close = 0\ngrounds = "names kept until close"\n'
+    )
+    done = apply_retention(store, policy, at=AT)
+    assert done.cases[case_id] == (
+        "1.mediator.name",
+        "1.parties.0.name",
+        "1.parties.0.role",
+        "1.parties.1.name",
+        "1.parties.1.role",
+    )
+    assert verify_case(store, case_id, deep=True).ok
+    with pytest.raises(InvalidInput, match="names content fields from"):
+        DataPolicy.from_toml('[[retention]]\nfields = ["case_id"]\ndays_after_close = 1\n'
+                             'grounds = "g"\n')  # fmt: skip
+
+
+def _decoded_v2(path: Path) -> dict[str, list[ev.Event]]:
+    """The events of a schema-2 file, read with sqlite3 alone (no store opens it)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT case_id, body, content FROM mediation_events ORDER BY case_id, seq"
+        ).fetchall()
+    found: dict[str, list[ev.Event]] = {}
+    for case_id, body, content in rows:
+        found.setdefault(case_id, []).extend(audit.decode_stored([(body, content)]))
+    return found
+
+
+def test_a_store_of_version_2_is_refused_then_migrated_and_names_become_erasable(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "v2.db"
+    shutil.copy(FIXTURE_V2, path)
+    with pytest.raises(SchemaVersionError, match=r"version 2 \(names .*migrate"):
+        SQLStore(path)
+    with pytest.raises(SchemaVersionError, match="migrate"):
+        SQLStore(path, read_only=True)
+    old = _decoded_v2(path)
+    assert b"Ana Souza" in path.read_bytes()
+    with sqlite3.connect(path) as conn:
+        (store_id,) = conn.execute("SELECT store_id FROM mediation_schema").fetchone()
+    assert migrate(path) == store_id  # the same store, with new hashes
+    with SQLStore(path) as store:
+        assert sorted(s.case_id for s in store.cases()) == ["v2-roster", "v2-scripted"]
+        for case_id, events in old.items():
+            assert store.load(case_id) == tuple(events)  # every word, as it was
+            assert verify_case(store, case_id, deep=True).ok
+        # The erasure made under version 2 is still named, with its grounds.
+        (span,) = verify_case(store, "v2-scripted").erased
+        assert (span.seq, span.fields, span.grounds) == (25, ("text",), "Art. 17 request #7")
+        opening = store.records("v2-roster")[0]
+        assert b"Ana Souza" not in opening.body and b"Ben signs" not in opening.body
+        assert "relations.0.note" in opening.contents()
+        assert "mediator.relationships.0.note" in opening.contents()
+        raised = store.records("v2-roster")[4]
+        assert raised.type_name == "issue_raised" and "issue.title" in raised.contents()
+        assert Repository(store, clock=lambda: AT).verify_reads("v2-roster").ok
+        erase(store, "v2-roster", party="ana", actor="dpo-1", role=DPO, grounds="g", at=AT)
+        result = verify_case(store, "v2-roster", deep=True)
+        spans = {f"{s.seq}.{f}" for s in result.erased for f in s.fields}
+        assert result.ok and {"1.parties.0.name", "1.relations.0.note", "5.issue.title"} <= spans
+    for file in _files(path):
+        assert b"Ana Souza" not in file.read_bytes()
+        assert b"Ben signs Ana" not in file.read_bytes()
+
+
+def test_a_broken_version_2_store_is_not_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "v2.db"
+    shutil.copy(FIXTURE_V2, path)
+    with sqlite3.connect(path) as conn:
+        where = "WHERE case_id = 'v2-roster' AND seq = 1"
+        (body,) = conn.execute(f"SELECT body FROM mediation_events {where}").fetchone()
+        changed = bytes(body).replace(b"Ana Souza", b"Ann Souza")
+        conn.execute(f"UPDATE mediation_events SET body = ? {where}", (changed,))
+        bodies = conn.execute("SELECT body FROM mediation_events ORDER BY case_id, seq").fetchall()
+    with pytest.raises(ChainBroken, match="nothing was migrated") as caught:
+        migrate(path)
+    assert (caught.value.case_id, caught.value.seq) == ("v2-roster", 1)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version FROM mediation_schema").fetchone() == (2,)
+        assert (
+            conn.execute("SELECT body FROM mediation_events ORDER BY case_id, seq").fetchall()
+            == bodies
+        )
+
+
+def test_upgrading_a_version_2_case_keeps_its_commitments_and_erasures() -> None:
+    from mediation.audit.migration import upgrade_v2
+
+    records = [
+        audit.RecordedEvent(case_id, seq, hash_, body, content)
+        for case_id, seq, hash_, body, content in _v2_rows("v2-scripted")
+    ]
+    upgraded = upgrade_v2("v2-scripted", records, salts=os.urandom)
+    assert audit.verify(upgraded, deep=True).ok
+    for old, new in zip(records, upgraded, strict=True):
+        # What version 2 committed is committed alike; only the clear values are new.
+        assert set(old.committed().items()) <= set(new.committed().items())
+        assert set(old.missing()) == set(new.missing())
+    with pytest.raises(ChainBroken):
+        upgrade_v2("v2-scripted", records[:3] + records[4:], salts=os.urandom)
+
+
+def test_an_export_of_version_2_is_refused_with_what_to_do() -> None:
+    store, _ = _store()
+    out = io.BytesIO()
+    export_store(store, out)
+    old = out.getvalue().replace(b'"version":3', b'"version":2', 1)
+    with pytest.raises(ChainBroken, match="migrate the store it came from"):
+        audit.read_export(io.BytesIO(old))
+
+
+def _v2_rows(case_id: str) -> list[tuple[str, int, str, bytes, bytes | None]]:
+    import sqlite3
+
+    with sqlite3.connect(FIXTURE_V2) as conn:
+        return [
+            (c, s, h, bytes(b), bytes(t) if t is not None else None)
+            for c, s, h, b, t in conn.execute(
+                "SELECT case_id, seq, hash, body, content FROM mediation_events "
+                "WHERE case_id = ? ORDER BY seq",
+                (case_id,),
+            )
+        ]

@@ -419,7 +419,9 @@ def display_name(name: str, lang: str = "en") -> str:
         InvalidInput: an unknown language.
     """
     if lang not in LANGUAGES:
-        raise InvalidInput(f"language must be 'en' or 'zh'; got {lang!r}")
+        raise InvalidInput.of(
+            "unknown_language", N_("language must be 'en' or 'zh'; got {lang!r}"), lang=lang
+        )
     if name != ERASED_TEXT:
         return name
     return str(catalog(lang).gettext(_ERASED_LABEL))

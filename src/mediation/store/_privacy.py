@@ -115,7 +115,7 @@ def _about(records: Sequence[RecordedEvent], party: str) -> list[tuple[int, str,
         for record in records
         if any(mark in record.body for mark in _ROSTERS)
         for path, (_, value) in record.contents().items()
-        if path.endswith(".name") and _owner(record.envelope(), path) == {party}
+        if path.endswith(".name") and _owner(record.envelope(), path) == frozenset({party})
     }
     caucuses: set[str] = set()
     found: list[tuple[int, str, bool]] = []
@@ -238,8 +238,11 @@ def erase(
     if party is not None:
         check_id(party, "party")
         if party not in people_of(records):
-            raise NothingToErase(
-                f"case {case_id!r} names no party or mediator {party!r}; nothing was erased"
+            raise NothingToErase.of(
+                "unknown_person",
+                N_("case {case_id!r} names no party or mediator {party!r}; nothing was erased"),
+                case_id=case_id,
+                party=party,
             )
         wanted = spans_of_party(records, party)
     elif seq is not None:

@@ -1239,8 +1239,6 @@ def _bytes(value: Any) -> bytes | None:
     return bytes(value) if value is not None else None
 
 
-
-
 def _migrate_v2(conn: Connection, dialect: str, salts: audit.SaltSource) -> str:
     """Migrate a schema-2 store to schema 3 inside the caller's transaction.
 

@@ -24,13 +24,22 @@ from mediation.audit import DataPolicy
 from mediation.case import Mediation
 from mediation.clocks import ManualClock
 from mediation.errors import CaseNotFound, ConcurrencyError, InvalidInput
-from mediation.model import NO_CONCERNS, Issue, Mediator, Party, Relation, RelationKind
+from mediation.model import (
+    ERASED_TEXT,
+    NO_CONCERNS,
+    Issue,
+    Mediator,
+    Party,
+    Relation,
+    RelationKind,
+)
 from mediation.policy import Policy
 from mediation.store import (
     EventStore,
     ManagedStore,
     ReadLog,
     Repository,
+    erase,
     retry_on_conflict,
     verify_case,
 )
@@ -213,6 +222,37 @@ class StoreConformance:
         erased = store.load(case.case_id)[seq - 1]
         assert isinstance(erased, ev.StatementMade)
         assert erased.text == ""
+
+    def test_erasing_a_party_removes_their_name(self) -> None:
+        """Erased per party, a party's name and role go from the stored content and from
+        every stored row; the chain verifies with the spans named, the case still loads
+        and reads the name as erased (skipped by a store without ``erase``)."""
+        store = self.make_store()
+        if not isinstance(store, ManagedStore):
+            return
+        case = scripted_case(_fresh_id())
+        store.append(case.case_id, case.events, 0)
+        before = store.records(case.case_id)
+        erase(
+            store,
+            case.case_id,
+            party="zhao",
+            actor="dpo",
+            role="data_protection_officer",
+            grounds="test",
+            at=case.events[-1].at,
+        )
+        after = store.records(case.case_id)
+        assert [r.hash for r in after[:-1]] == [r.hash for r in before]
+        stored = b"".join(r.body + (r.content or b"") for r in after)
+        assert b"Zhao Min" not in stored and b"analyst" not in stored
+        assert b"Lin Wei" in stored  # the other party's name stays
+        result = verify_case(store, case.case_id, deep=True)
+        spans = {f"{span.seq}.{field}" for span in result.erased for field in span.fields}
+        assert result.ok and {"1.parties.1.name", "1.parties.1.role"} <= spans
+        opening = store.load(case.case_id)[0]
+        assert isinstance(opening, ev.CaseOpened)
+        assert [party.name for party in opening.parties] == ["Lin Wei", ERASED_TEXT]
 
     def test_summary_is_the_audit_anchor(self) -> None:
         """The summary's version and head are those of the last stored event."""
