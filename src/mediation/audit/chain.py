@@ -1,16 +1,19 @@
 """The pure hash chain: canonical bytes, salted commitments, chaining, anchors, verification.
 
 Every event of a case is split into a *sealed body* and its *content*. The content is
-what people said or disclosed (:data:`CONTENT_FIELDS`: statements, notes, comments,
-reasons, valuations, names); each non-empty content field is replaced in the sealed body
-by a salted commitment::
+every personal value of the event, each named by its *path* (see
+:mod:`mediation.audit._personal`): the top-level content fields (:data:`CONTENT_FIELDS`:
+statements, notes, comments, reasons, valuations, a finding's message) and personal data
+nested deeper (a party's ``parties.0.name`` and ``parties.0.role``, ``mediator.name``,
+relationship notes, issue titles). Each non-empty value is replaced in the sealed body,
+where it stands, by a salted commitment::
 
-    commitment = SHA-256("mediation-commit-v2" 0x00 field 0x00 salt || JSON text of value)
+    commitment = SHA-256("mediation-commit-v2" 0x00 path 0x00 salt || JSON text of value)
 
-with a fresh 16-byte random salt per field (drawn from the injected ``salts`` source,
+with a fresh 16-byte random salt per value (drawn from the injected ``salts`` source,
 one draw per event). The sealed body is the canonical JSON of the event with those
-fields written as ``{"commitment":"<64 hex>"}``; the content is kept beside it as the
-canonical JSON ``{"<field>":{"salt":"<32 hex>","value":<value>}}``. The chain hashes the
+values written as ``{"commitment":"<64 hex>"}``; the content is kept beside it as the
+canonical JSON ``{"<path>":{"salt":"<32 hex>","value":<value>}}``. The chain hashes the
 sealed bodies only::
 
     hash_0 = SHA-256("mediation-chain-v2:" + case_id)                 (the genesis value)
