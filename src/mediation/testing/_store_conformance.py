@@ -39,8 +39,8 @@ from mediation.store import (
     ManagedStore,
     ReadLog,
     Repository,
-    erase,
     retry_on_conflict,
+    spans_of_party,
     verify_case,
 )
 
@@ -233,15 +233,17 @@ class StoreConformance:
         case = scripted_case(_fresh_id())
         store.append(case.case_id, case.events, 0)
         before = store.records(case.case_id)
-        erase(
-            store,
-            case.case_id,
-            party="zhao",
-            actor="dpo",
-            role="data_protection_officer",
-            grounds="test",
+        erasure = ev.ContentErased(
+            seq=case.version + 1,
             at=case.events[-1].at,
+            actor="dpo",
+            stage="closed",
+            spans=tuple(spans_of_party(before, "zhao")),
+            grounds="test",
+            role="data_protection_officer",
+            subject="zhao",
         )
+        store.erase(case.case_id, erasure, case.version)
         after = store.records(case.case_id)
         assert [r.hash for r in after[:-1]] == [r.hash for r in before]
         stored = b"".join(r.body + (r.content or b"") for r in after)
