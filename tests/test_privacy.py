@@ -624,3 +624,48 @@ def _v2_rows(case_id: str) -> list[tuple[str, int, str, bytes, bytes | None]]:
                 (case_id,),
             )
         ]
+
+
+def test_text_naming_the_party_goes_too_and_the_file_no_longer_holds_the_name(
+    tmp_path: Path,
+) -> None:
+    """Lin Wei is named in the mediator's disclosure ("I report to Lin Wei"): erasing
+    Lin erases that statement whole, so the name is nowhere in the file."""
+    path = tmp_path / "cases.db"
+    with SQLStore(path) as store:
+        case = scripted_case("c-1")
+        store.append(case.case_id, case.events, 0)
+        disclosure = store.records(case.case_id)[1]
+        assert "Lin Wei" in disclosure.contents()["statement"][1]
+        assert disclosure.actor == "chen"
+        spans = spans_of_party(store.records(case.case_id), "lin")
+        assert "2.statement" in spans and "1.parties.0.name" in spans
+        assert "1.parties.1.name" not in spans  # Zhao's name is not Lin's
+        assert "7.answers" not in spans  # Zhao's screening, by the mediator: Zhao's
+        erase(store, case.case_id, party="lin", actor="dpo-1", role=DPO, grounds="g", at=AT)
+        assert verify_case(store, case.case_id, deep=True).ok
+    for file in _files(path):
+        assert b"Lin Wei" not in file.read_bytes(), file.name
+    with SQLStore(path) as store:
+        opening = store.load("c-1")[0]
+        assert isinstance(opening, ev.CaseOpened)
+        assert [p.name for p in opening.parties] == [ERASED_TEXT, "Zhao Min"]
+
+
+def test_a_finding_that_names_the_party_is_erased_with_them() -> None:
+    from mediation.policy import MediatorStyle, Mode, Policy
+
+    case = scripted_case("c-1", close=False, policy=Policy(mediator_style=MediatorStyle(
+        mode=Mode.WARN)))  # fmt: skip
+    case.propose("chen", "Zhao takes the Tuesday reports.")
+    finding = case.events[-1]
+    assert isinstance(finding, ev.FindingRecorded) and "Zhao Min" in finding.message
+    store = InMemoryStore()
+    store.append(case.case_id, case.events, 0)
+    record = store.records(case.case_id)[-1]
+    assert b"Zhao Min" not in record.body and "message" in record.contents()
+    erase(store, case.case_id, party="zhao", actor="dpo-1", role=DPO, grounds="g", at=AT)
+    after = store.load(case.case_id)[finding.seq - 1]
+    assert isinstance(after, ev.FindingRecorded)
+    assert (after.message, after.code, after.parties) == ("", finding.code, finding.parties)
+    assert verify_case(store, case.case_id, deep=True).ok

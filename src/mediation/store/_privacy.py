@@ -8,6 +8,7 @@ what); a research export is a chain of its own that verifies from its own traile
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import IO, Any
@@ -86,13 +87,16 @@ def spans_of_party(records: Sequence[RecordedEvent], party: str) -> list[str]:
     under their own entry — their name and role, the notes on relationships that
     involve them — and the event's other content when they recorded it (a statement
     they made, an issue they raised); and for every other event, all of its content
-    when they recorded it, when its ``about`` or ``party`` names them, when it is a note
-    of a caucus with them, or when it is a finding about them (or whose message names
-    them as the case recorded their name). A case's opening counts as nobody's: other
-    people's entries in it are never erased with the person who opened it.
+    when they recorded it (a screening excepted: its answers are the screened party's),
+    when its ``about`` or ``party`` names them, when it is a note
+    of a caucus with them, or when it is a finding about them. A case's opening counts as
+    nobody's: other people's entries in it are never erased with the person who opened
+    it.
 
-    Names that people wrote inside free text (a statement that mentions a colleague) are
-    not found: erase such spans one by one (``spans=``).
+    Any other text that names them — their name as the case recorded it, whole, letters
+    in any case: a colleague's statement, a finding's message, a disclosure — is about
+    them too, and goes whole (a committed value cannot be cut). A name written otherwise
+    (a first name, a nickname) is not found: erase such spans one by one (``spans=``).
 
     Args:
         records: A case's records.
@@ -105,6 +109,7 @@ def spans_of_party(records: Sequence[RecordedEvent], party: str) -> list[str]:
 
 
 _ROSTERS = (b'"type":"case_opened"', b'"type":"mediator_reassigned"')
+_NOT_THE_ACTORS = frozenset({"case_opened", "party_screened"})
 
 
 def _about(records: Sequence[RecordedEvent], party: str) -> list[tuple[int, str, bool]]:
@@ -117,6 +122,7 @@ def _about(records: Sequence[RecordedEvent], party: str) -> list[tuple[int, str,
         for path, (_, value) in record.contents().items()
         if path.endswith(".name") and _owner(record.envelope(), path) == frozenset({party})
     }
+    mentions = _mentioning(names)
     caucuses: set[str] = set()
     found: list[tuple[int, str, bool]] = []
     for record in records:
@@ -126,7 +132,9 @@ def _about(records: Sequence[RecordedEvent], party: str) -> list[tuple[int, str,
             caucuses.add(str(data.get("caucus_id")))
         if record.content is None and b'{"commitment":' not in record.body:
             continue
-        recorded_by = data.get("actor") == party and kind != "case_opened"
+        # The opening is nobody's; a screening's answers are the screened party's, not
+        # the screener's.
+        recorded_by = data.get("actor") == party and kind not in _NOT_THE_ACTORS
         concerns = (
             recorded_by
             or any(data.get(key) == party for key in _ABOUT)
@@ -136,15 +144,26 @@ def _about(records: Sequence[RecordedEvent], party: str) -> list[tuple[int, str,
         held = record.contents()
         for path in sorted(record.committed()):
             owner = _owner(data, path) if "." in path else None
-            if owner is not None:
-                about = party in owner
-            elif kind == "finding_recorded" and path == "message" and path in held:
-                about = concerns or any(name in str(held[path][1]) for name in names)
-            else:
-                about = concerns
+            about = party in owner if owner is not None else concerns
+            if not about and path in held and mentions is not None:
+                value = held[path][1]  # a text that names them, as the case recorded it
+                about = isinstance(value, str) and mentions.search(value) is not None
             if about:
                 found.append((record.seq, path, path in held))
     return found
+
+
+def _mentioning(names: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding any of ``names`` in a text, whole (not inside a longer Latin
+    word), letters in any case; None when there is no name."""
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        if not name.strip():
+            continue
+        before = r"(?<![A-Za-z0-9])" if name[0].isascii() and name[0].isalnum() else ""
+        after = r"(?![A-Za-z0-9])" if name[-1].isascii() and name[-1].isalnum() else ""
+        parts.append(before + re.escape(name) + after)
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
 def _owner(data: Mapping[str, Any], path: str) -> frozenset[str] | None:
