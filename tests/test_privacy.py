@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mediation import audit
 from mediation import events as ev
@@ -37,7 +39,7 @@ from mediation.store import (
     verify_case,
 )
 from mediation.store.sql import SQLStore, migrate
-from mediation.testing import scripted_case
+from mediation.testing import event_histories, scripted_case, seeded_salts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store_v1.sqlite"
 SECRET = "I am close to resigning"
@@ -669,3 +671,40 @@ def test_a_finding_that_names_the_party_is_erased_with_them() -> None:
     assert isinstance(after, ev.FindingRecorded)
     assert (after.message, after.code, after.parties) == ("", finding.code, finding.parties)
     assert verify_case(store, case.case_id, deep=True).ok
+
+
+@given(event_histories(), st.data())
+def test_erasing_any_person_of_any_case_leaves_nothing_about_them_and_a_whole_chain(
+    events: tuple[ev.Event, ...], data: st.DataObject
+) -> None:
+    opening = events[0]
+    assert isinstance(opening, ev.CaseOpened)
+    people = [p.id for p in opening.parties] + [opening.mediator.id]
+    person = data.draw(st.sampled_from(people), label="person")
+    store = InMemoryStore(salts=seeded_salts(5))
+    store.append(opening.case_id, events, 0)
+    before = store.records(opening.case_id)
+    repo = Repository(store, clock=lambda: AT)
+    was = repo.load(opening.case_id)
+    wanted = spans_of_party(before, person)
+    assert f"1.{_own_name_path(opening, person)}" in wanted
+    erase(store, opening.case_id, party=person, actor="dpo-1", role=DPO, grounds="g", at=AT)
+    after = store.records(opening.case_id)
+    assert [r.hash for r in after[:-1]] == [r.hash for r in before]
+    assert spans_of_party(after, person) == []
+    result = verify_case(store, opening.case_id, deep=True)
+    named = {f"{span.seq}.{field}" for span in result.erased for field in span.fields}
+    assert result.ok and named == set(wanted)
+    replayed = repo.load(opening.case_id)
+    assert replayed.version == len(events) + 1
+    assert (replayed.stage, replayed.outcome) == (was.stage, was.outcome)
+    with pytest.raises(NothingToErase):
+        erase(store, opening.case_id, party=person, actor="dpo-1", role=DPO, grounds="g",
+              at=AT)  # fmt: skip
+
+
+def _own_name_path(opening: ev.CaseOpened, person: str) -> str:
+    for index, party in enumerate(opening.parties):
+        if party.id == person:
+            return f"parties.{index}.name"
+    return "mediator.name"
