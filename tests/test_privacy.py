@@ -35,6 +35,7 @@ from mediation.store import (
     export_research,
     export_store,
     export_subject,
+    import_export,
     spans_of_party,
     verify_case,
 )
@@ -415,6 +416,9 @@ def test_erasing_a_party_removes_their_name_from_the_file_and_every_view(
     export_store(store, out)
     assert b"Zhao Min" not in out.getvalue()
     assert all(r.ok for r in audit.verify_export(io.BytesIO(out.getvalue())))
+    copy = InMemoryStore()  # an erased case moves to another store as it is
+    import_export(io.BytesIO(out.getvalue()), copy)
+    assert verify_case(copy, case.case_id, deep=True).erased == result.erased
     subject = export_subject(store, "zhao")
     assert subject.cases[0]["name"] == "(erased)"
     assert "Zhao Min" not in subject.to_json() and "Lin Wei" not in subject.to_json()
