@@ -57,6 +57,46 @@ def test_measures_are_symmetric(values: list[int], order: list[int]) -> None:
     assert max_min_ratio(permuted) == max_min_ratio(values)
 
 
+_EXACT_VALUES = st.lists(
+    st.one_of(
+        st.integers(min_value=0, max_value=10**6),
+        st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
+        st.fractions(min_value=0, max_value=10**6, max_denominator=10**4),
+    ),
+    max_size=6,
+)
+
+
+@given(_EXACT_VALUES)
+def test_gini_is_the_mean_absolute_difference_over_twice_the_mean(
+    values: list[int | float | Fraction],
+) -> None:
+    """Integers, floats and fractions mixed, against the definition on Fractions (the
+    measures compute over a common denominator)."""
+    exact = [Fraction(value) for value in values]
+    total = sum(exact, Fraction(0))
+    expected = (
+        sum((abs(x - y) for x in exact for y in exact), Fraction(0)) / (2 * len(exact) * total)
+        if total
+        else Fraction(0)
+    )
+    assert gini(values) == expected
+
+
+@given(_EXACT_VALUES)
+def test_max_min_ratio_is_the_largest_over_the_smallest(
+    values: list[int | float | Fraction],
+) -> None:
+    exact = [Fraction(value) for value in values]
+    found = max_min_ratio(values)
+    if not exact or max(exact) == 0:
+        assert found == 1
+    elif min(exact) == 0:
+        assert found is None
+    else:
+        assert found == max(exact) / min(exact)
+
+
 def test_max_min_ratio_edges() -> None:
     assert max_min_ratio([0, 0]) == 1
     assert max_min_ratio([0, 5]) is None
