@@ -91,6 +91,11 @@ def _from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.lists(
             _from_schema(schema["items"]), min_size=schema.get("minItems", 0), max_size=3
         )
+    if "if" in schema:  # a constraint between arguments: draw, then keep what fits
+        plain = {key: value for key, value in schema.items() if key not in {"if", "then"}}
+        return _from_schema(plain).filter(
+            lambda value: jsonschema.Draft202012Validator(schema).is_valid(value)
+        )
     if "properties" in schema:
         required = set(schema["required"])
         return st.fixed_dictionaries(
@@ -169,7 +174,7 @@ def test_execute_does_what_the_command_does() -> None:
     ("name", "arguments", "named"),
     [
         ("teleport", {}, "unknown action 'teleport'"),
-        ("speak", {"seconds": 3}, "missing text"),
+        ("speak", {"seconds": 3}, "^missing text$"),
         ("consent", {"why": "x"}, "unexpected argument 'why'"),
         ("consent", {"self": 1}, "unexpected argument 'self'"),  # found by the long fuzz
         ("speak", {"text": "Hi", "seconds": 3, "name": "x"}, "unexpected argument .name."),
@@ -183,6 +188,8 @@ def test_execute_does_what_the_command_does() -> None:
         ("raise_issue", {"issue": {"id": "x"}}, "issue: missing title"),
         ("raise_issue", {"issue": {"id": "x", "title": "X", "size": 1}}, "unexpected argument"),
         ("close", {"outcome": "won"}, "outcome must be one of"),
+        ("close", {"outcome": "terminated_by_mediator"}, "^missing reason$"),
+        ("close", {"outcome": "terminated_by_mediator", "reason": " "}, "reason must not be"),
         ("give_valuations", {"valuations": {"car": float("nan")}}, r"valuations\['car'\]"),
     ],
 )
@@ -193,6 +200,15 @@ def test_bad_arguments_are_invalid_input_naming_them(
     with pytest.raises(InvalidInput, match=named):
         case.execute(name, "lin", **arguments)
     assert case.version == case_at("listening").version
+
+
+def test_the_close_schema_says_a_termination_needs_a_reason() -> None:
+    schema = case_at("listening").action_schema("close")
+    valid = jsonschema.Draft202012Validator(schema).is_valid
+    assert not valid({"outcome": "terminated_by_mediator"})
+    assert not valid({"outcome": "terminated_by_mediator", "reason": "  "})
+    assert valid({"outcome": "terminated_by_mediator", "reason": "a safety concern"})
+    assert valid({"outcome": "impasse"})
 
 
 def test_refusals_through_execute_keep_their_reason_codes_and_record_nothing() -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import inspect
 import re
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -44,6 +44,7 @@ from mediation.errors import InvalidInput
 from mediation.model import (
     Issue,
     Mediator,
+    Outcome,
     Relation,
     RelationKind,
     ScreeningDomain,
@@ -289,7 +290,7 @@ def action_schema(
         properties[parameter.name] = _parameter_schema(name, parameter, policy, stages, namespace)
         if parameter.default is inspect.Parameter.empty:
             required.append(parameter.name)
-    return {
+    schema: dict[str, Any] = {
         "$schema": _DIALECT,
         "title": name,
         "description": doc.split("\n\n", 1)[0].replace("\n", " "),
@@ -298,6 +299,28 @@ def action_schema(
         "required": required,
         "additionalProperties": False,
     }
+    if name in _CONDITIONAL:
+        schema.update(_CONDITIONAL[name](policy))
+    return schema
+
+
+def _close_needs_a_reason(policy: Policy) -> dict[str, Any]:
+    """Ending a case as ``terminated_by_mediator`` needs a reason (a mediator who ends a
+    mediation says why); every other outcome takes one optionally."""
+    return {
+        "if": {
+            "properties": {"outcome": {"const": Outcome.TERMINATED_BY_MEDIATOR.value}},
+            "required": ["outcome"],
+        },
+        "then": {
+            "properties": {"reason": _text_schema(policy.limits, may_be_empty=False)},
+            "required": ["reason"],
+        },
+    }
+
+
+# Constraints between arguments, as JSON Schema ``if``/``then``.
+_CONDITIONAL: dict[str, Callable[[Policy], dict[str, Any]]] = {"close": _close_needs_a_reason}
 
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -337,6 +360,8 @@ def _check(schema: Mapping[str, Any], value: object, where: str) -> None:
         return
     if kind is not None and not isinstance(value, _JSON_TYPES[kind]):
         raise InvalidInput(f"{where} must be a JSON {kind}; got {type(value).__name__}")
+    if "const" in schema and value != schema["const"]:
+        raise InvalidInput(f"{where} must be {shown(schema['const'])}; got {shown(value)}")
     if "enum" in schema and value not in schema["enum"]:
         raise InvalidInput(f"{where} must be one of {schema['enum']}; got {shown(value)}")
     if isinstance(value, str):
@@ -371,7 +396,7 @@ def _check_object(schema: Mapping[str, Any], value: Mapping[Any, Any], where: st
         raise InvalidInput(f"{where} must not be empty")
     for key in schema.get("required", ()):
         if key not in value:
-            raise InvalidInput(f"{where}: missing {key}")
+            raise InvalidInput(f"{where + ': ' if where else ''}missing {key}")
     for key, item in value.items():
         if not isinstance(key, str):
             raise InvalidInput(f"{where}: keys must be strings; got {shown(key)}")
@@ -387,6 +412,12 @@ def _check_object(schema: Mapping[str, Any], value: Mapping[Any, Any], where: st
             )
         elif isinstance(schema.get("additionalProperties"), Mapping):
             _check(schema["additionalProperties"], item, f"{where}[{shown(key)}]")
+    if "if" in schema:
+        try:
+            _check_object(schema["if"], value, where)
+        except InvalidInput:
+            return
+        _check_object(schema["then"], value, where)
 
 
 def _moment(value: str, where: str) -> datetime:
