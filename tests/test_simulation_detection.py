@@ -108,6 +108,27 @@ def test_targets_are_judged_on_both_rates() -> None:
     assert DETECTION_TARGET == 0.95
     power = DetectionPower("x", 100, 0, (good, weak), {})
     assert [row["targets"] for row in power.rows()] == ["met", "short"]
+    assert [row["targets"] for row in power.rows(lang="zh")] == ["达标", "未达标"]
+
+
+def test_the_detection_report_in_chinese() -> None:
+    import re
+
+    power = DetectionPower(
+        "two_colleagues",
+        100,
+        0,
+        (FamilyPower("loaded_words", "transcript_markers", "s", 96, 100, 1, 100),),
+        {},
+    )
+    table = power.to_markdown(lang="zh")
+    assert table.startswith("| 偏向 | 检查类别 | 检出率（95% Wilson 区间） |")
+    assert "| `loaded_words` | 发言记录指标 | 96/100 = 96.0 %" in table
+    assert not set(re.findall(r"[A-Za-z]{3,}", table)) - {"loaded", "Wilson", "words"}
+    assert power.to_markdown() == power.to_markdown(lang="en")
+    assert "| `loaded_words` | `transcript_markers` |" in power.to_markdown()
+    with pytest.raises(InvalidInput, match="choose one of"):
+        power.to_markdown(lang="fr")
 
 
 def test_cli_prints_the_detection_table(tmp_path: object) -> None:
@@ -122,6 +143,9 @@ def test_cli_prints_the_detection_table(tmp_path: object) -> None:
     assert '"families"' in out.read_text(encoding="utf-8")
     refused = CliRunner().invoke(simulate, ["two_colleagues", "--detection", "--sweep", "seed=1,2"])
     assert refused.exit_code != 0
+    zh = CliRunner().invoke(simulate, ["two_colleagues", "--detection", "-n", "3", "--lang", "zh"])
+    assert zh.exit_code == 0, zh.output
+    assert "检出能力：two_colleagues" in zh.output and "发言记录指标" in zh.output
 
 
 def test_the_docs_table_is_generated_and_covers_every_bias() -> None:

@@ -96,6 +96,10 @@ def test_summary_counts_and_rates() -> None:
     assert sum(summary.stages.values()) == 30
     assert summary.withdrawals == sum(1 for r in result.results if r.withdrew)
     assert dict(summary.rows())["mediations"] == "30"
+    chinese = dict(summary.rows("zh"))
+    assert chinese["调解次数"] == "30"
+    assert [value for _, value in summary.rows("zh")][1] == summary.rows()[1][1]  # figures
+    assert all(not any("a" <= c <= "z" for c in measure) for measure in chinese)
     with pytest.raises(ValueError, match="no results"):
         summarize([])
 

@@ -141,8 +141,8 @@ def fairness(
         FairnessAudit(dimensions, **options)  # type: ignore[arg-type]  # checks before opening
     except MediationError as error:
         raise click.ClickException(failure(error, lang).message) from None
-    check_output_path(html_out, "'--html'")
-    check_output_path(json_out, "'--json'")
+    check_output_path(html_out, "'--html'", lang)
+    check_output_path(json_out, "'--json'", lang)
     began = time.perf_counter()
     try:
         with (

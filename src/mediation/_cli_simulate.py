@@ -17,8 +17,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from mediation._cli_support import check_output_path, failure
+from mediation._catalogs import join_list
+from mediation._cli_support import LANG_OPTION, check_output_path, checked_language, failure
 from mediation.errors import InvalidInput, MissingExtra
+from mediation.i18n import translator
 from mediation.simulation import (
     DetectionPower,
     RunResult,
@@ -29,6 +31,7 @@ from mediation.simulation import (
     run,
     sweep,
 )
+from mediation.simulation.metrics import word_in
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,11 +58,12 @@ def _grid_entry(text: str) -> tuple[str, list[Any]]:
     return path.strip(), parsed
 
 
-def _summary_table(title: str, summary: Summary) -> Table:
+def _summary_table(title: str, summary: Summary, lang: str) -> Table:
+    _ = translator(lang).gettext
     table = Table(title=title, show_header=True, header_style="bold")
-    table.add_column("measure")
-    table.add_column("value", overflow="fold")
-    for measure, value in summary.rows():
+    table.add_column(_("measure"))
+    table.add_column(_("value"), overflow="fold")
+    for measure, value in summary.rows(lang):
         table.add_row(measure, value)
     return table
 
@@ -128,6 +132,7 @@ def _write(result: RunResult | SweepResult, out: Path) -> None:
     help="With --sweep: write outcomes.svg, neutrality.svg and fairness.svg here "
     "(needs the charts extra).",
 )
+@LANG_OPTION
 def simulate(
     scenario: str,
     n: int,
@@ -138,21 +143,24 @@ def simulate(
     sweeps: tuple[str, ...],
     plots: Path | None,
     detection: bool,
+    lang: str,
 ) -> None:
     """Simulate mediations of SCENARIO (a TOML file or a built-in scenario name)."""
-    check_output_path(out, "'--out'")
-    check_output_path(summary_json, "'--summary-json'")
+    lang = checked_language(lang)
+    _ = translator(lang).gettext
+    check_output_path(out, "'--out'", lang)
+    check_output_path(summary_json, "'--summary-json'", lang)
     console = Console(highlight=False, soft_wrap=True)
     if detection:
         if sweeps or out is not None:
-            raise click.UsageError("--detection takes no --sweep and no --out")
-        _detection(console, scenario, n, seed, workers, summary_json, plots)
+            raise click.UsageError(_("--detection takes no --sweep and no --out"))
+        _detection(console, scenario, n, seed, workers, summary_json, plots, lang)
         return
     try:
         chosen = load_scenario(scenario)
         grid = dict(_grid_entry(entry) for entry in sweeps)
         if plots is not None and not grid:
-            raise click.UsageError("--plots needs at least one --sweep or --detection")
+            raise click.UsageError(_("--plots needs at least one --sweep or --detection"))
         # Every point is validated before the progress bar takes the terminal.
         for combo in itertools.product(*grid.values()):
             chosen.with_values(dict(zip(grid, combo, strict=True)))
@@ -165,7 +173,7 @@ def simulate(
             transient=True,
         ) as bar:
             total = n * max(1, _points(grid))
-            task = bar.add_task(f"simulating {chosen.name}", total=total)
+            task = bar.add_task(_("simulating {name}").format(name=chosen.name), total=total)
 
             def progress(done: int, _total: int) -> None:
                 bar.update(task, completed=done)
@@ -177,43 +185,49 @@ def simulate(
             else:
                 result = run(chosen, n, seed, workers=workers, progress=progress)
     except InvalidInput as error:
-        raise failure(error) from None
+        raise failure(error, lang) from None
+    wrote = _("wrote {path}")
     if isinstance(result, SweepResult):
         summaries = [
             {"params": dict(point.params), "summary": point.run.summary.to_dict()}
             for point in result.points
         ]
         for point in result.points:
-            console.print(_summary_table(f"{chosen.name}: {point.label()}", point.run.summary))
+            title = f"{chosen.name}: {point.label()}"
+            console.print(_summary_table(title, point.run.summary, lang))
     else:
         summaries = [{"params": {}, "summary": result.summary.to_dict()}]
-        console.print(_summary_table(f"{chosen.name} (n={n}, seed={seed})", result.summary))
+        title = f"{chosen.name} (n={n}, seed={seed})"
+        console.print(_summary_table(title, result.summary, lang))
     if out is not None:
         _write(result, out)
-        console.print(f"wrote {out}")
+        console.print(wrote.format(path=out))
     if summary_json is not None:
         summary_json.write_text(json.dumps(summaries, indent=2) + "\n", encoding="utf-8")
-        console.print(f"wrote {summary_json}")
+        console.print(wrote.format(path=summary_json))
     if plots is not None and isinstance(result, SweepResult):
         from mediation.simulation.plots import write_sweep_plots
 
         try:
-            written = write_sweep_plots(result, plots)
+            written = write_sweep_plots(result, plots, lang=lang)
         except MissingExtra as error:
             raise click.ClickException(str(error)) from None
         for path in written:
-            console.print(f"wrote {path}")
+            console.print(wrote.format(path=path))
 
 
-def _detection_table(power: DetectionPower) -> Table:
+def _detection_table(power: DetectionPower, lang: str) -> Table:
+    _ = translator(lang).gettext
+    title = _("Detection power: {scenario} (n={n} per mediator, seed={seed})")
     table = Table(
-        title=f"Detection power: {power.scenario} (n={power.n} per mediator, seed={power.seed})",
+        title=title.format(scenario=power.scenario, n=power.n, seed=power.seed),
         show_header=True,
         header_style="bold",
     )
-    for column in ("bias", "check family", "detection (95% Wilson)", "false alarms (fair)", ""):
+    bias, family, detection, _fair, _targets = power.headers(lang=lang)
+    for column in (bias, family, detection, _("false alarms (fair)"), ""):
         table.add_column(column, overflow="fold")
-    for row in power.rows():
+    for row in power.rows(lang=lang):
         table.add_row(
             row["bias"], row["check"], row["detection"], row["false alarms"], row["targets"]
         )
@@ -228,7 +242,10 @@ def _detection(
     workers: int,
     summary_json: Path | None,
     plots: Path | None,
+    lang: str,
 ) -> None:
+    _ = translator(lang).gettext
+    wrote = _("wrote {path}")
     try:
         chosen = load_scenario(scenario)
         with Progress(
@@ -239,25 +256,25 @@ def _detection(
             console=Console(stderr=True),
             transient=True,
         ) as bar:
-            task = bar.add_task(f"detection power on {chosen.name}", total=None)
+            task = bar.add_task(_("detection power on {name}").format(name=chosen.name), total=None)
 
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
             power = detection_power(chosen, n, seed, workers=workers, progress=progress)
     except InvalidInput as error:
-        raise click.ClickException(str(error)) from None
-    console.print(_detection_table(power))
+        raise click.ClickException(error.message_in(lang)) from None
+    console.print(_detection_table(power, lang))
     others = {
         check: count
         for check, count in power.fair_flags.items()
         if check not in {row.check for row in power.families}
     }
     if others:
-        console.print(
-            "other families firing on fair runs: "
-            + ", ".join(f"{check} {count}/{n}" for check, count in others.items())
+        firing = join_list(
+            (f"{word_in(check, lang)} {count}/{n}" for check, count in others.items()), lang
         )
+        console.print(_("other families firing on fair runs: {families}").format(families=firing))
     if summary_json is not None:
         data = {
             "scenario": power.scenario,
@@ -267,11 +284,11 @@ def _detection(
             "fair_flags": dict(power.fair_flags),
         }
         summary_json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        console.print(f"wrote {summary_json}")
+        console.print(wrote.format(path=summary_json))
     if plots is not None:
         try:
-            for path in power.write_charts(plots):
-                console.print(f"wrote {path}")
+            for path in power.write_charts(plots, lang=lang):
+                console.print(wrote.format(path=path))
         except MissingExtra as error:
             raise click.ClickException(str(error)) from None
 

@@ -72,9 +72,21 @@ class CommandFailed(click.ClickException):
         exit_code: One of :class:`ExitCode`.
     """
 
-    def __init__(self, message: str, exit_code: ExitCode = ExitCode.FAILED) -> None:
+    def __init__(
+        self, message: str, exit_code: ExitCode = ExitCode.FAILED, lang: str = "en"
+    ) -> None:
         super().__init__(" ".join(str(message).split()))
         self.exit_code = int(exit_code)  # type: ignore[misc]  # one class, many codes
+        self.lang = lang
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print ``Error: ...`` (in the command's language) on stderr.
+
+        Args:
+            file: Where to print instead of stderr.
+        """
+        said = translator(self.lang).gettext("Error: {message}")
+        click.echo(said.format(message=self.format_message()), file=file, err=file is None)
 
 
 def failure(error: BaseException, lang: str = "en") -> CommandFailed:
@@ -89,14 +101,14 @@ def failure(error: BaseException, lang: str = "en") -> CommandFailed:
         The failure to raise, with the exit code documented for its kind.
     """
     if isinstance(error, (StoreUnavailable, SchemaVersionError)):
-        return CommandFailed(error.message_in(lang), ExitCode.STORE_UNAVAILABLE)
+        return CommandFailed(error.message_in(lang), ExitCode.STORE_UNAVAILABLE, lang)
     if isinstance(error, InvalidInput):
-        return CommandFailed(error.message_in(lang), ExitCode.INVALID_INPUT)
+        return CommandFailed(error.message_in(lang), ExitCode.INVALID_INPUT, lang)
     if isinstance(error, MediationError):  # a refusal, no such case, a broken chain...
-        return CommandFailed(error.message_in(lang), ExitCode.FAILED)
+        return CommandFailed(error.message_in(lang), ExitCode.FAILED, lang)
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
-        return CommandFailed(f"{where}{error.strerror or error}", ExitCode.FAILED)
+        return CommandFailed(f"{where}{error.strerror or error}", ExitCode.FAILED, lang)
     return CommandFailed(
         f"internal error ({type(error).__name__}: {error}); this is a bug, please report it "
         "(MEDIATION_TRACEBACK=1 shows the traceback)",
@@ -113,11 +125,21 @@ class MediationGroup(click.Group):
         lang = _asked_language(ctx.args)
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+        except click.UsageError:
+            raise
+        except click.ClickException as error:
+            if isinstance(error, CommandFailed):
+                error.lang = lang
+                raise
+            if lang == "en":
+                raise
+            # A command's own one-line failure, told with the command's "Error:" word.
+            raise CommandFailed(error.message, ExitCode(error.exit_code), lang) from None
+        except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
             interrupted = translator(lang).gettext("interrupted")
-            raise CommandFailed(interrupted, ExitCode.INTERRUPTED) from None
+            raise CommandFailed(interrupted, ExitCode.INTERRUPTED, lang) from None
         except Exception as error:
             if os.environ.get("MEDIATION_TRACEBACK"):
                 raise
@@ -163,23 +185,27 @@ def checked_language(lang: str) -> str:
         raise click.BadParameter(str(error), param_hint="'--lang'") from None
 
 
-def check_output_path(path: Path | None, option: str) -> None:
+def check_output_path(path: Path | None, option: str, lang: str = "en") -> None:
     """Refuse, before anything runs, an output file whose directory does not exist.
 
     Args:
         path: The file to be written (``None``: nothing to check).
         option: The option's name, for the message.
+        lang: The language of the message.
 
     Raises:
         click.BadParameter: the directory is missing, or the path is a directory.
     """
     if path is None:
         return
+    _ = translator(lang).gettext
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise click.BadParameter(f"directory {str(parent)!r} does not exist", param_hint=option)
+        missing = _("directory {path} does not exist").format(path=repr(str(parent)))
+        raise click.BadParameter(missing, param_hint=option)
     if path.is_dir():
-        raise click.BadParameter(f"{str(path)!r} is a directory", param_hint=option)
+        directory = _("{path} is a directory").format(path=repr(str(path)))
+        raise click.BadParameter(directory, param_hint=option)
 
 
 @contextmanager

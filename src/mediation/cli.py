@@ -30,18 +30,20 @@ from mediation._cli_integrity import (
 from mediation._cli_simulate import simulate
 from mediation._cli_support import (
     EXIT_CODES_HELP,
+    LANG_OPTION,
     CommandFailed,
     MediationGroup,
     atomic_output,
     check_output_path,
+    checked_language,
     failure,
 )
 from mediation.case import DEFAULT_PROCESS, Mediation
 from mediation.casefile import render_casefile, write_casefile
 from mediation.clocks import system_clock
 from mediation.demo import non_mediable_case, strict_handover, workplace_dispute
-from mediation.errors import ConcurrencyError, InvalidInput, MediationError
-from mediation.i18n import Term, check_language, translator
+from mediation.errors import ConcurrencyError, InvalidInput, MediationError, chain_break_in
+from mediation.i18n import Term, translator
 from mediation.neutrality import neutrality_report
 from mediation.store import (
     EventStore,
@@ -197,20 +199,15 @@ _LANG = click.option(
 )
 
 
-def _check_lang(lang: str) -> str:
-
-    try:
-        return check_language(lang)
-    except MediationError as error:
-        raise click.BadParameter(str(error), param_hint="'--lang'") from None
+_check_lang = checked_language
 
 
-def _check_output(out: str | None) -> Path | None:
+def _check_output(out: str | None, lang: str = "en") -> Path | None:
     """The output path, refused (before any work) when its directory does not exist."""
     if out is None:
         return None
     path = Path(out)
-    check_output_path(path, "'-o' / '--out'")
+    check_output_path(path, "'-o' / '--out'", lang)
     return path
 
 
@@ -244,7 +241,7 @@ def diagram(image_format: str, lang: str, out: str | None) -> None:
 
     lang = _check_lang(lang)
     _ = translator(lang).gettext
-    path = _check_output(out)
+    path = _check_output(out, lang)
     if image_format == "png" and path is None and sys.stdout.isatty():
         raise click.UsageError(_("a PNG is binary: give --out FILE or redirect stdout"))
     definition = DEFAULT_PROCESS.definition
@@ -269,34 +266,44 @@ def _is_sqlite_file(path: Path) -> bool:
 
 
 @contextmanager
-def _store(location: str, *, read_only: bool = True) -> Iterator[EventStore]:
+def _store(location: str, *, read_only: bool = True, lang: str = "en") -> Iterator[EventStore]:
     """Open an existing store (never create one) from a path or URL."""
     from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
 
     try:
         store = SQLStore(location, create=False, read_only=read_only)
     except InvalidInput as error:  # not a URL, or an unknown kind of database
-        raise click.BadParameter(str(error), param_hint="SOURCE") from None
+        raise click.BadParameter(error.message_in(lang), param_hint="SOURCE") from None
     try:
         yield store
     finally:
         store.close()
 
 
-def _report(results: tuple[audit.Verification, ...]) -> None:
+def _report(results: tuple[audit.Verification, ...], lang: str = "en") -> None:
+    _ = translator(lang).gettext
     broken = 0
     for result in results:
         if result.broken is None:
-            click.echo(f"ok      {result.case_id}  {result.count} events  head {result.head}")
+            line = _("ok      {case}  {count} events  head {head}")
+            click.echo(line.format(case=result.case_id, count=result.count, head=result.head))
             for span in result.erased:
                 click.echo(f"        {span}")
         else:
             broken += 1
-            where = f" at event {result.broken.seq}" if result.broken.seq is not None else ""
-            click.echo(
-                f"BROKEN  {result.case_id or '?'}{where} [{result.broken.code}]: "
-                f"{result.broken.message}"
-            )
+            if lang == "en":
+                where = f" at event {result.broken.seq}" if result.broken.seq is not None else ""
+                click.echo(
+                    f"BROKEN  {result.case_id or '?'}{where} [{result.broken.code}]: "
+                    f"{result.broken.message}"
+                )
+            else:
+                told = chain_break_in(
+                    lang, result.broken.code, result.broken.seq, result.broken.message
+                )
+                click.echo(
+                    _("BROKEN  {case}: {what}").format(case=result.case_id or "?", what=told)
+                )
     if broken:
         raise SystemExit(1)
 
@@ -315,20 +322,24 @@ def _report(results: tuple[audit.Verification, ...]) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Public key (PEM) the anchors or the export's trailers are signed with.",
 )
+@LANG_OPTION
 def verify(
     source: str,
     case_id: str | None,
     deep: bool,
     anchors: str | None,
     public_key: str | None,
+    lang: str,
 ) -> None:
     """Verify audit hash chains in SOURCE: an export file (JSON Lines), a SQLite store
     file, or a database URL. Checks CASE_ID only, when given. Exits 1 if a chain is
     broken and says where. With --anchors and --public-key, also checks the chains
     against signed heads kept elsewhere: a rewritten, truncated or removed case shows."""
+    lang = _check_lang(lang)
+    _ = translator(lang).gettext
     if anchors is not None and public_key is None:
-        raise click.ClickException("--anchors needs --public-key")
-    verifier = verifier_from(public_key) if public_key is not None else None
+        raise click.ClickException(_("--anchors needs --public-key"))
+    verifier = verifier_from(public_key, lang) if public_key is not None else None
     anchors_data = Path(anchors).read_bytes() if anchors is not None else None
     path = Path(source)
     if path.is_file() and not _is_sqlite_file(path):
@@ -341,10 +352,11 @@ def verify(
         if case_id is not None:
             results = tuple(r for r in results if r.case_id == case_id)
             if not results:
-                raise CommandFailed(f"no case {case_id!r} in {source}")
-        _report(results)
+                missing = _("no case {case} in {source}")
+                raise CommandFailed(missing.format(case=repr(case_id), source=source))
+        _report(results, lang)
         return
-    with _store(source) as store:
+    with _store(source, lang=lang) as store:
         ids = [case_id] if case_id is not None else [s.case_id for s in store.cases()]
         if anchors_data is not None and verifier is not None:
             results = verify_anchors(store, anchors_data, verifier, deep=deep)
@@ -352,7 +364,7 @@ def verify(
                 results = tuple(r for r in results if r.case_id == case_id)
         else:
             results = tuple(verify_case(store, one, deep=deep) for one in ids)
-    _report(results)
+    _report(results, lang)
 
 
 @cli.command()
@@ -382,6 +394,7 @@ def verify(
     type=click.Path(exists=True, dir_okay=False),
     help="Ed25519 private key (PEM): sign each case's trailer.",
 )
+@LANG_OPTION
 def export(
     source: str,
     case_ids: tuple[str, ...],
@@ -392,19 +405,22 @@ def export(
     for_reader: str | None,
     allow_broken: bool,
     key_file: str | None,
+    lang: str,
 ) -> None:
     """Export cases of the store at SOURCE (a SQLite file or a database URL) as JSON Lines
     that `mediation verify` (or an auditor without Python) can check. Every case when
     no CASE_IDS are given. A full export holds everything, caucus notes included: keep it
     as you keep the store; give people `--for` exports."""
+    lang = _check_lang(lang)
     target = Path(output) if output is not None else None
-    check_output_path(target, "'-o' / '--output'")
+    check_output_path(target, "'-o' / '--output'", lang)
     # Recording a reader writes to the store's read log; otherwise the store is only read.
     logs_reads = reader is not None or for_reader is not None
-    with _store(source, read_only=not logs_reads) as store:
+    with _store(source, read_only=not logs_reads, lang=lang) as store:
         ids = list(case_ids) or [summary.case_id for summary in store.cases()]
-        repository = Repository(store, clock=system_clock, policy=data_policy_from(policy_file))
-        signer = signer_from(key_file)
+        policy = data_policy_from(policy_file, lang)
+        repository = Repository(store, clock=system_clock, policy=policy)
+        signer = signer_from(key_file, lang)
 
         def write(out: IO[bytes]) -> None:
             if for_reader is not None:
@@ -420,35 +436,41 @@ def export(
         else:
             with atomic_output(target) as out:
                 write(out)
-    click.echo(f"exported {len(ids)} case(s)", err=True)
+    exported = translator(lang).gettext("exported {count} case(s)")
+    click.echo(exported.format(count=len(ids)), err=True)
 
 
 @cli.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.argument("target")
-def import_(file: str, target: str) -> None:
+@LANG_OPTION
+def import_(file: str, target: str, lang: str) -> None:
     """Import an export FILE into the store at TARGET (a SQLite file, created if missing,
     or a database URL). Every chain is verified first; nothing is stored if one breaks."""
     from mediation.store.sql import SQLStore  # here, not at the top: defers SQLAlchemy
 
+    lang = _check_lang(lang)
+    _ = translator(lang).gettext
     with open(file, "rb") as stream:
         results = audit.verify_export(stream)
     if not all(result.ok for result in results):
-        _report(results)  # exits 1 before the target is even opened
+        _report(results, lang)  # exits 1 before the target is even opened
     try:
         store = SQLStore(target)
     except InvalidInput as error:  # not a URL, or an unknown kind of database
-        raise click.BadParameter(str(error), param_hint="TARGET") from None
+        raise click.BadParameter(error.message_in(lang), param_hint="TARGET") from None
     with store, open(file, "rb") as stream:
         try:
             heads = import_export(stream, store)
         except ConcurrencyError as error:
-            raise CommandFailed(
-                f"{target}: a case of the file is already in the store ({error}); nothing "
+            already = _(
+                "{target}: a case of the file is already in the store ({error}); nothing "
                 "was imported"
-            ) from None
+            )
+            raise CommandFailed(already.format(target=target, error=error)) from None
     for head in heads:
-        click.echo(f"imported {head.case_id}  {head.version} events  head {head.head}")
+        imported = _("imported {case}  {count} events  head {head}")
+        click.echo(imported.format(case=head.case_id, count=head.version, head=head.head))
 
 
 @cli.command()
@@ -467,7 +489,7 @@ def report(source: str, case_id: str, lang: str) -> None:
     text or caucus content. Cases of a custom process need a host script instead.
     """
     lang = _check_lang(lang)
-    with _store(source) as store:
+    with _store(source, lang=lang) as store:
         events = store.load(case_id)
         case = Mediation.replay(events, clock=system_clock)
     click.echo(neutrality_report(case).to_markdown(lang=lang), nl=False)
@@ -505,9 +527,9 @@ def casefile(
     file has tables and a list instead, and says what to install.
     """
     lang = _check_lang(lang)
-    path = _check_output(out)
+    path = _check_output(out, lang)
     # A reader's view is recorded in the store's read log: only then is the store written.
-    with _store(source, read_only=for_reader is None) as store:
+    with _store(source, read_only=for_reader is None, lang=lang) as store:
         try:
             text = render_casefile(
                 Repository(store, clock=system_clock),

@@ -394,6 +394,10 @@ CHAIN_BREAKS: Mapping[str, str] = MappingProxyType(
         "out_of_order": N_("events were reordered"),
         "truncated": N_("the chain was cut short"),
         "unsigned": N_("no signature verifies under the public key given"),
+        "redacted": N_(
+            "the records were exported for one reader and leave content out: they verify, "
+            "but cannot be imported"
+        ),
     }
 )
 """What each kind of chain break (:attr:`ChainBroken.code`) means, in a few words marked

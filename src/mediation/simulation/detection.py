@@ -24,9 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from mediation._catalogs import N_, fill
 from mediation.charts import GroupRate, wilson_interval
 from mediation.errors import InvalidInput
+from mediation.i18n import check_language
 from mediation.simulation.biases import BIASES, bias_named
+from mediation.simulation.metrics import word_in
 from mediation.simulation.runner import Progress, sweep
 from mediation.simulation.scenarios import Scenario, load_scenario
 
@@ -125,9 +128,19 @@ class DetectionPower:
     families: tuple[FamilyPower, ...]
     fair_flags: Mapping[str, int] = attrs.field(hash=False)
 
-    def rows(self, confidence: float = 0.95) -> list[dict[str, str]]:
+    def rows(self, confidence: float = 0.95, lang: str = "en") -> list[dict[str, str]]:
         """The table as text cells: bias, check, detection and false alarms with their
-        intervals, and whether the targets are met."""
+        intervals, and whether the targets are met.
+
+        Args:
+            confidence: The intervals' confidence.
+            lang: ``"en"`` or ``"zh"``: the check families by their labels, the verdict
+                in words (bias names stay as they are).
+
+        Returns:
+            One dict per family, keys ``bias``, ``check``, ``detection``,
+            ``false alarms``, ``targets``.
+        """
         table = []
         for row in self.families:
             d_low, d_high = row.detection_interval(confidence)
@@ -135,33 +148,68 @@ class DetectionPower:
             table.append(
                 {
                     "bias": row.bias,
-                    "check": row.check,
+                    "check": word_in(row.check, lang),
                     "detection": f"{row.detected}/{row.runs} = {_percent(row.detection_rate)} "
                     f"[{_percent(d_low)}, {_percent(d_high)}]",
                     "false alarms": f"{row.false_alarms}/{row.fair_runs} = "
                     f"{_percent(row.false_alarm_rate)} [{_percent(f_low)}, {_percent(f_high)}]",
-                    "targets": "met" if row.meets_targets else "short",
+                    "targets": fill(N_("met") if row.meets_targets else N_("short"), lang, {}),
                 }
             )
         return table
 
-    def to_markdown(self, confidence: float = 0.95) -> str:
-        """The table as Markdown (what the docs show)."""
-        lines = [
-            f"| bias | check family | detection ({confidence:.0%} Wilson) "
-            f"| false alarms on fair runs ({confidence:.0%} Wilson) | targets |",
-            "|---|---|---|---|---|",
-        ]
-        for row in self.rows(confidence):
+    def headers(self, confidence: float = 0.95, lang: str = "en") -> tuple[str, ...]:
+        """The table's column headings.
+
+        Args:
+            confidence: The intervals' confidence.
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            bias, check family, detection, false alarms on fair runs, targets.
+        """
+        level = f"{confidence:.0%}"
+        return (
+            fill(N_("bias"), lang, {}),
+            fill(N_("check family"), lang, {}),
+            fill(N_("detection ({level} Wilson)"), lang, {"level": level}),
+            fill(N_("false alarms on fair runs ({level} Wilson)"), lang, {"level": level}),
+            fill(N_("targets"), lang, {}),
+        )
+
+    def to_markdown(self, confidence: float = 0.95, lang: str = "en") -> str:
+        """The table as Markdown (what the docs show).
+
+        Args:
+            confidence: The intervals' confidence.
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The Markdown table.
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        check_language(lang)
+        lines = ["| " + " | ".join(self.headers(confidence, lang)) + " |", "|---|---|---|---|---|"]
+        for row in self.rows(confidence, lang):
+            check = f"`{row['check']}`" if lang == "en" else row["check"]
             lines.append(
-                f"| `{row['bias']}` | `{row['check']}` | {row['detection']} "
+                f"| `{row['bias']}` | {check} | {row['detection']} "
                 f"| {row['false alarms']} | {row['targets']} |"
             )
         return "\n".join(lines) + "\n"
 
-    def charts(self, confidence: float = 0.95) -> tuple[Figure, Figure]:
+    def charts(self, confidence: float = 0.95, lang: str = "en") -> tuple[Figure, Figure]:
         """Two charts: detection rates per family with the target line, and false-alarm
         rates per family on fair runs with theirs (needs the ``charts`` extra).
+
+        Args:
+            confidence: The intervals' confidence.
+            lang: ``"en"`` or ``"zh"``: titles, axis labels and check families.
+
+        Returns:
+            The detection chart and the false-alarm chart.
 
         Raises:
             MissingExtra: matplotlib is not installed.
@@ -170,24 +218,39 @@ class DetectionPower:
 
         detection = rates_chart(
             [GroupRate(row.bias, row.detected, row.runs) for row in self.families],
-            title=f"Detection rate per bias family ({self.scenario})",
-            y_label="biased runs caught",
+            title=fill(
+                N_("Detection rate per bias family ({scenario})"), lang, {"scenario": self.scenario}
+            ),
+            y_label=fill(N_("biased runs caught"), lang, {}),
             confidence=confidence,
             reference=DETECTION_TARGET,
-            reference_label=f"target {DETECTION_TARGET:.0%}",
+            reference_label=fill(N_("target {level}"), lang, {"level": f"{DETECTION_TARGET:.0%}"}),
         )
         false_alarms = rates_chart(
-            [GroupRate(row.check, row.false_alarms, row.fair_runs) for row in self.families],
-            title=f"False alarms per check family on fair runs ({self.scenario})",
-            y_label="fair runs flagged",
+            [
+                GroupRate(word_in(row.check, lang), row.false_alarms, row.fair_runs)
+                for row in self.families
+            ],
+            title=fill(
+                N_("False alarms per check family on fair runs ({scenario})"),
+                lang,
+                {"scenario": self.scenario},
+            ),
+            y_label=fill(N_("fair runs flagged"), lang, {}),
             confidence=confidence,
             reference=FALSE_ALARM_TARGET,
-            reference_label=f"target {FALSE_ALARM_TARGET:.0%}",
+            reference_label=fill(
+                N_("target {level}"), lang, {"level": f"{FALSE_ALARM_TARGET:.0%}"}
+            ),
         )
         return detection, false_alarms
 
-    def write_charts(self, directory: str | os.PathLike[str]) -> list[Path]:
+    def write_charts(self, directory: str | os.PathLike[str], *, lang: str = "en") -> list[Path]:
         """Write ``detection.svg`` and ``false_alarms.svg`` into ``directory``.
+
+        Args:
+            directory: Where to write (created if missing).
+            lang: ``"en"`` or ``"zh"``.
 
         Returns:
             The paths written.
@@ -199,7 +262,7 @@ class DetectionPower:
 
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
-        detection, false_alarms = self.charts()
+        detection, false_alarms = self.charts(lang=lang)
         return [
             save_figure(detection, folder / "detection.svg"),
             save_figure(false_alarms, folder / "false_alarms.svg"),

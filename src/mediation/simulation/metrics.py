@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from mediation import stats
+from mediation._catalogs import N_, Term, fill, join_list
 
 __all__ = [
     "MediationResult",
@@ -372,8 +373,16 @@ class Summary:
         data["intervals"] = {name: list(pair) for name, pair in self.intervals.items()}
         return data
 
-    def rows(self) -> list[tuple[str, str]]:
-        """``(measure, value)`` pairs in plain words, for a table."""
+    def rows(self, lang: str = "en") -> list[tuple[str, str]]:
+        """``(measure, value)`` pairs in plain words, for a table.
+
+        Args:
+            lang: ``"en"`` or ``"zh"`` (checked by the caller): the measures, outcomes,
+                stages and check families in that language; ids as they are.
+
+        Returns:
+            The rows.
+        """
 
         def number(value: float | None, digits: int = 3, name: str = "") -> str:
             if value is None:
@@ -386,36 +395,61 @@ class Summary:
 
         def counts(table: Mapping[str, int]) -> str:
             ordered = sorted(table.items(), key=lambda item: (-item[1], item[0]))
-            return ", ".join(f"{key} {count}" for key, count in ordered) or "none"
+            shown = [f"{word_in(key, lang)} {count}" for key, count in ordered]
+            return join_list(shown, lang) or fill(N_("none"), lang, {})
 
-        return [
-            ("mediations", str(self.n)),
-            ("settlement rate", number(self.settlement_rate, name="settlement_rate")),
-            ("outcomes", counts(self.outcomes)),
-            ("stage reached", counts(self.stages)),
-            ("settled by", counts(self.settled_by)),
-            ("mean compromise rounds", number(self.mean_rounds, 2, name="mean_rounds")),
-            ("mean events per case", number(self.mean_events, 1)),
-            ("zone of possible agreement", number(self.zopa_rate, name="zopa_rate")),
+        rows = [
+            (N_("mediations"), str(self.n)),
+            (N_("settlement rate"), number(self.settlement_rate, name="settlement_rate")),
+            (N_("outcomes"), counts(self.outcomes)),
+            (N_("stage reached"), counts(self.stages)),
+            (N_("settled by"), counts(self.settled_by)),
+            (N_("mean compromise rounds"), number(self.mean_rounds, 2, name="mean_rounds")),
+            (N_("mean events per case"), number(self.mean_events, 1)),
+            (N_("zone of possible agreement"), number(self.zopa_rate, name="zopa_rate")),
             (
-                "mean equitability gap",
+                N_("mean equitability gap"),
                 number(self.mean_equitability_gap, name="mean_equitability_gap"),
             ),
-            ("mean envy", number(self.mean_envy, name="mean_envy")),
-            ("envy-free rate", number(self.envy_free_rate, name="envy_free_rate")),
+            (N_("mean envy"), number(self.mean_envy, name="mean_envy")),
+            (N_("envy-free rate"), number(self.envy_free_rate, name="envy_free_rate")),
             (
-                "mean distance from Nash point",
+                N_("mean distance from Nash point"),
                 number(self.mean_nash_distance, name="mean_nash_distance"),
             ),
-            ("neutrality findings", counts(self.findings)),
-            ("blocked moves", counts(self.blocks)),
-            ("escalations", counts(self.escalations)),
-            ("withdrawal rate", number(self.withdrawal_rate, name="withdrawal_rate")),
+            (N_("neutrality findings"), counts(self.findings)),
+            (N_("blocked moves"), counts(self.blocks)),
+            (N_("escalations"), counts(self.escalations)),
+            (N_("withdrawal rate"), number(self.withdrawal_rate, name="withdrawal_rate")),
             (
-                "mean utility",
-                ", ".join(f"{party} {value:.3f}" for party, value in self.mean_utility.items()),
+                N_("mean utility"),
+                join_list(
+                    (f"{party} {value:.3f}" for party, value in self.mean_utility.items()), lang
+                ),
             ),
         ]
+        return [(fill(measure, lang, {}), value) for measure, value in rows]
+
+
+def word_in(key: str, lang: str) -> str:
+    """A key of the summary's counts in ``lang``: a check family by its label, a stage,
+    an outcome or a move through the catalog, anything else (an id) as it is.
+
+    Args:
+        key: The key (``voice_balance``, ``common_ground``, ``settled``...).
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        The key in English as it is; in another language, in words.
+    """
+    if lang == "en":
+        return key
+    from mediation.neutrality.registry import FAMILIES
+
+    for family in FAMILIES:
+        if family.code == key:
+            return fill(family.title, lang, {})
+    return Term(key).localized(lang)
 
 
 def summarize(results: Sequence[MediationResult]) -> Summary:
