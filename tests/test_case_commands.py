@@ -120,11 +120,14 @@ def _from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
 
 # What a command may still refuse with InvalidInput for schema-valid arguments: facts of
 # the case no schema can know (ids already taken, items the parties did not value, a
-# relation naming someone not in the case, a second disclosure of the same tie...).
+# relation naming someone not in the case, a second disclosure of the same tie...), and
+# a reason the schema leaves optional that one outcome needs (close as terminated by the
+# mediator without saying why).
 _CASE_FACTS = re.compile(
     r"already|not in the case|not a party|unknown|no such|duplicate|differ|same items|"
     r"does not involve the mediator|the mediator's own relationships|nothing blocks with|"
-    r"not a disqualifying relationship|at least one item must be worth something",
+    r"not a disqualifying relationship|at least one item must be worth something|"
+    r"^reason must not be empty",
 )
 
 

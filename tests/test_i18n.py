@@ -422,3 +422,44 @@ def test_the_errors_of_a_live_case_show_in_chinese(
         assert zh != str(error)
         words = re.findall(r"[A-Za-z]{3,}", re.sub(r"'[^']*'|case-1|Mediator", "", zh))
         assert not set(words) - _ALLOWED_LATIN, zh
+
+
+# -- stage labels ------------------------------------------------------------------------
+
+
+def test_the_built_in_stages_take_their_labels_from_the_catalog() -> None:
+    from mediation.i18n import stage_label
+
+    zh = translator("zh")
+    for stage in DEFAULT_DEFINITION.stages:
+        assert stage.label_zh == ""  # nothing stored in the definition
+        assert stage_label(stage, "en") == stage.label_en
+        assert stage_label(stage, "zh") == zh.gettext(stage.label_en) != stage.label_en
+    assert stage_label(DEFAULT_DEFINITION.stage("perspective_swap"), "zh") == "换位思考"
+    with pytest.raises(InvalidInput, match="choose one of"):
+        stage_label(DEFAULT_DEFINITION.stage("intake"), "fr")
+
+
+def test_a_hosts_own_stage_keeps_its_own_label(clock: object) -> None:
+    from mediation import Mediator, Party
+    from mediation.diagram import mermaid
+    from mediation.guards import BUILTIN_GUARDS
+    from mediation.i18n import stage_label
+    from mediation.process import Process, StageSpec
+
+    unknown = StageSpec("fact_finding", "Fact finding", activities=("speak",))
+    labelled = StageSpec("fact_check", "Fact check", "核实事实", activities=("speak",))
+    assert stage_label(unknown, "zh") == "Fact finding"  # no catalog entry: as written
+    assert stage_label(labelled, "zh") == "核实事实"  # the host's own Chinese
+    assert stage_label(labelled, "en") == "Fact check"
+    definition = DEFAULT_DEFINITION.with_stage(unknown, after="intake")
+    drawn = mermaid(definition, lang="zh")
+    assert "Fact finding" in drawn and "倾听" in drawn
+    case = Mediation.open(
+        "c-host",
+        [Party("a", "A"), Party("b", "B")],
+        Mediator("m", "M"),
+        clock=clock,  # type: ignore[arg-type]
+        process=Process(definition, guards=BUILTIN_GUARDS),
+    )
+    assert case.stage_label("zh") == "受理"  # a built-in stage of the host's process

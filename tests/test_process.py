@@ -35,7 +35,9 @@ def test_stage_names_are_api() -> None:
 
 
 def test_labels_in_english_and_chinese() -> None:
-    labels = {s.name: (s.label_en, s.label_zh) for s in DEFAULT_DEFINITION.stages}
+    from mediation.i18n import stage_label
+
+    labels = {s.name: (s.label_en, stage_label(s, "zh")) for s in DEFAULT_DEFINITION.stages}
     assert labels["listening"] == ("Listening", "倾听")
     assert labels["perspective_swap"] == ("Perspective swap", "换位思考")
     assert labels["common_ground"] == ("Common ground", "求同存异")

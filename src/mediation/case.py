@@ -37,6 +37,7 @@ from mediation._case.stages import StageMoves
 from mediation._case.suggestion import Suggestion
 from mediation._case.validate import aware
 from mediation.errors import InvalidInput
+from mediation.i18n import stage_label
 from mediation.model import Issue, Mediator, Party, Relation, check_id, shown, unique_ids
 from mediation.policy import Policy
 from mediation.process import Process
@@ -182,13 +183,13 @@ class Mediation(Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves, C
         return tuple(self._events[version:])
 
     def stage_label(self, language: str = "en") -> str:
-        """Display label of the current stage in ``"en"`` or ``"zh"``."""
-        spec = self._process.definition.stage(self.stage)
-        if language == "en":
-            return spec.label_en
-        if language == "zh":
-            return spec.label_zh
-        raise InvalidInput(f"language must be 'en' or 'zh'; got {language!r}")
+        """Display label of the current stage in ``"en"`` or ``"zh"``, from the catalogs
+        (see :func:`mediation.i18n.stage_label`; a host's stage keeps its own label).
+
+        Raises:
+            InvalidInput: an unknown language.
+        """
+        return stage_label(self._process.definition.stage(self.stage), language)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(case, event)`` for every event recorded from now on.

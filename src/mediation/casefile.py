@@ -42,7 +42,7 @@ from markupsafe import Markup
 from mediation import audit
 from mediation.diagram import Move, moves
 from mediation.errors import InvalidInput, MissingExtra
-from mediation.i18n import N_, check_language, translator
+from mediation.i18n import LANGUAGES, N_, check_language, stage_label, translator
 from mediation.model import ERASED_TEXT, display_name
 from mediation.neutrality.registry import recorded_message
 
@@ -201,8 +201,8 @@ class CaseFile:
     escalations: tuple[tuple[int, str, str], ...]
     """``(seq, authority, reason)`` of every escalation."""
     path: tuple[Move, ...]
-    stage_labels: Mapping[str, tuple[str, str]]
-    """Stage name → (English label, Chinese label)."""
+    stage_labels: Mapping[str, Mapping[str, str]]
+    """Stage name → language → label (from the catalogs; :func:`mediation.i18n.stage_label`)."""
     verified: bool | None
     """Whether the chain verifies (``None``: not verified, e.g. built from a case alone)."""
     verification: str
@@ -216,7 +216,7 @@ class CaseFile:
         labels = self.stage_labels.get(stage)
         if labels is None:
             return stage
-        return labels[1] if lang == "zh" else labels[0]
+        return labels.get(lang, labels["en"])
 
 
 _PARTY_FIELDS = ("party", "about")
@@ -419,7 +419,9 @@ def build_casefile(
         signatures=tuple(signatures),
         escalations=tuple(escalations),
         path=moves(case.events),
-        stage_labels={s.name: (s.label_en, s.label_zh) for s in definition.stages},
+        stage_labels={
+            s.name: {lang: stage_label(s, lang) for lang in LANGUAGES} for s in definition.stages
+        },
         verified=verified,
         verification=verdict_text,
         events=len(timeline),

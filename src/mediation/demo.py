@@ -28,7 +28,7 @@ from mediation import events as ev
 from mediation.case import Mediation
 from mediation.clocks import ManualClock
 from mediation.errors import TransitionRefused
-from mediation.i18n import Term, check_language, translator
+from mediation.i18n import Term, check_language, stage_label, translator
 from mediation.model import NO_CONCERNS, Issue, Mediator, Party, Relation, RelationKind
 from mediation.neutrality.registry import recorded_finding
 from mediation.policy import ConflictOfInterest, Policy
@@ -109,9 +109,9 @@ def describe(case: Mediation, event: ev.Event, lang: str = "en") -> str | None:
     if isinstance(event, ev.StageChanged):
         source, dest = spec(event.source), spec(event.dest)
         if lang == "en":
-            line = f"== {source.label_en} -> {dest.label_en} ({dest.label_zh})"
+            line = f"== {source.label_en} -> {dest.label_en} ({stage_label(dest, 'zh')})"
         else:
-            line = f"== {source.label_zh} → {dest.label_zh}"
+            line = f"== {stage_label(source, lang)} → {stage_label(dest, lang)}"
         return line + (_(": {reason}").format(reason=event.reason) if event.reason else "")
     if isinstance(event, ev.Escalated):
         return _("== Escalated (上报) to {authority}: {reason}").format(

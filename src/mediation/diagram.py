@@ -32,7 +32,7 @@ from typing import Literal
 import attrs
 
 from mediation.errors import InvalidInput, MissingExtra
-from mediation.i18n import N_, check_language, translator
+from mediation.i18n import N_, check_language, stage_label, translator
 from mediation.process import ProcessDefinition, StageKind
 
 __all__ = [
@@ -207,9 +207,7 @@ def _graph(
     return _Graph(
         title=title if title is not None else default_title,
         groups=tuple(groups),
-        stages=tuple(
-            (s.name, s.label_zh if lang == "zh" else s.label_en, s.kind) for s in definition.stages
-        ),
+        stages=tuple((s.name, stage_label(s, lang), s.kind) for s in definition.stages),
         edges=tuple(edges),
         note=tuple(note),
         visited=frozenset(visited),

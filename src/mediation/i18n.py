@@ -27,6 +27,8 @@ list of people's names) and :class:`Phrase` (a message within a message).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from babel.support import Translations
 
 from mediation._catalogs import (
@@ -53,6 +55,7 @@ __all__ = [
     "Term",
     "check_language",
     "join_list",
+    "stage_label",
     "translator",
 ]
 
@@ -171,3 +174,49 @@ def translator(lang: str) -> Translations:
         InvalidInput: an unknown language.
     """
     return catalog(check_language(lang))
+
+
+class _Labelled(Protocol):
+    """What :func:`stage_label` reads of a stage (a
+    :class:`~mediation.process.StageSpec`)."""
+
+    @property
+    def label_en(self) -> str:
+        """The English label."""
+
+    @property
+    def label_zh(self) -> str:
+        """The stage's own Chinese label, or ``""``."""
+
+
+def stage_label(stage: _Labelled, lang: str) -> str:
+    """A stage's label in ``lang``, from the catalogs.
+
+    In English the stage's ``label_en``. In another language the stage's own label for
+    that language when its definition gives one (a host's stage, ``label_zh``), else the
+    catalog's translation of ``label_en`` (every built-in stage has one), else
+    ``label_en`` as it is: a host's stage the catalogs do not know keeps its own label.
+
+    Args:
+        stage: A :class:`~mediation.process.StageSpec`.
+        lang: ``"en"`` or ``"zh"``.
+
+    Returns:
+        The label.
+
+    Raises:
+        InvalidInput: an unknown language.
+
+    >>> from mediation.process import DEFAULT_DEFINITION, StageSpec
+    >>> stage_label(DEFAULT_DEFINITION.stage("common_ground"), "zh")
+    '求同存异'
+    >>> stage_label(StageSpec("fact_finding", "Fact finding"), "zh")
+    'Fact finding'
+    >>> stage_label(StageSpec("fact_finding", "Fact finding", "调查"), "zh")
+    '调查'
+    """
+    check_language(lang)
+    if lang == "en":
+        return stage.label_en
+    own = str(getattr(stage, f"label_{lang}", "") or "")
+    return own or str(catalog(lang).gettext(stage.label_en))

@@ -132,8 +132,10 @@ class StageSpec:
 
     Attributes:
         name: Stable name, used in events and stores.
-        label_en: English display label.
-        label_zh: Chinese display label (the source's own term where there is one).
+        label_en: English display label; the catalogs translate the built-in stages'
+            labels (:func:`mediation.i18n.stage_label`).
+        label_zh: A host's own Chinese label for a stage the catalogs do not know
+            (optional: without it the stage shows its English label in Chinese too).
         kind: The stage's role; see :class:`StageKind`.
         exit_guards: Names of the guards that must hold to move on from this stage.
         activities: Stage-bound commands allowed here (see :data:`ACTIVITIES`).
@@ -142,7 +144,7 @@ class StageSpec:
 
     name: str = attrs.field(validator=_check_stage_name)
     label_en: str
-    label_zh: str
+    label_zh: str = ""
     kind: StageKind = attrs.field(default=StageKind.ACTIVE, converter=StageKind)
     exit_guards: tuple[str, ...] = attrs.field(default=(), converter=_check_guard_names)
     activities: tuple[str, ...] = attrs.field(default=(), converter=_check_activities)
@@ -335,32 +337,28 @@ DEFAULT_DEFINITION = ProcessDefinition(
     stages=(
         StageSpec(
             Stage.INTAKE.value,
-            "Intake",
-            "受理",
+            N_("Intake"),
             exit_guards=("disclosure_made",),
             activities=("disclose", "consent"),
             description="Screening, the mediator's disclosure, and every party's informed consent.",
         ),
         StageSpec(
             Stage.LISTENING.value,
-            "Listening",
-            "倾听",
+            N_("Listening"),
             exit_guards=("all_heard",),
             activities=("disclose", "consent", "speak"),
             description="Every party is heard, quickly, accurately and remembered.",
         ),
         StageSpec(
             Stage.PERSPECTIVE_SWAP.value,
-            "Perspective swap",
-            "换位思考",
+            N_("Perspective swap"),
             exit_guards=("all_views_restated",),
             activities=("disclose", "consent", "speak", "restate", "review_restatement"),
             description="Each party restates another's view until the restated party confirms it.",
         ),
         StageSpec(
             Stage.COMMON_GROUND.value,
-            "Common ground",
-            "求同存异",
+            N_("Common ground"),
             exit_guards=("common_ground_or_differences_listed",),
             activities=(
                 "disclose",
@@ -376,8 +374,7 @@ DEFAULT_DEFINITION = ProcessDefinition(
         ),
         StageSpec(
             Stage.COMPROMISE.value,
-            "Compromise",
-            "妥协",
+            N_("Compromise"),
             exit_guards=("proposal_accepted_by_all",),
             activities=(
                 "disclose",
@@ -393,30 +390,26 @@ DEFAULT_DEFINITION = ProcessDefinition(
         ),
         StageSpec(
             Stage.AGREEMENT.value,
-            "Agreement",
-            "协议",
+            N_("Agreement"),
             exit_guards=("all_signed",),
             activities=("disclose", "consent", "sign"),
             description="Only the parties decide: every party signs the accepted proposal.",
         ),
         StageSpec(
             Stage.ESCALATED.value,
-            "Escalated",
-            "上报",
+            N_("Escalated"),
             kind=StageKind.ESCALATION,
             description="Handed to a named authority: beyond the mediator's authority.",
         ),
         StageSpec(
             Stage.COOLING_OFF.value,
-            "Cooling off",
-            "冷静",
+            N_("Cooling off"),
             kind=StageKind.PAUSE,
             description="A pause to keep calm; resumes into the stage it left.",
         ),
         StageSpec(
             Stage.CLOSED.value,
-            "Closed",
-            "结案",
+            N_("Closed"),
             kind=StageKind.TERMINAL,
             description="The outcome is recorded; nothing more can happen.",
         ),
