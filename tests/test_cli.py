@@ -496,9 +496,7 @@ def test_every_command_refuses_an_unknown_language_before_doing_anything(
 _FAILURES_IN_CHINESE = [
     (args, code)
     for args, code, message in BAD_INVOCATIONS
-    if (code not in (ExitCode.USAGE, ExitCode.FAILED) or (code == ExitCode.FAILED and message))
-    # scenario and policy files are still checked in English (docs/i18n.md says so)
-    and args[0] != "simulate"
+    if code not in (ExitCode.USAGE, ExitCode.FAILED) or (code == ExitCode.FAILED and message)
 ]
 
 

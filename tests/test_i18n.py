@@ -281,6 +281,16 @@ _API_NAMES = {
     *("SQL", "SQLStore", "SQLAlchemy", "Connection", "SQLite", "PostgreSQL", "URL", "PATH"),
     *("mediation", "store", "sql", "sqlite", "postgresql", "postgres", "pip", "install"),
     *("migrate", "STORE", "url", "create"),
+    # Keys and values of policy, scenario and attribute files, and file formats, quoted as
+    # the file writes them.
+    *("TOML", "UTF", "timedelta", "case_opened", "limits", "max_nesting_depth"),
+    *("true", "false", "block", "warn", "off", "facilitative", "evaluative", "as"),
+    *("transcript_markers", "lexicons", "builtin_lexicons", "non_mediable_flags"),
+    *("power_imbalance", "earliest_date", "latest_date", "escalate_to", "responsiveness"),
+    *("parties", "issues", "policy", "strategy", "procedure", "favour", "screening"),
+    *("options", "kind", "mediator", "relationships", "manages", "knaster", "auto"),
+    *("adjusted_winner", "name", "min_people", "missing", "error", "group", "alpha"),
+    *("permutation_limit", "resamples"),
 }
 
 
@@ -313,6 +323,8 @@ def test_every_reason_and_finding_renders_in_chinese_without_english_words() -> 
     assert {"not_a_party", "empty_text", "invalid_id", "wrong_role", "actor_not_in_case"} <= codes
     assert len(codes) > 60
     for where, code, template in seen:
+        if not re.search("[A-Za-z]", re.sub(r"\{[^}]*\}", "", template)):
+            continue  # only fields ("{prefix}{problems}"): nothing of its own to translate
         params = {field: _sample(field) for field in _fields(template)}
         reason = Reason.of(code, template, params=params)
         zh = reason.message_in("zh")
@@ -463,3 +475,31 @@ def test_a_hosts_own_stage_keeps_its_own_label(clock: object) -> None:
         process=Process(definition, guards=BUILTIN_GUARDS),
     )
     assert case.stage_label("zh") == "受理"  # a built-in stage of the host's process
+
+
+def test_every_error_made_from_a_template_passes_exactly_its_fields() -> None:
+    """``InvalidInput.of(code, N_("... {field} ..."), field=...)``: a field without its
+    value would fail only when the error is raised, so the calls are checked here."""
+    wrong = []
+    checked = 0
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "of"
+                and len(node.args) == 2
+                and isinstance(node.args[1], ast.Call)
+                and getattr(node.args[1].func, "id", "") == "N_"
+                and not any(keyword.arg is None for keyword in node.keywords)
+            ):
+                continue
+            if any(keyword.arg == "params" for keyword in node.keywords):
+                continue  # Reason.of and Finding.of take their fields as params=
+            template = ast.literal_eval(node.args[1].args[0])
+            given = {keyword.arg for keyword in node.keywords}
+            checked += 1
+            if given != _fields(template):
+                wrong.append((path.name, node.lineno, template, sorted(given)))
+    assert checked > 200
+    assert not wrong

@@ -19,6 +19,8 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_mapping_structure_fn
 
+from mediation._catalogs import N_, Phrase, fill
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -28,6 +30,7 @@ from mediation.errors import InvalidInput
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
+    "Problems",
     "check_nesting",
     "describe_errors",
     "load_toml",
@@ -46,9 +49,15 @@ def to_date(value: object) -> date:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            raise InvalidInput(f"expected a date like 2026-01-31; got {value!r}") from None
+            raise InvalidInput.of(
+                "expected_date_like",
+                N_("expected a date like 2026-01-31; got {value!r}"),
+                value=value,
+            ) from None
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidInput(f"expected a date like 2026-01-31; got {value!r}")
+        raise InvalidInput.of(
+            "expected_date_like", N_("expected a date like 2026-01-31; got {value!r}"), value=value
+        )
     return value
 
 
@@ -76,9 +85,14 @@ def check_nesting(data: object, max_depth: int, source: str = "input") -> None:
         else:
             continue
         if depth > max_depth:
-            raise InvalidInput(
-                f"{source}: nested deeper than {max_depth} tables and lists "
-                "(limits.max_nesting_depth)"
+            raise InvalidInput.of(
+                "nested_deeper_than",
+                N_(
+                    "{source}: nested deeper than {max_depth} tables and lists "
+                    "(limits.max_nesting_depth)"
+                ),
+                source=source,
+                max_depth=max_depth,
             )
         pending.extend((child, depth + 1) for child in children)
 
@@ -99,16 +113,25 @@ def load_toml(text: str, source: str = "input") -> dict[str, Any]:
             never a ``RecursionError``.
     """
     if not isinstance(text, str):
-        raise InvalidInput(f"{source}: TOML must be text; got {type(text).__name__}")
+        raise InvalidInput.of(
+            "not_text",
+            N_("{source}: TOML must be text; got {kind}"),
+            source=source,
+            kind=type(text).__name__,
+        )
     # The parser recurses once per level of inline arrays and tables: bound the nesting
     # before it runs (brackets in strings and comments only make the bound stricter).
     _bracket_depth(text, DEFAULT_MAX_DEPTH, source)
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"{source}: not valid TOML: {error}") from None
+        raise InvalidInput.of(
+            "not_toml", N_("{source}: not valid TOML: {error}"), source=source, error=error
+        ) from None
     except RecursionError:  # pragma: no cover - bounded above
-        raise InvalidInput(f"{source}: nested too deeply") from None
+        raise InvalidInput.of(
+            "nested_too_deeply", N_("{source}: nested too deeply"), source=source
+        ) from None
     check_nesting(data, DEFAULT_MAX_DEPTH, source)
     return data
 
@@ -123,12 +146,50 @@ def _bracket_depth(text: str, max_depth: int, source: str) -> None:
             depth = max(0, depth - 1)
     # Table headers ([a.b]) add one bracket pair per line without nesting; allow slack.
     if deepest > max_depth + 2:
-        raise InvalidInput(
-            f"{source}: nested deeper than {max_depth} tables and lists (limits.max_nesting_depth)"
+        raise InvalidInput.of(
+            "nested_deeper_than",
+            N_(
+                "{source}: nested deeper than {max_depth} tables and lists "
+                "(limits.max_nesting_depth)"
+            ),
+            source=source,
+            max_depth=max_depth,
         )
 
 
-def describe_errors(error: cattrs.BaseValidationError, root: str) -> str:
+class Problems(str):
+    """Every problem of a strict structuring, each by its dotted path, as one line: the
+    English text, and :meth:`message_in` for another language.
+
+    Args:
+        items: ``(path, problem)`` pairs; a problem is an error or a :class:`Phrase`.
+    """
+
+    items: tuple[tuple[str, object], ...]
+
+    def __new__(cls, items: Iterable[tuple[str, object]]) -> Problems:
+        listed = tuple(items)
+        made = super().__new__(cls, "; ".join(f"{path}: {problem}" for path, problem in listed))
+        made.items = listed
+        return made
+
+    def message_in(self, lang: str) -> str:
+        """The problems in ``lang``.
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+
+        Returns:
+            The line.
+        """
+        separator = fill(N_("; "), lang, {})
+        return separator.join(
+            f"{path}: {fill('{problem}', lang, {'problem': problem})}"
+            for path, problem in self.items
+        )
+
+
+def describe_errors(error: cattrs.BaseValidationError, root: str) -> Problems:
     """One line naming every problem of a strict structuring by its dotted path.
 
     Args:
@@ -136,24 +197,31 @@ def describe_errors(error: cattrs.BaseValidationError, root: str) -> str:
         root: The name of the top-level value (``policy``, ``scenario``).
 
     Returns:
-        ``"policy.voice_balance.max_gini: expected a number, got '0.2' (str); ..."``.
+        ``"policy.voice_balance.max_gini: expected a number, got '0.2' (str); ..."``, which
+        renders in another language too (:meth:`Problems.message_in`).
     """
-    problems = []
-    for line in cattrs.transform_error(error, path=root, format_exception=_problem):
-        message, _, path = line.rpartition(" @ ")
+    found: list[object] = []
+
+    def problem(error: BaseException, _type: Any) -> str:
+        found.append(_problem(error))
+        return f"#{len(found) - 1}"
+
+    items = []
+    for line in cattrs.transform_error(error, path=root, format_exception=problem):
+        token, _, path = line.rpartition(" @ ")
         path = path.replace("['", ".").replace("']", "").replace("[", ".").replace("]", "")
-        problems.append(f"{path}: {message}")
-    return "; ".join(problems)
+        items.append((path, found[int(token[1:])]))
+    return Problems(items)
 
 
-def _problem(error: BaseException, _type: Any) -> str:
+def _problem(error: BaseException) -> object:
     if isinstance(error, KeyError):
-        return "required"
+        return Phrase(N_("required"))
     if isinstance(error, cattrs.ForbiddenExtraKeysError):
-        return f"unknown keys {sorted(error.extra_fields)}"
+        return Phrase(N_("unknown keys {keys}"), keys=sorted(error.extra_fields))
     if isinstance(error, InvalidInput):
-        return str(error)
-    return f"invalid value ({error})"
+        return error
+    return Phrase(N_("invalid value ({error})"), error=str(error))
 
 
 # -- strict structuring: a value of the wrong type is refused, never converted ---------------
@@ -168,31 +236,47 @@ def _shown(value: object) -> str:
 
 def _strict_bool(value: object, _type: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput(f"expected true or false, got {_shown(value)}")
+        raise InvalidInput.of(
+            "expected_true_false", N_("expected true or false, got {got}"), got=_shown(value)
+        )
     return value
 
 
 def _strict_int(value: object, _type: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"expected a whole number, got {_shown(value)}")
+        raise InvalidInput.of(
+            "expected_whole_number",
+            N_("expected a whole number, got {got}"),
+            got=_shown(value),
+        )
     return value
 
 
 def _strict_float(value: object, _type: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidInput(f"expected a number, got {_shown(value)}")
+        raise InvalidInput.of(
+            "expected_number", N_("expected a number, got {got}"), got=_shown(value)
+        )
     try:
         number = float(value)  # a whole number is a number (as in TOML and JSON)
     except OverflowError:
-        raise InvalidInput(f"expected a finite number, got {_shown(value)}") from None
+        raise InvalidInput.of(
+            "expected_finite_number",
+            N_("expected a finite number, got {got}"),
+            got=_shown(value),
+        ) from None
     if not math.isfinite(number):
-        raise InvalidInput(f"expected a finite number, got {_shown(value)}")
+        raise InvalidInput.of(
+            "expected_finite_number",
+            N_("expected a finite number, got {got}"),
+            got=_shown(value),
+        )
     return number
 
 
 def _strict_str(value: object, _type: Any) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(f"expected text, got {_shown(value)}")
+        raise InvalidInput.of("expected_text", N_("expected text, got {got}"), got=_shown(value))
     return value
 
 
@@ -203,7 +287,11 @@ def _seconds(value: object, _type: Any) -> timedelta:
     try:
         return timedelta(seconds=seconds)
     except OverflowError:
-        raise InvalidInput(f"expected a number of seconds in range, got {_shown(value)}") from None
+        raise InvalidInput.of(
+            "expected_number_seconds",
+            N_("expected a number of seconds in range, got {got}"),
+            got=_shown(value),
+        ) from None
 
 
 def _strict_date(value: object, _type: Any) -> date:
@@ -217,11 +305,21 @@ def strict_enum(enum: type[Enum]) -> Callable[[object, Any], Enum]:
         if isinstance(value, enum):
             return value
         if not isinstance(value, str):
-            raise InvalidInput(f"expected one of {known}, got {_shown(value)}")
+            raise InvalidInput.of(
+                "expected_one_of",
+                N_("expected one of {known}, got {got}"),
+                known=known,
+                got=_shown(value),
+            )
         try:
             return enum(value)
         except ValueError:
-            raise InvalidInput(f"expected one of {known}, got {_shown(value)}") from None
+            raise InvalidInput.of(
+                "expected_one_of",
+                N_("expected one of {known}, got {got}"),
+                known=known,
+                got=_shown(value),
+            ) from None
 
     return structure
 
@@ -255,7 +353,9 @@ def strict_converter() -> cattrs.Converter:
 
     def collection(value: Any, cls: Any) -> Any:
         if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
-            raise InvalidInput(f"expected a list, got {_shown(value)}")
+            raise InvalidInput.of(
+                "expected_list", N_("expected a list, got {got}"), got=_shown(value)
+            )
         args = getattr(cls, "__args__", ())
         item_type = args[0] if args else Any
         items = []
@@ -263,7 +363,9 @@ def strict_converter() -> cattrs.Converter:
             try:
                 items.append(converter.structure(item, item_type))
             except InvalidInput as error:
-                raise InvalidInput(f"item {index}: {error}") from None
+                raise InvalidInput.of(
+                    "invalid_item", N_("item {index}: {error}"), index=index, error=error
+                ) from None
         origin = cls.__origin__
         return origin(items) if origin is not tuple else tuple(items)
 
@@ -274,7 +376,9 @@ def strict_converter() -> cattrs.Converter:
 
         def checked(value: Any, type_: Any) -> Any:
             if not isinstance(value, Mapping):
-                raise InvalidInput(f"expected a table, got {_shown(value)}")
+                raise InvalidInput.of(
+                    "expected_table", N_("expected a table, got {got}"), got=_shown(value)
+                )
             return structure(value, type_)
 
         return checked
@@ -286,7 +390,9 @@ def strict_converter() -> cattrs.Converter:
 
         def checked(value: Any, type_: Any) -> Any:
             if not isinstance(value, Mapping):
-                raise InvalidInput(f"expected a table, got {_shown(value)}")
+                raise InvalidInput.of(
+                    "expected_table", N_("expected a table, got {got}"), got=_shown(value)
+                )
             return structure(value, type_)
 
         return checked

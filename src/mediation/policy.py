@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 import cattrs
 
+from mediation._catalogs import N_
 from mediation._strict import (
     DEFAULT_MAX_DEPTH,
     check_nesting,
@@ -118,39 +119,72 @@ def _positive(_instance: Any, attribute: attrs.Attribute[Any], value: object) ->
         or not isinstance(value, (int, float))
         or not (math.isfinite(value) and value > 0)
     ):
-        raise InvalidInput(f"{attribute.name} must be a positive finite number; got {value!r}")
+        raise InvalidInput.of(
+            "positive_finite_number",
+            N_("{name} must be a positive finite number; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _at_least_one(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     _positive(_instance, attribute, value)
     if float(value) < 1:
-        raise InvalidInput(f"{attribute.name} is a max/min ratio and must be >= 1; got {value!r}")
+        raise InvalidInput.of(
+            "max_min_ratio",
+            N_("{name} is a max/min ratio and must be >= 1; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _gini_bound(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     _positive(_instance, attribute, value)
     if float(value) > 1:
-        raise InvalidInput(f"{attribute.name} is a Gini bound in (0, 1]; got {value!r}")
+        raise InvalidInput.of(
+            "gini_bound",
+            N_("{name} is a Gini bound in (0, 1]; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _alpha(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     _positive(_instance, attribute, value)
     if float(value) > 0.5:
-        raise InvalidInput(f"{attribute.name} is a significance level in (0, 0.5]; got {value!r}")
+        raise InvalidInput.of(
+            "significance_level",
+            N_("{name} is a significance level in (0, 0.5]; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _duration(value: object) -> timedelta:
     if isinstance(value, bool) or not isinstance(value, (timedelta, int, float)):
-        raise InvalidInput(f"expected a duration (timedelta or seconds); got {value!r}")
+        raise InvalidInput.of(
+            "expected_duration_timedelta",
+            N_("expected a duration (timedelta or seconds); got {value!r}"),
+            value=value,
+        )
     delta = value if isinstance(value, timedelta) else timedelta(seconds=value)
     if delta < timedelta(0):
-        raise InvalidInput(f"a duration cannot be negative; got {value!r}")
+        raise InvalidInput.of(
+            "duration_cannot_negative",
+            N_("a duration cannot be negative; got {value!r}"),
+            value=value,
+        )
     return delta
 
 
 def _count(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"{attribute.name} must be a whole number >= 0; got {value!r}")
+        raise InvalidInput.of(
+            "not_whole",
+            N_("{name} must be a whole number >= 0; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _stage_name(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -161,17 +195,28 @@ def _to_mode(value: object) -> Mode:
     try:
         return Mode(value)
     except ValueError:
-        raise InvalidInput(f"mode must be one of block, warn, off; got {value!r}") from None
+        raise InvalidInput.of(
+            "unknown_mode",
+            N_("mode must be one of block, warn, off; got {value!r}"),
+            value=value,
+        ) from None
 
 
 def _to_safeguards(value: Iterable[str]) -> frozenset[Safeguard]:
     if isinstance(value, str):
-        raise InvalidInput(f"safeguards must be a list, not the string {value!r}")
+        raise InvalidInput.of(
+            "safeguards_list_string",
+            N_("safeguards must be a list, not the string {value!r}"),
+            value=value,
+        )
     try:
         return frozenset(Safeguard(item) for item in value)
     except ValueError:
-        raise InvalidInput(
-            f"unknown safeguard in {list(value)}; known: {[s.value for s in Safeguard]}"
+        raise InvalidInput.of(
+            "unknown_safeguard",
+            N_("unknown safeguard in {value}; known: {known}"),
+            value=list(value),
+            known=[s.value for s in Safeguard],
         ) from None
 
 
@@ -298,7 +343,11 @@ def _to_style(value: object) -> Style:
     try:
         return Style(value)
     except ValueError:
-        raise InvalidInput(f"style must be facilitative or evaluative; got {value!r}") from None
+        raise InvalidInput.of(
+            "unknown_style",
+            N_("style must be facilitative or evaluative; got {value!r}"),
+            value=value,
+        ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -376,19 +425,35 @@ class Responsiveness:
 def _significance(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     _positive(_instance, attribute, value)
     if float(value) > 0.5:
-        raise InvalidInput(f"{attribute.name} is a significance level in (0, 0.5]; got {value!r}")
+        raise InvalidInput.of(
+            "significance_level",
+            N_("{name} is a significance level in (0, 0.5]; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _share(_instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     _positive(_instance, attribute, value)
     if float(value) > 1:
-        raise InvalidInput(f"{attribute.name} is a share in (0, 1]; got {value!r}")
+        raise InvalidInput.of(
+            "not_a_share",
+            N_("{name} is a share in (0, 1]; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _whole_from(low: int) -> Any:
     def check(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise InvalidInput(f"{attribute.name} must be a whole number >= {low}; got {value!r}")
+            raise InvalidInput.of(
+                "not_whole",
+                N_("{name} must be a whole number >= {low}; got {value!r}"),
+                name=attribute.name,
+                low=low,
+                value=value,
+            )
 
     return check
 
@@ -400,13 +465,20 @@ def _marker_language(_instance: Any, attribute: attrs.Attribute[Any], value: obj
 
 def _check_bool(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
-        raise InvalidInput(f"{attribute.name} must be True or False; got {value!r}")
+        raise InvalidInput.of(
+            "not_bool",
+            N_("{name} must be True or False; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _to_lexicons(value: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     if not isinstance(value, Mapping):
-        raise InvalidInput(
-            f"transcript_markers.lexicons must be a table of language -> lexicon; got {value!r}"
+        raise InvalidInput.of(
+            "transcript_markers_lexicons",
+            N_("transcript_markers.lexicons must be a table of language -> lexicon; got {value!r}"),
+            value=value,
         )
     tables: dict[str, dict[str, Any]] = {}
     for language, table in value.items():
@@ -457,8 +529,9 @@ class TranscriptMarkers:
 
     def __attrs_post_init__(self) -> None:
         if not self.builtin_lexicons and not self.lexicons:
-            raise InvalidInput(
-                "transcript_markers.builtin_lexicons is false but the policy gives no lexicons"
+            raise InvalidInput.of(
+                "transcript_markers_builtin",
+                N_("transcript_markers.builtin_lexicons is false but the policy gives no lexicons"),
             )
 
 
@@ -485,7 +558,11 @@ class Confidentiality:
 
 def _to_relation_kinds(value: Iterable[Any]) -> frozenset[RelationKind]:
     if isinstance(value, str):
-        raise InvalidInput(f"relation kinds must be a list, not the string {value!r}")
+        raise InvalidInput.of(
+            "relation_kinds_list",
+            N_("relation kinds must be a list, not the string {value!r}"),
+            value=value,
+        )
     return frozenset(relation_kind(item) for item in value)
 
 
@@ -517,7 +594,12 @@ class ConflictOfInterest:
     @allow_waiver.validator
     def _check_allow_waiver(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, bool):
-            raise InvalidInput(f"{attribute.name} must be True or False; got {value!r}")
+            raise InvalidInput.of(
+                "not_bool",
+                N_("{name} must be True or False; got {value!r}"),
+                name=attribute.name,
+                value=value,
+            )
 
 
 _DEFAULT_RESPONSES: dict[ScreeningDomain, ScreeningResponse] = {
@@ -531,21 +613,31 @@ _DEFAULT_RESPONSES: dict[ScreeningDomain, ScreeningResponse] = {
 
 def _to_responses(value: Mapping[Any, Any]) -> dict[ScreeningDomain, ScreeningResponse]:
     if not isinstance(value, Mapping):
-        raise InvalidInput(f"screening responses must be a table; got {value!r}")
+        raise InvalidInput.of(
+            "screening_responses_table",
+            N_("screening responses must be a table; got {value!r}"),
+            value=value,
+        )
     responses = dict(_DEFAULT_RESPONSES)
     for domain, response in value.items():
         try:
             key = ScreeningDomain(domain)
         except ValueError:
-            raise InvalidInput(
-                f"unknown screening domain {domain!r}; known: {[d.value for d in ScreeningDomain]}"
+            raise InvalidInput.of(
+                "unknown_screening_domain",
+                N_("unknown screening domain {domain!r}; known: {known}"),
+                domain=domain,
+                known=[d.value for d in ScreeningDomain],
             ) from None
         try:
             responses[key] = ScreeningResponse(response)
         except ValueError:
-            raise InvalidInput(
-                f"screening response for {key.value} must be one of "
-                f"{[r.value for r in ScreeningResponse]}; got {response!r}"
+            raise InvalidInput.of(
+                "screening_response",
+                N_("screening response for {key} must be one of {known}; got {response!r}"),
+                key=key.value,
+                known=[r.value for r in ScreeningResponse],
+                response=response,
             ) from None
     return responses
 
@@ -554,9 +646,11 @@ def _to_screening_safeguards(value: Iterable[str]) -> frozenset[Safeguard]:
     safeguards = _to_safeguards(value)
     allowed = {Safeguard.SUPPORT_PERSON, Safeguard.SHUTTLE}
     if not safeguards or not safeguards <= allowed:
-        raise InvalidInput(
-            f"screening safeguards must be one or more of {sorted(s.value for s in allowed)}; "
-            f"got {sorted(s.value for s in safeguards)}"
+        raise InvalidInput.of(
+            "screening_safeguards_more",
+            N_("screening safeguards must be one or more of {allowed}; got {safeguards}"),
+            allowed=sorted(s.value for s in allowed),
+            safeguards=sorted(s.value for s in safeguards),
         )
     return safeguards
 
@@ -622,12 +716,20 @@ def _to_relation_safeguards(
     value: Mapping[Any, Iterable[str]],
 ) -> dict[RelationKind, frozenset[Safeguard]]:
     if not isinstance(value, Mapping):
-        raise InvalidInput(f"relationship safeguards must be a table; got {value!r}")
+        raise InvalidInput.of(
+            "relationship_safeguards_table",
+            N_("relationship safeguards must be a table; got {value!r}"),
+            value=value,
+        )
     table: dict[RelationKind, frozenset[Safeguard]] = {}
     for kind, safeguards in value.items():
         key = relation_kind(kind)
         if key in (RelationKind.MANAGES, RelationKind.REPORTS_TO):
-            raise InvalidInput(f"safeguards for {key.value} are set in power_imbalance, not here")
+            raise InvalidInput.of(
+                "safeguards_are_set",
+                N_("safeguards for {key} are set in power_imbalance, not here"),
+                key=key.value,
+            )
         table[key] = _to_safeguards(safeguards)
     return table
 
@@ -667,20 +769,30 @@ def _to_custom_modes(value: Mapping[str, Any]) -> dict[str, Mode]:
 
 def _to_flags(value: Iterable[str]) -> frozenset[str]:
     if isinstance(value, str):
-        raise InvalidInput(
-            f"non_mediable_flags must be a collection of flags, not the string {value!r}"
+        raise InvalidInput.of(
+            "non_mediable_flags",
+            N_("non_mediable_flags must be a collection of flags, not the string {value!r}"),
+            value=value,
         )
     return frozenset(check_id(flag, "non-mediable flag") for flag in value)
 
 
 def _to_authorities(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
-        raise InvalidInput(f"authorities must be a collection of names, not the string {value!r}")
+        raise InvalidInput.of(
+            "authorities_collection_names",
+            N_("authorities must be a collection of names, not the string {value!r}"),
+            value=value,
+        )
     names = tuple(
         check_id(name.value if isinstance(name, Authority) else name, "authority") for name in value
     )
     if len(set(names)) != len(names):
-        raise InvalidInput(f"authorities contain a duplicate: {list(names)}")
+        raise InvalidInput.of(
+            "authorities_contain_duplicate",
+            N_("authorities contain a duplicate: {names}"),
+            names=list(names),
+        )
     return names
 
 
@@ -689,20 +801,35 @@ def _to_deadlines(value: Mapping[str, Any]) -> dict[str, timedelta]:
     for stage, limit in dict(value).items():
         check_id(str(stage), "deadline stage")
         if isinstance(limit, bool) or not isinstance(limit, (timedelta, int, float)):
-            raise InvalidInput(
-                f"deadline for stage {stage!r} must be a timedelta or a number of seconds; "
-                f"got {limit!r}"
+            raise InvalidInput.of(
+                "deadline_stage_timedelta",
+                N_(
+                    "deadline for stage {stage!r} must be a timedelta or a number of seconds; got "
+                    "{limit!r}"
+                ),
+                stage=stage,
+                limit=limit,
             )
         delta = limit if isinstance(limit, timedelta) else timedelta(seconds=limit)
         if delta <= timedelta(0):
-            raise InvalidInput(f"deadline for stage {stage!r} must be positive; got {limit!r}")
+            raise InvalidInput.of(
+                "deadline_stage_positive",
+                N_("deadline for stage {stage!r} must be positive; got {limit!r}"),
+                stage=stage,
+                limit=limit,
+            )
         deadlines[str(stage)] = delta
     return deadlines
 
 
 def _limit_count(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"limits.{attribute.name} must be a whole number >= 1; got {value!r}")
+        raise InvalidInput.of(
+            "limits_whole_number",
+            N_("limits.{name} must be a whole number >= 1; got {value!r}"),
+            name=attribute.name,
+            value=value,
+        )
 
 
 def _limit_number(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -711,8 +838,11 @@ def _limit_number(_instance: Any, attribute: attrs.Attribute[Any], value: object
         or not isinstance(value, (int, float))
         or not (math.isfinite(value) and value > 0)
     ):
-        raise InvalidInput(
-            f"limits.{attribute.name} must be a positive finite number; got {value!r}"
+        raise InvalidInput.of(
+            "limits_positive_finite",
+            N_("limits.{name} must be a positive finite number; got {value!r}"),
+            name=attribute.name,
+            value=value,
         )
 
 
@@ -755,9 +885,14 @@ class Limits:
 
     def __attrs_post_init__(self) -> None:
         if self.earliest_date >= self.latest_date:
-            raise InvalidInput(
-                f"limits.earliest_date {self.earliest_date} must come before "
-                f"limits.latest_date {self.latest_date}"
+            raise InvalidInput.of(
+                "limits_earliest_date",
+                N_(
+                    "limits.earliest_date {earliest_date} must come before limits.latest_date "
+                    "{latest_date}"
+                ),
+                earliest_date=self.earliest_date,
+                latest_date=self.latest_date,
             )
 
 
@@ -817,9 +952,14 @@ class Policy:
     def __attrs_post_init__(self) -> None:
         escalate_to = self.responsiveness.escalate_to
         if escalate_to is not None and escalate_to not in self.authorities:
-            raise InvalidInput(
-                f"responsiveness.escalate_to {escalate_to!r} is not one of the authorities "
-                f"{list(self.authorities)}"
+            raise InvalidInput.of(
+                "unknown_authority",
+                N_(
+                    "responsiveness.escalate_to {escalate_to!r} is not one of the authorities "
+                    "{authorities}"
+                ),
+                escalate_to=escalate_to,
+                authorities=list(self.authorities),
             )
 
     @classmethod
@@ -846,14 +986,26 @@ class Policy:
         """
         prefix = f"{source}: " if source else ""
         if not isinstance(data, Mapping):
-            raise InvalidInput(f"{prefix}a policy must be a table of settings; got {data!r}")
+            raise InvalidInput.of(
+                "policy_table_settings",
+                N_("{prefix}a policy must be a table of settings; got {data!r}"),
+                prefix=prefix,
+                data=data,
+            )
         check_nesting(data, DEFAULT_MAX_DEPTH, source or "policy")
         try:
             return _policy_converter.structure(dict(data), cls)
         except cattrs.BaseValidationError as error:
-            raise InvalidInput(prefix + describe_errors(error, "policy")) from None
+            raise InvalidInput.of(
+                "invalid_policy",
+                N_("{prefix}{problems}"),
+                prefix=prefix,
+                problems=describe_errors(error, "policy"),
+            ) from None
         except InvalidInput as error:
-            raise InvalidInput(f"{prefix}policy: {error}") from None
+            raise InvalidInput.of(
+                "invalid_policy", N_("{prefix}policy: {error}"), prefix=prefix, error=error
+            ) from None
 
     @classmethod
     def from_toml(cls, text: str, source: str | None = None) -> Policy:
@@ -893,7 +1045,9 @@ class Policy:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise InvalidInput(f"{source}: not UTF-8 text") from None
+            raise InvalidInput.of(
+                "not_utf8", N_("{source}: not UTF-8 text"), source=source
+            ) from None
         return cls.from_toml(text, source)
 
     def mode_of(self, code: str, default: Mode = Mode.WARN) -> Mode:

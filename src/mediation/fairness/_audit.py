@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from mediation import stats
-from mediation._catalogs import N_, Term, fill, join_list
+from mediation._catalogs import N_, Phrase, Term, fill, join_list
 from mediation.errors import InvalidInput
 from mediation.fairness._records import CaseRecord, PartyRecord
 
@@ -225,12 +225,18 @@ DEFAULT_DIMENSIONS: tuple[str, ...] = ("role", "position", "relation", "mediator
 
 def _dimension(name: str, columns: frozenset[str] | None) -> _Dimension:
     if not isinstance(name, str) or not name.strip():
-        raise UnknownDimension(f"a dimension is a non-empty name; got {name!r}")
+        raise UnknownDimension.of(
+            "dimension_non_empty", N_("a dimension is a non-empty name; got {name!r}"), name=name
+        )
     name = name.strip()
     if "*" in name:
         parts = [_dimension(part, columns) for part in name.split("*")]
         if len(parts) != len({part.name for part in parts}):
-            raise UnknownDimension(f"a crossed dimension names a dimension twice: {name!r}")
+            raise UnknownDimension.of(
+                "crossed_dimension_names",
+                N_("a crossed dimension names a dimension twice: {name!r}"),
+                name=name,
+            )
         level = "party" if any(part.level == "party" for part in parts) else "case"
         label = " × ".join(part.label for part in parts)
         return _Dimension("*".join(p.name for p in parts), level, label, parts=tuple(parts))
@@ -243,14 +249,25 @@ def _dimension(name: str, columns: frozenset[str] | None) -> _Dimension:
     if name.startswith("mediator."):
         level, attribute = "case", name[len("mediator.") :]
     if columns is None:
-        raise UnknownDimension(
-            f"unknown dimension {name!r}: built-in dimensions are {known}; other names are "
-            "attributes the host gives (none given)"
+        raise UnknownDimension.of(
+            "unknown_dimension_built",
+            N_(
+                "unknown dimension {name!r}: built-in dimensions are {known}; other names are "
+                "attributes the host gives (none given)"
+            ),
+            name=name,
+            known=known,
         )
     if columns and attribute not in columns:
-        raise UnknownDimension(
-            f"unknown dimension {name!r}: built-in dimensions are {known}; the attributes "
-            f"given are {sorted(columns)} (a mediator's attribute is 'mediator.<name>')"
+        raise UnknownDimension.of(
+            "unknown_dimension_built",
+            N_(
+                "unknown dimension {name!r}: built-in dimensions are {known}; the attributes "
+                "given are {columns} (a mediator's attribute is 'mediator.<name>')"
+            ),
+            name=name,
+            known=known,
+            columns=sorted(columns),
         )
     return _Dimension(name, level, dimension_label(name, "en"), attribute)
 
@@ -577,6 +594,7 @@ _GROUP_WORDS = (
     N_("public"),
     N_("none"),
     N_("(unknown)"),
+    N_("(no role)"),
 )
 
 
@@ -632,7 +650,9 @@ class FairnessReport:
         try:
             return _METRIC_BY_NAME[name]
         except KeyError:
-            raise InvalidInput(f"unknown metric {name!r}") from None
+            raise InvalidInput.of(
+                "unknown_metric", N_("unknown metric {name!r}"), name=name
+            ) from None
 
     def significant(self) -> tuple[Comparison, ...]:
         """The comparisons that are significant after the false-discovery correction."""
@@ -750,7 +770,14 @@ class FairnessReport:
         if suppressed:
             names = join_list(
                 (
-                    f"{group_text(dimension, lang)} {group_text(group, lang)}"
+                    fill(
+                        N_("{dimension} {group}"),
+                        lang,
+                        {
+                            "dimension": group_text(dimension, lang),
+                            "group": group_text(group, lang),
+                        },
+                    )
                     for dimension, group in suppressed
                 ),
                 lang,
@@ -845,20 +872,36 @@ class FairnessAudit:
         if isinstance(by, str):
             by = [part for part in by.split(",") if part.strip()]
         if not by:
-            raise UnknownDimension("give at least one dimension to group by")
+            raise UnknownDimension.of(
+                "give_least_dimension", N_("give at least one dimension to group by")
+            )
         if isinstance(min_people, bool) or not isinstance(min_people, int) or min_people < 1:
-            raise InvalidInput(f"min_people must be a whole number >= 1; got {min_people!r}")
+            raise InvalidInput.of(
+                "min_people_whole",
+                N_("min_people must be a whole number >= 1; got {min_people!r}"),
+                min_people=min_people,
+            )
         if missing not in ("error", "group"):
-            raise InvalidInput(f"missing must be 'error' or 'group'; got {missing!r}")
+            raise InvalidInput.of(
+                "missing_error_group",
+                N_("missing must be 'error' or 'group'; got {missing!r}"),
+                missing=missing,
+            )
         if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-            raise InvalidInput(f"alpha must be between 0 and 1; got {alpha!r}")
+            raise InvalidInput.of(
+                "alpha_between", N_("alpha must be between 0 and 1; got {alpha!r}"), alpha=alpha
+            )
         stats.wilson_interval(0, 0, confidence)  # validates the confidence
         if (
             isinstance(permutation_limit, bool)
             or not isinstance(permutation_limit, int)
             or permutation_limit < 2
         ):
-            raise InvalidInput(f"permutation_limit must be >= 2; got {permutation_limit!r}")
+            raise InvalidInput.of(
+                "permutation_limit",
+                N_("permutation_limit must be >= 2; got {permutation_limit!r}"),
+                permutation_limit=permutation_limit,
+            )
         columns: frozenset[str] | None
         lookup: AttributeLookup | None
         if attributes is None:
@@ -870,14 +913,20 @@ class FairnessAudit:
         elif callable(attributes):
             columns, lookup = frozenset(), attributes
         else:
-            raise InvalidInput(
-                f"attributes must be a mapping or a function of an id; got {attributes!r}"
+            raise InvalidInput.of(
+                "attributes_mapping_function",
+                N_("attributes must be a mapping or a function of an id; got {attributes!r}"),
+                attributes=attributes,
             )
         dimensions = [_dimension(name, columns) for name in by]
         names = [d.name for d in dimensions]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
-            raise InvalidInput(f"dimension named twice: {duplicates}")
+            raise InvalidInput.of(
+                "dimension_named_twice",
+                N_("dimension named twice: {duplicates}"),
+                duplicates=duplicates,
+            )
         self._dimensions = tuple(dimensions)
         self._lookup = lookup
         self._missing = missing
@@ -910,11 +959,20 @@ class FairnessAudit:
         if value is None or value == "":
             if self._missing == "group":
                 return "(unknown)"
-            what = "no attributes" if row is None else f"no {attribute!r} attribute"
-            raise MissingAttributes(
-                f"{person!r} (in case {case_id!r}) has {what} in the attributes given; add "
-                "them, or group unknown people together (missing='group', "
-                "--missing-as-group)"
+            what = (
+                Phrase(N_("no attributes"))
+                if row is None
+                else Phrase(N_("no {attribute} attribute"), attribute=repr(attribute))
+            )
+            raise MissingAttributes.of(
+                "missing_attributes",
+                N_(
+                    "{person!r} (in case {case_id!r}) has {what} in the attributes given; add "
+                    "them, or group unknown people together (missing='group', --missing-as-group)"
+                ),
+                person=person,
+                case_id=case_id,
+                what=what,
             )
         return str(value)
 
@@ -1102,9 +1160,13 @@ class FairnessAudit:
             EmptyAudit: no case was added.
         """
         if self.cases == 0:
-            raise EmptyAudit("nothing to audit: there are no cases")
+            raise EmptyAudit.of("nothing_audit_there", N_("nothing to audit: there are no cases"))
         if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 1:
-            raise InvalidInput(f"resamples must be a whole number >= 1; got {resamples!r}")
+            raise InvalidInput.of(
+                "resamples_whole_number",
+                N_("resamples must be a whole number >= 1; got {resamples!r}"),
+                resamples=resamples,
+            )
         overall = tuple(
             self._figure("", "all", metric, self._overall[metric.name]) for metric in METRICS
         )

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from mediation import events as ev
+from mediation._catalogs import N_
 from mediation.errors import InvalidInput
 from mediation.model import Relation, RelationKind
 
@@ -279,7 +280,9 @@ def project(events: Iterable[ev.Event]) -> CaseRecord:
     iterator = iter(events)
     first = next(iterator, None)
     if not isinstance(first, ev.CaseOpened):
-        raise InvalidInput("a case history must start with a case_opened event")
+        raise InvalidInput.of(
+            "case_history_start", N_("a case history must start with a case_opened event")
+        )
     projection = _Projection(first)
     handlers = _HANDLERS
     count = 1

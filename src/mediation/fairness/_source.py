@@ -14,6 +14,7 @@ from random import Random
 from typing import Any
 
 from mediation import events as ev
+from mediation._catalogs import N_
 from mediation.errors import InvalidInput
 from mediation.fairness._audit import (
     DEFAULT_DIMENSIONS,
@@ -60,43 +61,88 @@ def load_attributes(
         with open(path, encoding="utf-8-sig", newline="") as stream:
             rows = list(csv.reader(stream))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise AttributesError(f"{os.fspath(path)}: cannot read the attributes: {error}") from None
+        raise AttributesError.of(
+            "cannot_read_attributes",
+            N_("{path}: cannot read the attributes: {error}"),
+            path=os.fspath(path),
+            error=error,
+        ) from None
     where = os.fspath(path)
     if not rows:
-        raise AttributesError(f"{where}: empty file; expected a header row with {id_column!r}")
+        raise AttributesError.of(
+            "empty_file_expected",
+            N_("{where}: empty file; expected a header row with {id_column!r}"),
+            where=where,
+            id_column=id_column,
+        )
     header = [name.strip() for name in rows[0]]
     if id_column not in header:
-        raise AttributesError(
-            f"{where}: no {id_column!r} column in the header {header}; the first row names "
-            f"the columns: {id_column!r} and one or more attributes"
+        raise AttributesError.of(
+            "no_column_header",
+            N_(
+                "{where}: no {id_column!r} column in the header {header}; the first row names the "
+                "columns: {id_column!r} and one or more attributes"
+            ),
+            where=where,
+            id_column=id_column,
+            header=header,
         )
     if any(not name for name in header) or len(set(header)) != len(header):
-        raise AttributesError(f"{where}: blank or repeated column names in {header}")
+        raise AttributesError.of(
+            "blank_repeated_column",
+            N_("{where}: blank or repeated column names in {header}"),
+            where=where,
+            header=header,
+        )
     if len(header) < 2:
-        raise AttributesError(f"{where}: no attribute columns besides {id_column!r}")
+        raise AttributesError.of(
+            "no_attribute_columns",
+            N_("{where}: no attribute columns besides {id_column!r}"),
+            where=where,
+            id_column=id_column,
+        )
     key = header.index(id_column)
     table: dict[str, dict[str, str]] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise AttributesError(
-                f"{where}, line {line}: {len(row)} cells where the header has {len(header)}"
+            raise AttributesError.of(
+                "line_cells_where",
+                N_("{where}, line {line}: {count} cells where the header has {count2}"),
+                where=where,
+                line=line,
+                count=len(row),
+                count2=len(header),
             )
         person = row[key].strip()
         try:
             check_id(person, "id")
         except InvalidInput as error:
-            raise AttributesError(f"{where}, line {line}: {error}") from None
+            raise AttributesError.of(
+                "invalid_line",
+                N_("{where}, line {line}: {error}"),
+                where=where,
+                line=line,
+                error=error,
+            ) from None
         if person in table:
-            raise AttributesError(f"{where}, line {line}: id {person!r} appears twice")
+            raise AttributesError.of(
+                "line_id_appears",
+                N_("{where}, line {line}: id {person!r} appears twice"),
+                where=where,
+                line=line,
+                person=person,
+            )
         table[person] = {
             name: cell.strip()
             for index, (name, cell) in enumerate(zip(header, row, strict=True))
             if index != key and cell.strip()
         }
     if not table:
-        raise AttributesError(f"{where}: no rows after the header")
+        raise AttributesError.of(
+            "no_rows_after", N_("{where}: no rows after the header"), where=where
+        )
     return table
 
 
@@ -157,7 +203,7 @@ def audit_store(
         if progress is not None:
             progress(audit.cases, audit.events)
     if audit.cases == 0:
-        raise EmptyAudit("nothing to audit: the store has no cases")
+        raise EmptyAudit.of("nothing_audit_store", N_("nothing to audit: the store has no cases"))
     stream = rng if rng is not None else Random(seed)
     note = "caller's random stream" if rng is not None else f"Random({seed})"
     return audit.report(stream, resamples=resamples, seed_note=note)

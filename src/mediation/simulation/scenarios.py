@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from mediation._catalogs import N_
 from mediation._strict import DEFAULT_MAX_DEPTH, check_nesting, load_toml
 from mediation.errors import InvalidInput
 from mediation.model import Issue, Mediator, Party, Relation, RelationKind, check_id
@@ -166,9 +167,13 @@ class Scenario:
             check_nesting(data, DEFAULT_MAX_DEPTH, "scenario")
             return _build(data)
         except ScenarioError as error:
-            raise ScenarioError(f"{source}: {error}") from None
+            raise ScenarioError.of(
+                "invalid_scenario", N_("{source}: {error}"), source=source, error=error
+            ) from None
         except InvalidInput as error:
-            raise ScenarioError(f"{source}: {error}") from None
+            raise ScenarioError.of(
+                "invalid_scenario", N_("{source}: {error}"), source=source, error=error
+            ) from None
 
     @classmethod
     def from_toml(cls, text: str, source: str = "scenario") -> Scenario:
@@ -181,7 +186,7 @@ class Scenario:
         try:
             data = load_toml(text, source)
         except InvalidInput as error:
-            raise ScenarioError(str(error)) from None
+            raise ScenarioError.of("invalid_scenario", N_("{error}"), error=error) from None
         return cls.from_dict(data, source)
 
     def with_values(self, values: Mapping[str, Any]) -> Scenario:
@@ -221,7 +226,11 @@ class Scenario:
 
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     if not isinstance(path, str) or not path:
-        raise ScenarioError(f"a setting path must be a dotted name; got {path!r}")
+        raise ScenarioError.of(
+            "setting_path_dotted",
+            N_("a setting path must be a dotted name; got {path!r}"),
+            path=path,
+        )
     parts = path.split(".")
     node: Any = data
     for depth, part in enumerate(parts):
@@ -229,7 +238,13 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
         where = ".".join(parts[: depth + 1])
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
-                raise ScenarioError(f"{where}: no item {part!r} in a list of {len(node)}")
+                raise ScenarioError.of(
+                    "no_item_list",
+                    N_("{where}: no item {part!r} in a list of {count}"),
+                    where=where,
+                    part=part,
+                    count=len(node),
+                )
             if last:
                 node[int(part)] = value
             else:
@@ -240,7 +255,12 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
             else:
                 node = node.setdefault(part, {})
         else:
-            raise ScenarioError(f"{where}: {'.'.join(parts[:depth])} is not a table")
+            raise ScenarioError.of(
+                "not_a_table",
+                N_("{where}: {depth} is not a table"),
+                where=where,
+                depth=".".join(parts[:depth]),
+            )
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -264,13 +284,23 @@ def _table(
     value: object, where: str, known: set[str], required: Sequence[str] = ()
 ) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise ScenarioError(f"{where} must be a table; got {value!r}")
+        raise ScenarioError.of(
+            "not_a_table", N_("{where} must be a table; got {value!r}"), where=where, value=value
+        )
     unknown = sorted(set(value) - known)
     if unknown:
-        raise ScenarioError(f"{where}: unknown keys {unknown}; known: {sorted(known)}")
+        raise ScenarioError.of(
+            "unknown_keys_known",
+            N_("{where}: unknown keys {unknown}; known: {known}"),
+            where=where,
+            unknown=unknown,
+            known=sorted(known),
+        )
     missing = [key for key in required if key not in value]
     if missing:
-        raise ScenarioError(f"{where}: missing {missing}")
+        raise ScenarioError.of(
+            "missing_keys", N_("{where}: missing {missing}"), where=where, missing=missing
+        )
     return dict(value)
 
 
@@ -278,13 +308,24 @@ def _text(value: object, where: str, default: str | None = None) -> str:
     if value is None and default is not None:
         return default
     if not isinstance(value, str) or not value.strip():
-        raise ScenarioError(f"{where} must be non-empty text; got {value!r}")
+        raise ScenarioError.of(
+            "non_empty_text",
+            N_("{where} must be non-empty text; got {value!r}"),
+            where=where,
+            value=value,
+        )
     return value.strip()
 
 
 def _plain_text(value: object, where: str) -> str:
     if not isinstance(value, str):
-        raise ScenarioError(f"{where} must be text; got {value!r} ({type(value).__name__})")
+        raise ScenarioError.of(
+            "not_text",
+            N_("{where} must be text; got {value!r} ({kind})"),
+            where=where,
+            value=value,
+            kind=type(value).__name__,
+        )
     return value
 
 
@@ -292,12 +333,17 @@ def _ident(value: object, where: str) -> str:
     try:
         return check_id(value, where)
     except InvalidInput as error:
-        raise ScenarioError(str(error)) from None
+        raise ScenarioError.of("invalid_scenario", N_("{error}"), error=error) from None
 
 
 def _unit(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise ScenarioError(f"{where} must be a number in [0, 1]; got {value!r}")
+        raise ScenarioError.of(
+            "not_a_probability",
+            N_("{where} must be a number in [0, 1]; got {value!r}"),
+            where=where,
+            value=value,
+        )
     return float(value)
 
 
@@ -306,10 +352,21 @@ def _range(value: object, where: str) -> Range:
         single = _unit(value, where)
         return (single, single)
     if not isinstance(value, list) or len(value) != 2:
-        raise ScenarioError(f"{where} must be a number or [low, high] in [0, 1]; got {value!r}")
+        raise ScenarioError.of(
+            "number_low_high",
+            N_("{where} must be a number or [low, high] in [0, 1]; got {value!r}"),
+            where=where,
+            value=value,
+        )
     low, high = _unit(value[0], f"{where}[0]"), _unit(value[1], f"{where}[1]")
     if low > high:
-        raise ScenarioError(f"{where}: low {low} is above high {high}")
+        raise ScenarioError.of(
+            "low_above_high",
+            N_("{where}: low {low} is above high {high}"),
+            where=where,
+            low=low,
+            high=high,
+        )
     return (low, high)
 
 
@@ -318,30 +375,51 @@ def _styles(value: object, where: str) -> dict[Style, float]:
     if isinstance(value, str):
         value = {value: 1}
     if not isinstance(value, Mapping) or not value:
-        raise ScenarioError(
-            f"{where} must be a style name or a table style -> weight; got {value!r}"
+        raise ScenarioError.of(
+            "style_name_table",
+            N_("{where} must be a style name or a table style -> weight; got {value!r}"),
+            where=where,
+            value=value,
         )
     weights: dict[Style, float] = {}
     for name, weight in value.items():
         if name not in known:
-            raise ScenarioError(f"{where}: unknown style {name!r}; one of {known}")
+            raise ScenarioError.of(
+                "unknown_style",
+                N_("{where}: unknown style {name!r}; one of {known}"),
+                where=where,
+                name=name,
+                known=known,
+            )
         if (
             isinstance(weight, bool)
             or not isinstance(weight, (int, float))
             or not math.isfinite(weight)
             or weight < 0
         ):
-            raise ScenarioError(f"{where}.{name} must be a finite weight >= 0; got {weight!r}")
+            raise ScenarioError.of(
+                "finite_weight",
+                N_("{where}.{name} must be a finite weight >= 0; got {weight!r}"),
+                where=where,
+                name=name,
+                weight=weight,
+            )
         weights[Style(name)] = float(weight)
     total = sum(weights.values())
     if total <= 0:
-        raise ScenarioError(f"{where}: at least one style needs a positive weight")
+        raise ScenarioError.of(
+            "least_style_needs",
+            N_("{where}: at least one style needs a positive weight"),
+            where=where,
+        )
     return {style: weight / total for style, weight in weights.items() if weight > 0}
 
 
 def _list(value: object, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise ScenarioError(f"{where} must be a list; got {value!r}")
+        raise ScenarioError.of(
+            "not_a_list", N_("{where} must be a list; got {value!r}"), where=where, value=value
+        )
     return value
 
 
@@ -374,12 +452,22 @@ def _issue(value: object, where: str) -> IssueSpec:
     options = table.get("options", 5)
     if isinstance(options, int) and not isinstance(options, bool):
         if not 2 <= options <= 50:
-            raise ScenarioError(f"{where}.options must be 2 to 50 options; got {options}")
+            raise ScenarioError.of(
+                "options_options",
+                N_("{where}.options must be 2 to 50 options; got {options}"),
+                where=where,
+                options=options,
+            )
         names = tuple(f"option {k + 1}" for k in range(options))
     else:
         listed = _list(options, f"{where}.options")
         if not 2 <= len(listed) <= 50:
-            raise ScenarioError(f"{where}.options must list 2 to 50 options; got {len(listed)}")
+            raise ScenarioError.of(
+                "options_list_options",
+                N_("{where}.options must list 2 to 50 options; got {count}"),
+                where=where,
+                count=len(listed),
+            )
         names = tuple(_text(item, f"{where}.options[{k}]") for k, item in enumerate(listed))
     return IssueSpec(
         id=issue_id,
@@ -396,7 +484,13 @@ def _mediator(value: object) -> MediatorSpec:
         rel = _table(item, where, {"kind", "party"}, required=("kind", "party"))
         kinds = [kind.value for kind in RelationKind]
         if rel["kind"] not in kinds:
-            raise ScenarioError(f"{where}.kind: unknown {rel['kind']!r}; one of {kinds}")
+            raise ScenarioError.of(
+                "kind_unknown",
+                N_("{where}.kind: unknown {kind!r}; one of {kinds}"),
+                where=where,
+                kind=rel["kind"],
+                kinds=kinds,
+            )
         relationships.append((RelationKind(rel["kind"]), _ident(rel["party"], f"{where}.party")))
     mediator_id = _ident(table.get("id", "mediator"), "mediator.id")
     return MediatorSpec(
@@ -413,44 +507,80 @@ def _build(data: Mapping[str, Any]) -> Scenario:
         _party(item, f"parties[{k}]") for k, item in enumerate(_list(table["parties"], "parties"))
     )
     if len(parties) < 2:
-        raise ScenarioError(f"parties: a mediation needs at least two; got {len(parties)}")
+        raise ScenarioError.of(
+            "parties_mediation_needs",
+            N_("parties: a mediation needs at least two; got {count}"),
+            count=len(parties),
+        )
     issues = tuple(
         _issue(item, f"issues[{k}]") for k, item in enumerate(_list(table["issues"], "issues"))
     )
     if not issues:
-        raise ScenarioError("issues: at least one issue is needed")
+        raise ScenarioError.of("issues_least_issue", N_("issues: at least one issue is needed"))
     mediator = _mediator(table.get("mediator", {}))
     supervisor = _ident(table.get("supervisor", "supervisor"), "supervisor")
     ids = [party.id for party in parties]
     everyone = [*ids, mediator.id, supervisor]
     if len(set(everyone)) != len(everyone):
-        raise ScenarioError(f"party, mediator and supervisor ids must be distinct; got {everyone}")
+        raise ScenarioError.of(
+            "party_mediator_supervisor",
+            N_("party, mediator and supervisor ids must be distinct; got {everyone}"),
+            everyone=everyone,
+        )
     if len({issue.id for issue in issues}) != len(issues):
-        raise ScenarioError(f"issue ids must be distinct; got {[i.id for i in issues]}")
+        raise ScenarioError.of(
+            "issue_ids_distinct",
+            N_("issue ids must be distinct; got {issues}"),
+            issues=[i.id for i in issues],
+        )
     for k, party in enumerate(parties):
         for junior in party.manages:
             if junior not in ids or junior == party.id:
-                raise ScenarioError(f"parties[{k}].manages: {junior!r} is not another party")
+                raise ScenarioError.of(
+                    "parties_manages_another",
+                    N_("parties[{k}].manages: {junior!r} is not another party"),
+                    k=k,
+                    junior=junior,
+                )
     for k, (_kind, party_id) in enumerate(mediator.relationships):
         if party_id not in ids:
-            raise ScenarioError(f"mediator.relationships[{k}].party: {party_id!r} is not a party")
+            raise ScenarioError.of(
+                "mediator_relationships_party",
+                N_("mediator.relationships[{k}].party: {party_id!r} is not a party"),
+                k=k,
+                party_id=party_id,
+            )
     policy_data = table.get("policy", {})
     if not isinstance(policy_data, Mapping):
-        raise ScenarioError(f"policy must be a table; got {policy_data!r}")
+        raise ScenarioError.of(
+            "policy_table",
+            N_("policy must be a table; got {policy_data!r}"),
+            policy_data=policy_data,
+        )
     policy = Policy.from_dict(policy_data)
     strategy = MediatorStrategy.from_dict(table.get("strategy", {}))
     if strategy.procedure == "adjusted_winner" and len(parties) != 2:
-        raise ScenarioError(
-            f"strategy.procedure: adjusted_winner divides between two parties; "
-            f"this scenario has {len(parties)} (use knaster or auto)"
+        raise ScenarioError.of(
+            "strategy_procedure_adjusted",
+            N_(
+                "strategy.procedure: adjusted_winner divides between two parties; this scenario "
+                "has {count} (use knaster or auto)"
+            ),
+            count=len(parties),
         )
     if strategy.favour and strategy.favour not in ids:
-        raise ScenarioError(f"strategy.favour: {strategy.favour!r} is not a party")
+        raise ScenarioError.of(
+            "strategy_favour_party",
+            N_("strategy.favour: {favour!r} is not a party"),
+            favour=strategy.favour,
+        )
     valuations = _table(table.get("valuations", {}), "valuations", {"opposition"})
     screening_table = table.get("screening", {})
     if not isinstance(screening_table, Mapping):
-        raise ScenarioError(
-            f"screening must be a table flag -> probability; got {screening_table!r}"
+        raise ScenarioError.of(
+            "screening_table_flag",
+            N_("screening must be a table flag -> probability; got {screening_table!r}"),
+            screening_table=screening_table,
         )
     screening = {
         _ident(flag, "screening flag"): _unit(rate, f"screening.{flag}")
@@ -458,9 +588,11 @@ def _build(data: Mapping[str, Any]) -> Scenario:
     }
     escalate_to = _ident(table.get("escalate_to", "hr"), "escalate_to")
     if escalate_to not in policy.authorities:
-        raise ScenarioError(
-            f"escalate_to: {escalate_to!r} is not one of the policy's authorities "
-            f"{list(policy.authorities)}"
+        raise ScenarioError.of(
+            "unknown_authority",
+            N_("escalate_to: {escalate_to!r} is not one of the policy's authorities {authorities}"),
+            escalate_to=escalate_to,
+            authorities=list(policy.authorities),
         )
     return Scenario(
         name=name,
@@ -496,11 +628,16 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         try:
             content = path.read_text(encoding="utf-8")
         except OSError as error:
-            raise ScenarioError(
-                f"{text}: cannot read the scenario file: {error.strerror}"
+            raise ScenarioError.of(
+                "cannot_read_scenario",
+                N_("{text}: cannot read the scenario file: {strerror}"),
+                text=text,
+                strerror=error.strerror,
             ) from None
         except UnicodeDecodeError:
-            raise ScenarioError(f"{text}: the scenario file is not UTF-8 text") from None
+            raise ScenarioError.of(
+                "scenario_file_utf", N_("{text}: the scenario file is not UTF-8 text"), text=text
+            ) from None
         return Scenario.from_toml(content, text)
     return builtin(text)
 
@@ -513,9 +650,11 @@ def builtin(name: str) -> Scenario:
     """
     text = BUILTIN_SCENARIOS.get(name)
     if text is None:
-        raise ScenarioError(
-            f"{name!r} is neither a scenario file nor a built-in scenario; built-in: "
-            f"{sorted(BUILTIN_SCENARIOS)}"
+        raise ScenarioError.of(
+            "unknown_scenario",
+            N_("{name!r} is neither a scenario file nor a built-in scenario; built-in: {known}"),
+            name=name,
+            known=sorted(BUILTIN_SCENARIOS),
         )
     return Scenario.from_toml(text, f"built-in {name}")
 
