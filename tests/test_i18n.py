@@ -497,7 +497,7 @@ def test_every_error_made_from_a_template_passes_exactly_its_fields() -> None:
             if any(keyword.arg == "params" for keyword in node.keywords):
                 continue  # Reason.of and Finding.of take their fields as params=
             template = ast.literal_eval(node.args[1].args[0])
-            given = {keyword.arg for keyword in node.keywords}
+            given = {keyword.arg for keyword in node.keywords if keyword.arg is not None}
             checked += 1
             if given != _fields(template):
                 wrong.append((path.name, node.lineno, template, sorted(given)))
