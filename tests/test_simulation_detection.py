@@ -129,6 +129,19 @@ def test_the_detection_report_in_chinese() -> None:
     assert "| `loaded_words` | `transcript_markers` |" in power.to_markdown()
     with pytest.raises(InvalidInput, match="choose one of"):
         power.to_markdown(lang="fr")
+    pytest.importorskip("matplotlib", reason="the charts need the charts extra")
+    from mediation.charts import figure_svg
+
+    detection, false_alarms = power.charts(lang="zh")
+    drawn = figure_svg(detection) + figure_svg(false_alarms)
+    for text in (
+        "各偏向类型的检出率（two_colleagues）",
+        "95% 区间（Wilson）",
+        "发言记录指标",
+        "目标 95%",
+    ):
+        assert text in drawn, text
+    assert "interval (Wilson)" not in drawn and "Detection rate" not in drawn
 
 
 def test_cli_prints_the_detection_table(tmp_path: object) -> None:

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from mediation._catalogs import N_, fill
 from mediation.errors import InvalidInput, MissingExtra
 from mediation.stats import wilson_interval
 
@@ -245,6 +246,7 @@ def rates_chart(
     confidence: float = 0.95,
     reference: float | None = None,
     reference_label: str = "",
+    lang: str = "en",
 ) -> Figure:
     """One rate per group as a point with its Wilson interval as an error bar.
 
@@ -257,6 +259,8 @@ def rates_chart(
         confidence: Coverage of the intervals.
         reference: A rate to draw as a dashed horizontal line (e.g. the overall rate).
         reference_label: Legend text for the reference line.
+        lang: Language of the interval's legend (``"en"``, ``"zh"``; checked by the
+            caller).
 
     Returns:
         The figure (save it with :func:`save_figure` or :func:`figure_svg`).
@@ -285,7 +289,7 @@ def rates_chart(
             elinewidth=1.5,
             capsize=5,
             markersize=7,
-            label=f"{confidence:.0%} interval (Wilson)",
+            label=fill(N_("{level} interval (Wilson)"), lang, {"level": f"{confidence:.0%}"}),
         )
         if reference is not None:
             axes.axhline(

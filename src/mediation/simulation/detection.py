@@ -223,6 +223,7 @@ class DetectionPower:
             ),
             y_label=fill(N_("biased runs caught"), lang, {}),
             confidence=confidence,
+            lang=lang,
             reference=DETECTION_TARGET,
             reference_label=fill(N_("target {level}"), lang, {"level": f"{DETECTION_TARGET:.0%}"}),
         )
@@ -238,6 +239,7 @@ class DetectionPower:
             ),
             y_label=fill(N_("fair runs flagged"), lang, {}),
             confidence=confidence,
+            lang=lang,
             reference=FALSE_ALARM_TARGET,
             reference_label=fill(
                 N_("target {level}"), lang, {"level": f"{FALSE_ALARM_TARGET:.0%}"}
