@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from mediation._catalogs import N_
+from mediation._catalogs import N_, Phrase
 from mediation._strict import DEFAULT_MAX_DEPTH, check_nesting, load_toml
 from mediation.errors import InvalidInput
 from mediation.model import Issue, Mediator, Party, Relation, RelationKind, check_id
@@ -201,7 +201,8 @@ class Scenario:
         data = copy.deepcopy(dict(self.data))
         for path, value in values.items():
             _set_path(data, path, value)
-        return Scenario.from_dict(data, f"{self.name} with {dict(values)}")
+        source = Phrase(N_("{name} with {values}"), name=self.name, values=dict(values))
+        return Scenario.from_dict(data, source)
 
     def party_ids(self) -> tuple[str, ...]:
         """The parties' ids in seat order."""
