@@ -141,3 +141,7 @@ def test_missing_matplotlib_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> 
         bars_chart(["a"], {"s": [1.0]}, title="t", y_label="y")
     assert caught.value.extra == "charts"
     assert isinstance(caught.value, ImportError)
+    assert caught.value.code == "missing_extra"
+    assert caught.value.message_in("zh").startswith(
+        "图表需要 matplotlib，但它尚未安装：pip install"
+    )

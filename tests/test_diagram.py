@@ -100,6 +100,8 @@ def test_render_without_the_package_names_the_extra(monkeypatch: pytest.MonkeyPa
     with pytest.raises(MissingExtra, match=r"mediation\[diagrams\]") as caught:
         render(DEFAULT_DEFINITION, "svg")
     assert caught.value.extra == "diagrams"
+    assert caught.value.message_in("zh").startswith("绘制图形需要 graphviz 软件包：")
+    assert MissingExtra("diagrams", "a host's words").message_in("zh") == "a host's words"
 
 
 def test_render_without_dot_names_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:

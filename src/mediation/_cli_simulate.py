@@ -211,7 +211,7 @@ def simulate(
         try:
             written = write_sweep_plots(result, plots, lang=lang)
         except MissingExtra as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message_in(lang)) from None
         for path in written:
             console.print(wrote.format(path=path))
 
@@ -290,7 +290,7 @@ def _detection(
             for path in power.write_charts(plots, lang=lang):
                 console.print(wrote.format(path=path))
         except MissingExtra as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message_in(lang)) from None
 
 
 def _points(grid: dict[str, list[Any]]) -> int:

@@ -601,7 +601,7 @@ def _charts(casefile: CaseFile, lang: str) -> tuple[dict[str, Markup], str | Non
             figure = bars_chart(names, {title: values}, title=title, y_label="", integer=integer)
             charts[key] = Markup(figure_svg(figure, id_prefix=f"chart-{key}"))
     except MissingExtra as error:
-        return {}, str(error)
+        return {}, error.message_in(lang)
     return charts, None
 
 
@@ -619,7 +619,7 @@ def _diagram(casefile: CaseFile, lang: str) -> tuple[Markup | None, str | None]:
             guards=False,
         ).decode("utf-8")
     except MissingExtra as error:
-        return None, str(error)
+        return None, error.message_in(lang)
     start = svg.find("<svg")
     return Markup(svg[start:]), None
 

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mediation._catalogs import N_, fill
+from mediation._catalogs import N_, Phrase, fill
 from mediation.errors import InvalidInput, MissingExtra
 from mediation.stats import wilson_interval
 
@@ -165,7 +165,8 @@ def _require_matplotlib() -> None:
         import matplotlib  # noqa: F401
     except ImportError as error:
         raise MissingExtra(
-            "charts", f"charts need matplotlib, which is not installed: {INSTALL_HINT}"
+            "charts",
+            Phrase(N_("charts need matplotlib, which is not installed: {hint}"), hint=INSTALL_HINT),
         ) from error
 
 

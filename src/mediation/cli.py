@@ -253,7 +253,7 @@ def diagram(image_format: str, lang: str, out: str | None) -> None:
         try:
             data = drawing.render(definition, "svg" if image_format == "svg" else "png", lang=lang)
         except MediationError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error.message_in(lang)) from None
     _emit(data, path, _("the {format} diagram").format(format=image_format), lang)
 
 

@@ -32,7 +32,7 @@ from typing import Literal
 import attrs
 
 from mediation.errors import InvalidInput, MissingExtra
-from mediation.i18n import N_, check_language, stage_label, translator
+from mediation.i18n import N_, Phrase, check_language, stage_label, translator
 from mediation.process import ProcessDefinition, StageKind
 
 __all__ = [
@@ -467,13 +467,15 @@ def render(
         import graphviz  # type: ignore[import-untyped]
     except ImportError as error:
         raise MissingExtra(
-            "diagrams", f"rendered diagrams need the graphviz package: {INSTALL_HINT}"
+            "diagrams",
+            Phrase(N_("rendered diagrams need the graphviz package: {hint}"), hint=INSTALL_HINT),
         ) from error
     try:
         data: bytes = graphviz.Source(source).pipe(format=image_format)
     except graphviz.ExecutableNotFound as error:
         raise MissingExtra(
-            "diagrams", f"rendered diagrams need Graphviz's dot program: {INSTALL_HINT}"
+            "diagrams",
+            Phrase(N_("rendered diagrams need Graphviz's dot program: {hint}"), hint=INSTALL_HINT),
         ) from error
     return data
 

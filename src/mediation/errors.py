@@ -486,7 +486,8 @@ class SchemaVersionError(MediationError):
 class MissingExtra(MediationError, ImportError):
     """An optional feature needs a package (or program) that is not installed.
 
-    The message names what to install, e.g. ``pip install 'mediation[charts]'``.
+    The message names what to install, e.g. ``pip install 'mediation[charts]'``; given as
+    a :class:`~mediation.i18n.Phrase` it renders in any language (:meth:`message_in`).
 
     Attributes:
         extra: The name of the optional extra that provides it (``"charts"``,
@@ -496,6 +497,8 @@ class MissingExtra(MediationError, ImportError):
     def __init__(self, extra: str, message: str) -> None:
         self.extra = extra
         super().__init__(message)
+        if isinstance(message, Phrase):  # made from a template: shown in any language
+            self._keep("missing_extra", message.template, message.params)
 
 
 class StoreUnavailable(MediationError, ConnectionError):

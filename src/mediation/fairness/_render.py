@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mediation._catalogs import N_, fill
+from mediation._catalogs import N_, Phrase, fill
 from mediation.charts import INSTALL_HINT
 from mediation.errors import MissingExtra
 from mediation.fairness._audit import (
@@ -94,7 +94,9 @@ def dimension_figure(report: FairnessReport, dimension: str, *, lang: str = "en"
         from matplotlib import rc_context
         from matplotlib.figure import Figure
     except ImportError as error:
-        raise MissingExtra("charts", f"charts need matplotlib: {INSTALL_HINT}") from error
+        raise MissingExtra(
+            "charts", Phrase(N_("charts need matplotlib: {hint}"), hint=INSTALL_HINT)
+        ) from error
 
     by_metric: dict[str, list[GroupFigure]] = {}
     for figure in report.groups:
