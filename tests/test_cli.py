@@ -531,6 +531,9 @@ def test_verify_export_and_import_speak_chinese(workspace: Path, tmp_path: Path)
     assert done.exit_code == 0 and "已导出 1 个案件" in done.stderr
     imported = runner.invoke(cli, ["import", str(exported), str(tmp_path / "t.db"), "--lang=zh"])
     assert imported.exit_code == 0 and imported.stdout.startswith("已导入 workload-2026-03")
+    again = runner.invoke(cli, ["import", str(exported), str(tmp_path / "t.db"), "--lang=zh"])
+    assert again.exit_code == 1
+    assert "文件中的一个案件已在存储中（案件'workload-2026-03'已在存储中）" in again.stderr
     # a changed record: the break told by what it means, the code kept
     lines = exported.read_text(encoding="utf-8").splitlines()
     changed = [line.replace("resigning", "RESIGNING") for line in lines]

@@ -467,7 +467,9 @@ def import_(file: str, target: str, lang: str) -> None:
                 "{target}: a case of the file is already in the store ({error}); nothing "
                 "was imported"
             )
-            raise CommandFailed(already.format(target=target, error=error)) from None
+            raise CommandFailed(
+                already.format(target=target, error=error.message_in(lang))
+            ) from None
     for head in heads:
         imported = _("imported {case}  {count} events  head {head}")
         click.echo(imported.format(case=head.case_id, count=head.version, head=head.head))

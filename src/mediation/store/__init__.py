@@ -187,7 +187,9 @@ class InMemoryStore:
         events = adoptable(case_id, records)
         with self._lock:
             if case_id in self._summaries:
-                raise ConcurrencyError(f"case {case_id!r} already exists in the store")
+                raise ConcurrencyError.of(
+                    "case_exists", N_("case {case} already exists in the store"), case=repr(case_id)
+                )
             self._store(case_id, events, records, None)
         return ChainHead(case_id, len(records), records[-1].hash)
 

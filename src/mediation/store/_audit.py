@@ -15,6 +15,7 @@ from typing import IO
 import attrs
 
 from mediation import events as ev
+from mediation._catalogs import N_
 from mediation._logging import get_logger
 from mediation.audit import (
     ChainBreak,
@@ -360,12 +361,16 @@ def import_export(stream: IO[bytes], store: EventStore) -> tuple[ChainHead, ...]
 
 def _check_importable(case: ExportedCase, store: EventStore, seen: set[str]) -> None:
     if case.case_id in seen:
-        raise ConcurrencyError(f"case {case.case_id!r} appears twice in the file")
+        raise ConcurrencyError.of(
+            "case_twice", N_("case {case} appears twice in the file"), case=repr(case.case_id)
+        )
     seen.add(case.case_id)
     _check_complete(case.case_id, case.records)
     verify(case.records, case_id=case.case_id, anchor=case.anchor, deep=True).raise_if_broken()
     if store.summary(case.case_id) is not None:
-        raise ConcurrencyError(f"case {case.case_id!r} already exists in the store")
+        raise ConcurrencyError.of(
+            "case_exists", N_("case {case} already exists in the store"), case=repr(case.case_id)
+        )
 
 
 @contextlib.contextmanager
