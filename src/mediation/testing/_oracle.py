@@ -187,8 +187,8 @@ class Oracle:
             elif self.stage == "cooling_off":
                 self.paused_from = None
             self.stage = e.dest  # type: ignore[attr-defined]
-        elif kind == "escalated":
-            self.stage = "escalated"
+        elif kind == "escalated":  # from any stage, cooling-off included: no longer paused
+            self.stage, self.paused_from = "escalated", None
         elif kind == "closed":
             self.closed, self.stage = True, "closed"
         elif kind == "statement_made":
