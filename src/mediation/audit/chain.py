@@ -380,19 +380,19 @@ def _seal(
     event: ev.Event, salt_for: Callable[[int], bytes] | Mapping[str, bytes]
 ) -> tuple[bytes, bytes | None]:
     """(sealed body, content) of ``event``; salts drawn from a source or given per field."""
-    text = canonical_text_checked(event)
     fields = _CONTENT_OF.get(type(event))
     if fields is not None:  # top-level content only: which fields, without parsing
+        text = canonical_text_checked(event)
         present = [field for field in fields if getattr(event, field)]
         if not present:
             return text.encode("utf-8"), None
         data = json.loads(text)
         places: list[tuple[str, Any, Any]] = [(field, data, field) for field in present]
-    else:  # nested personal data: every non-empty value, path by path
-        data = json.loads(text)
+    else:  # nested personal data: every non-empty value, path by path, in the JSON form
+        data = ev.to_dict(event)  # the canonical text is this, written (see _canonical)
         places = [place for place in personal_slots(data) if place[1][place[2]]]
         if not places:
-            return text.encode("utf-8"), None
+            return _encoded(event, data), None
     present = [path for path, _, _ in places]
     if isinstance(salt_for, Mapping):
         salts = [salt_for[field] for field in present]
@@ -405,8 +405,23 @@ def _seal(
     for (field, container, key), salt in zip(places, salts, strict=True):
         value = container[key]
         content[field] = {"salt": salt.hex(), "value": value}
-        container[key] = {"commitment": commitment(field, salt, json_text(value))}
-    return json_text(data).encode("utf-8"), json_text(content).encode("utf-8")
+        value_json = _encoded(event, value).decode("utf-8")
+        container[key] = {"commitment": commitment(field, salt, value_json)}
+    return _encoded(event, data), _encoded(event, content)
+
+
+def _encoded(event: ev.Event, value: Any) -> bytes:
+    """The canonical JSON of ``value`` (part of ``event``) as UTF-8.
+
+    Raises:
+        InvalidInput: see :func:`canonical_bytes`.
+    """
+    try:
+        return json_text(value).encode("utf-8")
+    except (UnicodeEncodeError, ValueError) as error:
+        raise InvalidInput(
+            f"event {event.seq} ({event.type_name}) cannot be stored: {error}"
+        ) from error
 
 
 def canonical_text_checked(event: ev.Event) -> str:
