@@ -16,11 +16,12 @@
   verified, saved) on SQLite for a case at event 10,000 / the same for a case at event 10,
   taken in turn. Target <= 1.5: an update must not replay the case's history.
 
-Each figure is a ratio of medians: of single appends, or of whole replays and
-verifications repeated several times, each taken in turn with the baseline's. The
-appends are spread over several pairs of files (see ``_append_ratio``). The two
-verification figures collect garbage before each timing (see ``_collected``). Run
-directly to print the JSON.
+Each figure is a ratio of medians — of single appends, or of whole replays repeated
+several times, each taken in turn with the baseline's — or, for the two verification
+figures, the median of the ratios of each turn. The appends are spread over several
+pairs of files (see ``_append_ratio``). The two verification figures are timed in CPU
+seconds, each call after a garbage collection (see ``_cpu_in_turn``). Run directly to
+print the JSON.
 """
 
 from __future__ import annotations
@@ -96,21 +97,32 @@ def _alternately(
     return mine, theirs
 
 
-def _collected(timed: Callable[[], float]) -> Callable[[], float]:
-    """``timed``, run after a full garbage collection.
+def _cpu_in_turn(
+    ours: Callable[[], object], baseline: Callable[[], object], repeats: int
+) -> tuple[list[float], list[float]]:
+    """CPU seconds of ``repeats`` calls of each, in turn, each after a full collection.
 
-    A 10,000-event load leaves some 10,000 objects behind; without a collection first,
-    the cyclic collector's passes over them, and over whatever the run before left,
-    land inside whichever timing happens to trigger them: verified load against
-    unverified load then spread from 0.18 to 0.34 over five runs (in one process, load
-    average 10), and from 0.16 to 0.20 with the collection. Both sides are treated alike.
+    For the verification figures, whose two sides are CPU-bound (hashing, parsing; the
+    SQLite pages are cached). With the load average at 8-12 on two cores, wall time
+    mostly measures when this process got a core: verified against unverified load
+    spread 0.15-0.29 over six runs in wall time, 0.17-0.23 in CPU time, both around
+    0.20. A full collection first keeps the previous call's ~10,000 objects from being
+    collected inside whichever timing happens to trigger it (wall-time spread 0.18-0.34
+    over five runs without it, 0.16-0.20 with). Who goes first alternates, and the
+    figures are medians of the ratios of the two calls of each turn, so that a spell of
+    contention spanning a few turns moves both sides of those ratios alike (ratios of
+    the two medians in CPU time still gave one run of -0.04 among five near 0.2).
     """
-
-    def run() -> float:
-        gc.collect()
-        return timed()
-
-    return run
+    clock = time.process_time
+    mine: list[float] = []
+    theirs: list[float] = []
+    for turn in range(repeats):
+        for call, times in ((ours, mine), (baseline, theirs))[:: 1 if turn % 2 else -1]:
+            gc.collect()
+            began = clock()
+            call()
+            times.append(clock() - began)
+    return mine, theirs
 
 
 def _append_ratio(directory: Path) -> float:
@@ -232,26 +244,19 @@ def _verify_ratio() -> float:
     start = bytes.fromhex(audit.genesis(case.case_id))
     sha256 = hashlib.sha256
 
-    def ours() -> float:
-        began = time.perf_counter()
-        result = audit.verify(records)
-        elapsed = time.perf_counter() - began
-        assert result.ok
-        return elapsed
+    def ours() -> None:
+        assert audit.verify(records).ok
 
-    def baseline() -> float:
-        began = time.perf_counter()
+    def baseline() -> None:
         head = start
         for body in bodies:  # the documented chain, done bare
             head = sha256(head + sha256(body).digest()).digest()
         for committed in commitments:
             sha256(committed).hexdigest()
-        elapsed = time.perf_counter() - began
         assert head.hex() == records[-1].hash
-        return elapsed
 
-    mine, theirs = _alternately(_collected(ours), _collected(baseline))
-    return statistics.median(theirs) / statistics.median(mine)
+    mine, theirs = _cpu_in_turn(ours, baseline, REPEATS)
+    return statistics.median(bare / verify for verify, bare in zip(mine, theirs, strict=True))
 
 
 def _verified_load_overhead(directory: Path) -> float:
@@ -260,21 +265,16 @@ def _verified_load_overhead(directory: Path) -> float:
     store.append(case.case_id, case.events, 0)
     repository = Repository(store, clock=lambda: case.state.last_at)
 
-    def timed(verify: bool) -> Callable[[], float]:
-        def load() -> float:
-            began = time.perf_counter()
-            loaded = repository.load(case.case_id, verify=verify)
-            elapsed = time.perf_counter() - began
-            assert loaded.version == REPLAY_EVENTS
-            return elapsed
+    def loaded(verify: bool) -> Callable[[], None]:
+        def load() -> None:
+            assert repository.load(case.case_id, verify=verify).version == REPLAY_EVENTS
 
         return load
 
-    verified, unverified = _alternately(
-        _collected(timed(True)), _collected(timed(False)), LOAD_REPEATS
-    )
+    verified, unverified = _cpu_in_turn(loaded(True), loaded(False), LOAD_REPEATS)
     store.close()
-    return statistics.median(verified) / statistics.median(unverified) - 1
+    pairs = zip(verified, unverified, strict=True)
+    return statistics.median(checked / unchecked for checked, unchecked in pairs) - 1
 
 
 def update_seconds(repository: Repository, case_id: str, repeats: int) -> list[float]:
