@@ -37,6 +37,12 @@ def _said(error: BaseException, lang: str) -> str:
     return error.message_in(lang) if isinstance(error, MediationError) else str(error)
 
 
+def _at(where: str, error: BaseException, lang: str) -> str:
+    """``where: message`` as ``lang`` writes it (``where：message`` in Chinese)."""
+    said = translator(lang).gettext("{where}: {message}")
+    return said.format(where=where, message=_said(error, lang))
+
+
 def data_policy_from(path: str | None, lang: str = "en") -> DataPolicy:
     """The data policy in the TOML file at ``path`` (the default policy when ``None``)."""
     if path is None:
@@ -44,7 +50,7 @@ def data_policy_from(path: str | None, lang: str = "en") -> DataPolicy:
     try:
         return DataPolicy.from_toml(Path(path).read_text(encoding="utf-8"))
     except (MediationError, OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{path}: {_said(error, lang)}") from error
+        raise click.ClickException(_at(path, error, lang)) from error
 
 
 def signer_from(path: str | None, lang: str = "en") -> Signer | None:
@@ -54,7 +60,7 @@ def signer_from(path: str | None, lang: str = "en") -> Signer | None:
     try:
         return Signer(Path(path).read_bytes())
     except MediationError as error:  # not a private key: invalid input data
-        raise CommandFailed(f"{path}: {_said(error, lang)}", ExitCode.INVALID_INPUT) from error
+        raise CommandFailed(_at(path, error, lang), ExitCode.INVALID_INPUT) from error
     except OSError as error:
         raise click.ClickException(f"{path}: {error}") from error
 
@@ -63,7 +69,7 @@ def verifier_from(path: str, lang: str = "en") -> Verifier:
     try:
         return Verifier(Path(path).read_bytes())
     except MediationError as error:  # not a public key: invalid input data
-        raise CommandFailed(f"{path}: {_said(error, lang)}", ExitCode.INVALID_INPUT) from error
+        raise CommandFailed(_at(path, error, lang), ExitCode.INVALID_INPUT) from error
     except OSError as error:
         raise click.ClickException(f"{path}: {error}") from error
 
@@ -79,7 +85,7 @@ def _open(location: str, *, migrate: bool = False, lang: str = "en") -> Iterator
     try:
         store = SQLStore(location, create=False, migrate=migrate)
     except MediationError as error:
-        raise click.ClickException(f"{location}: {_said(error, lang)}") from error
+        raise click.ClickException(_at(location, error, lang)) from error
     try:
         yield store
     finally:
