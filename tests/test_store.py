@@ -500,8 +500,7 @@ class StoredMediationMachine(MediationMachine):
         if self.case is None:
             return
         case = self.case
-        self.store.append(case.case_id, case.events_since(self.saved), self.saved)
-        self.saved = case.version
+        self.save(case)
         summary = self.store.summary(case.case_id)
         assert isinstance(summary, CaseSummary)
         assert (summary.version, summary.stage) == (case.version, case.stage)
@@ -517,6 +516,11 @@ class StoredMediationMachine(MediationMachine):
             stored = self.store._summaries[case.case_id][1]
             tracker = DeadlineTracker.from_json(stored.to_json())
             assert tracker.next_due() == summary.next_due
+
+    def save(self, case: Mediation) -> None:
+        """Append what the case recorded since the last step, as one batch."""
+        self.store.append(case.case_id, case.events_since(self.saved), self.saved)
+        self.saved = case.version
 
     def teardown(self) -> None:
         if self.case is not None:

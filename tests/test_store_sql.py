@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,6 +27,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
 
 from mediation import audit
 from mediation import events as ev
@@ -309,16 +312,14 @@ def test_events_appended_one_by_one_are_stored_as_a_batch_would_be(tmp_path: Pat
         assert verify_case(one, case.case_id, deep=True).ok
 
 
-def test_plain_events_take_the_one_event_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    case = scripted_case("fast")
+def test_plain_events_take_the_one_event_path(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = scripted_case(f"fast-{uuid.uuid4().hex[:8]}")
     plain = [
         index
         for index, event in enumerate(case.events)
         if index > 0 and not isinstance(event, DEADLINE_EVENTS)
     ]
-    with SQLStore(tmp_path / "fast.db") as store:
+    with SQLStore(url) as store:
         assert store._one_event_path
         store.append(case.case_id, case.events[: plain[0]], 0)
 
@@ -329,15 +330,15 @@ def test_plain_events_take_the_one_event_path(
         event = case.events[plain[0]]
         store.append(case.case_id, [event], event.seq - 1)  # a list is a sequence too
         assert store.load(case.case_id) == case.events[: plain[0] + 1]
+        assert verify_case(store, case.case_id, deep=True).ok
     assert not SQLStore("sqlite://")._one_event_path  # in memory: the general path
 
 
 def test_a_stale_writer_on_the_one_event_path_gets_a_conflict_and_writes_nothing(
-    tmp_path: Path,
+    url: str,
 ) -> None:
-    case = scripted_case("stale")
-    path = tmp_path / "shared.db"
-    with SQLStore(path) as first, SQLStore(path) as second:
+    case = scripted_case(f"stale-{uuid.uuid4().hex[:8]}")
+    with SQLStore(url) as first, SQLStore(url) as second:
         first.append(case.case_id, case.events[:6], 0)
         second.append(case.case_id, case.events[6:7], 6)
         with pytest.raises(ConcurrencyError, match="at version 7, not 6"):
@@ -348,13 +349,11 @@ def test_a_stale_writer_on_the_one_event_path_gets_a_conflict_and_writes_nothing
         assert verify_case(first, case.case_id, deep=True).ok
 
 
-def test_a_remembered_head_that_is_no_longer_the_head_is_not_chained_on(
-    tmp_path: Path,
-) -> None:
+def test_a_remembered_head_that_is_no_longer_the_head_is_not_chained_on(url: str) -> None:
     # Same version, another head: as after the file was restored from a copy and the
     # case taken as far again by someone else.
-    case = scripted_case("restored")
-    with SQLStore(tmp_path / "restored.db") as store:
+    case = scripted_case(f"restored-{uuid.uuid4().hex[:8]}")
+    with SQLStore(url) as store:
         store.append(case.case_id, case.events[:6], 0)
         store._heads[case.case_id] = (6, "f" * 64)
         store.append(case.case_id, case.events[6:7], 6)
@@ -363,9 +362,9 @@ def test_a_remembered_head_that_is_no_longer_the_head_is_not_chained_on(
         assert records[-1].hash == audit.chain_hash(records[-2].hash, records[-1].body)
 
 
-def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(tmp_path: Path) -> None:
-    case = scripted_case("taken")
-    with SQLStore(tmp_path / "taken.db") as store:
+def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(url: str) -> None:
+    case = scripted_case(f"taken-{uuid.uuid4().hex[:8]}")
+    with SQLStore(url) as store:
         store.append(case.case_id, case.events[:6], 0)
         before = store.summary(case.case_id)
         with store.engine.begin() as conn:  # a row at seq 7 the summary does not know
@@ -377,6 +376,41 @@ def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(tmp_path:
         with pytest.raises(ConcurrencyError, match="same place"):
             store.append(case.case_id, case.events[6:7], 6)
         assert store.summary(case.case_id) == before
+
+
+def _general_path_ran(*args: object) -> None:
+    raise AssertionError("the general path ran")
+
+
+def test_the_one_statement_append_leaves_pooled_connections_as_it_found_them(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On PostgreSQL the one-event path runs its one statement in autocommit mode on a
+    # pooled connection, and puts the mode back: the pool's other users (the general
+    # path, loads, a host's engine set to autocommit) find what they expect.
+    case = scripted_case(f"modes-{uuid.uuid4().hex[:8]}")
+    plain = [i for i, e in enumerate(case.events) if i > 5 and not isinstance(e, DEADLINE_EVENTS)]
+    for isolation in ("READ COMMITTED", "AUTOCOMMIT"):
+        engine = sa.create_engine(normalize_url(pg_url), isolation_level=isolation, pool_size=1)
+        with SQLStore(engine) as store:
+            assert store._one_event_path
+            version = plain[0] if isolation == "READ COMMITTED" else plain[-1]
+            stored = store.summary(case.case_id)
+            store.append(
+                case.case_id,
+                case.events[stored.version if stored else 0 : version],
+                stored.version if stored else 0,
+            )
+            with monkeypatch.context() as patched:
+                patched.setattr("mediation.store.sql.check_batch", _general_path_ran)
+                store.append(case.case_id, (case.events[version],), version)
+            pooled = engine.raw_connection()
+            try:
+                assert pooled.driver_connection.autocommit is (isolation == "AUTOCOMMIT")  # type: ignore[union-attr]
+            finally:
+                pooled.close()
+            assert store.load(case.case_id) == case.events[: version + 1]
+        engine.dispose()
 
 
 def test_times_with_another_offset_are_kept_and_summarized_in_utc(
@@ -988,3 +1022,60 @@ SQLiteStoredMediationMachine.TestCase.settings = settings(
     settings(), stateful_step_count=20, max_examples=min(settings().max_examples, 30)
 )
 TestSQLiteStoredMediationMachine = SQLiteStoredMediationMachine.TestCase
+
+
+class OneByOneStoredMediationMachine(StoredMediationMachine):
+    """The same random histories, each event appended on its own as a repository does
+    (the SQL store's one-event path: on a SQLite file, progress and event in one
+    transaction; on PostgreSQL, in one statement), falling back to the general path for
+    the events that move the stage or the deadlines: after every append the summary's
+    version and head are the last record's, and after every step its stage, outcome and
+    next_due agree with the case (the checks of :class:`StoredMediationMachine`)."""
+
+    url: str | None = None
+    """A shared database (None: a fresh SQLite file per example)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.directory: Path | None = None
+        if self.url is None:
+            self.directory = Path(tempfile.mkdtemp())
+            self.store = SQLStore(self.directory / "cases.db")
+        else:
+            self.store = SQLStore(self.url)
+
+    def save(self, case: Mediation) -> None:
+        for event in case.events_since(self.saved):
+            (recorded,) = self.store.append(case.case_id, (event,), event.seq - 1)
+            summary = self.store.summary(case.case_id)
+            assert summary is not None
+            assert (summary.version, summary.head) == (event.seq, recorded.hash)
+            assert summary.updated_at == event.at
+        self.saved = case.version
+
+    def teardown(self) -> None:
+        super().teardown()
+        assert isinstance(self.store, SQLStore)
+        if self.case is not None and self.directory is None:  # a shared database
+            with self.store.engine.begin() as conn:
+                for table in (events_table, cases_table):
+                    conn.execute(sa.delete(table).where(table.c.case_id == self.case.case_id))
+        self.store.close()
+        if self.directory is not None:
+            shutil.rmtree(self.directory)
+
+
+_ONE_BY_ONE = settings(
+    settings(), stateful_step_count=20, max_examples=min(settings().max_examples, 20)
+)
+
+
+def test_one_by_one_appends_keep_the_summary_on_a_sqlite_file() -> None:
+    run_state_machine_as_test(OneByOneStoredMediationMachine, settings=_ONE_BY_ONE)
+
+
+def test_one_by_one_appends_keep_the_summary_on_postgresql(pg_url: str) -> None:
+    class OnPostgres(OneByOneStoredMediationMachine):
+        url = pg_url
+
+    run_state_machine_as_test(OnPostgres, settings=_ONE_BY_ONE)
