@@ -29,6 +29,7 @@ from mediation import (
 from mediation.clocks import ManualClock
 from mediation.events import Event
 from mediation.testing import screen_all
+from tests.refusal import nothing_recorded
 
 ACTIVE = ["intake", "listening", "perspective_swap", "common_ground", "compromise", "agreement"]
 
@@ -92,6 +93,13 @@ def test_open_records_one_event_at_intake(new_case: Build) -> None:
             "duplicate issue",
         ),
         (["a", "b"], Mediator("m", "M"), {}, "Party values"),
+        ([Party("a", "A"), Party("b", "B")], "m", {}, "mediator must be a Mediator; got 'm'"),
+        (
+            [Party("a", "A"), Party("b", "B")],
+            Mediator("m", "M"),
+            {"policy": {"voice_balance": {}}},
+            "policy must be a Policy",
+        ),
     ],
 )
 def test_open_refuses_bad_input(
@@ -103,6 +111,16 @@ def test_open_refuses_bad_input(
 ) -> None:
     with pytest.raises(InvalidInput, match=message):
         Mediation.open("c", parties, mediator, clock=clock, **kwargs)  # type: ignore[arg-type]
+
+
+def test_open_refuses_a_clock_that_cannot_be_called() -> None:
+    with pytest.raises(InvalidInput, match="clock must be a callable returning the time"):
+        Mediation.open(
+            "c",
+            [Party("a", "A"), Party("b", "B")],
+            Mediator("m", "M"),
+            clock=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),  # type: ignore[arg-type]
+        )
 
 
 def test_open_refuses_a_naive_clock() -> None:
@@ -546,12 +564,13 @@ def test_listeners_see_every_recorded_event_once(new_case: Build) -> None:
     seen: list[Event] = []
     unsubscribe = case.subscribe(lambda c, e: seen.append(e))
     case.disclose("m", "none")
-    with pytest.raises(CommandRefused):
+    with nothing_recorded(case, CommandRefused):
         case.speak("a", "x", 1)
+    case.consent("b")
+    unsubscribe()
+    unsubscribe()  # a second call changes nothing
     case.withdraw("a")
-    assert [e.type_name for e in seen] == ["disclosure_made", "withdrew", "closed"]
-    unsubscribe()
-    unsubscribe()
+    assert [e.type_name for e in seen] == ["disclosure_made", "consent_given"]
 
 
 def test_each_event_is_logged_without_its_text(new_case: Build, advance_to: AdvanceTo) -> None:
@@ -596,8 +615,11 @@ def test_replay_equals_and_demo_cases(new_case: Build) -> None:
         assert again.events_since(case.version - 2) == case.events[-2:]
     assert new_case() != new_case(3)
     assert new_case().__eq__(object()) is NotImplemented
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="version must be >= 0"):
         new_case().events_since(-1)
+    fresh = new_case()
+    assert fresh.events_since(0) == fresh.events and len(fresh.events) == 1
+    assert fresh.events_since(1) == ()
     with pytest.raises(InvalidInput, match="case_opened"):
         Mediation.replay([], clock=lambda: datetime.now(timezone.utc))
     assert "case-1" in repr(new_case())
