@@ -97,6 +97,19 @@ def test_open_records_one_event_at_intake(new_case: Build) -> None:
         (
             [Party("a", "A"), Party("b", "B")],
             Mediator("m", "M"),
+            {"supervisors": "sup"},
+            "supervisors must be a collection",
+        ),
+        (Party("a", "A"), Mediator("m", "M"), {}, "parties must be a collection"),
+        (
+            [Party("a", "A"), Party("b", "B")],
+            Mediator("m", "M"),
+            {"issues": {"i": Issue("i", "I")}},
+            "issues must be a collection",
+        ),
+        (
+            [Party("a", "A"), Party("b", "B")],
+            Mediator("m", "M"),
             {"policy": {"voice_balance": {}}},
             "policy must be a Policy",
         ),
