@@ -552,3 +552,16 @@ def test_a_reported_permission_is_honoured(new_case: Build) -> None:
                     assert trial.version > case.version
                     done.add(reported.name)
     assert done == _NO_ARGUMENT_NEEDED
+
+
+def test_blockers_name_what_blocks_an_action_and_nothing_once_it_is_possible(
+    new_case: Build,
+) -> None:
+    case = new_case()
+    before = rules.blockers(rules.Situation(case.state, case.process), "consent", "a")
+    assert "disclosure_missing" in {reason.code for reason in before}
+    allowed = {status.name: status for status in case.allowed_actions("a")}
+    assert {r.code for r in allowed["consent"].reasons} == {r.code for r in before}
+    case.disclose("m", "none")
+    assert rules.blockers(rules.Situation(case.state, case.process), "consent", "a") == ()
+    case.consent("a")
