@@ -28,8 +28,10 @@ from mediation.case import ActionStatus as CaseActionStatus
 from mediation.case import Role as CaseRole
 from mediation.clocks import ManualClock
 from mediation.guards import BUILTIN_GUARDS
+from mediation.policy import MajorDifferences, Policy
 from mediation.process import DEFAULT_DEFINITION, Process
 from mediation.testing import advance_to
+from tests.refusal import nothing_recorded
 
 Build = Callable[..., Mediation]
 
@@ -565,3 +567,38 @@ def test_blockers_name_what_blocks_an_action_and_nothing_once_it_is_possible(
     case.disclose("m", "none")
     assert rules.blockers(rules.Situation(case.state, case.process), "consent", "a") == ()
     case.consent("a")
+
+
+@pytest.mark.parametrize("mode", ["block", "warn"])
+def test_no_signature_while_a_major_difference_is_open_under_a_blocking_policy(
+    new_case: Build, mode: str
+) -> None:
+    case = advance_to(
+        new_case(policy=Policy(major_differences=MajorDifferences(mode=mode))), "common_ground"
+    )
+    difference = case.reserve_difference("a", "who owns the rota", "major").difference_id
+    case.reserve_difference("b", "the tone of emails", "minor")
+    case.confirm_differences("a")
+    case.confirm_differences("b")
+    case.advance("m")
+    offer = case.propose("a", "A takes Fridays").proposal_id
+    case.answer_proposal("b", offer, accept=True)
+    if mode == "block":
+        with nothing_recorded(case, TransitionRefused) as refused:
+            case.advance("m")
+        assert "major_difference_open" in refused.value.codes
+        case.override("sup", ["major_difference_open"], "The parties asked to sign now.")
+    case.advance("m")
+    assert case.stage == "agreement"
+    if mode == "block":
+        with nothing_recorded(case, CommandRefused) as signing:
+            case.sign("a")
+        assert signing.value.codes == ("major_difference_open",)
+        assert "who owns the rota" in str(signing.value)
+        case.keep_difference_open("a", difference)
+        with nothing_recorded(case, CommandRefused):  # b has not agreed to leave it open
+            case.sign("a")
+        case.keep_difference_open("b", difference)
+    case.sign("a")
+    case.sign("b")
+    assert case.state.signatures == {"a": offer, "b": offer}
