@@ -28,7 +28,7 @@ from mediation.case import ActionStatus as CaseActionStatus
 from mediation.case import Role as CaseRole
 from mediation.clocks import ManualClock
 from mediation.guards import BUILTIN_GUARDS
-from mediation.policy import MajorDifferences, Policy
+from mediation.policy import ConflictOfInterest, MajorDifferences, Policy
 from mediation.process import DEFAULT_DEFINITION, Process
 from mediation.testing import advance_to
 from tests.refusal import nothing_recorded
@@ -602,3 +602,56 @@ def test_no_signature_while_a_major_difference_is_open_under_a_blocking_policy(
     case.sign("a")
     case.sign("b")
     assert case.state.signatures == {"a": offer, "b": offer}
+
+
+def _reasons(case: Mediation, actor: str, action: str) -> set[str]:
+    return {r.code for r in {s.name: s for s in case.allowed_actions(actor)}[action].reasons}
+
+
+def test_difference_commands_are_blocked_before_any_difference_is_listed(
+    new_case: Build,
+) -> None:
+    case = advance_to(new_case(), "common_ground")
+    with nothing_recorded(case, CommandRefused, codes={"no_differences"}):
+        case.confirm_differences("a")
+    assert _reasons(case, "a", "keep_difference_open") == {"no_differences"}
+    assert _reasons(case, "m", "escalate_difference") == {"no_differences"}
+    case.reserve_difference("a", "who owns the rota", "major")
+    assert _reasons(case, "a", "keep_difference_open") == set()
+    assert _reasons(case, "m", "escalate_difference") == set()
+
+
+def test_difference_commands_are_refused_while_a_caucus_is_open(new_case: Build) -> None:
+    case = advance_to(new_case(), "common_ground")
+    difference = case.reserve_difference("a", "who owns the rota", "major").difference_id
+    case.open_caucus("m", "b")
+    for command in (
+        lambda: case.confirm_differences("a"),
+        lambda: case.keep_difference_open("a", difference),
+        lambda: case.escalate_difference("m", difference, "hr", "a matter for HR"),
+    ):
+        with nothing_recorded(case, CommandRefused, codes={"caucus_open"}):
+            command()
+    case.close_caucus("m")
+    case.confirm_differences("a")
+    case.keep_difference_open("a", difference)
+
+
+def test_a_waiver_needs_a_disqualifying_tie_a_policy_that_allows_it_and_a_party_taking_part(
+    new_case: Build,
+) -> None:
+    assert "no_conflict" in _reasons(new_case(3), "a", "waive_conflict")
+    tie = Relation("reports_to", "m", "a")
+    strict = new_case(
+        3, related=True, policy=Policy(conflict_of_interest=ConflictOfInterest(allow_waiver=False))
+    )
+    strict.disclose("m", "I report to A.")
+    with nothing_recorded(strict, CommandRefused, codes={"waiver_not_allowed"}):
+        strict.waive_conflict("a", tie, "I waive it.")
+    related = new_case(3, related=True)
+    related.disclose("m", "I report to A.")
+    assert _reasons(related, "a", "waive_conflict") == set()
+    related.withdraw("c")
+    with nothing_recorded(related, CommandRefused, codes={"withdrawn"}):
+        related.waive_conflict("c", tie, "I waive it.")
+    related.waive_conflict("a", tie, "I waive it.")
