@@ -655,3 +655,30 @@ def test_a_waiver_needs_a_disqualifying_tie_a_policy_that_allows_it_and_a_party_
     with nothing_recorded(related, CommandRefused, codes={"withdrawn"}):
         related.waive_conflict("c", tie, "I waive it.")
     related.waive_conflict("a", tie, "I waive it.")
+
+
+def test_only_a_party_with_an_unshared_note_of_its_own_can_allow_sharing(
+    new_case: Build,
+) -> None:
+    case = advance_to(new_case(), "listening")
+    case.open_caucus("m", "a")
+    note_a = case.caucus_note("a", "my own words").note_id
+    case.close_caucus("m")
+    case.open_caucus("m", "b")
+    case.caucus_note("b", "words of b")
+    case.close_caucus("m")
+    assert _reasons(case, "a", "allow_sharing") == set()
+    case.allow_sharing("a", note_a)
+    assert _reasons(case, "a", "allow_sharing") == {"nothing_to_share"}  # b's note is b's
+    assert _reasons(case, "b", "allow_sharing") == set()
+
+
+def test_a_paused_or_escalated_case_can_still_be_terminated(new_case: Build) -> None:
+    paused = advance_to(new_case(), "listening")
+    paused.pause("m", "tempers are high")
+    assert _reasons(paused, "m", "close") == set()
+    paused.close("m", "terminated_by_mediator", "the parties ended it")
+    assert paused.state.outcome is Outcome.TERMINATED_BY_MEDIATOR
+    escalated = new_case()
+    escalated.escalate("m", "hr", "beyond mediation")
+    assert _reasons(escalated, "m", "close") == set()
