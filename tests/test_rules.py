@@ -682,3 +682,14 @@ def test_a_paused_or_escalated_case_can_still_be_terminated(new_case: Build) -> 
     escalated = new_case()
     escalated.escalate("m", "hr", "beyond mediation")
     assert _reasons(escalated, "m", "close") == set()
+
+
+def test_a_refused_stage_move_is_a_transition_refusal_and_other_refusals_are_not(
+    new_case: Build,
+) -> None:
+    case = new_case()
+    with nothing_recorded(case, TransitionRefused, codes={"not_paused"}):
+        case.resume("m")
+    with nothing_recorded(case, CommandRefused, codes={"disclosure_missing"}) as refused:
+        case.consent("a")
+    assert type(refused.value) is CommandRefused  # not a refused stage move
