@@ -618,7 +618,35 @@ def patch_plan(path: str, old_text: str, new_text: str) -> list[tuple[str, int, 
             walk(x, y, required) for x, y in zip(inner_a, inner_b, strict=True)
         )
 
-    return changed if walk(old, new) else None
+    if not walk(old, new):
+        return None
+    run_at_import = _called_at_import(old_text)
+    if any(required and name in run_at_import for name, _, _, required in changed):
+        return None  # a function the module calls while it is imported (a table builder)
+    return changed
+
+
+def _called_at_import(text: str) -> set[str]:
+    """Names of the functions a module's own code (or a class body) calls by name while
+    the module is imported: swapping their code afterwards would change nothing."""
+    called: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                for inner in (*child.args.defaults, *child.args.kw_defaults):
+                    if inner is not None:
+                        visit(inner)
+                if not isinstance(child, ast.Lambda):
+                    for decorator in child.decorator_list:
+                        visit(decorator)
+                continue
+            if isinstance(child, ast.Call) and isinstance(child.func, ast.Name):
+                called.add(child.func.id)
+            visit(child)
+
+    visit(ast.parse(text))
+    return called
 
 
 class _Serve:
