@@ -45,6 +45,7 @@ from mediation.policy import Safeguard
 from mediation.process import ACTIVITIES, DEFAULT_DEFINITION
 from tests.conftest import START
 from tests.refusal import nothing_recorded
+from tests.sample_case import case_at
 
 _ROOT = Path(__file__).resolve().parent.parent
 _PACKAGE = _ROOT / "src" / "mediation"
@@ -283,7 +284,17 @@ _API_NAMES = {
     *("migrate", "STORE", "url", "create"),
     # Keys and values of policy, scenario and attribute files, and file formats, quoted as
     # the file writes them.
-    *("TOML", "UTF", "timedelta", "case_opened", "limits", "max_nesting_depth"),
+    *(
+        "TOML",
+        "JSON",
+        "ISO",
+        "UTC",
+        "UTF",
+        "timedelta",
+        "case_opened",
+        "limits",
+        "max_nesting_depth",
+    ),
     *("true", "false", "block", "warn", "off", "facilitative", "evaluative", "as"),
     *("transcript_markers", "lexicons", "builtin_lexicons", "non_mediable_flags"),
     *("power_imbalance", "earliest_date", "latest_date", "escalate_to", "responsiveness"),
@@ -503,3 +514,46 @@ def test_every_error_made_from_a_template_passes_exactly_its_fields() -> None:
                 wrong.append((path.name, node.lineno, template, sorted(given)))
     assert checked > 200
     assert not wrong
+
+
+@pytest.mark.parametrize(
+    ("action", "arguments", "zh"),
+    [
+        ("speak", {"seconds": 3}, "缺少 text"),
+        ("speak", {"text": "Hi", "seconds": "3"}, "seconds须为数字；收到的是'3'"),
+        ("speak", {"text": "Hi", "seconds": 10**9}, "seconds须在"),
+        ("speak", {"text": "x" * 70_000, "seconds": 3}, "text超过"),
+        ("consent", {"why": "x"}, "多余的参数 'why'；此操作不接受参数"),
+        ("raise_issue", {"issue": [1]}, "issue须为 JSON 对象；收到的是list"),
+        ("set_deadline", {"stage": "listening", "due": "tomorrow"}, "ISO 8601 日期时间"),
+        ("close", {"outcome": "terminated_by_mediator"}, "缺少 reason"),
+        ("teleport", {}, "未知操作 'teleport'"),
+    ],
+)
+def test_bad_json_arguments_are_told_in_chinese(
+    action: str, arguments: dict[str, object], zh: str
+) -> None:
+    case = case_at("listening")
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.execute(action, "lin", **arguments)
+    message = refused.value.message_in("zh")
+    assert zh in message, message
+    assert str(refused.value) != message
+
+
+@pytest.mark.parametrize(
+    ("call", "zh"),
+    [
+        (lambda case: case.speak("lin", "Hi", float("inf")), "seconds须为有限数"),
+        (lambda case: case.speak("lin", "Hi", -1), "seconds不能为负数"),
+        (lambda case: case.speak("lin", 7, 3), "须为字符串；收到的是int"),
+        (lambda case: case.speak("lin", "\ud800", 3), "不是有效的 Unicode 文本"),
+    ],
+)
+def test_bad_python_arguments_are_told_in_chinese(
+    call: Callable[[Mediation], object], zh: str
+) -> None:
+    case = case_at("listening")
+    with nothing_recorded(case, InvalidInput) as refused:
+        call(case)
+    assert zh in refused.value.message_in("zh"), refused.value.message_in("zh")

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from mediation.errors import InvalidInput
+from mediation.i18n import N_
 from mediation.model import shown
 from mediation.policy import Limits
 
@@ -49,39 +50,86 @@ _NUMBER = (int, float, Fraction, Decimal)
 
 def _finite_number(value: object, what: str, most: float) -> None:
     if isinstance(value, bool) or not isinstance(value, _NUMBER):
-        raise InvalidInput(f"{what} must be a number; got {type(value).__name__}")
+        raise InvalidInput.of(
+            "argument_not_number",
+            N_("{what} must be a number; got {kind}"),
+            what=what,
+            kind=type(value).__name__,
+        )
     try:
         magnitude = abs(Fraction(value))
     except (ValueError, OverflowError, ArithmeticError):
-        raise InvalidInput(f"{what} must be a finite number; got {shown(value)}") from None
+        raise InvalidInput.of(
+            "argument_not_finite",
+            N_("{what} must be a finite number; got {value}"),
+            what=what,
+            value=shown(value),
+        ) from None
     if magnitude > Fraction(most):
-        raise InvalidInput(f"{what} must be at most {most:g} in size; got {shown(value)}")
+        raise InvalidInput.of(
+            "argument_too_large",
+            N_("{what} must be at most {most:g} in size; got {value}"),
+            what=what,
+            most=most,
+            value=shown(value),
+        )
+
+
+def _not_a_string(what: str, value: object) -> InvalidInput:
+    return InvalidInput.of(
+        "argument_not_string",
+        N_("{what} must be a string; got {kind}"),
+        what=what,
+        kind=type(value).__name__,
+    )
 
 
 def _text(value: object, what: str, limits: Limits) -> None:
     if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be a string; got {type(value).__name__}")
+        raise _not_a_string(what, value)
     try:
         size = len(value.encode("utf-8"))
     except UnicodeEncodeError:
-        raise InvalidInput(f"{what} is not valid Unicode text (a lone surrogate)") from None
+        raise InvalidInput.of(
+            "argument_surrogate",
+            N_("{what} is not valid Unicode text (a lone surrogate)"),
+            what=what,
+        ) from None
     if size > limits.statement_bytes:
-        raise InvalidInput(
-            f"{what} is {size} bytes of UTF-8; the policy's limit is {limits.statement_bytes}"
+        raise InvalidInput.of(
+            "argument_text_too_long",
+            N_("{what} is {size} bytes of UTF-8; the policy's limit is {limit}"),
+            what=what,
+            size=size,
+            limit=limits.statement_bytes,
         )
 
 
 def _moment(value: object, what: str, limits: Limits, *, recorded: bool = True) -> None:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput(f"{what} must be a timezone-aware datetime; got {shown(value)}")
+        raise InvalidInput.of(
+            "argument_naive_datetime",
+            N_("{what} must be a timezone-aware datetime; got {value}"),
+            what=what,
+            value=shown(value),
+        )
     try:
         day = value.astimezone(timezone.utc).date()
     except (OverflowError, ValueError):
-        raise InvalidInput(f"{what} is out of range: {shown(value)}") from None
+        raise InvalidInput.of(
+            "argument_moment_out_of_range",
+            N_("{what} is out of range: {value}"),
+            what=what,
+            value=shown(value),
+        ) from None
     if recorded and not limits.earliest_date <= day <= limits.latest_date:
-        raise InvalidInput(
-            f"{what} must fall between {limits.earliest_date} and {limits.latest_date}; "
-            f"got {value.isoformat()}"
+        raise InvalidInput.of(
+            "argument_date_outside_policy",
+            N_("{what} must fall between {earliest} and {latest}; got {value}"),
+            what=what,
+            earliest=str(limits.earliest_date),
+            latest=str(limits.latest_date),
+            value=value.isoformat(),
         )
 
 
@@ -140,7 +188,7 @@ def _text_check(name: str, kinds: set[str], other: ArgumentCheck | None) -> Argu
         if isinstance(value, str):
             _text(value, name, limits)
         elif text_only:
-            raise InvalidInput(f"{name} must be a string; got {type(value).__name__}")
+            raise _not_a_string(name, value)
         elif other is not None:
             other(value, limits)
 
@@ -171,7 +219,12 @@ def _duration_check(name: str) -> ArgumentCheck:
     def duration(value: object, limits: Limits) -> None:
         _finite_number(value, name, limits.max_duration_seconds)
         if value < 0:  # type: ignore[operator]
-            raise InvalidInput(f"{name} must not be negative; got {shown(value)}")
+            raise InvalidInput.of(
+                "argument_negative",
+                N_("{what} must not be negative; got {value}"),
+                what=name,
+                value=shown(value),
+            )
 
     return duration
 
@@ -186,7 +239,12 @@ def _amount_check(name: str) -> ArgumentCheck:
 def _whole_check(name: str) -> ArgumentCheck:
     def whole(value: object, _limits: Limits) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(f"{name} must be a whole number; got {type(value).__name__}")
+            raise InvalidInput.of(
+                "argument_not_whole",
+                N_("{what} must be a whole number; got {kind}"),
+                what=name,
+                kind=type(value).__name__,
+            )
 
     return whole
 
@@ -194,7 +252,12 @@ def _whole_check(name: str) -> ArgumentCheck:
 def _bool_check(name: str) -> ArgumentCheck:
     def flag(value: object, _limits: Limits) -> None:
         if not isinstance(value, bool):
-            raise InvalidInput(f"{name} must be True or False; got {shown(value)}")
+            raise InvalidInput.of(
+                "argument_not_bool",
+                N_("{what} must be True or False; got {value}"),
+                what=name,
+                value=shown(value),
+            )
 
     return flag
 
@@ -209,13 +272,28 @@ def _moment_check(name: str, *, recorded: bool) -> ArgumentCheck:
 def _mapping_check(name: str, *, answers: bool) -> ArgumentCheck:
     def mapping(value: object, limits: Limits) -> None:
         if not isinstance(value, Mapping):
-            raise InvalidInput(f"{name} must be a mapping; got {type(value).__name__}")
+            raise InvalidInput.of(
+                "argument_not_mapping",
+                N_("{what} must be a mapping; got {kind}"),
+                what=name,
+                kind=type(value).__name__,
+            )
         for key, item in value.items():
             if not isinstance(key, str):
-                raise InvalidInput(f"{name} keys must be strings; got {shown(key)}")
+                raise InvalidInput.of(
+                    "argument_key_type",
+                    N_("{what} keys must be strings; got {key}"),
+                    what=name,
+                    key=shown(key),
+                )
             if answers:  # screening answers: True or False each
                 if not isinstance(item, bool):
-                    raise InvalidInput(f"{name}[{shown(key)}] must be True or False")
+                    raise InvalidInput.of(
+                        "argument_not_bool",
+                        N_("{what}[{key}] must be True or False"),
+                        what=name,
+                        key=shown(key),
+                    )
             else:
                 _finite_number(item, f"{name}[{shown(key)}]", limits.max_amount)
 
@@ -225,7 +303,12 @@ def _mapping_check(name: str, *, answers: bool) -> ArgumentCheck:
 def _collection_check(name: str) -> ArgumentCheck:
     def collection(value: object, _limits: Limits) -> None:
         if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
-            raise InvalidInput(f"{name} must be a collection; got {type(value).__name__}")
+            raise InvalidInput.of(
+                "argument_not_collection",
+                N_("{what} must be a collection; got {kind}"),
+                what=name,
+                kind=type(value).__name__,
+            )
 
     return collection
 

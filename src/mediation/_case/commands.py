@@ -41,6 +41,7 @@ from mediation._case.joint import JointSession
 from mediation._case.stages import StageMoves
 from mediation._case.suggestion import Suggestion
 from mediation.errors import InvalidInput
+from mediation.i18n import N_, Term
 from mediation.model import (
     Issue,
     Mediator,
@@ -277,8 +278,11 @@ def action_schema(
         InvalidInput: ``name`` is not an action.
     """
     if not isinstance(name, str) or name not in rules.ACTIONS:
-        raise InvalidInput(
-            f"unknown action {shown(name)}; the actions are {', '.join(rules.ACTIONS)}"
+        raise InvalidInput.of(
+            "unknown_action",
+            N_("unknown action {action}; the actions are {actions}"),
+            action=shown(name),
+            actions=", ".join(rules.ACTIONS),
         )
     policy = policy if policy is not None else Policy.default()
     stages = stages if stages is not None else DEFAULT_DEFINITION.stages
@@ -323,6 +327,16 @@ def _close_needs_a_reason(policy: Policy) -> dict[str, Any]:
 _CONDITIONAL: dict[str, Callable[[Policy], dict[str, Any]]] = {"close": _close_needs_a_reason}
 
 
+# The JSON types' names, for the catalogs: messages show them as words (数字, 字符串...).
+_JSON_TYPE_NAMES = (
+    N_("number"),
+    N_("integer"),
+    N_("string"),
+    N_("boolean"),
+    N_("object"),
+    N_("array"),
+    N_("null"),
+)
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "boolean": (bool,),
@@ -335,57 +349,107 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 def _check(schema: Mapping[str, Any], value: object, where: str) -> None:
     """Check ``value`` against the subset of JSON Schema the generator emits."""
     if "anyOf" in schema:
-        problems = []
+        problems: list[InvalidInput] = []
         for option in schema["anyOf"]:
             try:
                 _check(option, value, where)
             except InvalidInput as problem:
-                problems.append(str(problem))
+                problems.append(problem)
             else:
                 return
-        raise InvalidInput(problems[0])
+        raise problems[0]
     kind = schema.get("type")
     if kind == "number" or kind == "integer":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidInput(f"{where} must be a {kind}; got {shown(value)}")
+            raise InvalidInput.of(
+                "argument_type",
+                N_("{where} must be a {kind}; got {value}"),
+                where=where,
+                kind=Term(kind),
+                value=shown(value),
+            )
         if kind == "integer" and not isinstance(value, int):
-            raise InvalidInput(f"{where} must be a whole number; got {shown(value)}")
+            raise InvalidInput.of(
+                "argument_not_whole",
+                N_("{where} must be a whole number; got {value}"),
+                where=where,
+                value=shown(value),
+            )
         if value != value or not (
             schema.get("minimum", -float("inf")) <= value <= schema.get("maximum", float("inf"))
         ):
-            raise InvalidInput(
-                f"{where} must be between {schema.get('minimum')} and {schema.get('maximum')}; "
-                f"got {shown(value)}"
+            raise InvalidInput.of(
+                "argument_out_of_range",
+                N_("{where} must be between {low} and {high}; got {value}"),
+                where=where,
+                low=str(schema.get("minimum")),
+                high=str(schema.get("maximum")),
+                value=shown(value),
             )
         return
     if kind is not None and not isinstance(value, _JSON_TYPES[kind]):
-        raise InvalidInput(f"{where} must be a JSON {kind}; got {type(value).__name__}")
+        raise InvalidInput.of(
+            "argument_json_type",
+            N_("{where} must be a JSON {kind}; got {got}"),
+            where=where,
+            kind=Term(kind),
+            got=type(value).__name__,
+        )
     if "const" in schema and value != schema["const"]:
-        raise InvalidInput(f"{where} must be {shown(schema['const'])}; got {shown(value)}")
+        raise InvalidInput.of(
+            "argument_not_const",
+            N_("{where} must be {expected}; got {value}"),
+            where=where,
+            expected=shown(schema["const"]),
+            value=shown(value),
+        )
     if "enum" in schema and value not in schema["enum"]:
-        raise InvalidInput(f"{where} must be one of {schema['enum']}; got {shown(value)}")
+        raise InvalidInput.of(
+            "argument_not_one_of",
+            N_("{where} must be one of {known}; got {value}"),
+            where=where,
+            known=str(schema["enum"]),
+            value=shown(value),
+        )
     if isinstance(value, str):
         _check_text(schema, value, where)
     elif isinstance(value, Mapping):
         _check_object(schema, value, where)
     elif isinstance(value, (list, tuple)) and "items" in schema:
         if len(value) < schema.get("minItems", 0):
-            raise InvalidInput(f"{where} must name at least {schema['minItems']}")
+            raise InvalidInput.of(
+                "argument_too_few",
+                N_("{where} must name at least {count}"),
+                where=where,
+                count=str(schema["minItems"]),
+            )
         for index, item in enumerate(value):
             _check(schema["items"], item, f"{where}[{index}]")
 
 
 def _check_text(schema: Mapping[str, Any], value: str, where: str) -> None:
     if len(value) > schema.get("maxLength", len(value)):
-        raise InvalidInput(f"{where} is longer than {schema['maxLength']} characters")
+        raise InvalidInput.of(
+            "argument_too_long",
+            N_("{where} is longer than {limit} characters"),
+            where=where,
+            limit=str(schema["maxLength"]),
+        )
     pattern = schema.get("pattern")
     if pattern is not None and re.search(pattern, value) is None:
         if pattern == ID_PATTERN:
-            raise InvalidInput(
-                f"{where} must be an identifier: 1-128 letters, digits and _.:@- "
-                f"starting with a letter or digit; got {shown(value)}"
+            raise InvalidInput.of(
+                "argument_not_id",
+                N_(
+                    "{where} must be an identifier: 1-128 letters, digits and _.:@- "
+                    "starting with a letter or digit; got {value}"
+                ),
+                where=where,
+                value=shown(value),
             )
-        raise InvalidInput(f"{where} must not be empty or whitespace")
+        raise InvalidInput.of(
+            "argument_blank", N_("{where} must not be empty or whitespace"), where=where
+        )
     if schema.get("format") == "date-time":
         _moment(value, where)
 
@@ -393,22 +457,42 @@ def _check_text(schema: Mapping[str, Any], value: str, where: str) -> None:
 def _check_object(schema: Mapping[str, Any], value: Mapping[Any, Any], where: str) -> None:
     properties: Mapping[str, Any] = schema.get("properties", {})
     if len(value) < schema.get("minProperties", 0):
-        raise InvalidInput(f"{where} must not be empty")
+        raise InvalidInput.of("argument_empty", N_("{where} must not be empty"), where=where)
     for key in schema.get("required", ()):
         if key not in value:
-            raise InvalidInput(f"{where + ': ' if where else ''}missing {key}")
+            if where:
+                raise InvalidInput.of(
+                    "argument_missing", N_("{where}: missing {key}"), where=where, key=key
+                )
+            raise InvalidInput.of("argument_missing", N_("missing {key}"), key=key)
     for key, item in value.items():
         if not isinstance(key, str):
-            raise InvalidInput(f"{where}: keys must be strings; got {shown(key)}")
+            raise InvalidInput.of(
+                "argument_key_type",
+                N_("{where}: keys must be strings; got {key}"),
+                where=where,
+                key=shown(key),
+            )
         names = schema.get("propertyNames")
         if names is not None:
             _check(names | {"type": "string"}, key, f"{where}: key {shown(key)}")
         if key in properties:
             _check(properties[key], item, f"{where}.{key}" if where else key)
         elif schema.get("additionalProperties") is False:
-            raise InvalidInput(
-                f"{where + ': ' if where else ''}unexpected argument {shown(key)}; "
-                f"expected {', '.join(properties) or 'none'}"
+            prefix = where + ": " if where else ""
+            if not properties:
+                raise InvalidInput.of(
+                    "argument_unexpected",
+                    N_("{where}unexpected argument {key}; expected none"),
+                    where=prefix,
+                    key=shown(key),
+                )
+            raise InvalidInput.of(
+                "argument_unexpected",
+                N_("{where}unexpected argument {key}; expected {expected}"),
+                where=prefix,
+                key=shown(key),
+                expected=", ".join(properties),
             )
         elif isinstance(schema.get("additionalProperties"), Mapping):
             _check(schema["additionalProperties"], item, f"{where}[{shown(key)}]")
@@ -424,9 +508,19 @@ def _moment(value: str, where: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{where} must be an ISO 8601 date-time; got {shown(value)}") from None
+        raise InvalidInput.of(
+            "argument_not_moment",
+            N_("{where} must be an ISO 8601 date-time; got {value}"),
+            where=where,
+            value=shown(value),
+        ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidInput(f"{where} must carry a UTC offset; got {shown(value)}")
+        raise InvalidInput.of(
+            "argument_naive_moment",
+            N_("{where} must carry a UTC offset; got {value}"),
+            where=where,
+            value=shown(value),
+        )
     return moment
 
 
