@@ -167,7 +167,14 @@ def test_chinese(settled: Mediation) -> None:
         assert text in html, text
     assert 'lang="zh-Hans"' in html
     markdown = render_markdown(casefile, lang="zh")
-    assert markdown.startswith("# 案卷: workload-2026-03")
+    assert markdown.startswith("# 案卷：workload-2026-03")
+    # Chinese labels take the full-width colon, never the English ": ".
+    for rendered in (html, markdown):
+        assert "：" in rendered
+        assert re.search(r"[\u4e00-\u9fff]:\s", rendered) is None
+    english = render_markdown(casefile, lang="en")
+    assert english.startswith("# Case file: workload-2026-03")
+    assert "**Disclosure:** " in english
     with pytest.raises(InvalidInput, match="unknown language"):
         render_html(casefile, lang="de")
     with pytest.raises(InvalidInput, match="html or md"):
@@ -198,7 +205,7 @@ def test_from_a_store_verifies_and_records_the_read(settled: Mediation) -> None:
     with pytest.raises(CaseNotFound):
         render_casefile(repository, "nope")
     text = render_casefile(repository, settled.case_id, file_format="md", lang="zh")
-    assert "审计链: 验证通过" in text
+    assert "审计链：验证通过" in text
 
 
 def test_write_casefile_writes_nothing_on_bad_input(settled: Mediation, tmp_path: Path) -> None:

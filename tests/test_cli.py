@@ -250,6 +250,31 @@ def test_export_for_a_reader_leaves_out_what_they_may_not_see(tmp_path: Path) ->
     assert stranger.exit_code == 1
 
 
+def test_a_refused_import_leaves_no_store_behind(tmp_path: Path) -> None:
+    from mediation import demo
+    from mediation.store.sql import SQLStore
+
+    case = demo.workplace_dispute()
+    with SQLStore(tmp_path / "cases.db") as store:
+        store.append(case.case_id, case.events, 0)
+    mine, full = tmp_path / "lin.jsonl", tmp_path / "full.jsonl"
+    runner = CliRunner()
+    for args in (["--for", "lin", "-o", str(mine)], ["-o", str(full)]):
+        assert runner.invoke(cli, ["export", str(tmp_path / "cases.db"), *args]).exit_code == 0
+    before = sorted(path.name for path in tmp_path.iterdir())
+    # A reader's export verifies but cannot be imported: the new target is not left empty.
+    refused = runner.invoke(cli, ["import", str(mine), str(tmp_path / "new.db")])
+    assert refused.exit_code == ExitCode.FAILED
+    assert "cannot be imported" in refused.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+    # A store that was there before a refused import is kept, with what it held.
+    assert runner.invoke(cli, ["import", str(full), str(tmp_path / "kept.db")]).exit_code == 0
+    again = runner.invoke(cli, ["import", str(full), str(tmp_path / "kept.db")])
+    assert again.exit_code == ExitCode.FAILED
+    with SQLStore(tmp_path / "kept.db") as kept:
+        assert kept.load(case.case_id) == case.events
+
+
 # -- bad invocations: one line on stderr, a documented exit code, nothing written ------------
 
 UNREACHABLE_PG = "postgresql://nobody@127.0.0.1:1/none"

@@ -85,15 +85,7 @@ def check_nesting(data: object, max_depth: int, source: str = "input") -> None:
         else:
             continue
         if depth > max_depth:
-            raise InvalidInput.of(
-                "nested_deeper_than",
-                N_(
-                    "{source}: nested deeper than {max_depth} tables and lists "
-                    "(limits.max_nesting_depth)"
-                ),
-                source=source,
-                max_depth=max_depth,
-            )
+            raise _too_deep(source, max_depth)
         pending.extend((child, depth + 1) for child in children)
 
 
@@ -146,15 +138,16 @@ def _bracket_depth(text: str, max_depth: int, source: str) -> None:
             depth = max(0, depth - 1)
     # Table headers ([a.b]) add one bracket pair per line without nesting; allow slack.
     if deepest > max_depth + 2:
-        raise InvalidInput.of(
-            "nested_deeper_than",
-            N_(
-                "{source}: nested deeper than {max_depth} tables and lists "
-                "(limits.max_nesting_depth)"
-            ),
-            source=source,
-            max_depth=max_depth,
-        )
+        raise _too_deep(source, max_depth)
+
+
+def _too_deep(source: str, max_depth: int) -> InvalidInput:
+    return InvalidInput.of(
+        "nested_deeper_than",
+        N_("{source}: nested deeper than {max_depth} tables and lists (limits.max_nesting_depth)"),
+        source=source,
+        max_depth=max_depth,
+    )
 
 
 class Problems(str):

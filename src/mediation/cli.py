@@ -440,6 +440,10 @@ def export(
     click.echo(exported.format(count=len(ids)), err=True)
 
 
+_SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps next to a database file while it is open."""
+
+
 @cli.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.argument("target")
@@ -455,21 +459,25 @@ def import_(file: str, target: str, lang: str) -> None:
         results = audit.verify_export(stream)
     if not all(result.ok for result in results):
         _report(results, lang)  # exits 1 before the target is even opened
+    # A refused import leaves no trace: a SQLite file it created is removed again.
+    created = None if "://" in target or Path(target).exists() else Path(target)
     try:
         store = SQLStore(target)
     except InvalidInput as error:  # not a URL, or an unknown kind of database
         raise click.BadParameter(error.message_in(lang), param_hint="TARGET") from None
-    with store, open(file, "rb") as stream:
-        try:
+    try:
+        with store, open(file, "rb") as stream:
             heads = import_export(stream, store)
-        except ConcurrencyError as error:
-            already = _(
-                "{target}: a case of the file is already in the store ({error}); nothing "
-                "was imported"
-            )
-            raise CommandFailed(
-                already.format(target=target, error=error.message_in(lang))
-            ) from None
+    except ConcurrencyError as error:
+        already = _(
+            "{target}: a case of the file is already in the store ({error}); nothing was imported"
+        )
+        raise CommandFailed(already.format(target=target, error=error.message_in(lang))) from None
+    except BaseException:
+        if created is not None:
+            for leftover in (created, *(Path(f"{created}{end}") for end in _SQLITE_SIDE_FILES)):
+                leftover.unlink(missing_ok=True)
+        raise
     for head in heads:
         imported = _("imported {case}  {count} events  head {head}")
         click.echo(imported.format(case=head.case_id, count=head.version, head=head.head))

@@ -220,7 +220,13 @@ class MediationError(Exception):
             InvalidInput: an unknown language.
         """
         _check_lang(lang)
-        if not self.template or lang == "en":
+        if lang == "en":
+            return str(self)
+        return self._render(lang)
+
+    def _render(self, lang: str) -> str:
+        """The message in ``lang`` (not English), for :meth:`message_in`."""
+        if not self.template:
             return str(self)
         return fill(self.template, lang, self.params)
 
@@ -295,21 +301,8 @@ class CommandRefused(MediationError):
         """The codes of :attr:`reasons`, in order."""
         return tuple(reason.code for reason in self.reasons)
 
-    def message_in(self, lang: str) -> str:
-        """The reasons in ``lang``, joined as ``str(self)`` joins them in English.
-
-        Args:
-            lang: ``"en"`` or ``"zh"``.
-
-        Returns:
-            The message.
-
-        Raises:
-            InvalidInput: an unknown language.
-        """
-        _check_lang(lang)
-        if lang == "en":
-            return str(self)
+    def _render(self, lang: str) -> str:
+        """The reasons in ``lang``, joined as ``str(self)`` joins them in English."""
         separator = fill(N_("; "), lang, {})
         return separator.join(reason.message_in(lang) for reason in self.reasons)
 
