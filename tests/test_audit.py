@@ -32,6 +32,7 @@ from mediation.errors import (
     ConcurrencyError,
     InvalidInput,
     NotAuthorized,
+    NothingToErase,
 )
 from mediation.policy import Limits, Policy
 from mediation.store import InMemoryStore, Repository, export_store, import_export
@@ -1110,3 +1111,597 @@ def test_erased_paths_of_one_event_are_named_with_each_erasure() -> None:
     opening = events[0]
     assert isinstance(opening, ev.CaseOpened)
     assert (opening.parties[0].name, opening.mediator.name) == ("[erased]", "[erased]")
+
+
+# -- what each reader sees, exactly (issue 19) ----------------------------------------------
+
+
+def _redactions(case: Mediation, reader: str) -> list[tuple[int, list[str]]]:
+    seen = audit.view(case, reader)
+    found = [(entry["seq"], entry["redacted"]) for entry in seen.entries if "redacted" in entry]
+    assert seen.redacted_count == len(found)
+    for entry in seen.entries:
+        assert all(entry[name] is None for name in entry.get("redacted", ()))
+    return found
+
+
+def test_each_reader_of_the_scripted_case_misses_exactly_what_is_not_theirs() -> None:
+    """Each party misses the other's screening answers and caucus note, nothing else; the
+    supervisor misses every screening and everything said; the mediator misses nothing."""
+    screenings = {"lin": 5, "zhao": 7}
+    notes = {"lin": 28, "zhao": 25}  # the note recorded in each party's own caucus
+    for party, other in (("lin", "zhao"), ("zhao", "lin")):
+        assert _redactions(CASE, party) == [
+            *sorted([(screenings[other], ["answers"]), (notes[other], ["text"])]),
+        ]
+    assert _redactions(CASE, "chen") == []
+    supervisor = _redactions(CASE, "hr-lead")
+    assert len(supervisor) == 13
+    assert supervisor[:3] == [(5, ["answers"]), (7, ["answers"]), (10, ["text"])]
+    assert (14, ["comment"]) in supervisor
+
+
+def test_a_screening_note_is_seen_by_the_screened_party_and_the_mediator_only() -> None:
+    events = [
+        attrs.evolve(e, note=f"Spoke with {e.party} alone.") if isinstance(e, ev.PartyScreened)
+        else e
+        for e in CASE.events
+    ]  # fmt: skip
+    case = Mediation.replay(events, clock=lambda: CASE.state.last_at)
+    assert _redactions(case, "lin")[0] == (7, ["answers", "note"])
+    assert _redactions(case, "zhao")[0] == (5, ["answers", "note"])
+    assert _redactions(case, "hr-lead")[:2] == [(5, ["answers", "note"]), (7, ["answers", "note"])]
+    lin = audit.view(case, "lin").entries[4]
+    assert (lin["type"], lin["note"]) == ("party_screened", "Spoke with lin alone.")
+    assert _redactions(case, "chen") == []
+
+
+def test_a_reader_export_refuses_records_of_another_case_and_writes_nothing() -> None:
+    other = [attrs.evolve(RECORDS[0], case_id="other"), *RECORDS[1:]]
+    last_other = [*RECORDS[:-1], attrs.evolve(RECORDS[-1], case_id="other")]
+    for records in (RECORDS[:-1], [*RECORDS, RECORDS[-1]], other, last_other):
+        out = io.BytesIO()
+        with pytest.raises(InvalidInput, match="not those of case"):
+            audit.export_view(CASE, records, "lin", out)
+        assert out.getvalue() == b""
+
+
+def test_a_reader_export_signed_verifies_under_the_key() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    pem = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    signer = audit.Signer(pem)
+    out = io.BytesIO()
+    anchor = audit.export_view(CASE, RECORDS, "zhao", out, signer=signer)
+    assert anchor == ANCHOR
+    verifier = audit.Verifier(signer.public_pem())
+    (result,) = audit.verify_export(io.BytesIO(out.getvalue()), verifier=verifier)
+    assert result.ok and result.withheld == ((5, ("answers",)), (28, ("text",)))
+
+
+def test_a_mediation_that_left_intake_once_took_place(
+    new_case: Callable[..., Mediation], advance_to: Callable[[Mediation, str], Mediation]
+) -> None:
+    case = advance_to(new_case(), "listening")
+    advances = [e for e in case.events if isinstance(e, ev.StageChanged)]
+    assert [(e.trigger, e.source) for e in advances] == [("advance", "intake")]
+    case.close("m", "impasse", "no movement")
+    report = audit.authority_report(case)
+    assert report.took_place and report.concluded and report.settled is False
+    assert not audit.authority_report(advance_to(new_case(), "intake")).took_place
+
+
+# -- the read log chain (issue 19) ----------------------------------------------------------
+
+
+def _reads(case_id: str = CASE.case_id, count: int = 3) -> list[audit.ReadRecord]:
+    chained: list[audit.ReadRecord] = []
+    for hour in range(count):
+        read = audit.ReadRecord(
+            case_id, f"reader-{hour}", datetime(2026, 4, 1, 9 + hour, tzinfo=timezone.utc), "load"
+        )
+        chained.append(audit.chain_read(chained[-1].hash if chained else None, read))
+    return chained
+
+
+def test_a_read_is_chained_by_the_documented_formula() -> None:
+    first, second = _reads(count=2)
+    genesis = hashlib.sha256(b"mediation-reads-v2:" + CASE.case_id.encode()).hexdigest()
+    assert audit.read_genesis(CASE.case_id) == genesis
+    assert first.canonical() == (
+        b'{"access":"load","at":"2026-04-01T09:00:00+00:00","case_id":"workload-2026-03",'
+        b'"purpose":"","reader":"reader-0"}'
+    )
+    for previous, read in ((genesis, first), (first.hash, second)):
+        leaf = hashlib.sha256(read.canonical()).digest()
+        assert read.hash == hashlib.sha256(bytes.fromhex(previous) + leaf).hexdigest()
+
+
+def test_an_intact_read_log_verifies_with_and_without_its_head() -> None:
+    reads = _reads()
+    for anchor in (None, (3, reads[-1].hash)):
+        result = audit.verify_reads(CASE.case_id, reads, anchor)
+        assert result == audit.Verification(CASE.case_id, 3, reads[-1].hash)
+    empty = audit.verify_reads(CASE.case_id, [], (0, None))
+    assert empty == audit.Verification(CASE.case_id, 0, audit.read_genesis(CASE.case_id))
+
+
+def test_a_changed_removed_or_foreign_read_is_named_at_its_place() -> None:
+    reads = _reads()
+    changed = [reads[0], attrs.evolve(reads[1], purpose="curiosity"), reads[2]]
+    removed = [reads[0], reads[2]]
+    foreign = _reads("another-case", 1)  # a read chained as another case's first read
+    for log, position, head in (
+        (changed, 2, reads[0].hash),
+        (removed, 2, reads[0].hash),
+        (foreign, 1, audit.read_genesis(CASE.case_id)),
+    ):
+        result = audit.verify_reads(CASE.case_id, log)
+        assert (result.count, result.head) == (position - 1, head)
+        assert result.broken is not None
+        assert (result.broken.seq, result.broken.code) == (position, "hash_mismatch")
+
+
+def test_a_read_log_that_ends_before_or_after_its_head_is_named() -> None:
+    reads = _reads()
+    truncated = audit.verify_reads(CASE.case_id, reads[:2], (3, reads[-1].hash))
+    assert (truncated.count, truncated.head) == (2, reads[1].hash)
+    assert truncated.broken is not None
+    assert (truncated.broken.seq, truncated.broken.code) == (None, "truncated")
+    assert truncated.broken.message == ("the read log holds 2 reads but the store's head records 3")
+    for anchor in ((3, "f" * 64), (2, reads[1].hash), (3, None)):
+        result = audit.verify_reads(CASE.case_id, reads, anchor)
+        assert result.broken is not None and result.broken.code == "head_mismatch", anchor
+        assert (result.count, result.head) == (3, reads[-1].hash)
+    emptied = audit.verify_reads(CASE.case_id, [], (1, reads[0].hash))
+    assert emptied.broken is not None and emptied.broken.code == "truncated"
+
+
+# -- upgrading sealed form 2 (issue 19) -----------------------------------------------------
+
+
+def _in_the_clear(events: tuple[ev.Event, ...] = CASE.events) -> list[RecordedEvent]:
+    """The events chained with every value in the clear (what form 2 kept nested)."""
+    records, previous = [], audit.genesis(CASE.case_id)
+    for event in events:
+        body = audit.canonical_bytes(event)
+        previous = audit.chain_hash(previous, body)
+        records.append(RecordedEvent(CASE.case_id, event.seq, previous, body))
+    return records
+
+
+def test_upgrading_values_in_the_clear_seals_them_as_recording_them_does() -> None:
+    """Every non-empty personal value is committed under the next 16 bytes the salt
+    source gives, in the order recording draws them: the result is what recording the
+    events anew gives, byte for byte; a chain already in form 3 comes out unchanged."""
+    from mediation.audit.migration import upgrade_v2
+
+    assert tuple(upgrade_v2(CASE.case_id, _in_the_clear(), salts=seeded_salts(7))) == RECORDS
+    assert upgrade_v2(CASE.case_id, RECORDS, salts=seeded_salts(1)) == RECORDS
+    # the anchor is checked before anything is upgraded
+    with pytest.raises(ChainBroken):
+        upgrade_v2(CASE.case_id, RECORDS, anchor=ChainHead(CASE.case_id, COUNT, "f" * 64),
+                   salts=seeded_salts(1))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "salts", [lambda n: bytes(n - 1), lambda n: bytes(n + 1), lambda n: "0" * n]
+)
+def test_upgrading_refuses_a_salt_source_that_gives_the_wrong_bytes(
+    salts: Callable[[int], Any],
+) -> None:
+    from mediation.audit.migration import upgrade_v2
+
+    with pytest.raises(InvalidInput, match="number of random bytes"):
+        upgrade_v2(CASE.case_id, _in_the_clear(), salts=salts)
+
+
+# -- reading an export strictly (issue 19) --------------------------------------------------
+
+
+def _refused(data: bytes, message: str) -> ChainBroken:
+    with pytest.raises(ChainBroken, match=message) as caught:
+        audit.read_export(io.BytesIO(data))
+    assert caught.value.code == "malformed"
+    return caught.value
+
+
+def test_a_bad_line_inside_a_section_is_refused_with_the_case_it_belongs_to() -> None:
+    assert _refused(EXPORTED[:-1], f"line {COUNT + 2} is incomplete").case_id == CASE.case_id
+    spaced = EXPORTED.replace(b'"end":true', b'"end": true', 1)
+    assert _refused(spaced, f"line {COUNT + 2} is not in the export format").case_id == (
+        CASE.case_id
+    )
+    assert _refused(EXPORTED.split(b"\n", 1)[0][:-1], "line 1 is incomplete").case_id == ""
+
+
+def test_an_event_line_before_any_header_is_refused() -> None:
+    event_line = EXPORTED.split(b"\n")[1] + b"\n"
+    assert _refused(event_line + EXPORTED, "line 1").case_id == ""
+
+
+def test_a_withheld_list_is_a_non_empty_list_of_field_names() -> None:
+    out = io.BytesIO()
+    audit.export_view(CASE, RECORDS, "lin", out)
+    data = out.getvalue()
+    assert data.count(b'"withheld":["text"]') == 1
+    for bad in (b'"withheld":[]', b'"withheld":["text",1]', b'"withheld":[1]'):
+        _refused(data.replace(b'"withheld":["text"]', bad), f"line {NOTE_SEQ + 1}: bad withheld")
+    spaced = data.replace(b'"withheld":["text"]', b'"withheld":[ "text"]')
+    _refused(spaced, f"line {NOTE_SEQ + 1} holds JSON that is not canonical")
+
+
+def test_the_body_and_the_content_of_an_event_line_are_canonical_json() -> None:
+    line = EXPORTED.split(b"\n")[NOTE_SEQ]
+    assert b'"salt":"' in line  # the note's content
+    for changed in (
+        line.replace(b'"actor":"', b'"actor": "', 1),  # the body
+        line.replace(b'"salt":"', b'"salt": "', 1),  # the content
+        line.replace(b'"actor":"', b'"actor":', 1),  # not JSON
+    ):
+        _refused(EXPORTED.replace(line, changed), f"line {NOTE_SEQ + 1} holds JSON that is not")
+
+
+@pytest.mark.parametrize(("version", "hint"), [(1, True), (2, True), (4, False), (0, False)])
+def test_an_export_of_another_version_says_whether_migrating_helps(
+    version: int, hint: bool
+) -> None:
+    data = EXPORTED.replace(b'"version":3', b'"version":%d' % version, 1)
+    error = _refused(data, f"line 1: export version {version} is not supported")
+    assert ("migrate the store it came from" in str(error)) == hint
+    assert error.case_id == CASE.case_id
+
+
+# -- an export against signed heads (issue 19) ----------------------------------------------
+
+
+def _heads(*heads: ChainHead) -> audit.SignedHeads:
+    return audit.SignedHeads("store-1", heads, "00" * 32)
+
+
+def test_an_export_passes_through_its_signed_heads_or_is_named() -> None:
+    earlier = ChainHead(CASE.case_id, 20, RECORDS[19].hash)
+    for head in (earlier, ANCHOR):
+        (result,) = audit.verify_export_anchored(io.BytesIO(EXPORTED), _heads(head))
+        assert result.ok and result.count == COUNT
+    (rewritten,) = audit.verify_export_anchored(
+        io.BytesIO(EXPORTED), _heads(ChainHead(CASE.case_id, 20, "f" * 64))
+    )
+    assert rewritten.broken is not None
+    assert (rewritten.broken.seq, rewritten.broken.code) == (20, "head_mismatch")
+    mine, dropped = audit.verify_export_anchored(
+        io.BytesIO(EXPORTED), _heads(ChainHead("gone", 4, "ab" * 32))
+    )
+    assert mine.ok
+    assert (dropped.case_id, dropped.count, dropped.head) == ("gone", 0, "")
+    assert dropped.broken is not None and dropped.broken.code == "dropped"
+    assert "(4 events)" in dropped.broken.message
+
+
+def test_an_export_whose_own_trailer_fails_fails_whatever_the_signed_heads_say() -> None:
+    longer = _export(RECORDS, ChainHead(CASE.case_id, COUNT + 1, ANCHOR.head))
+    (result,) = audit.verify_export_anchored(io.BytesIO(longer), _heads(ANCHOR))
+    assert result.broken is not None and result.broken.code == "truncated"
+    (unreadable,) = audit.verify_export_anchored(io.BytesIO(b""), _heads(ANCHOR))
+    assert (unreadable.count, unreadable.head) == (0, "")
+    assert unreadable.broken is not None and unreadable.broken.code == "malformed"
+
+
+# -- sealing, decoding and checking one record (issue 19) ------------------------------------
+
+
+def _slot_order(record: RecordedEvent) -> list[str]:
+    """The paths of the content ``record`` holds, in the order its sealing drew salts."""
+    from mediation.audit import personal_slots
+
+    held = record.contents()
+    return [path for path, _, _ in personal_slots(record.envelope()) if path in held]
+
+
+def test_each_value_is_salted_with_the_next_16_bytes_of_one_draw_per_event() -> None:
+    drawn: list[bytes] = []
+
+    def source(count: int) -> bytes:
+        drawn.append(os.urandom(count))
+        return drawn[-1]
+
+    records = audit.record_events(CASE.case_id, CASE.events, salts=source)
+    holding = [record for record in records if record.content is not None]
+    assert len(drawn) == len(holding) == 18
+    for record, draw in zip(holding, drawn, strict=True):
+        salts = [record.contents()[path][0] for path in _slot_order(record)]
+        assert all(len(salt) == audit.SALT_BYTES == 16 for salt in salts)
+        assert b"".join(salts) == draw
+    assert len(drawn[0]) == 16 * 6  # case_opened: three names, two roles, an issue title
+
+
+@pytest.mark.parametrize("salts", [lambda n: bytes(n - 1), lambda n: bytes(n + 16), str])
+def test_recording_refuses_a_salt_source_that_gives_the_wrong_bytes(
+    salts: Callable[[int], Any],
+) -> None:
+    for events in (CASE.events[:1], CASE.events[9:10]):  # nested names; a statement
+        with pytest.raises(InvalidInput, match="number of random bytes"):
+            audit.record_events(CASE.case_id, events, salts=salts)
+
+
+def test_an_event_that_cannot_be_encoded_is_refused_by_name() -> None:
+    disclosure, statement = CASE.events[1], CASE.events[9]
+    assert isinstance(disclosure, ev.DisclosureMade)  # sealed path by path
+    assert isinstance(statement, ev.StatementMade)  # sealed field by field
+    for event in (
+        attrs.evolve(statement, text="lone \ud800 surrogate"),
+        attrs.evolve(disclosure, statement="lone \ud800 surrogate"),
+    ):
+        with pytest.raises(InvalidInput, match=rf"event {event.seq} \({event.type_name}\) cannot"):
+            audit.record_events(CASE.case_id, [event], salts=os.urandom)
+
+
+def test_a_relationship_note_is_committed_beside_the_statement_of_a_disclosure() -> None:
+    from mediation.model import Relation
+
+    disclosure = CASE.events[1]
+    assert isinstance(disclosure, ev.DisclosureMade)
+    noted = attrs.evolve(
+        disclosure, relationships=(Relation("reports_to", "lin", "chen", note="since 2024"),)
+    )
+    records = audit.record_events(CASE.case_id, [CASE.events[0], noted], salts=os.urandom)
+    assert sorted(records[1].contents()) == ["relationships.0.note", "statement"]
+    assert b"since 2024" not in records[1].body
+    for result in (audit.verify(records), audit.verify(records, deep=True)):
+        assert result.ok and result.count == 2
+    rows = [(r.seq, r.hash, r.body, r.content) for r in records]
+    assert audit.verify_stored(CASE.case_id, rows)[1] == [CASE.events[0], noted]
+    assert records[1].check_content() is None
+    changed = attrs.evolve(
+        records[1], content=(records[1].content or b"").replace(b"since 2024", b"since 2025")
+    )
+    broken = changed.check_content()
+    assert broken is not None and (broken.seq, broken.code) == (2, "content_mismatch")
+    assert "relationships.0.note of event 2" in broken.message
+
+
+def test_check_content_names_a_changed_or_malformed_field() -> None:
+    assert all(record.check_content() is None for record in (*RECORDS, *ERASED, *SCREENED))
+    note = RECORDS[NOTE_SEQ - 1]
+    assert note.content is not None
+    changed = attrs.evolve(note, content=note.content.replace(b"resign", b"stay"))
+    broken = changed.check_content()
+    assert broken is not None
+    assert (broken.seq, broken.code) == (NOTE_SEQ, "content_mismatch")
+    assert broken.message == (
+        f"the text of event {NOTE_SEQ} does not match its commitment: it was changed"
+    )
+    garbled = attrs.evolve(note, content=b'{"text":"no salt"}').check_content()
+    assert garbled is not None and (garbled.seq, garbled.code) == (NOTE_SEQ, "malformed")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json", "is not JSON"),
+        (b"[1]", "is not a JSON object"),
+        (b'{"text":"no salt"}', "content of 'text' is malformed"),
+        (b'{"text":{"salt":"00","value":"x","more":1}}', "content of 'text' is malformed"),
+        (b'{"text":{"salt":7,"value":"x"}}', "content of 'text' is malformed"),
+        (b'{"text":{"salt":"zz","value":"x"}}', "salt of 'text' is not hex"),
+    ],
+)
+def test_malformed_content_is_refused_and_verifies_as_malformed(
+    content: bytes, message: str
+) -> None:
+    records = list(RECORDS)
+    records[NOTE_SEQ - 1] = attrs.evolve(RECORDS[NOTE_SEQ - 1], content=content)
+    with pytest.raises(InvalidInput, match=message):
+        records[NOTE_SEQ - 1].contents()
+    for deep in (False, True):
+        broken = audit.verify(records, deep=deep).broken
+        assert broken is not None and (broken.seq, broken.code) == (NOTE_SEQ, "malformed")
+
+
+def test_a_body_that_is_not_json_is_refused_by_its_event() -> None:
+    record = attrs.evolve(RECORDS[2], body=b'{"actor":')
+    with pytest.raises(InvalidInput, match="event 3 of 'workload-2026-03' is not JSON"):
+        record.envelope()
+    with pytest.raises(InvalidInput, match="not a JSON object"):
+        attrs.evolve(RECORDS[2], body=b'"text"').event()
+
+
+def test_a_body_with_more_commitments_than_personal_values_is_malformed() -> None:
+    """A chain forged whole around a body holding a commitment outside any personal path:
+    the content held matches every personal value, yet the body commits to more."""
+    records = _forged(NOTE_SEQ, b',"zzz":{"commitment":"00"}}')
+    for result in (audit.verify(records), _one_by_one(records, None)):
+        assert result.broken is not None
+        assert (result.broken.seq, result.broken.code) == (NOTE_SEQ, "malformed")
+        assert "holds content it does not commit to" in result.broken.message
+
+
+def test_reseal_puts_an_event_back_under_the_same_salts() -> None:
+    for record, event in zip((*RECORDS, *SCREENED), (*CASE.events, *SCREENED_EVENTS), strict=True):
+        assert audit.reseal(record, event) == record
+    note = RECORDS[NOTE_SEQ - 1]
+    event = CASE.events[NOTE_SEQ - 1]
+    assert isinstance(event, ev.CaucusNoteRecorded)
+    changed = audit.reseal(note, attrs.evolve(event, text="I will stay."))
+    assert changed.body != note.body and changed.hash == note.hash
+    assert changed.contents()["text"] == (note.contents()["text"][0], "I will stay.")
+    with pytest.raises(InvalidInput, match=rf"event {NOTE_SEQ} holds no salt for \['text'\]"):
+        audit.reseal(ERASED[NOTE_SEQ - 1], event)
+
+
+SCREENED_EVENTS = audit.decode_records(SCREENED)
+
+
+def test_decoding_puts_back_the_held_field_and_a_placeholder_for_the_erased_one() -> None:
+    screening = audit.decode_records(SCREENED_ERASED)[SCREENING_SEQ - 1]
+    original = SCREENED_EVENTS[SCREENING_SEQ - 1]
+    assert isinstance(screening, ev.PartyScreened) and isinstance(original, ev.PartyScreened)
+    assert original.note and screening.note == ""
+    assert screening.answers == original.answers
+    assert screening == attrs.evolve(original, note="")
+
+
+def test_stored_rows_that_are_not_events_are_refused() -> None:
+    body, content = RECORDS[NOTE_SEQ - 1].body, RECORDS[NOTE_SEQ - 1].content
+    for stored in ([(b"not json", None)], [(body, b"not json")], [(body, b'{"text":"x"}')]):
+        with pytest.raises(InvalidInput, match="a stored event is not well-formed"):
+            audit.decode_stored(stored)
+    assert audit.decode_stored([(body, content)]) == [CASE.events[NOTE_SEQ - 1]]
+
+
+def test_unseal_puts_back_what_is_held_and_refuses_malformed_content() -> None:
+    record = RECORDS[NOTE_SEQ - 1]
+    held = json.loads(record.content or b"{}")
+    assert audit.unseal(json.loads(record.body), held) == CASE.events[NOTE_SEQ - 1]
+    erased = audit.unseal(json.loads(record.body), {})
+    note = CASE.events[NOTE_SEQ - 1]
+    assert isinstance(note, ev.CaucusNoteRecorded)
+    assert erased == attrs.evolve(note, text="")
+    with pytest.raises(InvalidInput, match="a stored event is not well-formed"):
+        audit.unseal(json.loads(record.body), {"text": "not an entry"})
+
+
+def _forged(statement: int, tail: bytes) -> list[RecordedEvent]:
+    """The case rechained whole around a statement body ending in ``tail`` (a repeated
+    key: JSON readers keep the last)."""
+    forged = list(RECORDS)
+    original = forged[statement - 1]
+    forged[statement - 1] = attrs.evolve(original, body=original.body[:-1] + tail)
+    previous = audit.genesis(CASE.case_id)
+    for index, record in enumerate(forged):
+        previous = audit.chain_hash(previous, record.body)
+        forged[index] = attrs.evolve(record, hash=previous)
+    return forged
+
+
+def test_a_repeated_field_is_decoded_as_written_whatever_it_says() -> None:
+    statement = next(e.seq for e in CASE.events if isinstance(e, ev.StatementMade))
+    forged = _forged(statement, b',"text":"my commitment stands"}')
+    rows = [(r.seq, r.hash, r.body, r.content) for r in forged]
+    result, events = audit.verify_stored(CASE.case_id, rows)
+    assert result.ok
+    for decoded in (events, audit.decode_records(forged)):
+        assert decoded[statement - 1].text == "my commitment stands"  # type: ignore[attr-defined]
+    forged = _forged(statement, b',"text":{"said":"x"}}')  # a table, not a commitment
+    rows = [(r.seq, r.hash, r.body, r.content) for r in forged]
+    result, events = audit.verify_stored(CASE.case_id, rows)
+    assert result.ok and events == audit.decode_records(forged)
+    committed = CASE.events[statement - 1]
+    assert events[statement - 1] != committed  # what the body says, not what it committed
+    assert events[: statement - 1] == list(CASE.events[: statement - 1])
+
+
+def test_erasing_what_is_not_held_says_which_and_changes_nothing() -> None:
+    note = RECORDS[NOTE_SEQ - 1]
+    erased = audit.erase_fields(note, ["text", "text"])
+    assert erased.content is None and erased.hash == note.hash and erased.body == note.body
+    with pytest.raises(NothingToErase, match=r"holds no content in \['text'\] to erase"):
+        audit.erase_fields(erased, ["text"])
+    with pytest.raises(NothingToErase, match="holds no content in no field to erase"):
+        audit.erase_fields(note, [])
+    with pytest.raises(NothingToErase, match=r"in \['comment'\]"):
+        audit.erase_fields(note, ["text", "comment"])
+    opening = RECORDS[0]
+    left = audit.erase_fields(opening, ["parties.0.name"])
+    assert sorted(left.contents()) == sorted(set(opening.contents()) - {"parties.0.name"})
+
+
+# -- verify: where and how a chain breaks (issue 19) -----------------------------------------
+
+
+def test_a_chain_verified_without_its_case_id_takes_the_first_records() -> None:
+    other = non_mediable_case()
+    stranger = audit.record_events(other.case_id, other.events, salts=os.urandom)[3]
+    records = [*RECORDS[:3], attrs.evolve(stranger, seq=4)]
+    broken = audit.verify(records).broken
+    assert broken is not None and (broken.seq, broken.code) == (4, "wrong_case")
+    empty = audit.verify([], anchor=ChainHead("nothing-yet", 0, audit.genesis("nothing-yet")))
+    assert empty.ok and (empty.case_id, empty.count) == ("nothing-yet", 0)
+
+
+def test_the_gap_of_missing_events_is_named() -> None:
+    records = [*RECORDS[:4], *RECORDS[6:]]
+    broken = audit.verify(records).broken
+    assert broken is not None and (broken.seq, broken.code) == (5, "missing")
+    assert broken.message == "events 5 to 6 are missing (the next one stored is 7)"
+
+
+def test_an_anchor_names_where_the_chain_and_it_part() -> None:
+    one_short = audit.verify(RECORDS[:-1], anchor=ANCHOR).broken
+    assert one_short is not None and (one_short.seq, one_short.code) == (COUNT, "truncated")
+    assert f"event {COUNT} was removed" in one_short.message
+    early = audit.verify(RECORDS, anchor=ChainHead(CASE.case_id, 30, RECORDS[29].hash)).broken
+    assert early is not None and (early.seq, early.code) == (31, "extra")
+    rewritten = audit.verify(RECORDS, anchor=ChainHead(CASE.case_id, COUNT, "f" * 64)).broken
+    assert rewritten is not None and (rewritten.seq, rewritten.code) == (COUNT, "head_mismatch")
+    assert f"at event {COUNT} differs" in rewritten.message
+
+
+@pytest.mark.parametrize("earlier", [False, True])
+def test_a_chain_passes_through_a_head_taken_after_its_first_event(earlier: bool) -> None:
+    first = ChainHead(CASE.case_id, 1, RECORDS[0].hash)
+    result = audit.verify(RECORDS, anchor=first, anchor_is_earlier=earlier)
+    assert result == _one_by_one(list(RECORDS), first, earlier=earlier)
+    assert result.ok == earlier
+    wrong = audit.verify(RECORDS, anchor=attrs.evolve(first, head="f" * 64), anchor_is_earlier=True)
+    assert wrong.broken is not None and (wrong.broken.seq, wrong.broken.code) == (
+        1,
+        "head_mismatch",
+    )
+    nothing = audit.verify([], case_id=CASE.case_id, anchor=ChainHead(CASE.case_id, 0, "f" * 64))
+    assert nothing.broken is not None
+    assert (nothing.broken.seq, nothing.broken.code) == (None, "head_mismatch")
+
+
+def test_every_erasure_of_one_event_is_named_with_its_own_event() -> None:
+    first = audit.erase_fields(RECORDS[0], ["parties.0.name"])
+    erasures = [
+        ev.ContentErased(seq=COUNT + n, at=CASE.events[-1].at, actor="dpo", stage="closed",
+                         spans=(span,), grounds=grounds, role="dpo")
+        for n, span, grounds in ((1, "1.parties.0.name", "a"), (2, "1.mediator.name", "a"))
+    ]  # fmt: skip
+    tail = audit.record_events(CASE.case_id, erasures, RECORDS[-1].hash, salts=seeded_salts(3))
+    records = [audit.erase_fields(first, ["mediator.name"]), *RECORDS[1:], *tail]
+    result = audit.verify(records)
+    assert [(s.seq, s.fields, s.erasure_seq) for s in result.erased] == [
+        (1, ("parties.0.name",), COUNT + 1),
+        (1, ("mediator.name",), COUNT + 2),
+    ]
+
+
+def test_deep_verification_names_an_event_out_of_its_place() -> None:
+    opening = CASE.events[0]
+    consent = CASE.events[2]
+    recorded = audit.record_events(
+        CASE.case_id, [opening, attrs.evolve(consent, seq=5)], salts=os.urandom
+    )
+    misnumbered = [recorded[0], attrs.evolve(recorded[1], seq=2)]
+    previous = audit.chain_hash(misnumbered[0].hash, misnumbered[1].body)
+    misnumbered[1] = attrs.evolve(misnumbered[1], hash=previous)
+    broken = audit.verify(misnumbered, deep=True).broken
+    assert broken is not None and (broken.seq, broken.code) == (2, "seq_mismatch")
+    assert broken.message == "event 2 says it is event 5"
+    not_opening = audit.record_events(
+        CASE.case_id, [attrs.evolve(consent, seq=1)], salts=os.urandom
+    )
+    other = non_mediable_case()
+    elsewhere = audit.record_events(CASE.case_id, other.events[:1], salts=os.urandom)
+    for records in (not_opening, elsewhere):
+        assert audit.verify(records).ok
+        broken = audit.verify(records, deep=True).broken
+        assert broken is not None and (broken.seq, broken.code) == (1, "malformed")
+        assert broken.message == f"event 1 does not open case {CASE.case_id!r}"
+
+
+def test_content_not_in_canonical_form_fails_deep_verification() -> None:
+    records = list(RECORDS)
+    note = records[NOTE_SEQ - 1]
+    assert note.content is not None
+    spaced = note.content.replace(b'"value":', b'"value": ', 1)
+    records[NOTE_SEQ - 1] = attrs.evolve(note, content=spaced)
+    assert audit.verify(records).ok  # the value's JSON is the same
+    broken = audit.verify(records, deep=True).broken
+    assert broken is not None and (broken.seq, broken.code) == (NOTE_SEQ, "not_canonical")

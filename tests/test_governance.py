@@ -87,3 +87,48 @@ def test_due_spans_follow_the_close_and_the_rule() -> None:
     open_case = scripted_case("g-2", close=False)
     open_records = audit.record_events(open_case.case_id, open_case.events, salts=os.urandom)
     assert due_spans(open_records, [rule], closed + timedelta(days=999)) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'erasers = ["dpo", 1]',  # one name among others that is not text
+        'readers = ["auditor", ""]',  # an empty name
+        'erasers = [""]',
+    ],
+)
+def test_every_name_of_a_role_list_is_non_empty_text(text: str) -> None:
+    with pytest.raises(InvalidInput, match="must be a list of names"):
+        DataPolicy.from_toml(text)
+
+
+@pytest.mark.parametrize(
+    ("fields", "days", "grounds", "message"),
+    [
+        (frozenset(), 1, "x", "names content fields from"),
+        (frozenset({"text", "seconds"}), 1, "x", r"got \['seconds', 'text'\]"),
+        (frozenset({"text"}), "3", "x", "days_after_close must be a whole number >= 0; got '3'"),
+        (frozenset({"text"}), 1.0, "x", "days_after_close must be a whole number"),
+        (frozenset({"text"}), 1, 3, "on what grounds"),
+        (frozenset({"text"}), 1, "", "on what grounds"),
+    ],
+)
+def test_a_retention_rule_is_checked_when_made(
+    fields: frozenset[str], days: object, grounds: object, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        RetentionRule(fields, days, grounds)  # type: ignore[arg-type]
+
+
+def test_a_retention_rule_on_names_and_one_on_text_each_take_their_own_spans() -> None:
+    case = scripted_case("g-3")
+    records = audit.record_events(case.case_id, case.events, salts=os.urandom)
+    closed = case.events[-1].at
+    names = RetentionRule(frozenset({"name"}), 0, "names at once")
+    text = RetentionRule(frozenset({"text"}), 0, "text at once")
+    due = due_spans(records, [names, text], closed)
+    assert due["names at once"] == [
+        "1.mediator.name", "1.parties.0.name", "1.parties.1.name"
+    ]  # fmt: skip
+    assert all(span.endswith(".text") for span in due["text at once"])
+    assert due_spans(records, [names], closed - timedelta(microseconds=1)) == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,134 @@ def test_refused_anchors_through_the_cli_write_nothing(tmp_path: Path) -> None:
         ["verify", str(other_path), "--anchors", str(anchors), "--public-key", str(key) + ".pub"],
     )
     assert elsewhere.exit_code != 0 and "not this store" in elsewhere.output
+
+
+# -- the documented form, and every malformed file (issue 19) --------------------------------
+
+
+def _signed(signer: Signer, document: dict[str, object]) -> bytes:
+    """``document`` with a valid signature: only its form can make it malformed."""
+    from mediation._canonical import json_text
+
+    signed = {**document, "public_key": signer.public_key}
+    signed["signature"] = signer.sign(json_text(signed).encode("utf-8"))
+    return json_text(signed).encode("utf-8") + b"\n"
+
+
+def _document(heads: list[object]) -> dict[str, object]:
+    return {"format": "mediation-anchors", "heads": heads, "store": "s-1", "version": 1}
+
+
+def test_an_anchors_file_is_exactly_the_documented_form() -> None:
+    signer = Signer(_pem())
+    heads = [audit.ChainHead("b", 2, "ab" * 32), audit.ChainHead("a", 0, audit.genesis("a"))]
+    data = audit.sign_heads("s-1", heads, signer)
+    assert data == _signed(
+        signer,
+        _document(
+            [
+                {"case_id": "a", "count": 0, "head": audit.genesis("a")},
+                {"case_id": "b", "count": 2, "head": "ab" * 32},
+            ]
+        ),
+    )
+    assert data.startswith(b'{"format":"mediation-anchors","heads":[{"case_id":"a","count":0,')
+    assert b'"store":"s-1","version":1}\n' in data
+    verifier = Verifier(signer.public_pem())
+    signed = audit.read_anchors(data, verifier)  # no store named: any store's anchors
+    assert signed == audit.SignedHeads("s-1", (heads[1], heads[0]), signer.public_key)
+    payload = json.loads(data)
+    del payload["signature"]
+    from mediation._canonical import json_text
+
+    assert verifier.check(json_text(payload).encode(), json.loads(data)["signature"])
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "not a table",
+        {"case_id": "a", "count": 1},
+        {"case_id": "a", "count": 1, "head": "ab" * 32, "extra": 1},
+        {"case_id": 7, "count": 1, "head": "ab" * 32},
+        {"case_id": "a", "count": True, "head": "ab" * 32},
+        {"case_id": "a", "count": "1", "head": "ab" * 32},
+        {"case_id": "a", "count": -1, "head": "ab" * 32},
+        {"case_id": "a", "count": 1, "head": 7},
+    ],
+)
+def test_a_signed_file_with_a_malformed_head_is_refused(head: object) -> None:
+    signer = Signer(_pem())
+    good = {"case_id": "z", "count": 3, "head": "cd" * 32}
+    data = _signed(signer, _document([good, head]))
+    with pytest.raises(AnchorsMalformed, match="malformed head"):
+        audit.read_anchors(data, Verifier(signer.public_pem()))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"version": 2},
+        {"version": 0},
+        {"format": "mediation-events"},
+        {"store": 7},
+        {"heads": {"case_id": "a"}},
+        {"extra": 1},
+    ],
+)
+def test_a_signed_file_not_of_the_documented_form_is_refused(change: dict[str, object]) -> None:
+    signer = Signer(_pem())
+    data = _signed(signer, {**_document([]), **change})
+    with pytest.raises(AnchorsMalformed, match="not a mediation anchors file"):
+        audit.read_anchors(data, Verifier(signer.public_pem()))
+
+
+def test_an_unsigned_or_non_text_signature_is_refused() -> None:
+    signer = Signer(_pem())
+    data = json.loads(_signed(signer, _document([])))
+    for signature in (7, None):
+        data["signature"] = signature
+        with pytest.raises(AnchorsMalformed):
+            audit.read_anchors(json.dumps(data).encode(), Verifier(signer.public_pem()))
+    data["signature"] = "zz"  # not hex: a signature that does not verify
+    with pytest.raises(SignatureInvalid):
+        audit.read_anchors(json.dumps(data).encode(), Verifier(signer.public_pem()))
+
+
+def test_keys_of_another_kind_than_ed25519_are_refused() -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    with pytest.raises(AnchorsMalformed, match="private key is not an Ed25519 key"):
+        Signer(private)
+    with pytest.raises(AnchorsMalformed, match="public key is not an Ed25519 key"):
+        Verifier(public)
+    with pytest.raises(AnchorsMalformed, match="not a PEM private key"):
+        Signer(b"not a key")
+
+
+def test_signing_without_cryptography_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mediation.errors import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives", None)
+    with pytest.raises(MissingExtra, match=r"mediation\[signing\]"):
+        Signer(_pem())
+
+
+def test_a_trailer_signature_signs_the_documented_payload() -> None:
+    signer = Signer(_pem())
+    verifier = Verifier(signer.public_pem())
+    anchor = audit.ChainHead("a-1", 3, "ab" * 32)
+    signature = audit.sign_trailer(anchor, signer)
+    payload = b'mediation-export-head-v1:{"case_id":"a-1","count":3,"head":"' + b"ab" * 32 + b'"}'
+    assert verifier.check(payload, signature)
+    assert not verifier.check(payload.replace(b"3", b"4", 1), signature)
+    assert not verifier.check(payload, "not hex")
