@@ -1390,6 +1390,22 @@ def test_an_export_whose_own_trailer_fails_fails_whatever_the_signed_heads_say()
     assert unreadable.broken is not None and unreadable.broken.code == "malformed"
 
 
+def test_an_export_carries_each_record_as_stored_even_when_it_is_broken() -> None:
+    """Exporting a broken store (``allow_broken``) writes what is stored, byte for byte,
+    so that whoever verifies the file sees the same break."""
+    records = list(RECORDS)
+    records[NOTE_SEQ - 1] = attrs.evolve(records[NOTE_SEQ - 1], content=b'{"text":"x"}')
+    out = io.BytesIO()
+    audit.export_case(records, ANCHOR, out)
+    line = out.getvalue().split(b"\n")[NOTE_SEQ]
+    assert line.endswith(b',"content":{"text":"x"}}')
+    (case,) = audit.read_export(io.BytesIO(out.getvalue()))
+    assert list(case.records) == records
+    (result,) = audit.verify_export(io.BytesIO(out.getvalue()))
+    assert result.broken is not None
+    assert (result.broken.seq, result.broken.code) == (NOTE_SEQ, "malformed")
+
+
 # -- sealing, decoding and checking one record (issue 19) ------------------------------------
 
 
@@ -1705,3 +1721,20 @@ def test_content_not_in_canonical_form_fails_deep_verification() -> None:
     assert audit.verify(records).ok  # the value's JSON is the same
     broken = audit.verify(records, deep=True).broken
     assert broken is not None and (broken.seq, broken.code) == (NOTE_SEQ, "not_canonical")
+
+
+@pytest.mark.parametrize("mediator", [["name"], "name", None, 7])
+def test_a_well_hashed_opening_of_the_wrong_shape_is_malformed_not_an_error(
+    mediator: object,
+) -> None:
+    """Deep verification reads a body of any shape: a forged ``mediator`` that is not a
+    table (a list, text, null) is reported as malformed, never raised."""
+    data = ev.to_dict(CASE.events[0])
+    data["mediator"] = mediator
+    body = json_text(data).encode()
+    forged = [
+        RecordedEvent(CASE.case_id, 1, audit.chain_hash(audit.genesis(CASE.case_id), body), body)
+    ]
+    assert audit.verify(forged).ok
+    broken = audit.verify(forged, deep=True).broken
+    assert broken is not None and (broken.seq, broken.code) == (1, "malformed")
