@@ -1070,6 +1070,7 @@ def test_a_body_holding_a_name_in_the_clear_is_not_canonical() -> None:
     result = audit.verify(forged, deep=True)
     assert result.broken is not None and result.broken.code == "not_canonical"
     assert "parties.0.name" in result.broken.message and "migrate" in result.broken.message
+    assert "a sealed form older than version 3: migrate the store" in result.broken.message
     assert audit.verify([opening], deep=True).ok
 
 
