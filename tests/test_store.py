@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 import pytest
 from hypothesis import settings
 from hypothesis.stateful import invariant
 
+from mediation import audit
 from mediation import events as ev
 from mediation.audit import RecordedEvent
 from mediation.case import Mediation
@@ -534,3 +535,176 @@ TestStoredMediationMachine = StoredMediationMachine.TestCase
 def test_a_corrupt_summary_is_a_typed_error() -> None:
     with pytest.raises(InvalidInput, match="corrupt"):
         DeadlineTracker.from_json("[]")
+
+
+# -- defaults and boundaries the mutation run probed ----------------------------------------
+
+
+def test_retry_on_conflict_tries_three_times_by_default() -> None:
+    calls: list[int] = []
+    seen: list[int] = []
+
+    def always_conflicts() -> None:
+        calls.append(1)
+        raise ConcurrencyError(f"try {len(calls)}")
+
+    with pytest.raises(ConcurrencyError, match="try 3"):
+        retry_on_conflict(always_conflicts, on_conflict=lambda _e, n: seen.append(n))
+    assert len(calls) == 3
+    assert seen == [1, 2]  # the last conflict is raised, not reported
+    calls.clear()
+    with pytest.raises(ConcurrencyError, match="try 1"):
+        retry_on_conflict(always_conflicts, attempts=1)
+    assert len(calls) == 1
+
+
+def test_update_and_apply_try_three_times_by_default() -> None:
+    repository = _repository()
+    _disclosed(repository)
+    for run in (repository.update, repository.apply):
+        tries: list[int] = []
+
+        def always_beaten(case: Mediation, tries: list[int] = tries) -> None:
+            tries.append(1)
+            repository.update("c-1", lambda other: other.disclose("m", "Still no ties.", []))
+            case.disclose("m", "No ties, again.", [])
+
+        with pytest.raises(ConcurrencyError):
+            run("c-1", always_beaten)
+        assert len(tries) == 3
+
+
+@pytest.mark.parametrize(("opened", "reloads"), [(128, 0), (129, 1)])
+def test_the_default_cache_keeps_128_cases(opened: int, reloads: int) -> None:
+    store = CountingStore()
+    repository = _repository(store)
+    for number in range(opened):
+        _open(repository, f"c-{number}")
+    repository.update("c-0", lambda case: case.disclose("m", "No ties.", []))
+    assert store.whole_reads == reloads  # the first opened is the first dropped
+
+
+def test_without_a_read_log_reads_verify_as_an_empty_log() -> None:
+    class Unlogged:
+        """A store that keeps events but no read log."""
+
+        def __init__(self) -> None:
+            self._inner = InMemoryStore()
+
+        def __getattr__(self, name: str) -> object:
+            if name in ("record_read", "reads", "read_head"):
+                raise AttributeError(name)
+            return getattr(self._inner, name)
+
+    repository = Repository(Unlogged(), clock=lambda: START)  # type: ignore[arg-type]
+    assert repository.read_log is None
+    _open(repository)
+    repository.load("c-1", reader="a")
+    assert repository.reads("c-1") == ()
+    verification = repository.verify_reads("c-1")
+    assert verification.ok and verification.count == 0
+    assert verification.head == audit.read_genesis("c-1")
+
+
+def test_adopting_a_case_the_store_holds_conflicts_and_changes_nothing() -> None:
+    source = InMemoryStore()
+    case = scripted_case("adopted")
+    source.append(case.case_id, case.events, 0)
+    records = source.records(case.case_id)
+    store = InMemoryStore()
+    head = store.adopt(case.case_id, records)
+    assert (head.version, head.head) == (len(records), records[-1].hash)
+    assert store.records(case.case_id) == records
+    with pytest.raises(ConcurrencyError, match="already exists"):
+        store.adopt(case.case_id, records[:2])
+    assert store.records(case.case_id) == records
+    summary = store.summary(case.case_id)
+    assert summary is not None and summary.version == len(records)
+
+
+def _erasure(store: EventStore, case_id: str, seq: int) -> ev.ContentErased:
+    summary = store.summary(case_id)
+    assert summary is not None
+    return ev.ContentErased(
+        seq=seq,
+        at=START,
+        actor="dpo",
+        stage=summary.stage,
+        spans=tuple(f"2.{field}" for field in store.records(case_id)[1].contents()),
+        grounds="request",
+        role="data_protection_officer",
+    )
+
+
+def test_an_erasure_at_a_stale_version_or_of_an_unknown_case_conflicts_and_changes_nothing() -> (
+    None
+):
+    store = InMemoryStore()
+    case = scripted_case("erased")
+    store.append(case.case_id, case.events, 0)
+    version = case.version
+    records = store.records(case.case_id)
+    for stale in (version - 1, version + 1):
+        erasure = _erasure(store, case.case_id, stale + 1)
+        with pytest.raises(ConcurrencyError, match=f"at version {version}, not {stale}"):
+            store.erase(case.case_id, erasure, stale)
+        assert store.records(case.case_id) == records
+    with pytest.raises(ConcurrencyError, match=f"'nobody' is at version 0, not {version}"):
+        store.erase("nobody", _erasure(store, case.case_id, version + 1), version)
+    assert store.summary("nobody") is None
+    recorded = store.erase(case.case_id, _erasure(store, case.case_id, version + 1), version)
+    assert recorded.seq == version + 1
+    assert store.records(case.case_id)[1].missing()
+
+
+class _NoOffset(tzinfo):
+    """A time zone that does not know its offset: such a time is naive in all but name."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str:
+        return "nowhere"
+
+
+def test_a_time_without_an_offset_or_not_a_time_is_refused() -> None:
+    unknown = START.replace(tzinfo=_NoOffset())
+    with pytest.raises(InvalidInput, match="timezone-aware"):
+        iso(unknown)
+    store = InMemoryStore()
+    case = scripted_case("late", close=False)
+    store.append(case.case_id, case.events, 0)
+    for wrong in (unknown, START.replace(tzinfo=None), "2026-03-02T09:00:00+00:00"):
+        with pytest.raises(InvalidInput, match="timezone-aware"):
+            store.overdue(wrong)  # type: ignore[arg-type]
+
+
+def test_events_in_the_opening_batch_after_the_opening_are_summarized() -> None:
+    due = START + timedelta(hours=5)
+    for sizes in ((2,), (1, 1)):
+        case = Mediation.open(
+            "c-1", [Party("a", "Ann"), Party("b", "Bo")], Mediator("m", "Mo"), clock=lambda: START
+        )
+        case.set_deadline("m", "intake", due)  # event 2, in the opening batch or after it
+        store = InMemoryStore()
+        saved = 0
+        for size in sizes:
+            store.append(case.case_id, case.events[saved : saved + size], saved)
+            saved += size
+        summary = store.summary("c-1")
+        assert summary is not None
+        assert (summary.version, summary.stage, summary.next_due) == (2, "intake", due)
+        assert [s.case_id for s in store.overdue(due + timedelta(microseconds=1))] == ["c-1"]
+        assert store.overdue(due) == ()
+
+
+def test_a_summary_says_whether_the_case_is_closed() -> None:
+    store = InMemoryStore()
+    for case in (scripted_case("open", close=False), scripted_case("closed")):
+        store.append(case.case_id, case.events, 0)
+    closed, still_open = store.summary("closed"), store.summary("open")
+    assert closed is not None and closed.is_closed is True and closed.outcome == "settled"
+    assert still_open is not None and still_open.is_closed is False
