@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone, tzinfo
 
+import attrs
 import pytest
 from hypothesis import settings
 from hypothesis.stateful import invariant
@@ -16,7 +17,9 @@ from mediation.errors import (
     CaseNotFound,
     CommandRefused,
     ConcurrencyError,
+    IntegrityError,
     InvalidInput,
+    NotAuthorized,
 )
 from mediation.model import Mediator, Party
 from mediation.policy import Policy
@@ -708,3 +711,136 @@ def test_a_summary_says_whether_the_case_is_closed() -> None:
     closed, still_open = store.summary("closed"), store.summary("open")
     assert closed is not None and closed.is_closed is True and closed.outcome == "settled"
     assert still_open is not None and still_open.is_closed is False
+
+
+def test_reads_go_to_the_read_log_given_not_to_the_store() -> None:
+    store, log = InMemoryStore(), InMemoryStore()
+    repository = Repository(store, clock=lambda: START, read_log=log)
+    assert repository.read_log is log
+    _open(repository)
+    repository.load("c-1", reader="a", purpose="check")
+    repository.update("c-1", lambda case: case.disclose("m", "No ties.", []), reader="m")
+    assert [(r.reader, r.access, r.purpose) for r in log.reads("c-1")] == [
+        ("a", "load", "check"),
+        ("m", "load", "update"),
+    ]
+    assert store.reads("c-1") == ()
+    assert repository.reads("c-1") == log.reads("c-1")
+    assert repository.verify_reads("c-1").count == 2
+
+
+def _tampered(store: InMemoryStore, case_id: str, seq: int) -> None:
+    """Change a stored event's sealed body behind the store's back (the head stays)."""
+    records = store._records[case_id]
+    record = records[seq - 1]
+    records[seq - 1] = attrs.evolve(record, body=record.body.replace(b'"actor":', b'"actor" :'))
+
+
+def test_a_repository_that_requires_a_reader_refuses_loads_and_updates_without_one() -> None:
+    store = InMemoryStore()
+    repository = Repository(store, clock=lambda: START, require_reader=True)
+    _open(repository)
+    with pytest.raises(InvalidInput, match="say who reads"):
+        repository.load("c-1")
+    with pytest.raises(InvalidInput, match="say who reads"):
+        repository.apply("c-1", lambda case: case.disclose("m", "No ties.", []))
+    assert store.reads("c-1") == () and len(store.load("c-1")) == 1
+    repository.apply("c-1", lambda case: case.disclose("m", "No ties.", []), reader="m")
+    assert repository.load("c-1", reader="a").version == 2
+    assert [(r.reader, r.purpose) for r in store.reads("c-1")] == [("m", "update"), ("a", "")]
+    free = _repository(store)  # one that does not require a reader records none
+    assert free.load("c-1").version == 2
+    free.update("c-1", lambda case: case.consent("a"))
+    assert len(store.reads("c-1")) == 2
+
+
+def test_loads_verify_unless_told_not_to() -> None:
+    store = InMemoryStore()
+    repository = _repository(store)
+    _disclosed(repository)
+    _tampered(store, "c-1", 2)
+    with pytest.raises(IntegrityError) as refused:
+        repository.load("c-1")
+    assert refused.value.seq == 2
+    assert repository.load("c-1", verify=False).version == 2
+    unverified = Repository(store, clock=lambda: START, verify_loads=False)
+    assert unverified.load("c-1").version == 2
+    with pytest.raises(IntegrityError):
+        unverified.load("c-1", verify=True)
+    with pytest.raises(IntegrityError):
+        repository.view("c-1", "a")
+
+
+def test_a_case_with_events_but_no_head_does_not_load() -> None:
+    store = InMemoryStore()
+    repository = _repository(store)
+    _disclosed(repository)
+    del store._summaries["c-1"]  # the summary row removed behind the store's back
+    with pytest.raises(IntegrityError) as refused:
+        repository.load("c-1")
+    assert refused.value.code == "no_anchor"
+    assert repository.load("c-1", verify=False).version == 2
+
+
+@pytest.mark.parametrize(
+    ("reader", "role", "allowed"),
+    [
+        ("a", None, True),  # a party
+        ("b", "auditor", True),  # a party, whatever role they name
+        ("m", None, True),  # the mediator
+        ("sup", None, True),  # a supervisor
+        ("hr-1", "hr", True),  # a role the policy grants
+        ("hr-1", None, False),
+        ("hr-1", "auditor", False),  # a role it does not grant
+        ("stranger", None, False),
+    ],
+)
+def test_who_may_read_a_case(reader: str, role: str | None, allowed: bool) -> None:
+    store = InMemoryStore()
+    repository = Repository(
+        store, clock=lambda: START, policy=audit.DataPolicy(readers=frozenset({"hr"}))
+    )
+    repository.open(
+        "c-1", [Party("a", "Ann"), Party("b", "Bo")], Mediator("m", "Mo"), supervisors=["sup"]
+    )
+    if allowed:
+        assert repository.load("c-1", reader=reader, role=role).version == 1
+        assert [r.reader for r in store.reads("c-1")] == [reader]
+    else:
+        with pytest.raises(NotAuthorized, match="takes no part"):
+            repository.load("c-1", reader=reader, role=role)
+        with pytest.raises(NotAuthorized):
+            repository.update("c-1", lambda case: case.version, reader=reader, role=role)
+        assert store.reads("c-1") == ()  # a refused read records nothing
+
+
+def test_a_case_kept_unverified_is_verified_once_loads_must_be() -> None:
+    store = CountingStore()
+    repository = Repository(store, clock=lambda: START, verify_loads=False)
+    _disclosed(repository)
+    _repository(store).update("c-1", lambda case: case.consent("a"))  # another writer
+    store.whole_reads = 0
+    repository.update("c-1", screen_all)  # replayed, and kept unverified
+    repository.update("c-1", lambda case: case.version)
+    assert store.whole_reads == 1
+    store.whole_reads = 0
+    repository.verify_loads = True
+    repository.update("c-1", lambda case: case.consent("b"))
+    assert store.whole_reads == 1  # verified before the command ran
+    repository.update("c-1", lambda case: case.version)
+    assert store.whole_reads == 1  # then kept as verified
+
+
+def test_a_stale_kept_case_is_reloaded_before_the_command_runs_once() -> None:
+    store = InMemoryStore()
+    first, second = _repository(store), _repository(store)
+    _disclosed(first)
+    second.update("c-1", lambda case: case.consent("a"))
+    runs: list[int] = []
+
+    def consent(case: Mediation) -> int:
+        runs.append(case.version)
+        return case.consent("b").seq
+
+    assert first.update("c-1", consent) == 4
+    assert runs == [3]  # run once, on the fresh case: no conflicting try on the stale one

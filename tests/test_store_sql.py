@@ -602,6 +602,93 @@ def test_a_store_on_a_hosts_connection_never_commits_or_changes_it(url: str) -> 
     other.dispose()
 
 
+def test_a_unit_of_work_on_another_database_is_refused_and_begins_nothing(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    _, _, repository, heard = host
+    other = sa.create_engine("sqlite://")
+    with other.connect() as stranger:
+        with (
+            pytest.raises(InvalidInput, match="database"),
+            repository.transaction(stranger),
+        ):
+            pytest.fail("the block must not run")  # pragma: no cover
+        assert not stranger.in_transaction()
+    other.dispose()
+    assert heard == []
+
+
+def test_a_unit_of_work_whose_commit_fails_announces_nothing_and_keeps_nothing(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    engine, store, repository, heard = host
+    case_id = f"uow-{uuid.uuid4().hex[:8]}"
+    repository.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+    heard.clear()
+
+    class FailingCommit:
+        def __init__(self, transaction: sa.RootTransaction) -> None:
+            self.transaction = transaction
+
+        def commit(self) -> None:
+            self.transaction.rollback()
+            raise RuntimeError("the commit failed")
+
+        def rollback(self) -> None:  # pragma: no cover - not reached
+            self.transaction.rollback()
+
+    with engine.connect() as connection:
+        begin = connection.begin
+        connection.begin = lambda: FailingCommit(begin())  # type: ignore[assignment,method-assign,return-value]
+        with (
+            pytest.raises(RuntimeError, match="commit failed"),
+            repository.transaction(connection) as work,
+        ):
+            work.apply(case_id, lambda case: case.disclose("m", "No ties.", []))
+    assert heard == []
+    assert len(store.load(case_id)) == 1
+    # the case the failed transaction changed is not kept: the next update starts at 1
+    assert repository.update(case_id, lambda case: case.disclose("m", "No ties.", [])).seq == 2
+
+
+def test_reads_in_a_unit_of_work_are_part_of_its_transaction(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    engine, store, repository, _ = host
+    case_id = f"uow-{uuid.uuid4().hex[:8]}"
+    repository.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+
+    def read(fail: bool) -> None:
+        with engine.connect() as connection, repository.transaction(connection) as work:
+            work.load(case_id, reader="a", purpose="ticket")
+            if fail:
+                raise RuntimeError("the host failed after reading")
+
+    with pytest.raises(RuntimeError, match="after reading"):
+        read(fail=True)
+    assert repository.reads(case_id) == ()  # rolled back with the host's transaction
+    read(fail=False)
+    assert [(r.reader, r.purpose) for r in store.reads(case_id)] == [("a", "ticket")]
+    assert repository.verify_reads(case_id).ok
+
+
+def test_a_unit_of_work_records_reads_in_the_read_log_given(url: str) -> None:
+    from mediation.store import InMemoryStore
+
+    engine = sa.create_engine(normalize_url(url))
+    store, log = SQLStore(engine), InMemoryStore()
+    repository = Repository(store, clock=system_clock, read_log=log)
+    case_id = f"uow-{uuid.uuid4().hex[:8]}"
+    repository.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+    with engine.connect() as connection, repository.transaction(connection) as work:
+        assert work.read_log is log
+        work.load(case_id, reader="b")
+    assert [r.reader for r in log.reads(case_id)] == ["b"]
+    assert store.reads(case_id) == ()
+    store.close()
+    engine.dispose()
+
+
 # -- several OS processes -----------------------------------------------------------------
 
 
