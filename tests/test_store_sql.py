@@ -602,6 +602,19 @@ def test_a_store_on_a_hosts_connection_never_commits_or_changes_it(url: str) -> 
     other.dispose()
 
 
+def test_a_unit_of_work_needs_a_connection(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    engine, _, repository, heard = host
+    for wrong in (engine, "not a connection"):
+        with (
+            pytest.raises(InvalidInput, match="SQLAlchemy Connection"),
+            repository.transaction(wrong),
+        ):
+            pytest.fail("the block must not run")  # pragma: no cover
+    assert heard == []
+
+
 def test_a_unit_of_work_on_another_database_is_refused_and_begins_nothing(
     host: tuple[sa.Engine, SQLStore, Repository, list[int]],
 ) -> None:
