@@ -602,6 +602,30 @@ def test_a_store_on_a_hosts_connection_never_commits_or_changes_it(url: str) -> 
     other.dispose()
 
 
+def test_a_failed_unit_of_work_leaves_the_hosts_connection_usable_and_clean(
+    host: tuple[sa.Engine, SQLStore, Repository, list[int]],
+) -> None:
+    engine, store, repository, heard = host
+    case_id = f"uow-{uuid.uuid4().hex[:8]}"
+    repository.open(case_id, [Party("a", "A"), Party("b", "B")], Mediator("m", "M"))
+    heard.clear()
+
+    def request(connection: sa.Connection) -> None:
+        with repository.transaction(connection) as work:
+            connection.execute(sa.insert(_tickets).values(case_id=case_id))
+            work.apply(case_id, lambda case: case.disclose("m", "No ties.", []))
+            raise RuntimeError("the host failed")
+
+    with engine.connect() as connection:
+        with pytest.raises(RuntimeError, match="host failed"):
+            request(connection)
+        assert not connection.in_transaction()  # rolled back, not left open
+        count = sa.select(sa.func.count()).where(_tickets.c.case_id == case_id)
+        assert connection.execute(count).scalar() == 0
+        connection.rollback()
+    assert heard == [] and len(store.load(case_id)) == 1
+
+
 def test_a_unit_of_work_needs_a_connection(
     host: tuple[sa.Engine, SQLStore, Repository, list[int]],
 ) -> None:
