@@ -844,3 +844,28 @@ def test_a_stale_kept_case_is_reloaded_before_the_command_runs_once() -> None:
 
     assert first.update("c-1", consent) == 4
     assert runs == [3]  # run once, on the fresh case: no conflicting try on the stale one
+
+
+def test_a_batch_is_checked_before_anything_is_stored() -> None:
+    store = InMemoryStore()
+    case = scripted_case("checked")
+    events = case.events
+    refused: list[tuple[tuple[object, ...], int | object, str]] = [
+        ((), -1, "must be >= 0"),  # even an empty batch
+        (events[:1], True, "must be an int"),
+        (events[:1], 0.0, "must be an int"),
+        (events[:1], "0", "must be an int"),
+        (("not an event",), 0, "only events"),
+        ((attrs.evolve(events[1], seq=1),), 0, "starts with case_opened"),
+        ((events[0], attrs.evolve(events[0], seq=2)), 0, "only its first event"),
+        ((attrs.evolve(events[0], case_id="another"),), 0, "for case 'another'"),
+    ]
+    for batch, version, message in refused:
+        with pytest.raises(InvalidInput, match=message):
+            store.append(case.case_id, batch, version)  # type: ignore[arg-type]
+    assert store.summary(case.case_id) is None
+    store.append(case.case_id, events[:1], 0)
+    assert store.append(case.case_id, (), 1) == ()
+    with pytest.raises(InvalidInput, match="starts with case_opened"):
+        store.append(case.case_id, (attrs.evolve(events[0], seq=2),), 1)
+    assert len(store.load(case.case_id)) == 1
