@@ -858,7 +858,7 @@ def test_a_batch_is_checked_before_anything_is_stored() -> None:
         (("not an event",), 0, "only events"),
         ((attrs.evolve(events[1], seq=1),), 0, "starts with case_opened"),
         ((events[0], attrs.evolve(events[0], seq=2)), 0, "only its first event"),
-        ((attrs.evolve(events[0], case_id="another"),), 0, "for case 'another'"),
+        (scripted_case("another").events[:1], 0, "for case 'another'"),
     ]
     for batch, version, message in refused:
         with pytest.raises(InvalidInput, match=message):
