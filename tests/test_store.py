@@ -869,3 +869,39 @@ def test_a_batch_is_checked_before_anything_is_stored() -> None:
     with pytest.raises(InvalidInput, match="starts with case_opened"):
         store.append(case.case_id, (attrs.evolve(events[0], seq=2),), 1)
     assert len(store.load(case.case_id)) == 1
+
+
+def test_an_unverified_repository_keeps_a_reloaded_case_a_command_left_unchanged() -> None:
+    store = CountingStore()
+    repository = Repository(store, clock=lambda: START, verify_loads=False)
+    _disclosed(repository)
+    _repository(store).update("c-1", lambda case: case.consent("a"))  # another writer
+    store.whole_reads = 0
+    assert repository.update("c-1", lambda case: case.version) == 3  # replayed, nothing new
+    assert repository.update("c-1", lambda case: case.version) == 3  # kept at the head
+    assert store.whole_reads == 1
+
+
+def test_a_case_read_while_another_writer_appends_is_not_kept() -> None:
+    class Lagging(CountingStore):
+        """Gives, once, the summary as it was before another writer's append."""
+
+        stale: CaseSummary | None = None
+
+        def summary(self, case_id: str) -> CaseSummary | None:
+            if self.stale is not None and case_id == "c-1":
+                stale, self.stale = self.stale, None
+                return stale
+            return super().summary(case_id)
+
+    store = Lagging()
+    repository = Repository(store, clock=lambda: START, verify_loads=False, cache_size=1)
+    _disclosed(repository)
+    _open(repository, "c-2")  # kept: the one place in the cache
+    before = store.summary("c-1")
+    _repository(store).update("c-1", lambda case: case.consent("a"))
+    store.stale = before  # as if that append landed between the summary and the load
+    store.whole_reads = 0
+    assert repository.update("c-1", lambda case: case.version) == 3  # read, not kept
+    repository.update("c-2", lambda case: case.disclose("m", "No ties.", []))
+    assert store.whole_reads == 1  # c-2 was still kept
