@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from mediation.markers import (
     LexiconMarker,
     MarkerHit,
     TextMarker,
+    _threats,
     builtin_lexicon,
     containment,
     load_lexicon,
@@ -27,6 +29,7 @@ from mediation.markers import (
     threat_phrases,
     words,
 )
+from mediation.markers._segment import is_cjk, key_of
 
 MARKER = LexiconMarker.builtin()
 
@@ -451,3 +454,76 @@ def test_the_quick_gate_never_hides_a_threat_the_marker_finds(
     text = "".join(piece + separator for piece, separator in pieces)
     marked = {hit.term for hit in threat_marker().mark(text, "auto")}
     assert set(threat_phrases(text)) == marked
+
+
+def _flat_gate() -> re.Pattern[str]:
+    # The gate as first built: one flat alternation of every term, longest first. The
+    # prefix-tree gates must match exactly the texts it matches.
+    parts = []
+    for term in _threat_terms():
+        key = key_of(term)
+        if all(is_cjk(c) for c in key):
+            parts.append(r"[\W_]*".join(re.escape(c) for c in key))
+        else:
+            parts.append(r"[\W_]+".join(re.escape(w) for w in key.split(" ")))
+    return re.compile("|".join(sorted(parts, key=len, reverse=True)))
+
+
+def _threat_terms() -> list[str]:
+    return [
+        term
+        for language in BUILTIN_LANGUAGES
+        for category in builtin_lexicon(language, THREATS).categories.values()
+        for term in category.terms
+    ]
+
+
+FLAT_GATE = _flat_gate()
+
+
+def _gates_agree(text: str) -> None:
+    flat = FLAT_GATE.search(text.lower().replace("’", "'")) is not None
+    assert _threats._scanner().could_hold_a_term(text) is flat, text
+
+
+def test_the_gates_match_what_the_flat_alternation_matches_on_every_term() -> None:
+    for term in _threat_terms():
+        curly = term.replace("'", "’")
+        spaced = "_ ".join(term) if not term.isascii() else term.replace(" ", " -- ")
+        for text in (term, curly, term.upper(), spaced, f"s{term}s", f"说{term}了"):
+            _gates_agree(text)
+            assert _threats._scanner().could_hold_a_term(text), text
+        for cut in (term[1:], term[:-1], term.replace(" ", ""), term[::-1]):
+            _gates_agree(cut)
+            _gates_agree(f"x {cut} y")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                _THREAT_PIECES + sorted({term[:k] for term in _threat_terms() for k in (1, 2, 3)})
+            ),
+            st.sampled_from([" ", "", "_", "-", "  ", ", ", "/", "’", "'", "5", "x", "。"]),
+        ),
+        max_size=14,
+    )
+)
+def test_the_gates_match_what_the_flat_alternation_matches_on_pieces_of_terms(
+    pieces: list[tuple[str, str]],
+) -> None:
+    _gates_agree("".join(piece + separator for piece, separator in pieces))
+
+
+@given(st.text(max_size=120))
+def test_the_gates_match_what_the_flat_alternation_matches_on_any_text(text: str) -> None:
+    _gates_agree(text)
+
+
+def test_gates_for_no_terms_match_nothing_and_an_empty_key_matches_everything() -> None:
+    nothing, chinese_nothing = _threats._gates([])
+    assert nothing.search("kill you 杀了你") is None and chinese_nothing.search("杀了你") is None
+    shorter_first, _ = _threats._gates(["ruin you", "ruin your", "hit me", "hit me up"])
+    assert shorter_first.pattern == r"(?:hit[\W_]+me|ruin[\W_]+you)"
+    _, everything = _threats._gates([""])
+    assert everything.search("") is not None
