@@ -525,5 +525,5 @@ def test_gates_for_no_terms_match_nothing_and_an_empty_key_matches_everything() 
     assert nothing.search("kill you 杀了你") is None and chinese_nothing.search("杀了你") is None
     shorter_first, _ = _threats._gates(["ruin you", "ruin your", "hit me", "hit me up"])
     assert shorter_first.pattern == r"(?:hit[\W_]+me|ruin[\W_]+you)"
-    _, everything = _threats._gates([""])
-    assert everything.search("") is not None
+    everything, chinese = _threats._gates([""])  # a pattern that matches every text
+    assert everything.search("") is not None and chinese.search("杀了你") is None

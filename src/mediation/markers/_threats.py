@@ -47,7 +47,11 @@ class _Scanner:
     def could_hold_a_term(self, text: str) -> bool:
         """Whether ``text`` could hold a term: ``False`` only when it holds none."""
         lowered = text.lower().replace("’", "'")
-        return self.worded.search(lowered) is not None or self.chinese.search(lowered) is not None
+        if self.worded.search(lowered) is not None:
+            return True
+        # Every Chinese term begins with a Chinese character: an ASCII text (most English
+        # ones; ``isascii`` costs nothing) holds none.
+        return not lowered.isascii() and self.chinese.search(lowered) is not None
 
 
 _WORD_GAP = r"[\W_]+"
@@ -60,7 +64,7 @@ _CHARACTER_GAP = r"[\W_]*"
 def _pieces(key: str) -> list[str]:
     """The pattern of one term key, piece by piece: each character (escaped) and each gap."""
     pieces: list[str] = []
-    if all(is_cjk(c) for c in key):
+    if key and all(is_cjk(c) for c in key):
         for character in key:
             pieces += [_CHARACTER_GAP, re.escape(character)] if pieces else [re.escape(character)]
     else:
@@ -116,7 +120,7 @@ def _gates(keys: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """
     worded, chinese = _Branches(), _Branches()
     for key in keys:
-        (chinese if all(is_cjk(c) for c in key) else worded).add(_pieces(key))
+        (chinese if key and all(is_cjk(c) for c in key) else worded).add(_pieces(key))
     return re.compile(worded.pattern()), re.compile(chinese.pattern())
 
 
