@@ -10,9 +10,11 @@ Figures (ratios against baselines measured in the same process; medians):
   10,000 cases in one process. Target <= 2048.
 - ``step_cost_growth``: cost per command once the case holds 10,000 events / once it
   holds 10. Target <= 1.2.
-- ``check_cost_growth``: the same for evaluating every neutrality check for the next move
-  (the long case also holds a caucus note and thousands of mediator paraphrases and
-  questions in English and Chinese, marked, which the transcript and leak checks read).
+- ``check_cost_growth``: the same for evaluating every neutrality check for the next move,
+  both cases holding the same kinds of events (a caucus note, statements, and mediator
+  invitations, paraphrases and questions in English and Chinese, marked, which the
+  transcript and leak checks read): the long one thousands of them, the short one one
+  round (about 20 events).
 """
 
 from __future__ import annotations
@@ -63,13 +65,18 @@ def _listening_case(clock: ManualClock) -> Mediation:
     return case
 
 
-def _median_per_call(block: Callable[[], object], calls: int, repeats: int) -> float:
+def _median_per_call(
+    block: Callable[[], object],
+    calls: int,
+    repeats: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
     timings = []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = clock()
         for _ in range(calls):
             block()
-        timings.append((time.perf_counter() - started) / calls)
+        timings.append((clock() - started) / calls)
     return statistics.median(timings)
 
 
@@ -178,33 +185,58 @@ def step_cost_growth(events: int = 10_000) -> dict[str, float]:
     }
 
 
+def _caucus_with_a_note(case: Mediation) -> None:
+    case.open_caucus("med", "bench-a")
+    case.caucus_note("bench-a", "I am worried my manager will retaliate if I complain.")
+    case.close_caucus("med")
+
+
+def _round_of_moves(case: Mediation) -> None:
+    """Statements, invitations, paraphrases and questions, in English and Chinese, each
+    kind evenly to both parties (a kind given to one party only would be a finding of its
+    own, and the figure would compare a move with findings to one without)."""
+    case.speak("bench-a", "I would like to say something.", 12.5)
+    case.speak("bench-b", "So would I.", 12.5)
+    case.invite_to_speak("med", "bench-a")
+    case.invite_to_speak("med", "bench-b")
+    for party in ("bench-a", "bench-b"):
+        case.paraphrase("med", party, "You feel that is unreasonable of the manager.")
+        case.ask("med", party, "你觉得这个安排幼稚吗？")
+
+
 def check_cost_growth(events: int = 10_000) -> dict[str, float]:
     """Cost of running every neutrality check for the next move (``pending_findings``)
-    once the case holds 10,000 events / once it holds about 10: the checks read running
-    figures kept by the fold, so the ratio stays near 1."""
-    early: list[float] = []
+    once the case holds 10,000 events / once it holds about 20 of the same kinds: a
+    caucus with a note, then rounds of statements, invitations, paraphrases and questions
+    in English and Chinese (which the transcript and leak checks read). The checks read
+    running figures kept by the fold, so the ratio stays near 1.
+
+    Both cases hold every kind of event the long one does: with only two statements in
+    the short case most checks returned at once there (nothing to weigh) and the figure
+    read 1.22-2.53, the cost of weighing rather than of length (every check costs the same
+    at 30, 100, 1,000 and 10,000 events of the same mix). The two are timed in turn, in
+    CPU seconds (the checks are CPU-bound; with the load average at 12-16 on two cores,
+    wall time mostly measured when this process got a core: 96 us and then 857 us for
+    the same short case), so that a busy spell on the machine hits both alike."""
+    fresh_cases = []
     for _ in range(60):
         fresh = _listening_case(ManualClock(START, tick=timedelta(seconds=1)))
-        fresh.speak("bench-a", "x", 10)
-        fresh.speak("bench-b", "y", 10)
-        early.append(_median_per_call(fresh.pending_findings, 20, 1))
+        _caucus_with_a_note(fresh)
+        _round_of_moves(fresh)
+        fresh_cases.append(fresh)
     big = _listening_case(ManualClock(START, tick=timedelta(seconds=1)))
-    big.open_caucus("med", "bench-a")
-    big.caucus_note("bench-a", "I am worried my manager will retaliate if I complain.")
-    big.close_caucus("med")
+    _caucus_with_a_note(big)
     while big.version < events:
-        big.speak("bench-a", "I would like to say something.", 12.5)
-        big.speak("bench-b", "So would I.", 12.5)
-        big.invite_to_speak("med", "bench-a")
-        big.invite_to_speak("med", "bench-b")
-        # Texts the transcript markers and the caucus-leak index read, each kind evenly to
-        # both parties (a kind given to one party only would be a finding of its own, and
-        # the figure would compare a move with findings to one without).
-        for party in ("bench-a", "bench-b"):
-            big.paraphrase("med", party, "You feel that is unreasonable of the manager.")
-            big.ask("med", party, "你觉得这个安排幼稚吗？")
-    late = [_median_per_call(big.pending_findings, 20, 1) for _ in range(60)]
-    return {"check_cost_growth": round(statistics.median(late) / statistics.median(early), 3)}
+        _round_of_moves(big)
+    early: list[float] = []
+    late: list[float] = []
+    for fresh in fresh_cases:
+        early.append(_median_per_call(fresh.pending_findings, 20, 1, time.process_time))
+        late.append(_median_per_call(big.pending_findings, 20, 1, time.process_time))
+    return {
+        "check_cost_growth": round(statistics.median(late) / statistics.median(early), 3),
+        "events_in_short_case": float(fresh_cases[0].version),
+    }
 
 
 def run() -> dict[str, float]:
