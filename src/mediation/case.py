@@ -169,9 +169,10 @@ class Mediation(Intake, JointSession, Caucus, Suggestion, Conduct, StageMoves, C
         if not isinstance(first, ev.CaseOpened) or first.seq != 1:
             raise InvalidInput("a case history must start with a case_opened event at seq 1")
         case = cls(first, clock=clock, process=process)
+        fold, keep = case._state.apply, case._events.append
         for event in iterator:
-            case._state.apply(event)
-            case._events.append(event)
+            fold(event)
+            keep(event)
         return case
 
     # -- reading --------------------------------------------------------------------------

@@ -710,7 +710,7 @@ def from_dict(data: Mapping[str, Any]) -> Event:
     Raises:
         InvalidInput: unknown type name, unsupported schema version, or malformed fields.
     """
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # a dict: no ABC check
         raise InvalidInput(f"an event is a mapping of fields; got {type(data).__name__}")
     cls = EVENT_TYPES.get(data.get("type"))  # type: ignore[arg-type]
     if cls is not None and data.get("v") == cls.schema_version:
