@@ -1739,3 +1739,87 @@ def test_a_well_hashed_opening_of_the_wrong_shape_is_malformed_not_an_error(
     assert audit.verify(forged).ok
     broken = audit.verify(forged, deep=True).broken
     assert broken is not None and (broken.seq, broken.code) == (1, "malformed")
+
+
+# -- sealing in one pass (the generated writers) agrees with the documented construction
+
+
+def _sealed_as_documented(event: ev.Event, salts: bytes) -> tuple[bytes, bytes | None]:
+    """The sealed body and content as ``docs/audit.md`` defines them, from the event's
+    JSON form with ``json.dumps``: the oracle for the store's sealing."""
+    from mediation.audit._personal import personal_slots  # the paths' table
+
+    data = ev.to_dict(event)
+    places = [place for place in personal_slots(data) if place[1][place[2]]]
+    content: dict[str, Any] = {}
+    for index, (path, container, key) in enumerate(places):
+        salt = salts[16 * index : 16 * (index + 1)]
+        value = json.dumps(
+            container[key], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        digest = hashlib.sha256(
+            b"mediation-commit-v2\x00" + path.encode() + b"\x00" + salt + value.encode()
+        ).hexdigest()
+        content[path] = {"salt": salt.hex(), "value": container[key]}
+        container[key] = {"commitment": digest}
+
+    def dumps(value: Any) -> bytes:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    return dumps(data), (dumps(content) if content else None)
+
+
+def _every_type_of_event() -> list[ev.Event]:
+    from tests.test_events import _all_recorded_events  # one case of each type
+
+    return _all_recorded_events()
+
+
+_EVERY_TYPE = _every_type_of_event()
+
+
+@given(
+    st.sampled_from(_EVERY_TYPE) | event_histories().flatmap(st.sampled_from),
+    st.text(),
+    st.binary(min_size=16 * 40, max_size=16 * 40),
+)
+def test_sealing_writes_the_documented_bytes_for_every_event_type(
+    event: ev.Event, text: str, salts: bytes
+) -> None:
+    """The store's sealing (a generated writer with a hook at the content fields, or the
+    JSON form) writes byte for byte what the documented construction gives, with any
+    text in a content field, and draws one salt per non-empty personal value."""
+    texts: dict[str, Any] = {
+        name: text
+        for name in chain._CONTENT_OF.get(type(event), ())
+        if isinstance(getattr(event, name), str)
+    }
+    for candidate in (event, attrs.evolve(event, **texts)) if texts else (event,):
+        asked: list[int] = []
+
+        def draw(count: int, asked: list[int] = asked) -> bytes:
+            asked.append(count)
+            return salts[:count]
+
+        try:
+            expected = _sealed_as_documented(candidate, salts)
+        except UnicodeEncodeError:  # a lone surrogate: refused either way
+            with pytest.raises(InvalidInput):
+                chain._seal(candidate, draw)
+            continue
+        assert chain._seal(candidate, draw) == expected
+        assert chain._seal_in_json_form(candidate, draw) == expected
+        held = RecordedEvent("c", candidate.seq, "0" * 64, *expected).contents()
+        assert asked == ([16 * len(held)] * 2 if held else [])  # _seal, then the JSON form
+        salt_of = {path: salt for path, (salt, _) in held.items()}
+        assert chain._seal(candidate, salt_of) == expected  # salts given per path (reseal)
+
+
+def test_a_value_not_of_its_declared_type_is_sealed_the_general_way() -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    odd = ev.StatementMade(seq=4, at=at, actor="a", stage="listening", text="t", seconds=1.0)
+    object.__setattr__(odd, "seconds", 3)  # an int where a float is declared
+    assert chain._SEALED_WRITERS[ev.StatementMade](odd, lambda name, text: text) is None
+    salts = bytes(range(16))
+    assert chain._seal(odd, lambda count: salts) == _sealed_as_documented(odd, salts)
+    assert b'"seconds":3,' in chain._seal(odd, lambda count: salts)[0]

@@ -134,3 +134,41 @@ def test_times_keep_their_offset_and_microseconds() -> None:
     text = written_directly(event)
     assert text is not None and '"due":"2026-03-02T09:00:00.000005+05:30"' in text
     assert text == dumps(event)
+
+
+@given(event_histories())
+def test_a_sealed_writer_hands_each_non_empty_sealed_field_to_its_hook_in_key_order(
+    events: tuple[ev.Event, ...],
+) -> None:
+    for event in events:
+        names = frozenset(
+            f.name for f in attrs.fields(type(event)) if f.name in {"text", "reason", "actor"}
+        )
+        writer = _canonical.sealed_writer(type(event), names)
+        if writer is None:
+            assert type(event) not in _canonical._DIRECT
+            continue
+        calls: list[tuple[str, str]] = []
+
+        def hook(name: str, text: str, calls: list[tuple[str, str]] = calls) -> str:
+            calls.append((name, text))
+            return '"<' + name + '>"'
+
+        expected = ev.to_dict(event)
+        handed = sorted(name for name in names if expected[name])
+        for name in handed:
+            expected[name] = f"<{name}>"
+        assert writer(event, hook) == json.dumps(
+            expected, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        assert calls == [
+            (name, json.dumps(getattr(event, name), ensure_ascii=False)) for name in handed
+        ]
+
+
+def test_only_a_class_with_a_generated_writer_and_its_own_fields_gets_a_sealed_writer() -> None:
+    assert _canonical.sealed_writer(ev.CaseOpened, frozenset()) is None
+    assert _canonical.sealed_writer(ev.StatementMade, frozenset({"no_such_field"})) is None
+    plain = _canonical.sealed_writer(ev.StatementMade, frozenset())
+    event = ev.StatementMade(seq=4, at=AT, actor="a", stage="listening", text="t", seconds=1.0)
+    assert plain is not None and plain(event, lambda name, text: "unused") == dumps(event)

@@ -14,7 +14,11 @@ Two ways to the same text:
   first and returns ``None`` when one is not what the class declares, so the general way
   is taken: the two can only ever write the same text.
 
-Appending an event computes this text, so it is on the hot path of every store.
+Appending an event computes this text, so it is on the hot path of every store. The
+sealed body of an event (:mod:`mediation.audit.chain`) is the same text with each
+non-empty personal field's value replaced by a commitment to it: :func:`sealed_writer`
+generates, for a class with a generated writer, the same function with a hook at those
+fields, so that a store writes the sealed body in the same one pass.
 """
 
 from __future__ import annotations
@@ -32,9 +36,14 @@ import attrs
 
 from mediation import events as ev
 
-__all__ = ["canonical_text", "json_text"]
+__all__ = ["SealedWriter", "canonical_text", "json_text", "sealed_writer"]
 
 _Direct = Callable[[ev.Event], "str | None"]
+
+SealedWriter = Callable[[ev.Event, Callable[[str, str], str]], "str | None"]
+"""``write(event, seal)``: the canonical text of ``event`` with the JSON text of each
+non-empty sealed field replaced by ``seal(field name, JSON text)``, called in key order;
+``None`` (before any call of ``seal``) when a value is not of its declared type."""
 
 _settings = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -107,8 +116,16 @@ def _value(name: str, kind: Any, namespace: dict[str, Any]) -> tuple[str, str] |
     return None
 
 
-def _direct_function(cls: type[ev.Event]) -> _Direct | None:
-    """The generated writer of ``cls``'s canonical text, or None if a field needs more."""
+def _direct_function(
+    cls: type[ev.Event], sealed: frozenset[str] = frozenset()
+) -> Callable[..., str | None] | None:
+    """The generated writer of ``cls``'s canonical text, or None if a field needs more.
+
+    With ``sealed`` field names, the writer takes a second argument, ``seal``, and writes
+    ``seal(name, text)`` instead of the JSON ``text`` of each of those fields whose value
+    is not empty (see :data:`SealedWriter`). Every type check comes before the text is
+    put together, so a writer that returns None has not called ``seal``.
+    """
     hints = typing.get_type_hints(cls)
     namespace = dict(_NAMESPACE)
     checks: list[str] = []
@@ -122,6 +139,8 @@ def _direct_function(cls: type[ev.Event]) -> _Direct | None:
         if written is None or field.name in parts:
             return None
         check, expression = written
+        if field.name in sealed:
+            expression = f"(seal({field.name!r}, {expression}) if {local} else {expression})"
         checks.append(f"    {local} = event.{field.name}\n    if not ({check}):\n")
         checks.append("        return None\n")
         parts[field.name] = expression
@@ -131,14 +150,15 @@ def _direct_function(cls: type[ev.Event]) -> _Direct | None:
         pieces.append(repr(opening + json.dumps(key) + ":"))
         pieces.append(parts[key])
     source = (
-        "def write(event):\n"
+        "def write(event, seal=None):\n"
         + "".join(checks)
         + "    return ''.join((\n        "
         + ",\n        ".join(pieces)
         + ",\n        '}',\n    ))\n"
     )
-    exec(compile(source, f"<canonical writer of {cls.__name__}>", "exec"), namespace)
-    function: _Direct = namespace["write"]
+    kind = "sealed" if sealed else "canonical"
+    exec(compile(source, f"<{kind} writer of {cls.__name__}>", "exec"), namespace)
+    function: Callable[..., str | None] = namespace["write"]
     return function
 
 
@@ -147,6 +167,24 @@ for _cls in ev.EVENT_TYPES.values():
     _function = _direct_function(_cls)
     if _function is not None:
         _DIRECT[_cls] = _function
+
+
+def sealed_writer(cls: type[ev.Event], sealed: frozenset[str]) -> SealedWriter | None:
+    """A generated writer of ``cls``'s canonical text with a hook at the ``sealed`` fields.
+
+    Args:
+        cls: An event class.
+        sealed: Names of its fields whose non-empty values are handed to the hook.
+
+    Returns:
+        The writer (see :data:`SealedWriter`), or None when ``cls`` has no generated
+        writer (a field needs the general path) or a sealed field is not one of its
+        fields.
+    """
+    if cls not in _DIRECT or not sealed <= {field.name for field in attrs.fields(cls)}:
+        return None
+    writer: SealedWriter | None = _direct_function(cls, sealed)
+    return writer
 
 
 def canonical_text(event: ev.Event) -> str:

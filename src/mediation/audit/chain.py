@@ -47,7 +47,7 @@ from typing import Any
 import attrs
 
 from mediation import events as ev
-from mediation._canonical import canonical_text, json_text
+from mediation._canonical import canonical_text, json_text, sealed_writer
 from mediation._logging import get_logger
 from mediation.audit._personal import (
     CONTENT_FIELDS,
@@ -114,6 +114,12 @@ _CONTENT_OF: dict[type[ev.Event], tuple[str, ...]] = {
 }
 """The top-level content fields of each event type without nested personal data (sealed
 without walking the JSON form); the others are sealed path by path."""
+_SEALED_WRITERS = {
+    cls: writer
+    for cls, fields in _CONTENT_OF.items()
+    if (writer := sealed_writer(cls, frozenset(fields))) is not None
+}
+"""The generated writers of sealed bodies (see :func:`mediation._canonical.sealed_writer`)."""
 
 
 def canonical_bytes(event: ev.Event) -> bytes:
@@ -379,28 +385,72 @@ def _json_object(raw: bytes, seq: int, case_id: str) -> dict[str, Any]:
 def _seal(
     event: ev.Event, salt_for: Callable[[int], bytes] | Mapping[str, bytes]
 ) -> tuple[bytes, bytes | None]:
-    """(sealed body, content) of ``event``; salts drawn from a source or given per field."""
-    fields = _CONTENT_OF.get(type(event))
-    if fields is not None:  # top-level content only: which fields, without parsing
-        text = canonical_text_checked(event)
-        present = [field for field in fields if getattr(event, field)]
-        if not present:
-            return text.encode("utf-8"), None
-        data = json.loads(text)
-        places: list[tuple[str, Any, Any]] = [(field, data, field) for field in present]
-    else:  # nested personal data: every non-empty value, path by path, in the JSON form
-        data = ev.to_dict(event)  # the canonical text is this, written (see _canonical)
-        places = [place for place in personal_slots(data) if place[1][place[2]]]
-        if not places:
-            return _encoded(event, data), None
-    present = [path for path, _, _ in places]
+    """(sealed body, content) of ``event``; salts drawn from a source or given per field.
+
+    Written in one pass by the class's generated writer when it has one (its top-level
+    content fields are text, the rest plain values); else, or when a value is not of its
+    declared type, the general way (:func:`_seal_in_json_form`). The two write the same
+    bytes (a property test compares them on every event type).
+    """
+    writer = _SEALED_WRITERS.get(type(event))
+    if writer is None:
+        return _seal_in_json_form(event, salt_for)
+    content: list[str] = []
+    keep = content.append
+    salts: list[bytes] = []
+
+    def seal(field: str, value_json: str) -> str:
+        # Called in key order, the order of the fields in _CONTENT_OF (both sorted); the
+        # salts are drawn at the first call, once the writer has checked every value.
+        if not content:
+            fields = _CONTENT_OF[type(event)]
+            salts[:] = _salts([name for name in fields if getattr(event, name)], salt_for)
+        salt = salts[len(content)]
+        digest = _sha256(
+            _COMMIT_PREFIX + field.encode("utf-8") + b"\x00" + salt + value_json.encode("utf-8")
+        ).hexdigest()
+        keep(f'"{field}":{{"salt":"{salt.hex()}","value":{value_json}}}')
+        return f'{{"commitment":"{digest}"}}'
+
+    try:
+        text = writer(event, seal)
+        if text is None:
+            return _seal_in_json_form(event, salt_for)
+        body = text.encode("utf-8")
+        held = ("{" + ",".join(content) + "}").encode("utf-8") if content else None
+    except UnicodeEncodeError as error:
+        raise InvalidInput(
+            f"event {event.seq} ({event.type_name}) cannot be stored: {error}"
+        ) from error
+    return body, held
+
+
+def _salts(present: Sequence[str], salt_for: SaltSource | Mapping[str, bytes]) -> list[bytes]:
+    """One salt per path of ``present``: drawn in one call of a source, or looked up."""
+    if not present:
+        return []
     if isinstance(salt_for, Mapping):
-        salts = [salt_for[field] for field in present]
-    else:
-        drawn = salt_for(SALT_BYTES * len(present))
-        if not isinstance(drawn, bytes) or len(drawn) != SALT_BYTES * len(present):
-            raise InvalidInput("the salt source must give the number of random bytes asked for")
-        salts = [drawn[i * SALT_BYTES : (i + 1) * SALT_BYTES] for i in range(len(present))]
+        return [salt_for[field] for field in present]
+    count = len(present)
+    drawn = salt_for(SALT_BYTES * count)
+    if not isinstance(drawn, bytes) or len(drawn) != SALT_BYTES * count:
+        raise InvalidInput("the salt source must give the number of random bytes asked for")
+    if count == 1:
+        return [drawn]
+    return [drawn[i * SALT_BYTES : (i + 1) * SALT_BYTES] for i in range(count)]
+
+
+def _seal_in_json_form(
+    event: ev.Event, salt_for: Callable[[int], bytes] | Mapping[str, bytes]
+) -> tuple[bytes, bytes | None]:
+    """:func:`_seal` the general way: every non-empty personal value, path by path, in
+    the event's JSON form, which is then written canonically."""
+    data = ev.to_dict(event)  # the canonical text is this, written (see _canonical)
+    places = [place for place in personal_slots(data) if place[1][place[2]]]
+    if not places:
+        return _encoded(event, data), None
+    present = [path for path, _, _ in places]
+    salts = _salts(present, salt_for)
     content: dict[str, Any] = {}
     for (field, container, key), salt in zip(places, salts, strict=True):
         value = container[key]
