@@ -1823,3 +1823,52 @@ def test_a_value_not_of_its_declared_type_is_sealed_the_general_way() -> None:
     salts = bytes(range(16))
     assert chain._seal(odd, lambda count: salts) == _sealed_as_documented(odd, salts)
     assert b'"seconds":3,' in chain._seal(odd, lambda count: salts)[0]
+
+
+# -- a verified load checks the stored bodies against the store's head
+
+
+def _relinked(records: list[RecordedEvent]) -> list[RecordedEvent]:
+    """The rows as a load reads them (no case id, no stored hash), with each hash the
+    one their bodies give: what the head-only check amounts to, record by record."""
+    previous = audit.genesis(CASE.case_id)
+    relinked = []
+    for record in records:
+        previous = audit.chain_hash(previous, record.body)
+        relinked.append(
+            RecordedEvent(CASE.case_id, record.seq, previous, record.body, record.content)
+        )
+    return relinked
+
+
+_BASES = (RECORDS, ERASED, SCREENED, SCREENED_ERASED)
+_HEADS = [ChainHead(CASE.case_id, base[-1].seq, base[-1].hash) for base in _BASES]
+
+
+@given(_tampered(), st.sampled_from(range(len(_BASES))))
+def test_a_load_against_the_head_takes_exactly_the_events_the_head_commits_to(
+    records: list[RecordedEvent], which: int
+) -> None:
+    """``verified_events`` (the verified load) returns events exactly when the rows'
+    bodies and contents verify record by record up to the store's head — whatever the
+    stored hashes say — and then they are the events of the records that head was
+    written for."""
+    head = _HEADS[which]
+    rows = [(r.seq, r.body, r.content) for r in records]
+    events = audit.verified_events(CASE.case_id, rows, head)
+    expected = _one_by_one(_relinked(records), head)
+    assert (events is not None) == expected.ok
+    if events is not None:
+        assert events == audit.decode_records(_BASES[which])
+
+
+def test_a_load_against_the_head_refuses_a_head_of_another_case_or_length() -> None:
+    rows = [(r.seq, r.body, r.content) for r in RECORDS]
+    assert audit.verified_events(CASE.case_id, rows, ANCHOR) == list(CASE.events)
+    assert audit.verified_events(CASE.case_id, [], ANCHOR) is None
+    assert audit.verified_events(CASE.case_id, rows[:-1], ANCHOR) is None
+    assert audit.verified_events("another", rows, ANCHOR) is None
+    earlier = ChainHead(CASE.case_id, RECORDS[-2].seq, RECORDS[-2].hash)
+    assert audit.verified_events(CASE.case_id, rows, earlier) is None  # a later append
+    moved = ChainHead(CASE.case_id, COUNT, RECORDS[-2].hash)
+    assert audit.verified_events(CASE.case_id, rows, moved) is None

@@ -277,7 +277,6 @@ def _statement_seq() -> int:
 @pytest.mark.parametrize(
     ("edit", "code", "at"),
     [
-        ("hash", "hash_mismatch", 5),  # the stored hash rewritten, the bodies intact
         ("body", "hash_mismatch", 5),  # a header byte changed (the actor)
         ("delete", "missing", 5),  # an event removed from the middle
         ("last", "truncated", 0),  # the last event removed, the head left as it was
@@ -296,9 +295,7 @@ def test_every_change_to_the_stored_rows_stops_a_verified_load(
     row = events_table.c.case_id == "edited"
     with store.engine.begin() as conn:
         where = sa.update(events_table).where(row, events_table.c.seq == seq)
-        if edit == "hash":
-            conn.execute(where.values(hash="0" * 64))
-        elif edit == "body":
+        if edit == "body":
             conn.execute(
                 where.values(body=records[seq - 1].body.replace(b'"actor":"', b'"actor":"x', 1))
             )
@@ -391,3 +388,41 @@ def _restore(store: SQLStore, case_id: str, records: tuple[audit.RecordedEvent, 
         conn.execute(sa.delete(cases_table).where(cases_table.c.case_id == case_id))
     store.adopt(case_id, records)
     assert verify_case(store, case_id).ok
+
+
+def test_a_rewritten_stored_hash_loads_but_does_not_verify(tmp_path: Path) -> None:
+    """A load checks the events against the store's head: a stored hash rewritten with
+    every body and content intact changes no event, so the case loads as recorded;
+    ``verify`` checks every stored link and names it."""
+    store = SQLStore(tmp_path / "cases.db")
+    case = scripted_case("relinked")
+    store.append(case.case_id, case.events, 0)
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.update(events_table)
+            .where(events_table.c.case_id == "relinked", events_table.c.seq == 5)
+            .values(hash="0" * 64)
+        )
+    assert Repository(store, clock=lambda: _NOW).load("relinked").events == case.events
+    result = verify_case(store, "relinked")
+    assert result.broken is not None
+    assert (result.broken.seq, result.broken.code) == (5, "hash_mismatch")
+    store.close()
+
+
+def test_reordered_rows_stop_a_verified_load_at_the_first_moved_event(tmp_path: Path) -> None:
+    store = SQLStore(tmp_path / "cases.db")
+    case = scripted_case("moved")
+    store.append(case.case_id, case.events, 0)
+    records = store.records("moved")
+    with store.engine.begin() as conn:
+        for seq, record in ((5, records[5]), (6, records[4])):  # events 5 and 6 swapped
+            conn.execute(
+                sa.update(events_table)
+                .where(events_table.c.case_id == "moved", events_table.c.seq == seq)
+                .values(hash=record.hash, body=record.body, content=record.content)
+            )
+    with pytest.raises(IntegrityError) as caught:
+        Repository(store, clock=lambda: _NOW).load("moved")
+    assert (caught.value.seq, caught.value.code) == (5, "hash_mismatch")
+    store.close()

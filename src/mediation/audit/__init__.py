@@ -43,6 +43,7 @@ from mediation.audit.chain import (
     record_events,
     reseal,
     unseal,
+    verified_events,
     verify,
     verify_stored,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "sign_heads",
     "sign_trailer",
     "unseal",
+    "verified_events",
     "verify",
     "verify_export",
     "verify_export_anchored",

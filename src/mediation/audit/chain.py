@@ -82,6 +82,7 @@ __all__ = [
     "record_events",
     "reseal",
     "unseal",
+    "verified_events",
     "verify",
     "verify_stored",
 ]
@@ -838,7 +839,8 @@ def verify(
         rows = _plain_rows(records, case_id)
         erased = _verified_common(case_id, rows) if rows is not None else None
         if rows is not None and erased is not None:
-            return _intact_result(case_id, rows, anchor, anchor_is_earlier, erased)
+            hashes = [row[1] for row in rows]
+            return _intact_result(case_id, hashes, anchor, anchor_is_earlier, erased)
     return _verify_each(records, case_id, anchor, deep, anchor_is_earlier)
 
 
@@ -888,7 +890,8 @@ def verify_stored(
     events: list[ev.Event] = []
     erased = _verified_common(case_id, rows, events)
     if erased is not None:
-        result = _intact_result(case_id, rows, anchor, anchor_is_earlier, erased)
+        hashes = [row[1] for row in rows]
+        result = _intact_result(case_id, hashes, anchor, anchor_is_earlier, erased)
         return result, (events if result.ok else [])
     records = [
         RecordedEvent(case_id, seq, hash_, body, content) for seq, hash_, body, content in rows
@@ -904,16 +907,10 @@ def _verified_common(
 ) -> tuple[ErasedSpan, ...] | None:
     """The erased spans of ``rows`` if they verify in one pass, else None: the fast path.
 
-    The chain is hashed from the stored bodies and compared with the stored hashes all at
-    once, at the end. A row of the common form either holds no content and its body no
-    commitment, or holds exactly ``{"<field>":{"salt":"<32 hex>","value":<value>}}``
-    and its body exactly one commitment, ``"<field>":{"commitment":"<hex>"}``, equal to
-    the salted commitment of those value bytes; it is checked from the stored bytes,
-    without parsing them, as :func:`_check_content` checks it. Any other row (erased
-    content, several fields) is checked as :func:`_verify_each` checks it. None at the
-    first break or at anything unexpected: the caller then verifies record by record,
-    which names the break. Accepting only what :func:`_verify_each` accepts, it reaches
-    the same verdict or none.
+    :func:`_one_pass` over the rows, then every stored hash compared with the recomputed
+    one, all at once. None at the first break or at anything unexpected: the caller
+    then verifies record by record, which names the break. Accepting only what
+    :func:`_verify_each` accepts, it reaches the same verdict or none.
 
     Args:
         case_id: The case.
@@ -923,22 +920,58 @@ def _verified_common(
     """
     if not rows:
         return None
+    links: list[bytes] = []
+    passed = _one_pass(case_id, rows, events, links)
+    if passed is None or b"".join(links).hex() != "".join([row[1] for row in rows]):
+        return None
+    return passed[1]
+
+
+def _one_pass(
+    case_id: str,
+    rows: Sequence[tuple[Any, ...]],
+    events: list[ev.Event] | None,
+    links: list[bytes],
+) -> tuple[bytes, tuple[ErasedSpan, ...]] | None:
+    """The chain's last hash (raw) and the erased spans of ``rows``, if every row is in
+    place and holds what its body commits to; else None.
+
+    The chain is hashed from the stored bodies (each link put in ``links`` when given);
+    the caller decides what the hashes are compared with: every stored hash (``verify``)
+    or the store's head (a verified load). A row of the common form either holds no
+    content and its body no commitment, or holds exactly ``{"<field>":{"salt":"<32
+    hex>","value":<value>}}`` and its body exactly one commitment,
+    ``"<field>":{"commitment":"<hex>"}``, equal to the salted commitment of those value
+    bytes; it is checked from the stored bytes, without parsing them, as
+    :func:`_check_content` checks it. Any other row (erased content, several fields) is
+    checked as :func:`_verify_each` checks it. None at anything unexpected.
+
+    Args:
+        case_id: The case.
+        rows: ``(seq, sealed body, content)`` or ``(seq, hash, sealed body, content)``
+            per stored event, in stored order (a stored hash is not read here).
+        events: When given, each row is also decoded into it as :func:`decode_stored`
+            decodes it.
+        links: Receives the hash of each row, in order (raw digests).
+    """
     decode = _decoder.decode
     from_dict = ev.from_dict
     append = events.append if events is not None else None
+    keep = links.append
     sha = _sha256
     unhex = unhexlify
     one_field = _ONE_FIELD_SALTED
     forms = _FIELD_FORMS
     mark = _MARK
     prev = bytes.fromhex(genesis(case_id))
-    chained: list[bytes] = []
-    keep = chained.append
     gaps: list[tuple[int, tuple[str, ...]]] = []
     try:
-        for expected, (seq, stored, body, content) in enumerate(rows, 1):
+        for expected, row in enumerate(rows, 1):
+            seq: int = row[0]
+            body: bytes = row[-2]
+            content: bytes | None = row[-1]
             prev = sha(prev + sha(body).digest()).digest()
-            keep(prev)  # compared with the stored hashes all at once, at the end
+            keep(prev)
             if seq != expected:
                 return None
             if content is not None:
@@ -948,9 +981,12 @@ def _verified_common(
                     # commitment that field's, to exactly these salt and value bytes?
                     name, salt, value = single.groups()
                     field, committing, needle = forms[name]
-                    digest = sha(committing + unhex(salt) + value).digest()
                     at = body.find(needle) + len(needle)
-                    if at < len(needle) or body[at : at + 66] != hexlify(digest) + b'"}':
+                    if (
+                        at < len(needle)
+                        or body[at : at + 66]
+                        != hexlify(sha(committing + unhex(salt) + value).digest()) + b'"}'
+                    ):
                         return None
                     if append is not None:
                         data = decode(str(body, "utf-8"))
@@ -965,7 +1001,7 @@ def _verified_common(
                     append(from_dict(decode(str(body, "utf-8"))))
                 continue
             # Content erased, or several fields: checked as one record at a time does.
-            broken, missing = _content_missing(RecordedEvent(case_id, seq, stored, body, content))
+            broken, missing = _content_missing(RecordedEvent(case_id, seq, "", body, content))
             if broken is not None:
                 return None
             if missing:
@@ -976,13 +1012,47 @@ def _verified_common(
                 append(from_dict(data))
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError):
         return None  # binascii.Error and InvalidInput are ValueErrors
-    if b"".join(chained).hex() != "".join([row[1] for row in rows]):
-        return None
     if not gaps:
-        return ()
-    erasures = [RecordedEvent(case_id, *row) for row in rows if _ERASURE_MARK in row[2]]
+        return prev, ()
+    erasures = [
+        RecordedEvent(case_id, row[0], "", row[-2], row[-1])
+        for row in rows
+        if _ERASURE_MARK in row[-2]
+    ]
     erased, broken = _match_erasures(gaps, erasures)
-    return erased if broken is None else None
+    return (prev, erased) if broken is None else None
+
+
+def verified_events(
+    case_id: str, rows: Sequence[tuple[int, bytes, bytes | None]], head: ChainHead
+) -> list[ev.Event] | None:
+    """The events of a case's stored rows if they are exactly the events ``head``
+    commits to, else None: how a store's case is loaded verified.
+
+    The chain is hashed from the stored bodies and its last hash compared with ``head``
+    (the store's own head, kept with the case); every held content is checked against
+    its commitment and every erased one matched with the erasure event that names it,
+    as :func:`verify` does. A match proves the bodies are the ones the head commits to,
+    so the hashes stored with each row are not needed (nor read): they are what
+    :func:`verify` checks, link by link. None means the rows are not those events, or
+    not of the form this pass takes (or the head is not at the last row): verify them
+    with their stored hashes (:func:`verify_stored`), which names the first break.
+
+    Args:
+        case_id: The case.
+        rows: ``(seq, sealed body, content)`` per stored event, in order of ``seq``.
+        head: The head the store keeps for the case.
+
+    Returns:
+        The events, decoded as :func:`decode_stored` decodes them; or None.
+    """
+    if not rows or head.case_id != case_id or head.version != len(rows):
+        return None
+    events: list[ev.Event] = []
+    passed = _one_pass(case_id, rows, events, [])
+    if passed is None or passed[0].hex() != head.head:
+        return None
+    return events
 
 
 _ONE_FIELD_SALTED = re.compile(
@@ -999,17 +1069,18 @@ commitment hashes, and its commitment as a sealed body writes it, up to the dige
 
 def _intact_result(
     case_id: str,
-    rows: Sequence[tuple[int, str, bytes, bytes | None]],
+    hashes: Sequence[str],
     anchor: ChainHead | None,
     anchor_is_earlier: bool,
     erased: tuple[ErasedSpan, ...] = (),
 ) -> Verification:
-    """The verification of rows that verified in one pass: checked against the anchor."""
-    count = len(rows)
-    head = rows[-1][1]
+    """The verification of rows that verified in one pass (``hashes``: theirs, in
+    order): checked against the anchor."""
+    count = len(hashes)
+    head = hashes[-1]
     broken = None
     if anchor is not None:
-        at_anchor = rows[anchor.version - 1][1] if 1 <= anchor.version <= count else head
+        at_anchor = hashes[anchor.version - 1] if 1 <= anchor.version <= count else head
         broken = _anchor_check(case_id, count, at_anchor, anchor, allow_longer=anchor_is_earlier)
     result = Verification(case_id, count, head, broken, erased)
     if broken is not None:

@@ -13,6 +13,7 @@ from mediation.store._summary import CaseSummary
 __all__ = ["EventStore", "ManagedStore", "ReadLog", "StoredRows"]
 
 StoredRow = tuple[int, str, bytes, bytes | None]
+StoredBody = tuple[int, bytes, bytes | None]
 """One stored event as the store holds it: ``(seq, hash, sealed body, content)``."""
 
 
@@ -154,11 +155,22 @@ class ManagedStore(Protocol):
 class StoredRows(Protocol):
     """A store that hands out a case's stored events as plain rows (the SQL store does).
 
-    :meth:`mediation.store.Repository.load` verifies and decodes these directly
-    (:func:`mediation.audit.verify_stored`) instead of building a
-    :class:`~mediation.audit.RecordedEvent` per event first; a store without it is
-    read through :meth:`EventStore.records`.
+    :meth:`mediation.store.Repository.load` verifies and decodes these directly instead
+    of building a :class:`~mediation.audit.RecordedEvent` per event first: the sealed
+    bodies and contents against the store's head (:func:`mediation.audit.verified_events`),
+    and when they do not verify that way, the rows with their stored hashes
+    (:func:`mediation.audit.verify_stored`), which names the break. A store without it
+    is read through :meth:`EventStore.records`.
     """
+
+    def stored_bodies(self, case_id: str) -> Sequence[StoredBody]:
+        """Every stored event of the case as ``(seq, sealed body, content)``, in order of
+        ``seq``: :meth:`stored_rows` without the hashes.
+
+        Raises:
+            CaseNotFound: no such case.
+        """
+        ...
 
     def stored_rows(self, case_id: str) -> Sequence[StoredRow]:
         """Every stored event of the case as ``(seq, hash, sealed body, content)``, in

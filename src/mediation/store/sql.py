@@ -276,6 +276,12 @@ class _Statements:
             .order_by(events_table.c.case_id, events_table.c.seq)
             .compile(dialect=dialect)
         )
+        self.select_sealed = _Statement(
+            sa.select(events_table.c.seq, events_table.c.body, events_table.c.content)
+            .where(events_table.c.case_id == case)
+            .order_by(events_table.c.seq),
+            dialect,
+        )
         self.select_records = _Statement(
             sa.select(
                 events_table.c.seq,
@@ -1039,6 +1045,19 @@ class SQLStore:
         return [
             (seq, hash_, bytes(body), bytes(content) if content is not None else None)
             for seq, hash_, body, content in rows
+        ]
+
+    @_guard
+    def stored_bodies(self, case_id: str) -> list[tuple[int, bytes, bytes | None]]:
+        """See :meth:`mediation.store.StoredRows.stored_bodies`."""
+        rows = self._fetch(self._sql.select_sealed, case_id)
+        if not rows:
+            raise CaseNotFound(case_id)
+        if self.dialect == "sqlite":  # sqlite3 gives bytes already
+            return rows
+        return [
+            (seq, bytes(body), bytes(content) if content is not None else None)
+            for seq, body, content in rows
         ]
 
     def _fetch(self, statement: _Statement, case_id: str) -> list[Any]:
