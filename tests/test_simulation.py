@@ -212,3 +212,31 @@ def test_no_seat_effect_on_identical_specs() -> None:
     effect = assert_no_seat_effect(results, confidence=0.99)
     assert effect.n > 250
     assert (effect.first, effect.second) == ("ana", "ben")
+
+
+@given(
+    n=st.integers(1, 3000),
+    variants=st.integers(1, 3),
+    workers=st.integers(1, 8),
+    chunk_size=st.none() | st.integers(1, 400),
+)
+def test_chunks_cover_each_variant_in_order_and_shrink_towards_the_end(
+    n: int, variants: int, workers: int, chunk_size: int | None
+) -> None:
+    from mediation.simulation import runner  # the chunking is internal
+
+    scenarios = [builtin("plain_5x5") for _ in range(variants)]
+    jobs = runner._jobs(scenarios, n, 7, workers, chunk_size)
+    order = [next(k for k, s in enumerate(scenarios) if s is job[0]) for job in jobs]
+    assert order == sorted(order)  # each variant's chunks together, variants in order
+    for scenario in scenarios:
+        own = [(start, stop) for variant, seed, start, stop in jobs if variant is scenario]
+        assert [start for start, _ in own] == [0] + [stop for _, stop in own[:-1]]
+        assert own[-1][1] == n
+        sizes = [stop - start for start, stop in own]
+        if chunk_size is not None:
+            assert all(size == chunk_size for size in sizes[:-1])
+        else:
+            assert all(8 <= size <= 250 for size in sizes[:-1])
+            assert sizes[:-1] == sorted(sizes[:-1], reverse=True)
+    assert all(seed == 7 for _, seed, _, _ in jobs)

@@ -163,14 +163,36 @@ def _execute(
     return out
 
 
-def _jobs(scenario: Scenario, n: int, seed: int, size: int) -> list[Job]:
-    return [(scenario, seed, start, min(n, start + size)) for start in range(0, n, size)]
+_MOST_PER_CHUNK = 250
+_LEAST_PER_CHUNK = 8
 
 
-def _size(n: int, workers: int, chunk_size: int | None) -> int:
-    if chunk_size is not None:
-        return _check_count(chunk_size, "chunk_size", 1)
-    return max(1, min(250, math.ceil(n / (4 * workers))))
+def _jobs(
+    variants: Sequence[Scenario], n: int, seed: int, workers: int, chunk_size: int | None
+) -> list[Job]:
+    """The chunks of ``n`` mediations of each variant, in order.
+
+    ``chunk_size`` mediations each when given. Else the chunks shrink as the work runs
+    out ("guided" scheduling): each is a quarter of an even share of what is left (at
+    most 250, at least 8 mediations), so the last chunks are short and no worker waits
+    long at the end for another to finish a large one. (Equal chunks of 250 left one of
+    two workers idle for about a chunk's time at the end of a 2,400-mediation run: 5-10 %
+    of the run.)
+    """
+    fixed = _check_count(chunk_size, "chunk_size", 1) if chunk_size is not None else None
+    left = n * len(variants)
+    jobs: list[Job] = []
+    for variant in variants:
+        start = 0
+        while start < n:
+            size = fixed or max(
+                _LEAST_PER_CHUNK, min(_MOST_PER_CHUNK, math.ceil(left / (4 * workers)))
+            )
+            stop = min(n, start + size)
+            jobs.append((variant, seed, start, stop))
+            left -= stop - start
+            start = stop
+    return jobs
 
 
 def _scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
@@ -203,8 +225,9 @@ def run(
             started (and shut down) by this call, or inline when ``workers`` is 1.
         workers: Processes for the default pool (default: the number of CPUs). Also
             sizes the chunks when ``executor`` is given.
-        chunk_size: Mediations per task (default: about a quarter of ``n / workers``,
-            at most 250). Does not change the results.
+        chunk_size: Mediations per task (default: shrinking as the run goes, each a
+            quarter of an even share of what is left, from at most 250 to at least 8).
+            Does not change the results.
         progress: Called as ``progress(done, total)`` as chunks complete.
 
     Returns:
@@ -219,7 +242,7 @@ def run(
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidInput(f"seed must be a whole number; got {seed!r}")
     count = _workers(workers)
-    jobs = _jobs(chosen, n, seed, _size(n, count, chunk_size))
+    jobs = _jobs((chosen,), n, seed, count, chunk_size)
     chunks = _execute(jobs, executor, count, progress)
     results = tuple(result for chunk in chunks for result in chunk)
     return RunResult(scenario=chosen, n=n, seed=seed, results=results, summary=summarize(results))
@@ -272,8 +295,7 @@ def sweep(
     params = [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*grid.values())]
     variants = [base.with_values(point) for point in params]
     count = _workers(workers)
-    size = _size(n * len(variants), count, chunk_size)
-    jobs = [job for variant in variants for job in _jobs(variant, n, seed, size)]
+    jobs = _jobs(variants, n, seed, count, chunk_size)
     chunks = _execute(jobs, executor, count, progress)
     points = []
     cursor = 0
