@@ -839,8 +839,7 @@ def verify(
         rows = _plain_rows(records, case_id)
         erased = _verified_common(case_id, rows) if rows is not None else None
         if rows is not None and erased is not None:
-            hashes = [row[1] for row in rows]
-            return _intact_result(case_id, hashes, anchor, anchor_is_earlier, erased)
+            return _intact_result(case_id, rows, anchor, anchor_is_earlier, erased)
     return _verify_each(records, case_id, anchor, deep, anchor_is_earlier)
 
 
@@ -890,8 +889,7 @@ def verify_stored(
     events: list[ev.Event] = []
     erased = _verified_common(case_id, rows, events)
     if erased is not None:
-        hashes = [row[1] for row in rows]
-        result = _intact_result(case_id, hashes, anchor, anchor_is_earlier, erased)
+        result = _intact_result(case_id, rows, anchor, anchor_is_earlier, erased)
         return result, (events if result.ok else [])
     records = [
         RecordedEvent(case_id, seq, hash_, body, content) for seq, hash_, body, content in rows
@@ -936,8 +934,8 @@ def _one_pass(
     """The chain's last hash (raw) and the erased spans of ``rows``, if every row is in
     place and holds what its body commits to; else None.
 
-    The chain is hashed from the stored bodies (each link put in ``links`` when given);
-    the caller decides what the hashes are compared with: every stored hash (``verify``)
+    The chain is hashed from the stored bodies (each link put in ``links``); the caller
+    decides what the hashes are compared with: every stored hash (``verify``)
     or the store's head (a verified load). A row of the common form either holds no
     content and its body no commitment, or holds exactly ``{"<field>":{"salt":"<32
     hex>","value":<value>}}`` and its body exactly one commitment,
@@ -981,12 +979,9 @@ def _one_pass(
                     # commitment that field's, to exactly these salt and value bytes?
                     name, salt, value = single.groups()
                     field, committing, needle = forms[name]
+                    digest = sha(committing + unhex(salt) + value).digest()
                     at = body.find(needle) + len(needle)
-                    if (
-                        at < len(needle)
-                        or body[at : at + 66]
-                        != hexlify(sha(committing + unhex(salt) + value).digest()) + b'"}'
-                    ):
+                    if at < len(needle) or body[at : at + 66] != hexlify(digest) + b'"}':
                         return None
                     if append is not None:
                         data = decode(str(body, "utf-8"))
@@ -1069,18 +1064,17 @@ commitment hashes, and its commitment as a sealed body writes it, up to the dige
 
 def _intact_result(
     case_id: str,
-    hashes: Sequence[str],
+    rows: Sequence[tuple[int, str, bytes, bytes | None]],
     anchor: ChainHead | None,
     anchor_is_earlier: bool,
     erased: tuple[ErasedSpan, ...] = (),
 ) -> Verification:
-    """The verification of rows that verified in one pass (``hashes``: theirs, in
-    order): checked against the anchor."""
-    count = len(hashes)
-    head = hashes[-1]
+    """The verification of rows that verified in one pass: checked against the anchor."""
+    count = len(rows)
+    head = rows[-1][1]
     broken = None
     if anchor is not None:
-        at_anchor = hashes[anchor.version - 1] if 1 <= anchor.version <= count else head
+        at_anchor = rows[anchor.version - 1][1] if 1 <= anchor.version <= count else head
         broken = _anchor_check(case_id, count, at_anchor, anchor, allow_longer=anchor_is_earlier)
     result = Verification(case_id, count, head, broken, erased)
     if broken is not None:

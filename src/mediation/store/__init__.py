@@ -369,9 +369,11 @@ def retry_on_conflict(
 class Repository:
     """Load a case, run commands, save: what a host uses on top of a store.
 
-    Loads are verified: the stored chain, its commitments and the store's head are
-    checked before the case is rebuilt, and anything changed raises
-    :class:`~mediation.errors.IntegrityError` naming the event. Pass
+    Loads are verified: the chain recomputed from the stored sealed bodies must end at
+    the store's head, and every content must match its commitment, before the case is
+    rebuilt; any changed, removed or reordered event raises
+    :class:`~mediation.errors.IntegrityError` naming the event (a stored hash rewritten
+    over an intact body changes no event: :meth:`verify` reports it). Pass
     ``verify_loads=False`` (or ``verify=False`` to one load) to skip that, e.g. for a
     batch job that verified the store as a whole just before.
 
