@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from mediation import CaucusBalance, InvalidInput, Mediation, Policy
+from mediation import CaucusBalance, Finding, InvalidInput, Mediation, Mediator, Party, Policy
 from mediation.clocks import ManualClock
 from mediation.neutrality import caucus_balance
 from mediation.neutrality._messages import render
+from mediation.testing import advance_to
+from tests.conftest import START
 
 Build = Callable[..., Mediation]
 AdvanceTo = Callable[[Mediation, str], Mediation]
@@ -82,3 +84,68 @@ def test_messages_have_chinese_text() -> None:
     values = {"minutes": "A 180 min", "ratio": "∞", "max_ratio": 2, "gap": "180"}
     text = render(template, "zh", min_gap="60", parties="B", **values)
     assert "单独会谈" in text
+
+
+def _still_case(parties: int = 2, **kwargs: object) -> tuple[Mediation, ManualClock]:
+    """A case on a clock that does not tick by itself: caucus times are exact."""
+    clock = ManualClock(START)
+    case = Mediation.open(
+        "case-1",
+        [Party(pid, pid.upper()) for pid in "abcdefgh"[:parties]],
+        Mediator("m", "Mediator"),
+        clock=clock,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return advance_to(case, "common_ground"), clock
+
+
+def _one_sided(case: Mediation) -> list[Finding]:
+    return [f for f in case.pending_findings() if f.check == "caucus_balance"]
+
+
+@pytest.mark.parametrize(("minutes", "flagged"), [(89, False), (90, True), (91, True)])
+def test_a_gap_of_exactly_min_gap_is_judged(minutes: int, flagged: bool) -> None:
+    """A finding needs "a gap of at least min_gap" (90 min by default): 90 min against a
+    declined offer is judged, 89 is not."""
+    case, clock = _still_case()
+    case.offer_caucus("m", "b")
+    _caucus(case, clock, "a", minutes)
+    assert case.state.caucus_seconds["a"] == minutes * 60
+    assert bool(_one_sided(case)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("shorter", "flagged"),
+    [(100, False), (99, True)],  # against 200 min: a ratio of exactly 2, and just above it
+)
+def test_the_time_ratio_is_judged_at_max_time_ratio(shorter: int, flagged: bool) -> None:
+    """Both parties had caucuses with a gap of 100 min or more: the ratio decides; at most
+    ``max_time_ratio`` (2) is fine, above it is one-sided."""
+    case, clock = _still_case()
+    _caucus(case, clock, "a", 200)
+    _caucus(case, clock, "b", shorter)
+    found = _one_sided(case)
+    assert bool(found) is flagged
+    if flagged:
+        (finding,) = found
+        assert finding.parties == ("b",)
+        assert finding.figures == {"ratio": 200 / 99, "gap_seconds": 101 * 60.0}
+
+
+def test_the_message_gives_minutes_the_gap_and_min_gap() -> None:
+    case, clock = _still_case()
+    case.offer_caucus("m", "b")
+    _caucus(case, clock, "a", 180)
+    (finding,) = _one_sided(case)
+    assert "A 180 min, B 0 min" in finding.message
+    assert "a gap of 180 min (judged from 90 min)" in finding.message
+    assert "longest/shortest ∞ (at most 2.0)" in finding.message
+    assert finding.figures == {"ratio": float("inf"), "gap_seconds": 180 * 60.0}
+
+
+def test_a_third_party_without_a_caucus_counts_with_zero_minutes() -> None:
+    case, clock = _still_case(3)
+    _caucus(case, clock, "a", 100)
+    _caucus(case, clock, "b", 100)
+    (finding,) = _one_sided(case)
+    assert finding.parties == ("c",)

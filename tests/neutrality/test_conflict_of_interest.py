@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mediation import (
+    ConflictOfInterest,
+    Finding,
     Mediation,
+    Policy,
+    Relation,
     neutrality_report,
 )
-from mediation.neutrality.conflict_of_interest import waiting_for_disclosure
+from mediation.neutrality.conflict_of_interest import relation_in_words, waiting_for_disclosure
 from mediation.neutrality.informed_consent import waiting_for_consent
 from mediation.testing import waive_all
 
@@ -42,3 +46,50 @@ def test_the_process_waits_for_disclosure_then_for_consent(new_case: Build) -> N
     for party in ("a", "b"):
         case.consent(party)
     assert not waiting_for_consent(case.state)
+
+
+def _conflict(case: Mediation) -> list[Finding]:
+    return [f for f in case.pending_findings() if f.check == "conflict_of_interest"]
+
+
+def test_a_disqualifying_conflict_names_who_has_still_to_waive(new_case: Build) -> None:
+    """The mediator reports to A: disclosure does not cure it; every party must waive it
+    in writing, and the finding names those who have not, citing the opening and the
+    waivers given."""
+    case = new_case(related=True)
+    (relation,) = case.state.mediator.relationships
+    case.disclose("m", "I report to A.", [relation])
+    (finding,) = _conflict(case)
+    assert finding.code == "disqualifying_conflict" and finding.parties == ("a", "b")
+    assert "conflict of interest: Mediator reports to A;" in finding.message
+    assert "no written waiver yet from A, B" in finding.message
+    assert finding.figures == {"waivers": 0.0, "parties": 2.0}
+    assert finding.evidence == (1,)
+    waived = case.waive_conflict("b", relation, "I was told and waive it.")
+    (finding,) = _conflict(case)
+    assert finding.parties == ("a",)
+    assert finding.figures == {"waivers": 1.0, "parties": 2.0}
+    assert finding.evidence == (1, waived.seq)
+    case.waive_conflict("a", relation, "So do I.")
+    assert not _conflict(case)
+
+
+def test_without_waivers_the_related_party_is_named(new_case: Build) -> None:
+    policy = Policy(conflict_of_interest=ConflictOfInterest(allow_waiver=False))
+    case = new_case(related=True, policy=policy)
+    (relation,) = case.state.mediator.relationships
+    case.disclose("m", "I report to A.", [relation])
+    (finding,) = _conflict(case)
+    assert finding.code == "disqualifying_conflict_unwaivable"
+    assert finding.parties == ("a",) and finding.evidence == (1,)
+    assert "conflict of interest: Mediator reports to A; the policy allows no" in finding.message
+
+
+def test_relations_are_worded_with_display_names(new_case: Build) -> None:
+    """The mediator and parties by their names; anyone else by their id."""
+    state = new_case().state
+    assert relation_in_words(state, Relation("manages", "m", "b")) == "Mediator manages B"
+    assert relation_in_words(state, Relation("manages", "a", "m")) == "A manages Mediator"
+    assert relation_in_words(state, Relation("family", "m", "zoe")) == (
+        relation_in_words(state, Relation("family", "m", "a")).replace("A", "zoe")
+    )

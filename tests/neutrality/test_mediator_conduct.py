@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mediation import (
+    Finding,
     InvalidInput,
     Mediation,
     Mediator,
@@ -19,6 +20,7 @@ from mediation import (
 )
 from mediation.clocks import ManualClock
 from mediation.events import FindingRecorded
+from mediation.neutrality.exact import lower_tail
 from mediation.testing import advance_to
 
 Build = Callable[..., Mediation]
@@ -140,3 +142,120 @@ def test_an_overall_imbalance_is_recorded_once(
     case = advance_to(case, "common_ground")
     recorded = [f for f in case.state.findings if f.code == "mediator_attention_imbalance"]
     assert len(recorded) == 1 and recorded[0].parties == (ignored,)
+
+
+def _conduct(case: Mediation) -> dict[str, Finding]:
+    return {f.code: f for f in case.pending_findings() if f.check == "mediator_conduct"}
+
+
+@pytest.mark.parametrize(("questions", "judged"), [(5, False), (6, True)])
+def test_the_overall_comparison_starts_at_min_interventions(
+    new_case: Build, advance_to: AdvanceTo, questions: int, judged: bool
+) -> None:
+    """Six interventions in all (``min_interventions``) are judged; five are not."""
+    case = advance_to(new_case(), "listening")
+    for _ in range(questions):
+        case.ask("m", "a", "And then?")
+    found = _conduct(case)
+    assert ("mediator_attention_imbalance" in found) is judged
+    if judged:
+        finding = found["mediator_attention_imbalance"]
+        assert finding.parties == ("b",)
+        assert finding.figures == {"ratio": float("inf"), "p_value": 1 / 64}
+
+
+@pytest.mark.parametrize(("to_a", "flagged"), [(40, False), (41, True)])
+def test_the_overall_ratio_is_judged_at_max_ratio(
+    new_case: Build, advance_to: AdvanceTo, to_a: int, flagged: bool
+) -> None:
+    """40:20 is a ratio of exactly 2.0, within ``max_ratio``, however significant the
+    count; 41:20 is above it, and significant."""
+    case = advance_to(new_case(), "listening")
+    for _ in range(to_a):
+        case.ask("m", "a", "And then?")
+    for _ in range(20):
+        case.ask("m", "b", "And then?")
+    found = _conduct(case)
+    assert ("mediator_attention_imbalance" in found) is flagged
+    if flagged:
+        finding = found["mediator_attention_imbalance"]
+        assert finding.parties == ("b",)
+        assert finding.figures["ratio"] == 41 / 20
+        assert finding.figures["p_value"] == pytest.approx(lower_tail(20, 61, 2))
+
+
+def test_two_underserved_parties_are_reported_with_the_larger_p_value(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    """Twelve questions to A, one to B, none to C: B and C are both below an equal share;
+    the finding names both and gives the larger (weaker) p-value, B's."""
+    case = advance_to(new_case(3), "listening")
+    for _ in range(12):
+        case.ask("m", "a", "And then?")
+    case.ask("m", "b", "And you?")
+    found = _conduct(case)
+    weaker = lower_tail(1, 13, 3)
+    assert weaker > lower_tail(0, 13, 3)
+    for code in (
+        "mediator_attention_imbalance",
+        "uneven_questions",
+        "uneven_engagement",
+        "uneven_attention_in_stage",
+    ):
+        assert found[code].parties == ("b", "c"), code
+        assert found[code].figures["p_value"] == pytest.approx(weaker), code
+        assert f"p = {weaker:.3g}" in found[code].message, code
+    assert found["party_never_addressed"].parties == ("c",)
+
+
+def test_questions_alone_are_engagement(new_case: Build, advance_to: AdvanceTo) -> None:
+    """Four questions to A and nothing to B: questions and engagement (questions and
+    paraphrases together) are both 4:0; B was never addressed at all."""
+    case = advance_to(new_case(), "listening")
+    for _ in range(4):
+        case.ask("m", "a", "And then?")
+    found = _conduct(case)
+    assert set(found) == {
+        "uneven_questions",
+        "uneven_engagement",
+        "party_never_addressed",
+        "uneven_attention_in_stage",
+    }
+    assert all(f.parties == ("b",) for f in found.values())
+    case.paraphrase("m", "b", "You mean the rota.")
+    found = _conduct(case)
+    assert "uneven_engagement" not in found and "party_never_addressed" not in found
+
+
+def test_caucus_sessions_count_as_caucuses(new_case: Build, advance_to: AdvanceTo) -> None:
+    """Four caucuses with A and none offered to B: uneven caucuses, resting on the caucus
+    events."""
+    case = advance_to(new_case(), "common_ground")
+    before = set(case.state.evidence(("caucus", "a"), ("caucus", "b")))
+    for _ in range(4):
+        case.open_caucus("m", "a")
+        case.close_caucus("m")
+    found = _conduct(case)
+    finding = found["uneven_caucuses"]
+    assert finding.parties == ("b",)
+    caucus_seqs = set(case.state.evidence(("caucus", "a"), ("caucus", "b")))
+    assert set(finding.evidence) == caucus_seqs and len(caucus_seqs - before) >= 4
+    assert "caucuses went unevenly: A 4, B 0;" in finding.message
+
+
+def test_in_stage_evidence_is_the_stage_interventions(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    """The per-stage comparison rests on the interventions of the stage being left, not
+    on those of earlier stages."""
+    case = advance_to(new_case(), "listening")
+    for _ in range(4):
+        case.ask("m", "a", "And then?")
+    case.speak("a", "x", 60)
+    case.speak("b", "y", 60)
+    case.paraphrase("m", "b", "You mean the rota.")
+    case.advance("m")
+    asked = [case.ask("m", "b", "And you?").seq for _ in range(4)]
+    finding = _conduct(case)["uneven_attention_in_stage"]
+    assert finding.parties == ("a",)
+    assert finding.evidence == tuple(asked)
