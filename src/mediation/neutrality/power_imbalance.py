@@ -87,7 +87,7 @@ class PowerImbalanceCheck(FamilyCheck):
                         MESSAGES["support_person_missing"],
                         alone,
                         params={"names": state.names(alone)},
-                        evidence=(1, *state.evidence(("entered", state.stage))),
+                        evidence=tuple(sorted({1, *state.evidence(("entered", state.stage))})),
                     )
                 )
         if (
