@@ -15,10 +15,10 @@ from mediation import (
     TransitionRefused,
 )
 from mediation.clocks import ManualClock
+from mediation.neutrality.power_imbalance import subordinates
 from mediation.policy import (
     PowerImbalance,
 )
-from mediation.neutrality.power_imbalance import subordinates
 from mediation.testing import screen_all
 from tests.refusal import nothing_recorded
 

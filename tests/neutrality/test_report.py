@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from mediation import (
     Mediation,
+    MediatorStyle,
+    Mode,
+    Policy,
     neutrality_report,
 )
 from mediation.clocks import ManualClock
@@ -178,3 +181,108 @@ def test_a_party_the_mediator_never_addressed_counts_zero_of_each(
     assert (untouched.invitations, untouched.paraphrases, untouched.questions) == (0, 0, 0)
     assert (untouched.turns, untouched.proposals, untouched.caucus_seconds) == (0, 0, 0.0)
     assert untouched.airtime_seconds == 0.0 and not untouched.caucus_offered
+
+
+Build = Callable[..., Mediation]
+AdvanceTo = Callable[[Mediation, str], Mediation]
+
+
+def test_shares_and_measures_count_a_silent_party_as_zero(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(3), "listening")
+    case.speak("a", "at length", 300)
+    case.speak("b", "briefly", 100)
+    report = neutrality_report(case)
+    a, b, c = report.parties
+    assert (a.airtime_share, b.airtime_share, c.airtime_share) == (0.75, 0.25, 0.0)
+    assert (a.turns_share, b.turns_share, c.turns_share) == (0.5, 0.5, 0.0)
+    assert (a.turns, b.turns, c.turns) == (1, 1, 0)
+    assert report.airtime_gini == 0.5
+    assert report.turns_gini == pytest.approx(1 / 3)
+    assert report.airtime_ratio == report.turns_ratio == float("inf")
+    text = report.to_markdown()
+    assert "| c | 0 | 0.00 | 0 |" in text
+    assert "Airtime Gini 0.50, max/min ∞; turns Gini 0.33, max/min ∞;" in text
+
+
+def test_a_report_before_anyone_spoke_has_no_shares(new_case: Build) -> None:
+    report = neutrality_report(new_case())
+    assert [(f.airtime_share, f.turns_share) for f in report.parties] == [(0.0, 0.0)] * 2
+    assert (report.airtime_ratio, report.airtime_gini) == (1.0, 0.0)
+    assert "max/min 1.00;" in report.to_markdown()
+
+
+def test_proposals_are_counted_per_party_and_for_the_mediator(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    policy = Policy(mediator_style=MediatorStyle(style="evaluative"))
+    case = advance_to(new_case(policy=policy), "compromise")
+    case.propose("a", "I keep Fridays")
+    case.propose("a", "I keep every other Friday")
+    case.propose("m", "alternate weekly")
+    report = neutrality_report(case)
+    assert [f.proposals for f in report.parties] == [2, 0]
+    assert report.mediator_proposals == 1
+    assert "| 2 |" in report.to_markdown() and "proposals by the mediator: 1." in (
+        report.to_markdown()
+    )
+
+
+def test_a_view_is_confirmed_by_an_accurate_restatement_by_a_party_taking_part(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(3), "perspective_swap")
+
+    def confirmed() -> dict[str, tuple[bool, bool]]:
+        return {
+            f.party: (f.restated_another, f.view_confirmed) for f in neutrality_report(case).parties
+        }
+
+    wrong = case.restate("b", "a", "A just wants Fridays off.")
+    case.review_restatement("a", wrong.restatement_id, accurate=False)
+    assert confirmed()["a"] == (False, False) and confirmed()["b"] == (False, False)
+    right = case.restate("c", "a", "A wants the rota to be fair to everyone.")
+    case.review_restatement("a", right.restatement_id, accurate=True)
+    assert confirmed()["a"] == (False, True) and confirmed()["c"] == (True, False)
+    case.withdraw("c")
+    assert confirmed()["a"] == (False, False)
+
+
+def test_the_verdict(new_case: Build, advance_to: AdvanceTo) -> None:
+    """Even-handed with nothing found; concerns with warnings only; blocked as soon as one
+    pending finding would refuse the move, whatever warns beside it."""
+    case = advance_to(new_case(), "listening")
+    case.speak("a", "my side", 100)
+    case.speak("b", "mine", 100)
+    assert neutrality_report(case).verdict == "even-handed"
+    for _ in range(4):
+        case.ask("m", "a", "You are being unreasonable.")
+    report = neutrality_report(case)
+    assert {f.mode for f in report.pending} == {Mode.WARN}
+    assert report.verdict == "concerns"
+    case.speak("a", "at length", 2000)
+    report = neutrality_report(case)
+    assert {f.mode for f in report.pending} == {Mode.WARN, Mode.BLOCK}
+    assert report.verdict == "blocked"
+
+
+def test_markdown_lists_findings_with_at_most_twelve_events(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    def evidence_text(loaded: int) -> str:
+        case = advance_to(new_case(), "listening")
+        seqs = [case.ask("m", "a", "You are being unreasonable.").seq for _ in range(loaded)]
+        (line,) = [
+            x
+            for x in neutrality_report(case).to_markdown().splitlines()
+            if x.startswith("- `transcript_markers/")
+        ]
+        shown = ", ".join(str(s) for s in seqs[:12])
+        assert f" — events {shown}" in line
+        return line.split(" — events ")[-1].removeprefix(shown)
+
+    assert evidence_text(12) == ""
+    assert evidence_text(13) == ", … (13 in all)"
+    text = neutrality_report(advance_to(new_case(), "listening")).to_markdown()
+    assert text.endswith("## Findings on record\n\n- none\n\n## Pending\n\n- none\n")

@@ -15,6 +15,7 @@ from mediation.guards import BUILTIN_GUARDS
 from mediation.markers import MarkerHit
 from mediation.neutrality import BUILTIN_CHECKS, Finding
 from mediation.neutrality.measures import binomial_tail
+from mediation.policy import TranscriptMarkers
 from mediation.process import DEFAULT_DEFINITION, Process
 
 Build = Callable[..., Mediation]
@@ -286,3 +287,58 @@ def test_mode_off_reads_no_text(new_case: Build, advance_to: AdvanceTo) -> None:
     say(case, "a", ["bad"] * 5)
     assert classifier.calls == 0
     assert "transcript_markers" in [check.code for check in BUILTIN_CHECKS]
+
+
+def _markers(case: Mediation) -> list[Finding]:
+    return [f for f in case.pending_findings() if f.check == "transcript_markers"]
+
+
+def _loaded(case: Mediation, party: str, count: int) -> list[int]:
+    return [case.ask("m", party, "You are being unreasonable.").seq for _ in range(count)]
+
+
+@pytest.mark.parametrize(("to_a", "fires"), [(3, False), (4, True)])
+def test_min_marked_is_the_fewest_judged(
+    new_case: Build, advance_to: AdvanceTo, to_a: int, fires: bool
+) -> None:
+    """With ``min_marked`` 4 and the loosest ``alpha`` (0.5), 3:0 (p = 1/8) is not judged
+    and 4:0 is."""
+    policy = Policy(transcript_markers=TranscriptMarkers(min_marked=4, alpha=0.5))
+    case = advance_to(new_case(policy=policy), "listening")
+    _loaded(case, "a", to_a)
+    assert bool(_markers(case)) is fires
+
+
+@pytest.mark.parametrize(("alpha", "fires"), [(0.0625, True), (0.06, False)])
+def test_a_p_value_equal_to_alpha_is_significant(
+    new_case: Build, advance_to: AdvanceTo, alpha: float, fires: bool
+) -> None:
+    """4:0 has p = 1/16 exactly: significant at alpha = 0.0625 (p <= alpha), not at 0.06."""
+    policy = Policy(transcript_markers=TranscriptMarkers(alpha=alpha))
+    case = advance_to(new_case(policy=policy), "listening")
+    _loaded(case, "b", 4)
+    found = _markers(case)
+    assert bool(found) is fires
+    if fires:
+        assert found[0].parties == ("b",) and found[0].figures["p_value"] == 1 / 16
+
+
+def test_one_marked_text_under_the_loosest_policy(new_case: Build, advance_to: AdvanceTo) -> None:
+    """``min_marked`` 1 and ``alpha`` 0.5: one marked text to A and none to B has
+    p = 1/2, at the limit."""
+    policy = Policy(transcript_markers=TranscriptMarkers(min_marked=1, alpha=0.5))
+    case = advance_to(new_case(policy=policy), "listening")
+    (seq,) = _loaded(case, "a", 1)
+    (finding,) = _markers(case)
+    assert finding.parties == ("a",) and finding.evidence == (seq,)
+
+
+def test_the_evidence_is_the_latest_twenty_marked_texts(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(), "listening")
+    seqs = _loaded(case, "a", 22)
+    (finding,) = _markers(case)
+    assert finding.evidence == tuple(seqs[-20:])
+    assert finding.figures["marked"] == 22.0
+    assert "in 22 of 22 texts addressed to them, against 0 for the other" in finding.message
