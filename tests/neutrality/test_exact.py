@@ -67,3 +67,46 @@ def test_bad_counts_are_refused() -> None:
         lower_tail(5, 4, 2)
     with pytest.raises(ValueError, match="need 0 <= count"):
         lower_tail(0, 4, 1)
+
+
+def test_at_most_alpha_includes_p_equal_to_alpha() -> None:
+    assert underserved({"a": 4, "b": 0}, 0.0625) == {"b": 0.0625}
+    assert underserved({"a": 4, "b": 0}, 0.06) == {}
+    assert underserved({"a": 1, "b": 0}, 0.5) == {"b": 0.5}  # one intervention, p = 1/2
+
+
+def test_a_count_at_the_floor_of_an_equal_share_can_be_below_one_half() -> None:
+    """Bin(2, 1/3) puts 4/9 on zero: with three parties and two interventions, the party
+    who had none has p = 4/9, under-served at alpha 0.45 though at floor(2/3) = 0."""
+    assert underserved({"a": 0, "b": 1, "c": 1}, 0.45) == {"a": pytest.approx(4 / 9)}
+    assert underserved({"a": 0, "b": 1, "c": 1}, 0.4) == {}
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(st.integers(0, 12), min_size=2, max_size=5),
+    st.sampled_from([0.05, 0.1, 0.3, 0.4, 0.45, 0.5]),
+)
+def test_every_verdict_is_the_exact_tails(counts: list[int], alpha: float) -> None:
+    names = [f"p{i}" for i in range(len(counts))]
+    found = underserved(dict(zip(names, counts, strict=True)), alpha)
+    total = sum(counts)
+    expected = {
+        name: float(_exact(count, total, len(counts)))
+        for name, count in zip(names, counts, strict=True)
+        if total and _exact(count, total, len(counts)) <= Fraction(alpha)
+    }
+    assert found == pytest.approx(expected)
+
+
+def test_the_tail_at_the_edges_of_its_range() -> None:
+    assert lower_tail(0, 0, 2) == 1.0
+    assert lower_tail(4, 4, 3) == 1.0
+    assert lower_tail(200, 200, 2) == 1.0
+    assert lower_tail(300, 300, 2) == 1.0
+    for count in (0, 60, 100, 140):
+        assert lower_tail(count, 200, 3) == float(_exact(count, 200, 3))
+    with pytest.raises(ValueError, match="need 0 <= count"):
+        lower_tail(-1, 4, 2)
+    with pytest.raises(ValueError, match="need 0 <= count"):
+        lower_tail(0, -1, 2)
