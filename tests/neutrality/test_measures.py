@@ -168,3 +168,50 @@ def test_binomial_tail_beyond_sixty_trials_is_the_exact_sum_to_1e_9(
     approximate = binomial_tail(successes, trials, probability)
     assert abs(approximate - exact) <= exact * Fraction(1, 10**9)
     assert approximate <= 1
+
+
+def test_gini_and_ratio_edges() -> None:
+    assert gini([]) == 0 and gini([0, 0]) == 0 and gini([7]) == 0
+    assert gini([0, 1]) == Fraction(1, 2)
+    assert gini([1, 0, 0]) == Fraction(2, 3)
+    assert max_min_ratio([]) == 1
+    assert max_min_ratio([0, 1]) is None
+    assert max_min_ratio([1, 3]) == 3 and max_min_ratio([Fraction(1, 2), 1]) == 2
+
+
+def test_one_second_against_none_is_an_imbalance() -> None:
+    finding = balance_finding("airtime", "listening", {"a": Fraction(1), "b": Fraction(0)}, 1, 1e9)
+    assert finding is not None and finding.parties == ("b",)
+
+
+@pytest.mark.parametrize(
+    ("successes", "trials", "probability", "tail"),
+    [
+        (0, 4, Fraction(1, 2), Fraction(1)),
+        (-3, 4, Fraction(1, 2), Fraction(1)),
+        (1, 4, Fraction(1, 2), Fraction(15, 16)),
+        (4, 4, Fraction(1, 2), Fraction(1, 16)),
+        (5, 4, Fraction(1, 2), Fraction(0)),
+        (2, 3, Fraction(1, 3), Fraction(7, 27)),
+    ],
+)
+def test_binomial_tail_small_cases(
+    successes: int, trials: int, probability: Fraction, tail: Fraction
+) -> None:
+    assert binomial_tail(successes, trials, probability) == tail
+
+
+@pytest.mark.parametrize("successes", [1, 20, 45, 60])
+def test_binomial_tail_is_exact_up_to_sixty_trials(successes: int) -> None:
+    exact = sum(
+        Fraction(math.comb(60, k)) * Fraction(1, 3) ** k * Fraction(2, 3) ** (60 - k)
+        for k in range(successes, 61)
+    )
+    assert binomial_tail(successes, 60, Fraction(1, 3)) == exact
+
+
+def test_binomial_tail_of_a_thousand_trials_stays_finite() -> None:
+    """A thousand trials at 1/3: the log-probabilities span more than a float's range,
+    summed relative to the largest. The tail from the mean is about one half."""
+    assert 0.45 < binomial_tail(334, 1000, Fraction(1, 3)) < 0.55
+    assert binomial_tail(0, 1000, Fraction(1, 3)) == 1

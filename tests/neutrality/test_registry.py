@@ -31,6 +31,7 @@ from mediation import (
 )
 from mediation.events import FindingRecorded
 from mediation.neutrality import FAMILIES, SOURCES, checks_in_force
+from mediation.neutrality.registry import recorded_finding, recorded_message
 from mediation.policy import (
     BUILT_IN_CHECKS,
     CaucusParity,
@@ -254,3 +255,28 @@ def test_settling_is_a_checked_move(new_case: Build, advance_to: AdvanceTo, outc
     assert [f.code for f in case.pending_findings()] == ["no_reflection_note"]
     case.close("m", "impasse", "the house rule stands")  # not a settlement: not checked
     assert case.outcome is not None and case.outcome.value == "impasse"
+
+
+def test_a_recorded_message_is_shown_in_either_language(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    """A built-in finding is recorded in English; its message comes back in Chinese from
+    its template, and a host check's own text stays as recorded."""
+    case = advance_to(new_case(policy=Policy(voice_balance=VoiceBalance(mode="warn"))), "listening")
+    case.speak("a", "A long account of everything.", 1500)
+    case.speak("b", "I disagree.", 60)
+    case.advance("m")
+    (event,) = [e for e in case.state.findings if e.code == "airtime_imbalance"]
+    chinese = recorded_message(event.message, "zh")
+    assert chinese != event.message and "基尼系数" in chinese
+    assert recorded_message(event.message, "en") == event.message
+    finding = recorded_finding(event)
+    assert finding.message_in("zh") == chinese
+    assert (finding.check, finding.mode, finding.evidence) == (
+        "voice_balance",
+        Mode.WARN,
+        event.evidence,
+    )
+    assert recorded_message("the coffee machine was unfair", "zh") == (
+        "the coffee machine was unfair"
+    )
