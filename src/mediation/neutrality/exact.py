@@ -11,8 +11,8 @@ are evidence, not proof), 4:0 is caught (``p = 1/16``), 3:2 is not (``p = 1/2``)
 not yet (``p = 1/8``); with three parties 4:4:0 is caught (``p = (2/3)^8 ≈ 0.039``).
 
 Cost: O(1) whenever the count is at or above ``ceil(n/k)`` (a median of ``Bin(n, 1/k)``
-lies between ``floor(n/k)`` and ``ceil(n/k)``, so then ``p >= 1/2``, above any ``alpha``
-below 1/2; this is the case in every balanced session), or when a lower bound of the
+lies between ``floor(n/k)`` and ``ceil(n/k)``, so then ``p > 1/2``, above any ``alpha``;
+this is the case in every balanced session), or when a lower bound of the
 p-value already exceeds ``alpha``: ``P(X = x)`` itself, or the normal approximation minus
 the Berry–Esseen bound on its error (constant 0.4748, Shevtsova 2011). Only a count that
 these do not clear — in practice, one that is significant, so a finding follows — is
@@ -76,9 +76,9 @@ def lower_tail(count: int, total: int, parties: int) -> float:
 
 def _significant(count: int, total: int, parties: int, alpha: float) -> float | None:
     """The p-value when it is at most ``alpha``, else None — in O(1) unless undecided."""
-    # At or above ceil(n/k), which no median exceeds: p >= 1/2. (At floor(n/k) it may be
-    # less: Bin(2, 1/3) puts 4/9 on zero.)
-    if alpha < 0.5 and count >= -(-total // parties):
+    # At or above ceil(n/k), which no median exceeds: p > 1/2 >= alpha. (At floor(n/k) it
+    # may be less: Bin(2, 1/3) puts 4/9 on zero.)
+    if count >= -(-total // parties):
         return None
     if total > _EXACT_UP_TO:
         q = 1.0 / parties
