@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -128,6 +128,21 @@ def test_amounts_beyond_the_limit_are_refused() -> None:
     check_argument("valuations", "Mapping[str, float]", {"car": 10**6}, Limits())
 
 
+class _NotIterable:
+    """Has an ``__iter__`` attribute, set to None: Python's way of saying "not iterable"."""
+
+    __iter__ = None
+
+
+def test_an_object_whose_iter_is_none_is_not_a_collection() -> None:
+    """The collection check asks what iteration asks (not merely whether ``__iter__`` is
+    there): such an object is refused up front, never a TypeError from inside a command."""
+    refused(
+        case_at("compromise"), "propose", "lin", "terms", settles=_NotIterable(), match="settles"
+    )
+    refused(case_at("intake"), "override", "hr-lead", _NotIterable(), "r", match="codes")
+
+
 # -- checks a command makes of its own (beyond the declared types) ---------------------------
 
 
@@ -227,7 +242,7 @@ def _interpreted_check(name: str, annotation: str, value: object, limits: Limits
             else:
                 _finite_number(item, f"{name}[{shown(key)}]", limits.max_amount)
     elif annotation.startswith(("Iterable[", "Sequence[")) and (
-        isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__")
+        isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable)
     ):
         raise InvalidInput(f"{name} must be a collection; got {type(value).__name__}")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
@@ -302,7 +302,7 @@ def _mapping_check(name: str, *, answers: bool) -> ArgumentCheck:
 
 def _collection_check(name: str) -> ArgumentCheck:
     def collection(value: object, _limits: Limits) -> None:
-        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
             raise InvalidInput.of(
                 "argument_not_collection",
                 N_("{what} must be a collection; got {kind}"),
