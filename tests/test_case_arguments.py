@@ -128,6 +128,35 @@ def test_amounts_beyond_the_limit_are_refused() -> None:
     check_argument("valuations", "Mapping[str, float]", {"car": 10**6}, Limits())
 
 
+def test_each_limit_is_inclusive_at_the_boundary() -> None:
+    """Just below, at and just above each limit: the limit itself is allowed."""
+    limits = Limits(statement_bytes=4, max_duration_seconds=60, max_amount=1000)
+    check_argument("text", "str", "abcd", limits)  # exactly 4 bytes
+    check_argument("text", "str", "\u00e9\u00e9", limits)  # 2 characters, 4 bytes
+    with pytest.raises(InvalidInput, match="text is 5 bytes of UTF-8; the policy's limit is 4"):
+        check_argument("text", "str", "abcde", limits)
+    with pytest.raises(InvalidInput, match="text is 5 bytes"):
+        check_argument("text", "str", "\u00e9\u00e9a", limits)
+    for seconds in (0, 59.5, 60):
+        check_argument("seconds", "float", seconds, limits)
+    with pytest.raises(InvalidInput, match="seconds must be at most 60"):
+        check_argument("seconds", "float", 60.001, limits)
+    for amount in (-1000, 999, 1000):
+        check_argument("amount", "float", amount, limits)
+    for amount in (1000.5, -1001):
+        with pytest.raises(InvalidInput, match="amount must be at most 1000"):
+            check_argument("amount", "float", amount, limits)
+    check_argument("valuations", "Mapping[str, float]", {"car": 1000}, limits)
+
+
+def test_texts_and_turns_at_the_default_limits_are_recorded() -> None:
+    case = case_at("listening")
+    said = case.speak("lin", "x" * 65_536, 86_400)
+    assert (len(said.text), said.seconds) == (65_536, 86_400)
+    refused(case, "speak", "zhao", "x" * 65_537, 60, match="text is 65537 bytes")
+    refused(case, "speak", "zhao", "Fine.", 86_400.5, match="seconds must be at most")
+
+
 class _NotIterable:
     """Has an ``__iter__`` attribute, set to None: Python's way of saying "not iterable"."""
 
