@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -147,6 +147,17 @@ def test_each_limit_is_inclusive_at_the_boundary() -> None:
         with pytest.raises(InvalidInput, match="amount must be at most 1000"):
             check_argument("amount", "float", amount, limits)
     check_argument("valuations", "Mapping[str, float]", {"car": 1000}, limits)
+    dates = Limits(earliest_date=date(2020, 1, 1), latest_date=date(2030, 12, 31))
+    for day in (date(2020, 1, 1), date(2030, 12, 31)):  # the first and the last day allowed
+        check_argument("due", "datetime", datetime.combine(day, time(), timezone.utc), dates)
+    for day in (date(2019, 12, 31), date(2031, 1, 1)):
+        with pytest.raises(InvalidInput, match="due must fall between 2020-01-01 and 2030-12-31"):
+            check_argument("due", "datetime", datetime.combine(day, time(), timezone.utc), dates)
+    # a time that falls on the last day in UTC is allowed whatever its offset
+    late = datetime(2030, 12, 31, 20, 0, tzinfo=timezone(timedelta(hours=-3)))
+    check_argument("due", "datetime", late, dates)
+    with pytest.raises(InvalidInput, match="due must fall between"):
+        check_argument("due", "datetime", late + timedelta(hours=1), dates)
 
 
 def test_texts_and_turns_at_the_default_limits_are_recorded() -> None:
