@@ -69,9 +69,14 @@ _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ID_PARAMETERS = frozenset({"party", "about", "issue_id", "flag"})
 _PROCEDURES = ("adjusted_winner", "knaster")
 # Values of a parameter's type that its command refuses whatever the case: a withdrawal is
-# recorded by ``withdraw``, never by ``close``.
+# recorded by ``withdraw``, never by ``close``; ``apply_safeguard`` applies the shuttle
+# format only (a support person joins with ``add_support_person``, a caucus is offered
+# with ``offer_caucus``, and the subordinate speaking first is the policy's to require).
 _REFUSED_VALUES: dict[tuple[str, str], frozenset[str]] = {
     ("close", "outcome"): frozenset({"withdrawn"}),
+    ("apply_safeguard", "safeguard"): frozenset(
+        {"caucus_offer", "subordinate_speaks_first", "support_person"}
+    ),
 }
 # Mappings whose keys are the members of an enumeration, each to be answered.
 _KEYED_BY: dict[tuple[str, str], type[Enum]] = {("screen", "answers"): ScreeningDomain}
