@@ -653,15 +653,22 @@ class _Serve:
     """A pytest plugin: collect the tests once, then serve mutants read from ``jobs``, each
     in a forked child that swaps the mutated functions' code and runs the chosen tests."""
 
-    def __init__(self, scratch: Path, jobs: Any, answers: Any) -> None:
+    def __init__(
+        self, scratch: Path, jobs: Any, answers: Any, called: set[tuple[str, str, int]]
+    ) -> None:
         self.scratch = scratch
         self.jobs = jobs
         self.answers = answers
         self.failed = False
         self.items: dict[str, Any] = {}
         self.functions: dict[tuple[str, str, int], list[Any]] = defaultdict(list)
+        # The library's functions that ran while the tests were collected (at import, of
+        # any module: a decorator another module applies, a table built from them):
+        # swapping their code afterwards would not redo what they did then.
+        self.called = called
 
     def pytest_collection_finish(self, session: Any) -> None:
+        sys.setprofile(None)
         self.items = {item.nodeid: item for item in session.items}
 
     def pytest_runtest_logreport(self, report: Any) -> None:
@@ -717,6 +724,11 @@ class _Serve:
     def _run(self, job: dict[str, Any], original: str) -> tuple[str, float]:
         began = time.monotonic()
         plan = patch_plan(job["path"], original, job["text"])
+        if plan is not None and any(
+            required and (job["path"], name, line) in self.called
+            for name, line, _, required in plan
+        ):
+            plan = None  # it ran while the modules were imported: import them afresh
         targets: list[tuple[Any, Any]] = []
         for qualname, first_line, code, required in plan or ():
             found = self.functions.get((job["path"], qualname, first_line), [])
@@ -847,10 +859,20 @@ def worker_main(test_files: Sequence[str]) -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(scratch / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
     )
+    called: set[tuple[str, str, int]] = set()
+    src = str(scratch / "src") + os.sep
+
+    def record(frame: Any, event: str, _arg: Any) -> None:
+        if event == "call" and frame.f_code.co_filename.startswith(src):
+            code = frame.f_code
+            relative = "src/" + code.co_filename[len(src) :].replace(os.sep, "/")
+            called.add((relative, code.co_name, code.co_firstlineno))
+
+    sys.setprofile(record)  # until the tests are collected (_Serve.pytest_collection_finish)
     try:
         pytest.main(
             [*_PYTEST_ARGS, "-W", "ignore", "--rootdir", str(scratch), *test_files],
-            plugins=[_Serve(scratch, jobs, answers)],
+            plugins=[_Serve(scratch, jobs, answers, called)],
         )
     finally:
         shutil.rmtree(scratch.parent, ignore_errors=True)
