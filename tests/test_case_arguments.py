@@ -168,6 +168,64 @@ def test_texts_and_turns_at_the_default_limits_are_recorded() -> None:
     refused(case, "speak", "zhao", "Fine.", 86_400.5, match="seconds must be at most")
 
 
+def test_a_malformed_argument_is_refused_before_anything_about_the_case_is_asked() -> None:
+    """The declared types are checked first: whoever asks (here the supervisor, who may
+    issue none of these), a malformed argument is InvalidInput naming it, not
+    NotAuthorized, and nothing is recorded."""
+    case = case_at("compromise")
+    refused(case, "speak", "hr-lead", "Hi", -0.5, match="^seconds must not be negative; got -0.5$")
+    refused(case, "speak", "hr-lead", "Hi", -1, match="^seconds must not be negative")
+    refused(case, "answer_proposal", "hr-lead", "pr-9", accept="yes", match="^accept must be True")
+    refused(
+        case,
+        "review_restatement",
+        "hr-lead",
+        "rs-9",
+        accurate=1,
+        match="^accurate must be True or False; got 1$",
+    )
+    answers = {"safety": "no", "harassment": False}
+    refused(case, "screen", "hr-lead", "lin", answers, match=r"^answers\['safety'\] must be True")
+    case.speak("lin", "I said nothing for a while.", 0)  # zero is a duration
+
+
+def test_an_optional_argument_given_as_none_is_the_same_as_leaving_it_out() -> None:
+    given, left_out = case_at("compromise"), case_at("compromise")
+    given.propose("lin", "Share the work.", proposal_id=None, settles=())
+    left_out.propose("lin", "Share the work.")
+    given.open_caucus("chen", "lin", caucus_id=None)
+    left_out.open_caucus("chen", "lin")
+    assert given.events == left_out.events
+    given, left_out = case_at("common_ground"), case_at("common_ground")
+    given.reserve_difference("zhao", "Credit.", "minor", difference_id=None)
+    left_out.reserve_difference("zhao", "Credit.", "minor")
+    given.propose_common_ground("lin", "We both care.", item_id=None)
+    left_out.propose_common_ground("lin", "We both care.")
+    assert given.events == left_out.events
+    intake, plain = case_at("intake"), case_at("intake")
+    intake.disclose("chen", "No ties.", None)
+    plain.disclose("chen", "No ties.")
+    assert intake.events == plain.events
+
+
+def test_a_question_about_any_time_is_answered_while_recorded_times_keep_to_the_policy() -> None:
+    """``overdue(now)`` records nothing, so any aware time may be asked about; a deadline
+    is recorded, so it must fall within the policy's dates."""
+    case = case_at("intake")
+    assert case.overdue(datetime(1960, 1, 1, tzinfo=timezone.utc)) == ()
+    assert case.overdue(datetime(3500, 1, 1, tzinfo=timezone.utc)) == ()
+    refused(
+        case,
+        "set_deadline",
+        "chen",
+        "intake",
+        datetime(3000, 1, 1, tzinfo=timezone.utc),
+        match="due must fall between 1970-01-01 and 2999-12-31",
+    )
+    case.set_deadline("chen", "intake", datetime(2999, 12, 31, 12, 0, tzinfo=timezone.utc))
+    assert case.overdue(datetime(3500, 1, 1, tzinfo=timezone.utc))[0].stage == "intake"
+
+
 class _NotIterable:
     """Has an ``__iter__`` attribute, set to None: Python's way of saying "not iterable"."""
 
