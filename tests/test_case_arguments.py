@@ -453,3 +453,36 @@ def test_every_count_of_positional_arguments_binds_as_the_general_path_does(name
         expected = _raised(functools.partial(_general_check, method, args, {}, Limits()))
         found = _raised(functools.partial(prepared.check, object(), args, {}, Limits()))
         assert found == expected
+
+
+def test_a_plain_call_is_sorted_by_the_binding_itself() -> None:
+    """The fast path: a call that binds plainly (every positional parameter filled, the
+    required ones given by position or by keyword) is sorted without Signature.bind; only
+    a call that does not bind plainly is left to the general path (None)."""
+    speak = Binding(inspect.signature(_RAW_COMMANDS["speak"]))  # actor, text, seconds
+    assert (speak.positional, speak.fewest) == (("actor", "text", "seconds"), 3)
+    assert speak.keywords == {"actor", "text", "seconds"}
+    assert speak.arguments(("lin", "Hi", 5), {}) == {"actor": "lin", "text": "Hi", "seconds": 5}
+    assert speak.arguments(("lin",), {"text": "Hi", "seconds": 5}) == {
+        "actor": "lin",
+        "text": "Hi",
+        "seconds": 5,
+    }
+    assert speak.arguments((), {"actor": "lin", "text": "Hi", "seconds": 5}) is not None
+    assert speak.arguments(("lin", "Hi", 5, 6), {}) is None  # one too many
+    assert speak.arguments(("lin", "Hi"), {}) is None  # one missing
+    assert speak.arguments(("lin", "Hi"), {"text": "Hi", "seconds": 5}) is None  # text twice
+    assert speak.arguments(("lin",), {"text": "Hi"}) is None  # seconds missing
+    # a keyword-only required argument can never be given by position
+    review = Binding(inspect.signature(_RAW_COMMANDS["review_restatement"]))
+    assert review.positional == ("actor", "restatement_id")
+    assert review.required == {"actor", "restatement_id", "accurate"}
+    assert review.arguments(("lin", "rs-1"), {}) is None
+    assert review.arguments(("lin", "rs-1"), {"accurate": True}) == {
+        "actor": "lin",
+        "restatement_id": "rs-1",
+        "accurate": True,
+    }
+    propose = Binding(inspect.signature(_RAW_COMMANDS["propose"]))  # actor, text, *, ...
+    assert propose.arguments(("lin", "Terms"), {}) == {"actor": "lin", "text": "Terms"}
+    assert propose.arguments(("lin",), {}) is None
