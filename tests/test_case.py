@@ -738,3 +738,39 @@ def test_a_new_mediator_relates_only_to_people_in_the_case(new_case: Build) -> N
     assert "names someone not in the case" in str(err)
     insider = Mediator("m2", "M2", relationships=[Relation("reports_to", "m2", "a")])
     assert case.reassign_mediator("sup", insider, "conflict").mediator == insider
+
+
+# -- refusals name what they refuse (mutation survivors in _case/) ------------------------
+
+
+def test_an_unknown_proposal_or_authority_is_refused_by_name(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(3), "common_ground")
+    difference = case.reserve_difference("a", "who owns the rota", "major").difference_id
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.escalate_difference("m", difference, "pope", "a matter of principle")
+    assert str(refused.value).startswith("unknown authority 'pope'; the policy knows")
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.escalate_difference("m", "df-9", "hr", "a matter of principle")
+    assert str(refused.value) == "unknown difference 'df-9'"
+    case.escalate_difference("m", difference, "hr", "a matter of principle")
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.answer_proposal("a", "pr-9", accept=True)
+    assert str(refused.value) == "unknown proposal 'pr-9'"
+
+
+def test_with_three_parties_one_withdrawal_leaves_the_case_open_and_a_second_closes_it(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(3), "listening")
+    heard: list[int] = []
+    case.subscribe(lambda _case, event: heard.append(event.seq))
+    case.withdraw("c", "I have said what I came to say.")
+    assert heard == [case.version]
+    assert not case.is_closed and case.stage == "listening"
+    assert set(case.state.active) == {"a", "b"}
+    case.withdraw("b")
+    assert case.is_closed and case.outcome is Outcome.WITHDRAWN
+    assert [e.type_name for e in case.events[-3:]] == ["withdrew", "withdrew", "closed"]
+    assert heard == [case.version - 2, case.version - 1, case.version]  # each once, in order
