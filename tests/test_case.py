@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from fractions import Fraction
 
 import pytest
 from structlog.testing import capture_logs
@@ -774,3 +775,24 @@ def test_with_three_parties_one_withdrawal_leaves_the_case_open_and_a_second_clo
     assert case.is_closed and case.outcome is Outcome.WITHDRAWN
     assert [e.type_name for e in case.events[-3:]] == ["withdrew", "withdrew", "closed"]
     assert heard == [case.version - 2, case.version - 1, case.version]  # each once, in order
+
+
+def test_a_payment_below_one_is_said_as_a_fraction_with_who_pays(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(), "compromise")
+    _valued(case, {"a": {"car": 2, "flat": 0}, "b": {"car": 1, "flat": 0}})
+    made = case.suggest_settlement("m", "knaster")
+    assert made.payments == {"a": Fraction(-3, 4), "b": Fraction(3, 4)}
+    assert made.text == (
+        "Suggested by knaster: A: car, 1/2 of flat, pays 3/4; B: 1/2 of flat, receives 3/4"
+    )
+
+
+def test_valuations_are_recorded_in_the_open_caucus(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(), "compromise")
+    first = case.open_caucus("m", "a").caucus_id
+    case.close_caucus("m")
+    second = case.open_caucus("m", "a", caucus_id="with-a").caucus_id
+    given = case.give_valuations("a", {"car": 3})
+    assert (first, given.caucus_id) == ("cc-1", second)
