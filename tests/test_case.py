@@ -29,6 +29,7 @@ from mediation import (
 )
 from mediation.clocks import ManualClock
 from mediation.events import Event
+from mediation.model import NO_CONCERNS
 from mediation.testing import screen_all
 from tests.refusal import nothing_recorded
 
@@ -796,3 +797,62 @@ def test_valuations_are_recorded_in_the_open_caucus(new_case: Build, advance_to:
     second = case.open_caucus("m", "a", caucus_id="with-a").caucus_id
     given = case.give_valuations("a", {"car": 3})
     assert (first, given.caucus_id) == ("cc-1", second)
+
+
+def test_intake_refuses_what_is_not_what_it_asks_for(new_case: Build) -> None:
+    """Each intake command refuses, by name and with nothing recorded, an argument of the
+    wrong kind or one the case does not allow."""
+    case = new_case(3, related=True)
+    tie = Relation("reports_to", "m", "a")
+    case.disclose("m", "I report to A.")
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.raise_issue("a", {"id": "pay", "title": "Pay"})  # type: ignore[arg-type]
+    assert str(refused.value).startswith("issue must be an Issue; got ")
+    with nothing_recorded(case, NotAuthorized) as denied:
+        case.add_support_person("a", "b", "A friend of B")
+    assert str(denied.value) == "a cannot bring a support person for b"
+    case.add_support_person("m", "b", "A friend of B")  # the mediator may
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.waive_conflict("a", "reports_to", "I waive it.")  # type: ignore[arg-type]
+    assert str(refused.value).startswith("relation must be a Relation of the mediator")
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.waive_conflict("a", Relation("colleague", "m", "b"), "I waive it.")
+    assert "not a disqualifying relationship of the mediator" in str(refused.value)
+    case.waive_conflict("a", tie, "I waive it.")
+    case.withdraw("c")
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.screen("m", "c", NO_CONCERNS)
+    assert str(refused.value) == "c has withdrawn and cannot be screened"
+    case.screen("m", "b", NO_CONCERNS)
+
+
+def test_screening_and_safeguards_refuse_what_they_do_not_know(new_case: Build) -> None:
+    case = new_case()
+    case.disclose("m", "No ties.")
+    answers = dict(NO_CONCERNS)
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.screen("m", "a", answers | {"mood": True})
+    assert str(refused.value).startswith("unknown screening domain 'mood'; known: ")
+    del answers["power"]
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.screen("m", "a", answers)
+    assert str(refused.value) == "screening must answer every domain; missing ['power']"
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.apply_safeguard("m", "a", "moat")
+    assert str(refused.value) == "unknown safeguard 'moat'; known: ['shuttle']"
+    for elsewhere in ("support_person", "caucus_offer", "subordinate_speaks_first"):
+        with nothing_recorded(case, InvalidInput) as refused:
+            case.apply_safeguard("m", "a", elsewhere)
+        assert str(refused.value).startswith(f"{elsewhere} is not applied here")
+    assert case.apply_safeguard("m", "a", "shuttle", " B asked. ").reason == "B asked."
+
+
+def test_caucus_events_carry_the_open_caucus_id(new_case: Build, advance_to: AdvanceTo) -> None:
+    case = advance_to(new_case(), "compromise")
+    case.open_caucus("m", "a", caucus_id="with-a")
+    with nothing_recorded(case, NotAuthorized) as denied:
+        case.caucus_note("b", "Let me in.")
+    assert str(denied.value) == "b is not in caucus 'with-a'"
+    assert case.caucus_note("a", "My view.").caucus_id == "with-a"
+    assert case.caucus_note("m", "Noted.").caucus_id == "with-a"
+    assert case.close_caucus("m").caucus_id == "with-a"
