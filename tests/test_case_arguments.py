@@ -143,9 +143,9 @@ def test_each_limit_is_inclusive_at_the_boundary() -> None:
         check_argument("seconds", "float", 60.001, limits)
     for amount in (-1000, 999, 1000):
         check_argument("amount", "float", amount, limits)
-    for amount in (1000.5, -1001):
+    for too_large in (1000.5, -1001):
         with pytest.raises(InvalidInput, match="amount must be at most 1000"):
-            check_argument("amount", "float", amount, limits)
+            check_argument("amount", "float", too_large, limits)
     check_argument("valuations", "Mapping[str, float]", {"car": 1000}, limits)
     dates = Limits(earliest_date=date(2020, 1, 1), latest_date=date(2030, 12, 31))
     for day in (date(2020, 1, 1), date(2030, 12, 31)):  # the first and the last day allowed
