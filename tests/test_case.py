@@ -23,6 +23,7 @@ from mediation import (
     Party,
     Policy,
     Relation,
+    Responsiveness,
     Role,
     TransitionRefused,
     demo,
@@ -856,3 +857,54 @@ def test_caucus_events_carry_the_open_caucus_id(new_case: Build, advance_to: Adv
     assert case.caucus_note("a", "My view.").caucus_id == "with-a"
     assert case.caucus_note("m", "Noted.").caucus_id == "with-a"
     assert case.close_caucus("m").caucus_id == "with-a"
+
+
+def test_an_overridden_finding_is_recorded_just_before_the_move(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(), "listening")
+    case.speak("a", "A long account of everything that went wrong since March.", 1500)
+    case.speak("b", "I disagree.", 60)
+    with nothing_recorded(case, InvalidInput) as refused:
+        case.override("sup", [], "no codes")
+    assert str(refused.value) == "name at least one blocking finding code to override"
+    codes = case.override("sup", ["airtime_imbalance"] * 2, "B declined to say more.").codes
+    assert codes == ("airtime_imbalance",)
+    heard: list[str] = []
+    case.subscribe(lambda _case, event: heard.append(event.type_name))
+    moved = case.advance("m")
+    finding = case.events[-2]
+    assert finding.type_name == "finding_recorded" and finding.seq == moved.seq - 1
+    assert finding.code == "airtime_imbalance" and finding.overridden  # type: ignore[attr-defined]
+    assert heard == ["finding_recorded", "stage_changed"]
+
+
+def test_a_deadline_is_overdue_only_after_its_time_and_reported_once(new_case: Build) -> None:
+    case = new_case(policy=Policy(responsiveness=Responsiveness(escalate_to=None)))
+    due = case.state.last_at + timedelta(days=2)
+    case.set_deadline("m", "intake", due)
+    assert case.overdue(due) == ()
+    (late,) = case.overdue(due + timedelta(microseconds=1))
+    assert late.overdue_by == timedelta(microseconds=1)
+    assert case.review_deadlines("m") == ()  # not yet due by the case's clock
+    case._clock = lambda: due + timedelta(hours=1)  # the host's clock moves on
+    (found,) = case.review_deadlines("m")
+    assert found.code == "deadline_passed" and case.stage == "intake"  # type: ignore[attr-defined]
+    case._clock = lambda: due + timedelta(hours=2)
+    assert case.review_deadlines("m") == ()  # once per due time
+
+
+def test_an_overdue_case_escalates_when_the_policy_says_so(new_case: Build) -> None:
+    case = new_case(policy=Policy(responsiveness=Responsiveness(escalate_to="hr")))
+    due = case.state.last_at + timedelta(days=2)
+    case.set_deadline("m", "intake", due)
+    case._clock = lambda: due + timedelta(hours=1)
+    found, escalated = case.review_deadlines("m")
+    assert found.code == "deadline_passed"  # type: ignore[attr-defined]
+    assert escalated.authority == "hr"  # type: ignore[attr-defined]
+    assert escalated.reason == "deadline passed in stage 'intake'"  # type: ignore[attr-defined]
+    assert case.stage == "escalated"
+    off = new_case(policy=Policy(responsiveness=Responsiveness(mode="off", escalate_to="hr")))
+    off.set_deadline("m", "intake", due)
+    off._clock = lambda: due + timedelta(hours=1)
+    assert off.review_deadlines("m") == () and off.stage == "intake"
