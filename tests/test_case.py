@@ -908,3 +908,13 @@ def test_an_overdue_case_escalates_when_the_policy_says_so(new_case: Build) -> N
     off.set_deadline("m", "intake", due)
     off._clock = lambda: due + timedelta(hours=1)
     assert off.review_deadlines("m") == () and off.stage == "intake"
+
+
+def test_a_proposal_settles_only_reserved_differences(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    case = advance_to(new_case(), "compromise")
+    for unknown in ("df-9", 5):
+        with nothing_recorded(case, InvalidInput) as refused:
+            case.propose("a", "Terms.", settles=[unknown])  # type: ignore[list-item]
+        assert str(refused.value) == f"unknown difference {unknown!r}"
