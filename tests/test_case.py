@@ -918,3 +918,21 @@ def test_a_proposal_settles_only_reserved_differences(
         with nothing_recorded(case, InvalidInput) as refused:
             case.propose("a", "Terms.", settles=[unknown])  # type: ignore[list-item]
         assert str(refused.value) == f"unknown difference {unknown!r}"
+
+
+def test_an_escalation_for_deadlines_names_the_current_stage_first(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    """Paused in cooling-off with both its deadline and the paused stage's passed: both are
+    recorded, the current stage first, and the escalation names the current stage."""
+    policy = Policy(responsiveness=Responsiveness(escalate_to="hr"))
+    case = advance_to(new_case(policy=policy), "listening")
+    due = case.state.last_at + timedelta(days=1)
+    case.set_deadline("m", "listening", due)
+    case.pause("m", "a break")
+    case.set_deadline("m", "cooling_off", due)
+    case._clock = lambda: due + timedelta(hours=1)
+    first, second, escalated = case.review_deadlines("m")
+    stages = [first.about_stage, second.about_stage]  # type: ignore[attr-defined]
+    assert stages == ["cooling_off", "listening"]
+    assert escalated.reason == "deadline passed in stage 'cooling_off'"  # type: ignore[attr-defined]
