@@ -712,3 +712,119 @@ def _own_name_path(opening: ev.CaseOpened, person: str) -> str:
         if party.id == person:
             return f"parties.{index}.name"
     return "mediator.name"
+
+
+# -- boundaries and defaults the mutation run probed ----------------------------------------
+
+
+def test_erase_says_what_to_erase_exactly_once_and_on_what_grounds() -> None:
+    store, case_id = _store()
+    snapshot = store.records(case_id)
+    for grounds in ("", "   ", None):
+        with pytest.raises(InvalidInput, match="on what grounds"):
+            erase(store, case_id, seq=10, actor="dpo-1", role=DPO, grounds=grounds, at=AT)  # type: ignore[arg-type]
+    for targets in ({}, {"seq": 10, "spans": ["10.text"]}, {"party": "lin", "spans": ["10.text"]}):
+        with pytest.raises(InvalidInput, match="exactly one of party, seq or spans"):
+            erase(store, case_id, actor="dpo-1", role=DPO, grounds="g", at=AT, **targets)
+    assert store.records(case_id) == snapshot
+
+
+def test_erasing_an_event_by_number_at_the_bounds() -> None:
+    store, case_id = _store()
+    last = len(store.records(case_id))  # 38, closed: no content
+    snapshot = store.records(case_id)
+    for seq in (0, last + 1):
+        with pytest.raises(NothingToErase, match=f"has no event {seq}"):
+            erase(store, case_id, seq=seq, actor="dpo-1", role=DPO, grounds="g", at=AT)
+    with pytest.raises(NothingToErase, match="holds no content to erase there"):
+        erase(store, case_id, seq=last, actor="dpo-1", role=DPO, grounds="g", at=AT)
+    assert store.records(case_id) == snapshot
+    first = erase(
+        store, case_id, seq=1, fields=["parties.0.role"], actor="d", role=DPO, grounds="g", at=AT
+    )
+    assert first.event().spans == ("1.parties.0.role",)  # type: ignore[attr-defined]
+    assert sorted(store.records(case_id)[0].missing()) == ["parties.0.role"]  # only that field
+    whole = erase(store, case_id, seq=10, actor="d", role=DPO, grounds="g", at=AT)
+    assert whole.event().spans == ("10.text",)  # type: ignore[attr-defined]
+
+
+def test_an_erasure_by_party_names_its_subject() -> None:
+    store, case_id = _store()
+    by_party = erase(store, case_id, party="zhao", actor="d", role=DPO, grounds="g", at=AT)
+    assert by_party.event().subject == "zhao"  # type: ignore[attr-defined]
+    by_event = erase(store, case_id, seq=11, actor="d", role=DPO, grounds="g", at=AT)
+    assert by_event.event().subject == ""  # type: ignore[attr-defined]
+
+
+def _closed_cases(count: int) -> InMemoryStore:
+    from mediation.case import Mediation
+    from mediation.model import Mediator, Party
+
+    store = InMemoryStore()
+    for number in range(count):
+        case = Mediation.open(
+            f"r-{number:03}",
+            [Party("a", "Ann"), Party("b", "Bo")],
+            Mediator("m", "Mo"),
+            clock=lambda: AT,
+        )
+        case.close("m", "terminated_by_mediator", "no longer workable")
+        store.append(case.case_id, case.events, 0)
+    return store
+
+
+def test_retention_reports_progress_every_100_cases_by_default() -> None:
+    store = _closed_cases(101)
+    seen: list[tuple[int, int]] = []
+    apply_retention(
+        store, DataPolicy(), at=AT, progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(100, 101), (101, 101)]
+
+
+def test_retention_runs_in_the_first_eraser_role_by_default() -> None:
+    store, case_id = _store()
+    policy = audit.DataPolicy.from_toml(
+        'erasers = ["officer", "archivist"]\n[[retention]]\nfields = ["text"]\n'
+        'days_after_close = 1\ngrounds = "policy 1"\n'
+    )
+    result = apply_retention(store, policy, at=AT)
+    assert result.cases and not result.dry_run
+    erasure = store.records(case_id)[-1].event()
+    assert isinstance(erasure, ev.ContentErased) and erasure.role == "archivist"
+
+
+def test_subject_access_as_text_says_the_outcome_and_when_nobody_is_named() -> None:
+    store, _ = _store()
+    still_open = scripted_case("c-2", close=False)
+    store.append(still_open.case_id, still_open.events, 0)
+    text = export_subject(store, "zhao").to_text()
+    assert "## Case c-1" in text and "outcome settled." in text
+    assert "## Case c-2" in text and "outcome open." in text
+    assert "No case names this person." not in text
+    nobody = export_subject(store, "nobody").to_text()
+    assert nobody == "# What is held about nobody\n\nNo case names this person.\n"
+
+
+def test_a_research_export_numbers_people_in_order_and_keeps_pseudonyms_as_names() -> None:
+    store, _ = _store()
+    still_open = scripted_case("c-2", close=False)
+    store.append(still_open.case_id, still_open.events, 0)
+    out = io.BytesIO()
+    mapping = export_research(store, out, salts=os.urandom)  # default: the closed cases only
+    assert mapping == {
+        "c-1": "case-1",
+        "lin": "person-1",
+        "zhao": "person-2",
+        "chen": "person-3",
+        "hr-lead": "person-4",
+    }
+    (exported,) = audit.iter_export(io.BytesIO(out.getvalue()))
+    opening = exported.records[0].event()
+    assert isinstance(opening, ev.CaseOpened)
+    assert [p.name for p in opening.parties] == ["person-1", "person-2"]
+    assert opening.mediator.name == "person-3"
+    statement = exported.records[9].event()
+    assert isinstance(statement, ev.StatementMade) and statement.text == ""  # emptied
+    both = export_research(store, io.BytesIO(), ["c-2", "c-1"], salts=os.urandom)
+    assert (both["c-2"], both["c-1"], both["lin"]) == ("case-1", "case-2", "person-1")
