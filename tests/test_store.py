@@ -905,3 +905,13 @@ def test_a_case_read_while_another_writer_appends_is_not_kept() -> None:
     assert repository.update("c-1", lambda case: case.version) == 3  # read, not kept
     repository.update("c-2", lambda case: case.disclose("m", "No ties.", []))
     assert store.whole_reads == 1  # c-2 was still kept
+
+
+def test_a_read_of_a_case_the_store_keeps_no_head_for_is_refused_and_not_recorded() -> None:
+    store = InMemoryStore()
+    repository = _repository(store)
+    _disclosed(repository)
+    del store._summaries["c-1"]  # the summary row removed behind the store's back
+    with pytest.raises(CaseNotFound):
+        repository.load("c-1", reader="a", verify=False)
+    assert store.reads("c-1") == ()
