@@ -41,7 +41,7 @@ from mediation.errors import (
     StoreUnavailable,
 )
 from mediation.model import NO_CONCERNS, Mediator, Party
-from mediation.store import EventStore, Repository, open_store, verify_case
+from mediation.store import EventStore, InMemoryStore, Repository, open_store, verify_case
 from mediation.store._summary import DEADLINE_EVENTS
 from mediation.store.sql import (
     SCHEMA_VERSION,
@@ -378,6 +378,55 @@ def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(url: str)
         assert store.summary(case.case_id) == before
 
 
+def test_an_erasure_at_a_stale_version_or_of_an_unknown_case_conflicts_and_changes_nothing(
+    url: str,
+) -> None:
+    case = scripted_case(f"erase-{uuid.uuid4().hex[:8]}")
+    with SQLStore(url) as store:
+        store.append(case.case_id, case.events, 0)
+        version = case.version
+        before = (store.records(case.case_id), store.summary(case.case_id))
+
+        def erasure(seq: int) -> ev.ContentErased:
+            return ev.ContentErased(
+                seq=seq,
+                at=case.events[-1].at,
+                actor="dpo",
+                stage="closed",
+                spans=("10.text",),
+                grounds="request",
+                role="data_protection_officer",
+            )
+
+        for stale in (version - 1, version + 1):
+            with pytest.raises(ConcurrencyError, match=f"at version {version}, not {stale}"):
+                store.erase(case.case_id, erasure(stale + 1), stale)
+        assert (store.records(case.case_id), store.summary(case.case_id)) == before
+        nobody = f"nobody-{uuid.uuid4().hex[:8]}"
+        with pytest.raises(ConcurrencyError, match=f"at version 0, not {version}"):
+            store.erase(nobody, erasure(version + 1), version)
+        assert store.summary(nobody) is None
+        recorded = store.erase(case.case_id, erasure(version + 1), version)
+        assert recorded.seq == version + 1 and store.records(case.case_id)[9].missing()
+
+
+def test_adopting_a_case_the_sql_store_holds_conflicts_and_changes_nothing(url: str) -> None:
+    source = InMemoryStore()
+    case = scripted_case(f"adopt-{uuid.uuid4().hex[:8]}")
+    source.append(case.case_id, case.events, 0)
+    records = source.records(case.case_id)
+    with SQLStore(url) as store:
+        head = store.adopt(case.case_id, records)
+        assert (head.version, head.head) == (len(records), records[-1].hash)
+        assert store.records(case.case_id) == records
+        before = store.summary(case.case_id)
+        with pytest.raises(ConcurrencyError, match="already exists"):
+            store.adopt(case.case_id, records[:2])
+        assert store.records(case.case_id) == records
+        assert store.summary(case.case_id) == before
+        assert verify_case(store, case.case_id, deep=True).ok
+
+
 def _general_path_ran(*args: object) -> None:
     raise AssertionError("the general path ran")
 
@@ -710,8 +759,6 @@ def test_reads_in_a_unit_of_work_are_part_of_its_transaction(
 
 
 def test_a_unit_of_work_records_reads_in_the_read_log_given(url: str) -> None:
-    from mediation.store import InMemoryStore
-
     engine = sa.create_engine(normalize_url(url))
     store, log = SQLStore(engine), InMemoryStore()
     repository = Repository(store, clock=system_clock, read_log=log)
