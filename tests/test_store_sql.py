@@ -427,6 +427,21 @@ def test_adopting_a_case_the_sql_store_holds_conflicts_and_changes_nothing(url: 
         assert verify_case(store, case.case_id, deep=True).ok
 
 
+def test_a_batch_that_moves_the_stage_among_plain_events_updates_the_summary(url: str) -> None:
+    case = scripted_case(f"mixed-{uuid.uuid4().hex[:8]}", close=False)
+    moving = next(i for i, e in enumerate(case.events) if isinstance(e, ev.StageChanged))
+    assert moving > 3  # plain events (a disclosure, consents, screenings) come first
+    then = Mediation.replay(case.events[: moving + 1], clock=system_clock)
+    with SQLStore(url) as store:
+        store.append(case.case_id, case.events[:2], 0)  # the store remembers this head
+        store.append(case.case_id, case.events[2 : moving + 1], 2)
+        summary = store.summary(case.case_id)
+        assert summary is not None
+        assert (summary.version, summary.stage) == (then.version, then.stage)
+        assert summary.stage != case.events[0].stage  # the batch moved it
+        assert verify_case(store, case.case_id).ok  # the summary agrees with the events
+
+
 def _general_path_ran(*args: object) -> None:
     raise AssertionError("the general path ran")
 
