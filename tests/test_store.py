@@ -915,3 +915,15 @@ def test_a_read_of_a_case_the_store_keeps_no_head_for_is_refused_and_not_recorde
     with pytest.raises(CaseNotFound):
         repository.load("c-1", reader="a", verify=False)
     assert store.reads("c-1") == ()
+
+
+def test_verifying_an_unknown_case_or_one_whose_events_are_gone() -> None:
+    store = InMemoryStore()
+    with pytest.raises(CaseNotFound):
+        verify_case(store, "nobody")
+    case = scripted_case("gone")
+    store.append(case.case_id, case.events, 0)
+    del store._records["gone"]  # the events removed, the summary (the head) kept
+    result = verify_case(store, "gone")
+    assert not result.ok and result.count == 0
+    assert result.broken is not None and result.broken.code == "truncated"
