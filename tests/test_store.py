@@ -15,6 +15,7 @@ from mediation.audit import RecordedEvent
 from mediation.case import Mediation
 from mediation.errors import (
     CaseNotFound,
+    ChainBroken,
     CommandRefused,
     ConcurrencyError,
     IntegrityError,
@@ -927,3 +928,26 @@ def test_verifying_an_unknown_case_or_one_whose_events_are_gone() -> None:
     result = verify_case(store, "gone")
     assert not result.ok and result.count == 0
     assert result.broken is not None and result.broken.code == "truncated"
+
+
+def test_a_changed_summary_is_named_unless_the_summary_check_is_off() -> None:
+    store = InMemoryStore()
+    case = scripted_case("edited", close=False)
+    store.append(case.case_id, case.events, 0)
+    summary, tracker = store._summaries["edited"]
+    store._summaries["edited"] = (attrs.evolve(summary, stage="closed"), tracker)
+    result = verify_case(store, "edited")
+    assert result.broken is not None and result.broken.code == "summary_mismatch"
+    assert "stage is 'closed' in the store" in result.broken.message
+    assert verify_case(store, "edited", check_summary=False).ok
+    _tampered(store, "edited", 3)  # a broken chain is named as such, not as the summary
+    broken = verify_case(store, "edited").broken
+    assert broken is not None and broken.seq == 3 and broken.code != "summary_mismatch"
+
+
+def test_adopting_no_records_is_refused_as_missing() -> None:
+    store = InMemoryStore()
+    with pytest.raises(ChainBroken) as refused:
+        store.adopt("empty", ())
+    assert refused.value.code == "missing"
+    assert store.summary("empty") is None
