@@ -1456,6 +1456,36 @@ def test_an_event_that_cannot_be_encoded_is_refused_by_name() -> None:
             audit.record_events(CASE.case_id, [event], salts=os.urandom)
 
 
+def test_an_event_whose_one_value_is_nested_decodes_from_its_stored_row(
+    new_case: Callable[..., Mediation],
+) -> None:
+    """A raised issue holds one personal value, its title, under a nested path: the row's
+    content is that one path, and loading the rows gives the events back."""
+    from mediation.model import Issue
+
+    case = new_case()
+    case.raise_issue("a", Issue("overtime", "Unpaid overtime since May"))
+    records = audit.record_events(case.case_id, case.events, salts=os.urandom)
+    raised = records[-1]
+    assert raised.type_name == "issue_raised"
+    assert list(raised.contents()) == ["issue.title"]
+    assert raised.body.count(b'{"commitment":') == 1
+    rows = [(r.body, r.content) for r in records]
+    assert audit.decode_stored(rows) == list(case.events)
+    assert audit.decode_records(records) == list(case.events)
+
+
+def test_an_event_that_cannot_be_written_as_json_is_refused_by_name() -> None:
+    consent = next(e for e in CASE.events if isinstance(e, ev.ConsentGiven))
+    statement = next(e for e in CASE.events if isinstance(e, ev.StatementMade))
+    for event in (
+        attrs.evolve(consent, actor="lin \ud800"),  # no content: sealed as written
+        attrs.evolve(statement, seconds=float("nan")),
+    ):
+        with pytest.raises(InvalidInput, match=rf"event {event.seq} \({event.type_name}\) cannot"):
+            audit.record_events(CASE.case_id, [event], salts=os.urandom)
+
+
 def test_a_relationship_note_is_committed_beside_the_statement_of_a_disclosure() -> None:
     from mediation.model import Relation
 
@@ -1534,6 +1564,19 @@ def test_a_body_with_more_commitments_than_personal_values_is_malformed() -> Non
         assert result.broken is not None
         assert (result.broken.seq, result.broken.code) == (NOTE_SEQ, "malformed")
         assert "holds content it does not commit to" in result.broken.message
+
+
+def test_a_stray_commitment_in_a_header_is_left_to_the_deep_check() -> None:
+    """A body forged with a ``{"commitment": ...}`` outside any personal path commits to no
+    content, so none is missing: the hashes verify, and the deep check (which reads the
+    event and writes it back) finds the body is not what the event's canonical form is."""
+    consent = next(e.seq for e in CASE.events if isinstance(e, ev.ConsentGiven))
+    records = _forged(consent, b',"zzz":{"commitment":"00"}}')
+    assert records[consent - 1].content is None
+    for result in (audit.verify(records), _one_by_one(records, None)):
+        assert result.ok and result.erased == ()
+    broken = audit.verify(records, deep=True).broken
+    assert broken is not None and (broken.seq, broken.code) == (consent, "malformed")
 
 
 def test_reseal_puts_an_event_back_under_the_same_salts() -> None:
