@@ -1473,6 +1473,10 @@ def test_an_event_whose_one_value_is_nested_decodes_from_its_stored_row(
     rows = [(r.body, r.content) for r in records]
     assert audit.decode_stored(rows) == list(case.events)
     assert audit.decode_records(records) == list(case.events)
+    stored = [(r.seq, r.hash, r.body, r.content) for r in records]
+    assert chain._verified_common(case.case_id, stored) == ()  # checked in the one pass
+    result, events = audit.verify_stored(case.case_id, stored)
+    assert result.ok and events == list(case.events)
 
 
 def test_an_event_that_cannot_be_written_as_json_is_refused_by_name() -> None:
@@ -1564,6 +1568,17 @@ def test_a_body_with_more_commitments_than_personal_values_is_malformed() -> Non
         assert result.broken is not None
         assert (result.broken.seq, result.broken.code) == (NOTE_SEQ, "malformed")
         assert "holds content it does not commit to" in result.broken.message
+
+
+def test_content_beside_a_body_that_commits_to_nothing_does_not_match() -> None:
+    records = list(RECORDS)
+    consent = records[2]
+    assert consent.content is None and b'{"commitment":' not in consent.body
+    records[2] = attrs.evolve(consent, content=RECORDS[NOTE_SEQ - 1].content)
+    rows = [(r.seq, r.hash, r.body, r.content) for r in records]
+    for result in (audit.verify(records), audit.verify_stored(CASE.case_id, rows)[0]):
+        assert result.broken is not None
+        assert (result.broken.seq, result.broken.code) == (3, "content_mismatch")
 
 
 def test_a_stray_commitment_in_a_header_is_left_to_the_deep_check() -> None:
