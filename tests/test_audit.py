@@ -1319,6 +1319,18 @@ def test_a_bad_line_inside_a_section_is_refused_with_the_case_it_belongs_to() ->
     assert _refused(EXPORTED.split(b"\n", 1)[0][:-1], "line 1 is incomplete").case_id == ""
 
 
+def test_a_line_that_starts_as_an_event_but_is_not_one_is_refused() -> None:
+    line = EXPORTED.split(b"\n")[2]  # event 2
+    head, _, tail = line.rpartition(b',"seq":2')  # the line's own seq, after the body's
+    for changed in (
+        line.replace(b'"hash":"', b'"hash":"0', 1),  # 65 hex digits
+        head + b',"seq":02' + tail,
+        head + b',"seq":"2"' + tail,
+        line[:-1] + b',"extra":1}',
+    ):
+        _refused(EXPORTED.replace(line, changed), "line 3 is not an event line")
+
+
 def test_an_event_line_before_any_header_is_refused() -> None:
     event_line = EXPORTED.split(b"\n")[1] + b"\n"
     assert _refused(event_line + EXPORTED, "line 1").case_id == ""
