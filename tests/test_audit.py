@@ -1278,8 +1278,9 @@ def test_upgrading_values_in_the_clear_seals_them_as_recording_them_does() -> No
     """Every non-empty personal value is committed under the next 16 bytes the salt
     source gives, in the order recording draws them: the result is what recording the
     events anew gives, byte for byte; a chain already in form 3 comes out unchanged."""
-    from mediation.audit.migration import upgrade_v2
+    from mediation.audit.migration import FROM_VERSION, upgrade_v2
 
+    assert FROM_VERSION == audit.CANONICAL_VERSION - 1 == 2  # the form before the current one
     assert tuple(upgrade_v2(CASE.case_id, _in_the_clear(), salts=seeded_salts(7))) == RECORDS
     assert upgrade_v2(CASE.case_id, RECORDS, salts=seeded_salts(1)) == RECORDS
     # the anchor is checked before anything is upgraded
