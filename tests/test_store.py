@@ -21,6 +21,7 @@ from mediation.errors import (
     IntegrityError,
     InvalidInput,
     NotAuthorized,
+    NothingToErase,
 )
 from mediation.model import Mediator, Party
 from mediation.policy import Policy
@@ -951,3 +952,22 @@ def test_adopting_no_records_is_refused_as_missing() -> None:
         store.adopt("empty", ())
     assert refused.value.code == "missing"
     assert store.summary("empty") is None
+
+
+def test_an_erasure_names_only_content_that_comes_before_it() -> None:
+    from mediation.store import erase_spans
+
+    store = InMemoryStore()
+    case = scripted_case("spans")
+    store.append(case.case_id, case.events, 0)
+    records = store.records("spans")
+
+    def erasure(seq: int, *spans: str) -> ev.ContentErased:
+        return attrs.evolve(_erasure(store, "spans", seq), spans=spans)
+
+    with pytest.raises(NothingToErase, match="names no earlier event"):
+        erase_spans(records, erasure(10, "10.text"))  # the erasure's own place
+    assert set(erase_spans(records, erasure(11, "10.text"))) == {10}
+    with pytest.raises(NothingToErase, match="names no content"):
+        store.erase("spans", erasure(len(records) + 1), len(records))
+    assert store.records("spans") == records
