@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta, timezone, tzinfo
 
 import attrs
@@ -971,3 +972,16 @@ def test_an_erasure_names_only_content_that_comes_before_it() -> None:
     with pytest.raises(NothingToErase, match="names no content"):
         store.erase("spans", erasure(len(records) + 1), len(records))
     assert store.records("spans") == records
+
+
+def test_exporting_a_case_the_store_keeps_no_head_for_is_refused() -> None:
+    from mediation.store import export_store
+
+    store = InMemoryStore()
+    case = scripted_case("headless")
+    store.append(case.case_id, case.events, 0)
+    del store._summaries["headless"]  # its events are there, its head is not
+    out = io.BytesIO()
+    with pytest.raises(CaseNotFound):
+        export_store(store, out, ["headless"])
+    assert out.getvalue() == b""
