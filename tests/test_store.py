@@ -985,3 +985,24 @@ def test_exporting_a_case_the_store_keeps_no_head_for_is_refused() -> None:
     with pytest.raises(CaseNotFound):
         export_store(store, out, ["headless"])
     assert out.getvalue() == b""
+
+
+def test_signing_heads_or_importing_needs_a_store_that_manages_its_cases() -> None:
+    from mediation.store import anchor_store, import_export
+
+    class Plain:
+        """A store that keeps events but has no id and cannot adopt or erase."""
+
+        def __init__(self) -> None:
+            self._inner = InMemoryStore()
+
+        def __getattr__(self, name: str) -> object:
+            if name in ("store_id", "adopt", "erase"):
+                raise AttributeError(name)
+            return getattr(self._inner, name)
+
+    plain = Plain()
+    with pytest.raises(InvalidInput, match="Plain has no store id to sign heads for"):
+        anchor_store(plain, signer=None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="Plain cannot adopt records"):
+        import_export(io.BytesIO(b""), plain)  # type: ignore[arg-type]
