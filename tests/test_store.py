@@ -1006,3 +1006,25 @@ def test_signing_heads_or_importing_needs_a_store_that_manages_its_cases() -> No
         anchor_store(plain, signer=None)  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match="Plain cannot adopt records"):
         import_export(io.BytesIO(b""), plain)  # type: ignore[arg-type]
+
+
+def test_a_case_dropped_since_its_head_was_signed_verifies_as_zero_events() -> None:
+    pytest.importorskip("cryptography")
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from mediation.store import anchor_store, verify_anchors
+
+    key = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    signer = audit.Signer(key)
+    store = InMemoryStore()
+    case = scripted_case("dropped")
+    store.append(case.case_id, case.events, 0)
+    anchors = anchor_store(store, signer)
+    for table in (store._records, store._events, store._summaries):
+        del table["dropped"]
+    (result,) = verify_anchors(store, anchors, audit.Verifier(signer.public_pem()))
+    assert result.broken is not None and result.broken.code == "dropped"
+    assert (result.count, result.head) == (0, audit.genesis("dropped"))
