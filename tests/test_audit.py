@@ -1943,3 +1943,8 @@ def test_a_load_against_the_head_refuses_a_head_of_another_case_or_length() -> N
     assert audit.verified_events(CASE.case_id, rows, earlier) is None  # a later append
     moved = ChainHead(CASE.case_id, COUNT, RECORDS[-2].hash)
     assert audit.verified_events(CASE.case_id, rows, moved) is None
+    # The right last hash is not enough: the head must name this case and this length.
+    longer = ChainHead(CASE.case_id, COUNT + 1, RECORDS[-1].hash)
+    assert audit.verified_events(CASE.case_id, rows, longer) is None
+    elsewhere = ChainHead("another", COUNT, RECORDS[-1].hash)
+    assert audit.verified_events(CASE.case_id, rows, elsewhere) is None
