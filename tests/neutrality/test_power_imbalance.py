@@ -31,7 +31,9 @@ def codes(error: pytest.ExceptionInfo[TransitionRefused]) -> set[str]:
     return set(error.value.codes)
 
 
-def test_power_imbalance_safeguards(new_case: Build, clock: ManualClock) -> None:
+def _consented_under_every_safeguard(new_case: Build) -> Mediation:
+    """A case where a manages b, under all three safeguards, disclosed, screened and
+    consented: ready to leave intake but for the safeguards."""
     policy = Policy(
         power_imbalance=PowerImbalance(
             safeguards=["caucus_offer", "subordinate_speaks_first", "support_person"]
@@ -42,6 +44,11 @@ def test_power_imbalance_safeguards(new_case: Build, clock: ManualClock) -> None
     screen_all(case)
     case.consent("a")
     case.consent("b")
+    return case
+
+
+def test_power_imbalance_safeguards(new_case: Build, clock: ManualClock) -> None:
+    case = _consented_under_every_safeguard(new_case)
     with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     assert codes(refused) == {"support_person_missing"}
@@ -76,16 +83,7 @@ def _power(case: Mediation) -> dict[str, Finding]:
 def test_each_safeguard_rests_on_the_opening_and_its_own_events(
     new_case: Build, clock: ManualClock
 ) -> None:
-    policy = Policy(
-        power_imbalance=PowerImbalance(
-            safeguards=["caucus_offer", "subordinate_speaks_first", "support_person"]
-        )
-    )
-    case = new_case(relations=[Relation("manages", "a", "b")], policy=policy)
-    case.disclose("m", "none")
-    screen_all(case)
-    case.consent("a")
-    case.consent("b")
+    case = _consented_under_every_safeguard(new_case)
     assert _power(case)["support_person_missing"].evidence == (1,)
     case.add_support_person("b", "b", "Works council member")
     case.advance("m")
