@@ -316,7 +316,7 @@ def test_each_kind_of_parameter_gets_the_schema_the_module_promises() -> None:
         {
             "procedure": {"type": "string", "enum": ["adjusted_winner", "knaster"]},
             "proposal_id": _nullable(_ID),
-            "settles": {"type": "array", "minItems": 1, "items": _ID},
+            "settles": {"type": "array", "items": _ID},
         },
         [],
     )
@@ -489,6 +489,17 @@ def test_lists_and_mappings_at_their_least_size_are_accepted() -> None:
         validate_arguments(valuations, {"valuations": {"car": -1}})
     with pytest.raises(InvalidInput, match="valuations: keys must be strings; got 5"):
         validate_arguments(valuations, {"valuations": {5: 1}})
+
+
+def test_an_optional_list_given_empty_means_what_leaving_it_out_means() -> None:
+    # propose(settles=[]) is accepted by a direct call (its default is empty); the JSON
+    # path must agree, while a required list (override's codes) keeps needing one member.
+    for name in ("propose", "suggest_settlement"):
+        settles = action_schema(name)["properties"]["settles"]
+        assert "minItems" not in settles
+    validate_arguments(action_schema("propose"), {"text": "Terms", "settles": []})
+    validate_arguments(action_schema("suggest_settlement"), {"settles": []})
+    assert action_schema("override")["properties"]["codes"]["minItems"] == 1
 
 
 def test_a_nullable_argument_reports_what_is_wrong_with_its_value_not_that_it_is_not_null() -> None:

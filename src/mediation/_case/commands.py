@@ -207,12 +207,11 @@ def _parameter_schema(
             "formatMinimum": limits.earliest_date.isoformat(),
             "formatMaximum": limits.latest_date.isoformat(),
         }
-    elif kinds == ["Iterable[str]"]:  # codes: at least one
-        schema = {
-            "type": "array",
-            "minItems": 1,
-            "items": {"type": "string", "pattern": ID_PATTERN},
-        }
+    elif kinds == ["Iterable[str]"]:
+        schema = {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}}
+        if parameter.default is inspect.Parameter.empty:  # override's codes: at least one
+            schema["minItems"] = 1
+        # An optional list (settles=()) may be given empty: the same as leaving it out.
     elif len(kinds) == 1 and kinds[0].startswith("Iterable[") and kinds[0][9:-1] in _MODELS:
         schema = {"type": "array", "items": _model_schema(_MODELS[kinds[0][9:-1]], limits)}
     elif len(kinds) == 1 and kinds[0] in _MODELS:
