@@ -33,10 +33,14 @@ def test_nothing_counted_or_one_party_is_not_judged() -> None:
 
 
 @pytest.mark.parametrize(
-    ("count", "total", "parties"), [(0, 4, 2), (2, 5, 2), (1, 9, 3), (40, 300, 2)]
+    ("count", "total", "parties"),
+    [(0, 4, 2), (2, 5, 2), (1, 9, 3), (40, 300, 2), (0, 201, 2), (100, 201, 2), (60, 300, 3)],
 )
 def test_the_tail_is_the_exact_binomial_tail(count: int, total: int, parties: int) -> None:
-    assert lower_tail(count, total, parties) == pytest.approx(float(_exact(count, total, parties)))
+    """Relative tolerance only: beyond 200 interventions the tail is a float sum, and a
+    p-value near 1e-40 must be right to its own digits, not merely below 1e-12."""
+    expected = float(_exact(count, total, parties))
+    assert lower_tail(count, total, parties) == pytest.approx(expected, rel=1e-9, abs=0)
 
 
 @settings(max_examples=60)
@@ -110,3 +114,32 @@ def test_the_tail_at_the_edges_of_its_range() -> None:
         lower_tail(-1, 4, 2)
     with pytest.raises(ValueError, match="need 0 <= count"):
         lower_tail(0, -1, 2)
+
+
+def _shares(total: int, parties: int) -> dict[str, int]:
+    """``total`` spread as evenly as possible over ``parties`` parties named o0, o1, ..."""
+    base, extra = divmod(total, parties)
+    return {f"o{i}": base + (i < extra) for i in range(parties)}
+
+
+@pytest.mark.parametrize(
+    ("total", "parties"), [(201, 2), (300, 3), (400, 2), (400, 4), (1000, 5), (208, 20)]
+)
+def test_beyond_the_cut_over_every_count_is_judged_at_its_exact_p_value(
+    total: int, parties: int
+) -> None:
+    """Beyond 200 interventions the O(1) lower bounds (P(X = x), the normal approximation
+    less the Berry–Esseen error) may only set aside counts whose p-value is above alpha:
+    for every count below an equal share, at alpha just above its exact p-value the
+    party is reported, with that p-value; just below it, not."""
+    q = Fraction(1, parties)
+    tail = Fraction(0)
+    for count in range(-(-total // parties)):
+        tail += math.comb(total, count) * q**count * (1 - q) ** (total - count)
+        p_value = float(tail)
+        if p_value > 0.5:
+            break
+        counts = {"x": count, **_shares(total - count, parties - 1)}
+        found = underserved(counts, p_value * (1 + 1e-9))
+        assert found["x"] == pytest.approx(p_value, rel=1e-9, abs=0), count
+        assert "x" not in underserved(counts, p_value * (1 - 1e-9)), count

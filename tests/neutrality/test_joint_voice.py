@@ -6,9 +6,19 @@ from collections.abc import Callable
 
 import pytest
 
-from mediation import Finding, InvalidInput, JointVoice, Mediation, Policy
+from mediation import (
+    BUILTIN_GUARDS,
+    DEFAULT_DEFINITION,
+    Finding,
+    InvalidInput,
+    JointVoice,
+    Mediation,
+    Policy,
+    Process,
+)
 from mediation.neutrality import joint_voice
 from mediation.neutrality._messages import render
+from mediation.testing import screen_all
 
 Build = Callable[..., Mediation]
 AdvanceTo = Callable[[Mediation, str], Mediation]
@@ -156,3 +166,44 @@ def test_statements_without_airtime_are_not_an_airtime_imbalance(
     case.speak("a", "(nods)", 0)
     case.speak("b", "(nods)", 0)
     assert not _joint(case)
+
+
+def _without_listening(new_case: Build, parties: int) -> Mediation:
+    """A case of a host's process with neither listening nor perspective swap, in common
+    ground: no party has spoken before it, so a party may have no turn in the whole case."""
+    definition = DEFAULT_DEFINITION.without_stage("listening").without_stage("perspective_swap")
+    case = new_case(parties, process=Process(definition, BUILTIN_GUARDS))
+    case.disclose("m", "none")
+    screen_all(case)
+    for party in "abcdefgh"[:parties]:
+        case.consent(party)
+    assert case.advance("m").dest == "common_ground"
+    return case
+
+
+def test_one_statement_in_the_whole_case_is_not_judged(new_case: Build) -> None:
+    """Fewer statements than parties over the whole case (one of two here, the other
+    party never spoke at all) is not judged, in the stage nor in the case."""
+    case = _without_listening(new_case, 2)
+    case.speak("a", "a long opening", 400)
+    assert not _joint(case)
+
+
+def test_two_of_three_parties_speaking_once_each_is_not_judged(new_case: Build) -> None:
+    case = _without_listening(new_case, 3)
+    case.speak("a", "mine", 400)
+    case.speak("b", "mine too", 10)
+    assert not _joint(case)
+
+
+def test_a_party_who_never_spoke_in_the_case_is_named_in_the_case(new_case: Build) -> None:
+    """As many statements as parties, all by one: the party with no turn anywhere in the
+    case is the least heard of the whole case, by airtime and by turns."""
+    case = _without_listening(new_case, 2)
+    case.speak("a", "first", 60)
+    case.speak("a", "second", 60)
+    found = _joint(case)
+    assert {"case_airtime_imbalance", "case_turns_imbalance"} <= set(found)
+    for code in ("case_airtime_imbalance", "case_turns_imbalance"):
+        assert found[code].parties == ("b",)
+        assert found[code].figures == {"gini": 0.5, "ratio": float("inf")}
