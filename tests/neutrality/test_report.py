@@ -15,6 +15,7 @@ from mediation import (
     MediatorStyle,
     Mode,
     Policy,
+    VoiceBalance,
     neutrality_report,
 )
 from mediation.clocks import ManualClock
@@ -265,6 +266,22 @@ def test_the_verdict(new_case: Build, advance_to: AdvanceTo) -> None:
     report = neutrality_report(case)
     assert {f.mode for f in report.pending} == {Mode.WARN, Mode.BLOCK}
     assert report.verdict == "blocked"
+
+
+def test_a_check_is_off_exactly_when_its_mode_is_off(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    """A check turned off reads ``off`` whatever the case holds (40:1 in listening here);
+    every other built-in check reads its mode and its own status, never ``off``."""
+    policy = Policy(voice_balance=VoiceBalance(mode="off"))
+    case = advance_to(new_case(policy=policy), "listening")
+    case.speak("a", "at length", 2000)
+    case.speak("b", "ok", 50)
+    checks = {c.check: c for c in neutrality_report(case).checks}
+    assert (checks["voice_balance"].mode, checks["voice_balance"].status) == ("off", "off")
+    others = [c for code, c in checks.items() if code != "voice_balance"]
+    assert others and all(c.mode != "off" and c.status != "off" for c in others)
+    assert checks["joint_voice"].status == "ok"
 
 
 def test_markdown_lists_findings_with_at_most_twelve_events(
