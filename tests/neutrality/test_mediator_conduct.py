@@ -259,3 +259,16 @@ def test_in_stage_evidence_is_the_stage_interventions(
     finding = _conduct(case)["uneven_attention_in_stage"]
     assert finding.parties == ("a",)
     assert finding.evidence == tuple(asked)
+
+
+@given(_ACTS, st.permutations(["r0", "r1", "r2"]))
+def test_the_counts_of_every_kind_at_once_are_each_kinds_count(
+    acts: list[tuple[str, int]], order: list[str]
+) -> None:
+    from mediation.neutrality.mediator_conduct import KINDS, _kind_count, _kind_counts
+
+    case = _play(order, {"r0": "a", "r1": "b", "r2": "c"}, acts)
+    parties = tuple(case.state.active)
+    assert _kind_counts(case.state, parties) == {
+        kind: {party: _kind_count(case.state, party, kind) for party in parties} for kind in KINDS
+    }

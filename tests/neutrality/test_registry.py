@@ -280,3 +280,26 @@ def test_a_recorded_message_is_shown_in_either_language(
     assert recorded_message("the coffee machine was unfair", "zh") == (
         "the coffee machine was unfair"
     )
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        Policy(),
+        Policy(voice_balance=VoiceBalance(mode="off"), custom_checks={"house_rule": "block"}),
+        Policy(mediator_conduct=MediatorConduct(mode="block"), custom_checks={"house_rule": "off"}),
+    ],
+)
+def test_the_modes_worked_out_once_per_policy_are_the_policys(policy: Policy) -> None:
+    from mediation.neutrality.registry import _checks_on
+
+    checks = (*BUILTIN_CHECKS, FirstPartyMustNotDominate())
+    expected = [
+        (check, policy.mode_of(check.code, check.default_mode))
+        for check in checks
+        if policy.mode_of(check.code, check.default_mode) is not Mode.OFF
+    ]
+    assert list(_checks_on(checks, policy)) == expected
+    assert _checks_on(checks, policy) is _checks_on(checks, policy)  # worked out once
+    # An equal policy that is another object, and a list of checks, are worked out anew.
+    assert list(_checks_on(list(checks), attrs.evolve(policy))) == expected

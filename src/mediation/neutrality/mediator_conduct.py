@@ -84,6 +84,27 @@ def _kind_count(state: CaseState, party: str, kind: str) -> int:
     return counts.get(kind, 0)
 
 
+def _kind_counts(state: CaseState, parties: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Kind → party → :func:`_kind_count`, every kind of :data:`KINDS` in one pass over
+    the parties (the check compares all of them at each move)."""
+    table: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+    invites, questions, paraphrases = table["invite"], table["question"], table["paraphrase"]
+    engagement, caucuses = table["engagement"], table["caucus"]
+    interventions, offers, sessions = (
+        state.interventions,
+        state.caucus_offers,
+        state.caucus_sessions,
+    )
+    for party in parties:
+        counts = interventions.get(party, {})
+        invites[party] = counts.get("invite", 0)
+        question = questions[party] = counts.get("question", 0)
+        paraphrase = paraphrases[party] = counts.get("paraphrase", 0)
+        engagement[party] = question + paraphrase
+        caucuses[party] = max(offers.get(party, 0), sessions.get(party, 0))
+    return table
+
+
 def _counts_text(state: CaseState, counts: dict[str, int]) -> Names:
     return Names(sorted(f"{state.parties[p].name} {n}" for p, n in counts.items()))
 
@@ -150,8 +171,8 @@ class MediatorConductCheck(FamilyCheck):
         found: list[Finding] = []
         addressed_keys = [("intervention", p) for p in parties]
         caucus_keys = [("caucus", p) for p in parties]
-        for kind in KINDS:
-            counts = {p: _kind_count(state, p, kind) for p in parties}
+        table = _kind_counts(state, parties)
+        for kind, counts in table.items():
             low = underserved(counts, alpha)
             if low:
                 found.append(
@@ -172,10 +193,8 @@ class MediatorConductCheck(FamilyCheck):
                         ),
                     )
                 )
-        invited = {p for p in parties if _kind_count(state, p, "invite")}
-        addressed = {
-            p for p in parties if state.interventions.get(p) or _kind_count(state, p, "caucus")
-        }
+        invited = {p for p in parties if table["invite"][p]}
+        addressed = {p for p in parties if state.interventions.get(p) or table["caucus"][p]}
         for code, done in (("party_never_invited", invited), ("party_never_addressed", addressed)):
             missing = tuple(p for p in parties if p not in done)
             if len(missing) == 1 and len(done) == len(parties) - 1:

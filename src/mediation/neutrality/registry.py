@@ -41,7 +41,7 @@ from mediation.neutrality import (
     voice_balance,
 )
 from mediation.neutrality._family import Family
-from mediation.policy import Mode
+from mediation.policy import Mode, Policy
 from mediation.state import CaseState
 
 __all__ = [
@@ -151,13 +151,43 @@ def evaluate(
         return []
     context = CheckContext(state=state, trigger=trigger, source=source, dest=dest)
     findings: list[Finding] = []
-    for check in checks:
-        mode = state.policy.mode_of(check.code, check.default_mode)
-        if mode is Mode.OFF:
-            continue
+    for check, mode in _checks_on(checks, state.policy):
         for finding in check.evaluate(context):
             findings.append(attrs.evolve(finding, check=check.code, source=check.source, mode=mode))
     return findings
+
+
+_CHECKS_ON: dict[tuple[int, int], tuple[object, Policy, tuple[tuple[Check, Mode], ...]]] = {}
+
+
+def _checks_on(checks: Iterable[Check], policy: Policy) -> tuple[tuple[Check, Mode], ...]:
+    """The checks of ``checks`` that ``policy`` does not turn off, each with its mode.
+
+    What depends only on the policy and the checks is worked out once per pair (a case
+    keeps both for its whole life) rather than at every move: the same tuple of checks
+    and the same policy object give the pairs made the first time.
+
+    Args:
+        checks: The checks to run, in order.
+        policy: The policy in force.
+
+    Returns:
+        ``(check, mode)`` for each check whose mode is not ``off``, in order.
+    """
+    key = (id(checks), id(policy))
+    cached = _CHECKS_ON.get(key)
+    if cached is not None and cached[0] is checks and cached[1] is policy:
+        return cached[2]
+    pairs = tuple(
+        (check, mode)
+        for check in checks
+        if (mode := policy.mode_of(check.code, check.default_mode)) is not Mode.OFF
+    )
+    if isinstance(checks, tuple):  # an iterator or a list may change or be used up
+        if len(_CHECKS_ON) > 64:
+            _CHECKS_ON.clear()
+        _CHECKS_ON[key] = (checks, policy, pairs)
+    return pairs
 
 
 def finding_fields(finding: Finding, *, overridden: bool = False) -> dict[str, Any]:
