@@ -210,6 +210,9 @@ def test_configurable_families_are_the_policys_and_builtin_checks_follow_the_reg
         assert isinstance(check, Check)
         assert check.source == SOURCES[check.code]
     assert all(family.check is None for family in FAMILIES if family.enforced)
+    # checks_in_force(None) returns them without checking their codes per case.
+    assert len({check.code for check in BUILTIN_CHECKS}) == len(BUILTIN_CHECKS)
+    assert checks_in_force(None) is BUILTIN_CHECKS
 
 
 def test_a_case_runs_the_builtin_checks_unless_its_process_names_others(

@@ -235,12 +235,13 @@ class PartyAgent:
         self.noise = [list(row) for row in noise]
         self.insight = 1.0
         """Multiplier of the model noise: perspective swap and caucuses lower it."""
-        spans = [w * (max(row) - min(row)) for w, row in zip(weights, scores, strict=True)]
+        lows = [min(row) for row in scores]
+        spans = [w * (max(row) - low) for w, row, low in zip(weights, scores, lows, strict=True)]
         self.spans = spans
         total = sum(spans) or 1
         self.values: list[list[float]] = [
-            [w * (s - min(row)) / total for s in row]
-            for w, row in zip(weights, scores, strict=True)
+            [w * (s - low) / total for s in row]
+            for w, row, low in zip(weights, scores, lows, strict=True)
         ]
         """``values[issue][option]``: its additive utility, normalised to [0, 1] overall."""
         self.points: list[int] = [1 + span for span in spans]

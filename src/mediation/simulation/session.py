@@ -96,20 +96,75 @@ def _pick(weights: Sequence[tuple[Style, float]], rng: Random) -> Style:
     return weights[-1][0]
 
 
+class _Setting:
+    """What every simulated case of one scenario starts from, built once per scenario and
+    shared: the case's inputs (immutable values, validated again by
+    :meth:`Mediation.open <mediation.Mediation.open>` for each case, as for any host) and
+    the figures the session reads from the scenario."""
+
+    __slots__ = (
+        "issues",
+        "juniors",
+        "mediator",
+        "options",
+        "parties",
+        "relations",
+        "scenario",
+        "styles",
+        "supervisors",
+        "ties",
+    )
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.parties = tuple(scenario.case_parties())
+        self.mediator = scenario.mediator.mediator()
+        self.supervisors = (scenario.supervisor,)
+        self.relations = tuple(scenario.relations())
+        self.issues = tuple(scenario.case_issues())
+        self.options = tuple(len(issue.options) for issue in scenario.issues)
+        self.styles = tuple(tuple(spec.styles.items()) for spec in scenario.parties)
+        self.juniors = frozenset(
+            spec.id
+            for spec in scenario.parties
+            if any(spec.id in p.manages for p in scenario.parties)
+        )
+        self.ties = frozenset(target for _, target in scenario.mediator.relationships)
+
+
+_SETTINGS: dict[int, _Setting] = {}
+
+
+def _setting(scenario: Scenario) -> _Setting:
+    """The scenario's :class:`_Setting`, made on its first case (kept by identity: a
+    scenario is immutable; an equal scenario that is another object gets its own)."""
+    setting = _SETTINGS.get(id(scenario))
+    if setting is not None and setting.scenario is scenario:
+        return setting
+    setting = _Setting(scenario)
+    if len(_SETTINGS) > 64:
+        _SETTINGS.clear()
+    _SETTINGS[id(scenario)] = setting
+    return setting
+
+
 class _Session:
     """The mediator's and the parties' side of one simulated case."""
 
     def __init__(self, scenario: Scenario, index: int, seed: int) -> None:
+        setting = _setting(scenario)
         self.scenario = scenario
         self.strategy = scenario.strategy
         self.index = index
         profile = Random(derive_seed(seed, index, "profile"))
         self.rng = Random(derive_seed(seed, index, "behaviour"))
-        options = [len(issue.options) for issue in scenario.issues]
+        options = setting.options
         drawn = draw_valuations(len(scenario.parties), options, scenario.opposition, profile)
         self.agents: list[PartyAgent] = []
-        for seat, (spec, (weights, scores)) in enumerate(zip(scenario.parties, drawn, strict=True)):
-            style = _pick(list(spec.styles.items()), profile)
+        for seat, (spec, styles, (weights, scores)) in enumerate(
+            zip(scenario.parties, setting.styles, drawn, strict=True)
+        ):
+            style = _pick(styles, profile)
             batna = profile.uniform(*spec.batna)
             emotion = profile.uniform(*spec.emotion)
             noise = [[profile.gauss(0.0, 1.0) for _ in range(count)] for count in options]
@@ -135,19 +190,18 @@ class _Session:
         )
         self.texts = Random(derive_seed(seed, index, "texts"))
         self.by_id = {agent.id: agent for agent in self.agents}
-        self.juniors = [
-            agent for agent in self.agents if any(agent.id in p.manages for p in scenario.parties)
-        ]
+        self.juniors = [agent for agent in self.agents if agent.id in setting.juniors]
+        self.ties = setting.ties
         self.clock = ManualClock(START, tick=timedelta(seconds=20))
         self.mediator = scenario.mediator.id
         self.case = Mediation.open(
             f"{scenario.name}-{index}",
-            scenario.case_parties(),
-            scenario.mediator.mediator(),
+            setting.parties,
+            setting.mediator,
             clock=self.clock,
-            supervisors=[scenario.supervisor],
-            relations=scenario.relations(),
-            issues=scenario.case_issues(),
+            supervisors=setting.supervisors,
+            relations=setting.relations,
+            issues=setting.issues,
             policy=scenario.policy,
         )
         self.fixed: dict[int, int] = {}
@@ -366,9 +420,8 @@ class _Session:
             if authority not in scenario.policy.authorities:
                 authority = scenario.escalate_to
             self.escalate(authority, f"non_mediable:{flag}", "Screening: outside mediation.")
-        ties = {target for _, target in scenario.mediator.relationships}
         for agent in self.active():
-            distrust = 0.03 if any(tie != agent.id for tie in ties) else 0.0
+            distrust = 0.03 if any(tie != agent.id for tie in self.ties) else 0.0
             if agent.style in (Style.COMPETING, Style.AVOIDING):
                 distrust *= 2
             if self.rng.random() < distrust:
