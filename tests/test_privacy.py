@@ -828,3 +828,44 @@ def test_a_research_export_numbers_people_in_order_and_keeps_pseudonyms_as_names
     assert isinstance(statement, ev.StatementMade) and statement.text == ""  # emptied
     both = export_research(store, io.BytesIO(), ["c-2", "c-1"], salts=os.urandom)
     assert (both["c-2"], both["c-1"], both["lin"]) == ("case-1", "case-2", "person-1")
+
+
+def _with_findings(case_id: str) -> tuple[InMemoryStore, int]:
+    """An open scripted case with three findings after it: about lin, about zhao, about
+    nobody (none names anyone in its message); returns the store and the first one's seq."""
+    case = scripted_case(case_id, close=False)
+    last = case.events[-1]
+    findings = [
+        ev.FindingRecorded(seq=last.seq + number, at=last.at, actor="chen", stage=last.stage,
+                           check="balance", code="uneven", message="Fewer turns lately.",
+                           parties=parties)  # fmt: skip
+        for number, parties in ((1, ("lin",)), (2, ("zhao",)), (3, ()))
+    ]
+    store = InMemoryStore()
+    store.append(case_id, [*case.events, *findings], 0)
+    return store, last.seq + 1
+
+
+def test_what_is_about_a_party_follows_who_it_concerns_not_who_wrote_it() -> None:
+    """A restatement about a party is theirs though the other party made it; a note in a
+    party's caucus is theirs though the mediator wrote it, and not the other party's; a
+    finding is about the parties it names and nobody else."""
+    store, first = _with_findings("c-1")
+    records = store.records("c-1")
+    assert (records[12].actor, records[12].envelope()["about"]) == ("lin", "zhao")
+    assert (records[27].actor, records[26].envelope()["party"]) == ("chen", "lin")
+    zhao, lin = spans_of_party(records, "zhao"), spans_of_party(records, "lin")
+    assert "13.text" in zhao  # lin's restatement of zhao
+    assert "25.text" in zhao and "25.text" not in lin  # zhao's caucus
+    assert "28.text" in lin and "28.text" not in zhao  # lin's caucus, the mediator's note
+    assert f"{first}.message" in lin and f"{first}.message" not in zhao
+    assert f"{first + 1}.message" in zhao and f"{first + 1}.message" not in lin
+    assert f"{first + 2}.message" not in zhao + lin  # a finding about nobody
+
+
+def test_subject_access_names_the_subjects_erased_fields() -> None:
+    store, case_id = _store()
+    erase(store, case_id, seq=10, actor="dpo-1", role=DPO, grounds="request", at=AT)
+    (case,) = export_subject(store, "zhao").cases
+    (statement,) = [entry for entry in case["events"] if entry["seq"] == 10]
+    assert (statement["content"], statement["erased"]) == ({}, ["text"])

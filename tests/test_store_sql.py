@@ -40,7 +40,7 @@ from mediation.errors import (
     SchemaVersionError,
     StoreUnavailable,
 )
-from mediation.model import NO_CONCERNS, Mediator, Party
+from mediation.model import NO_CONCERNS, Mediator, Party, check_id
 from mediation.store import EventStore, InMemoryStore, Repository, open_store, verify_case
 from mediation.store._summary import DEADLINE_EVENTS
 from mediation.store.sql import (
@@ -49,6 +49,7 @@ from mediation.store.sql import (
     cases_table,
     events_table,
     normalize_url,
+    reads_table,
     schema_table,
 )
 from mediation.testing import StoreConformance, scripted_case, seeded_salts
@@ -150,6 +151,35 @@ def test_the_tables_are_the_documented_schema(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     store.close()
+
+
+def test_every_text_column_is_as_wide_as_documented() -> None:
+    """docs/stores.md ("The schema") gives each text column's width: an id is as wide as
+    the longest id the library accepts, a hash holds a hex SHA-256, a time its fixed-width
+    UTC text; PostgreSQL enforces them, and a host's migration tool copies them."""
+    longest_id = 128
+    check_id("a" * longest_id)
+    with pytest.raises(InvalidInput):
+        check_id("a" * (longest_id + 1))
+    widths = {
+        f"{table.name}.{column.name}": column.type.length
+        for table in (schema_table, events_table, cases_table, reads_table)
+        for column in table.columns
+        if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Text)
+    }
+    ids = ("mediation_events.case_id", "mediation_cases.case_id", "mediation_reads.case_id",
+           "mediation_reads.reader", "mediation_cases.stage")  # fmt: skip
+    hashes = ("mediation_events.hash", "mediation_cases.head", "mediation_cases.read_head",
+              "mediation_reads.hash", "mediation_schema.store_id")  # fmt: skip
+    times = ("mediation_cases.opened_at", "mediation_cases.updated_at",
+             "mediation_cases.next_due", "mediation_reads.at")  # fmt: skip
+    names = ("mediation_cases.outcome", "mediation_reads.access")
+    assert widths == {
+        **dict.fromkeys(ids, longest_id),
+        **dict.fromkeys(hashes, 64),
+        **dict.fromkeys(times, 40),
+        **dict.fromkeys(names, 64),
+    }
 
 
 def test_the_database_itself_refuses_a_second_event_at_a_place(url: str) -> None:
