@@ -869,3 +869,34 @@ def test_subject_access_names_the_subjects_erased_fields() -> None:
     (case,) = export_subject(store, "zhao").cases
     (statement,) = [entry for entry in case["events"] if entry["seq"] == 10]
     assert (statement["content"], statement["erased"]) == ({}, ["text"])
+
+
+def _named_in(reason: str) -> set[str]:
+    """Whose spans take a closing reason ``reason`` of a case with the parties "Anna 李",
+    "Ann M." and "李娜" (the mediator "Mo" wrote it)."""
+    from mediation.case import Mediation
+    from mediation.model import Mediator, Party
+
+    people = [Party("a", "Anna 李"), Party("b", "Ann M."), Party("c", "李娜")]
+    case = Mediation.open("n-1", people, Mediator("m", "Mo"), clock=lambda: AT)
+    case.close("m", "terminated_by_mediator", reason)
+    store = InMemoryStore()
+    store.append(case.case_id, case.events, 0)
+    records = store.records(case.case_id)
+    return {p.id for p in people if "2.reason" in spans_of_party(records, p.id)}
+
+
+@pytest.mark.parametrize(
+    ("reason", "named"),
+    [
+        ("ANNA 李 and ann m. left.", {"a", "b"}),  # letters in any case
+        ("Hanna 李 left.", set()),  # inside a longer Latin word: another name
+        ("Joann M. left.", set()),
+        ("Anna 李3月离职。", {"a"}),  # a Chinese last character binds to nothing after it
+        ("Q2李娜 takes over.", {"c"}),  # ... nor a Chinese first character before it
+    ],
+)
+def test_a_name_is_found_whole_where_a_latin_letter_would_extend_it(
+    reason: str, named: set[str]
+) -> None:
+    assert _named_in(reason) == named
