@@ -836,9 +836,16 @@ def _with_findings(case_id: str) -> tuple[InMemoryStore, int]:
     case = scripted_case(case_id, close=False)
     last = case.events[-1]
     findings = [
-        ev.FindingRecorded(seq=last.seq + number, at=last.at, actor="chen", stage=last.stage,
-                           check="balance", code="uneven", message="Fewer turns lately.",
-                           parties=parties)  # fmt: skip
+        ev.FindingRecorded(
+            seq=last.seq + number,
+            at=last.at,
+            actor="chen",
+            stage=last.stage,
+            check="balance",
+            code="uneven",
+            message="Fewer turns lately.",
+            parties=parties,
+        )
         for number, parties in ((1, ("lin",)), (2, ("zhao",)), (3, ()))
     ]
     store = InMemoryStore()
@@ -895,8 +902,41 @@ def _named_in(reason: str) -> set[str]:
         ("Anna 李3月离职。", {"a"}),  # a Chinese last character binds to nothing after it
         ("Q2李娜 takes over.", {"c"}),  # ... nor a Chinese first character before it
     ],
+    ids=["any-case", "longer-word", "longer-word-abbreviated", "chinese-last", "chinese-first"],
 )
 def test_a_name_is_found_whole_where_a_latin_letter_would_extend_it(
     reason: str, named: set[str]
 ) -> None:
     assert _named_in(reason) == named
+
+
+def test_subject_access_json_is_stable_sorted_and_readable() -> None:
+    """The same content gives the same bytes (keys sorted), names as written (no \\u
+    escapes) and two-space indentation, like the library's other JSON files, so two
+    answers to the same person can be compared line by line."""
+    store, _ = _store()
+    text = export_subject(store, "zhao").to_json()
+    data = json.loads(text)
+    assert text == json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2)
+    assert "Zhao Min" in text and '\n  "cases": [' in text
+
+
+def test_subject_access_lists_every_event_they_recorded_and_no_one_elses_unrelated() -> None:
+    store, _ = _store()
+    (case,) = export_subject(store, "zhao").cases
+    listed = {entry["seq"]: entry for entry in case["events"]}
+    assert listed[4]["type"] == "consent_given" and listed[4]["content"] == {}  # hers, no text
+    assert 3 not in listed and 11 not in listed  # lin's consent and statement
+    assert listed[13]["actor"] == "lin"  # lin's restatement about her is listed
+
+
+def test_a_research_export_without_text_empties_nested_personal_values_too() -> None:
+    """Not only what was said: a party's role in the opening is personal content and goes
+    (the names stay, as pseudonyms)."""
+    store, _ = _store()
+    out = io.BytesIO()
+    export_research(store, out, salts=os.urandom)
+    (exported,) = audit.iter_export(io.BytesIO(out.getvalue()))
+    opening = exported.records[0].event()
+    assert isinstance(opening, ev.CaseOpened)
+    assert [(p.name, p.role) for p in opening.parties] == [("person-1", ""), ("person-2", "")]
