@@ -17,6 +17,8 @@ from mediation import Mediation
 from mediation._case.arguments import (
     Binding,
     CommandArguments,
+    _beyond,
+    _beyond_exactly,
     _finite_number,
     _moment,
     _text,
@@ -486,3 +488,27 @@ def test_a_plain_call_is_sorted_by_the_binding_itself() -> None:
     propose = Binding(inspect.signature(_RAW_COMMANDS["propose"]))  # actor, text, *, ...
     assert propose.arguments(("lin", "Terms"), {}) == {"actor": "lin", "text": "Terms"}
     assert propose.arguments(("lin",), {}) is None
+
+
+_PLAIN_NUMBERS = st.one_of(
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([86_400, 86_400.0, 86_400.000000001, -86_400.0, 1e12, 10**12 + 1, 5e-324]),
+)
+
+
+def _verdict(check: Callable[[Any, str, float], bool], value: object, most: float) -> object:
+    try:
+        return check(value, "x", most)
+    except InvalidInput as refused:
+        return refused.code
+
+
+@given(
+    _PLAIN_NUMBERS,
+    st.one_of(st.sampled_from([86_400.0, 1e12]), st.floats(min_value=1e-300, max_value=1e300)),
+)
+def test_a_plain_number_is_compared_with_its_limit_as_exact_fractions_compare_it(
+    value: float, most: float
+) -> None:
+    assert _verdict(_beyond, value, most) == _verdict(_beyond_exactly, value, most)

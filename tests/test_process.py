@@ -147,6 +147,10 @@ def test_a_host_variant_adds_a_stage_and_a_guard_and_drops_one(
         "agreement",
     )
     process = Process(variant, {**BUILTIN_GUARDS, "facts_checked": facts_checked})
+    for compiled, definition in ((process, variant), (DEFAULT_PROCESS, DEFAULT_DEFINITION)):
+        assert compiled.next_active == {
+            stage: definition.next_stage(stage) for stage in definition.active_stages
+        }
     case = new_case(process=process)
     assert case.state.process == "hr-variant"
     case.disclose("m", "none")

@@ -521,6 +521,13 @@ class Process:
             )
         self.stages: Mapping[str, StageSpec] = {stage.name: stage for stage in definition.stages}
         """Stage name → spec, for O(1) look-ups on the hot path."""
+        active = definition.active_stages
+        self.next_active: Mapping[str, str | None] = {
+            stage: active[index + 1] if index + 1 < len(active) else None
+            for index, stage in enumerate(active)
+        }
+        """Active stage → the active stage after it (None after the last): what
+        :meth:`ProcessDefinition.next_stage` says, looked up in O(1) at every ``advance``."""
         self.has_cooling_off = definition.has_cooling_off
         self.table = definition.transitions()
         conditions = [

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -56,16 +57,7 @@ def _finite_number(value: object, what: str, most: float) -> None:
             what=what,
             kind=type(value).__name__,
         )
-    try:
-        magnitude = abs(Fraction(value))
-    except (ValueError, OverflowError, ArithmeticError):
-        raise InvalidInput.of(
-            "argument_not_finite",
-            N_("{what} must be a finite number; got {value}"),
-            what=what,
-            value=shown(value),
-        ) from None
-    if magnitude > Fraction(most):
+    if _beyond(value, what, most):
         raise InvalidInput.of(
             "argument_too_large",
             N_("{what} must be at most {most:g} in size; got {value}"),
@@ -73,6 +65,40 @@ def _finite_number(value: object, what: str, most: float) -> None:
             most=most,
             value=shown(value),
         )
+
+
+def _beyond(value: int | float | Fraction | Decimal, what: str, most: float) -> bool:
+    """Whether a number's magnitude exceeds ``most``, compared exactly.
+
+    Raises:
+        InvalidInput: the number is not finite.
+    """
+    if type(value) is int:
+        return abs(value) > most  # int and float compare exactly in Python
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise _not_finite(value, what)
+        return abs(value) > most
+    return _beyond_exactly(value, what, most)
+
+
+def _beyond_exactly(value: int | float | Fraction | Decimal, what: str, most: float) -> bool:
+    """:func:`_beyond` for any number, by way of exact fractions (the general path; a
+    plain ``int`` or ``float`` takes the comparison Python already makes exactly)."""
+    try:
+        magnitude = abs(Fraction(value))
+    except (ValueError, OverflowError, ArithmeticError):
+        raise _not_finite(value, what) from None
+    return magnitude > Fraction(most)
+
+
+def _not_finite(value: object, what: str) -> InvalidInput:
+    return InvalidInput.of(
+        "argument_not_finite",
+        N_("{what} must be a finite number; got {value}"),
+        what=what,
+        value=shown(value),
+    )
 
 
 def _not_a_string(what: str, value: object) -> InvalidInput:
@@ -404,7 +430,7 @@ class CommandArguments:
         method: The command (a function taking the case first).
     """
 
-    __slots__ = ("binding", "checks", "name", "signature")
+    __slots__ = ("binding", "by_position", "checks", "name", "signature")
 
     def __init__(self, method: Callable[..., Any]) -> None:
         self.name = method.__name__
@@ -416,6 +442,12 @@ class CommandArguments:
             for parameter in self.signature.parameters.values()
             if parameter.name not in {"self", "actor"}
             and (check := argument_check(parameter.name, str(parameter.annotation))) is not None
+        )
+        # For a call by position alone (the commonest): each check with the index of its
+        # argument, in the signature's order (positional parameters come first in it).
+        positional = self.binding.positional if self.binding is not None else ()
+        self.by_position = tuple(
+            (positional.index(name), check) for name, check in self.checks if name in positional
         )
 
     def check(
@@ -433,7 +465,15 @@ class CommandArguments:
             InvalidInput: the arguments do not fit the signature (a missing, unknown or
                 repeated one), or one fails its check.
         """
-        given = None if self.binding is None else self.binding.arguments(args, kwargs)
+        binding = self.binding
+        if not kwargs and binding is not None and binding.fewest <= len(args):
+            count = len(args)
+            if count <= len(binding.positional):  # binds plainly: what arguments() checks
+                for index, check in self.by_position:
+                    if index < count:
+                        check(args[index], limits)
+                return
+        given = None if binding is None else binding.arguments(args, kwargs)
         if given is None:
             try:
                 given = self.signature.bind(case, *args, **kwargs).arguments

@@ -32,11 +32,7 @@ class StageMoves(CaseCore):
             TransitionRefused: with every failing guard's reasons.
         """
         self._authorize("advance", actor)
-        expected = (
-            self._process.definition.next_stage(self.stage)
-            if (self.stage in self._process.definition.active_stages)
-            else None
-        )
+        expected = self._process.next_active.get(self.stage)
         if to is not None and expected is not None and to != expected:
             raise TransitionRefused(
                 [

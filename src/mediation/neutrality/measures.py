@@ -94,12 +94,17 @@ def gini(values: Sequence[Fraction | int | float]) -> Fraction:
     Returns:
         The coefficient, as an exact fraction.
     """
-    scaled = sorted(_over_common_denominator(values))
+    return _gini_scaled(_over_common_denominator(values))
+
+
+def _gini_scaled(scaled: list[int]) -> Fraction:
+    """:func:`gini` of values already over a common denominator (their numerators)."""
     total = sum(scaled)
     if not scaled or total == 0:
         return Fraction(0)
-    n = len(scaled)
-    weighted = sum((2 * rank - n - 1) * x for rank, x in enumerate(scaled, 1))
+    ordered = sorted(scaled)
+    n = len(ordered)
+    weighted = sum((2 * rank - n - 1) * x for rank, x in enumerate(ordered, 1))
     return Fraction(weighted, n * total)
 
 
@@ -113,7 +118,11 @@ def max_min_ratio(values: Sequence[Fraction | int | float]) -> Fraction | None:
         The ratio; None (read: infinite) when the smallest is 0 and the largest is not;
         1 when all are zero.
     """
-    scaled = _over_common_denominator(values)
+    return _max_min_ratio_scaled(_over_common_denominator(values))
+
+
+def _max_min_ratio_scaled(scaled: list[int]) -> Fraction | None:
+    """:func:`max_min_ratio` of values already over a common denominator."""
     if not scaled or max(scaled) == 0:
         return Fraction(1)
     smallest = min(scaled)
@@ -189,10 +198,11 @@ def balance_finding(
         The finding (about the least-served parties), or None when nothing was measured
         or both measures are within their limits.
     """
-    if sum(_over_common_denominator(values.values())) == 0:
+    scaled = _over_common_denominator(values.values())  # once, for every measure below
+    if sum(scaled) == 0:
         return None
-    coefficient = gini(list(values.values()))
-    ratio = max_min_ratio(list(values.values()))
+    coefficient = _gini_scaled(scaled)
+    ratio = _max_min_ratio_scaled(scaled)
     too_unequal = coefficient > Fraction(max_gini)
     too_far_apart = ratio is None or ratio > Fraction(max_ratio)
     if not (too_unequal or too_far_apart):
