@@ -936,3 +936,23 @@ def test_an_escalation_for_deadlines_names_the_current_stage_first(
     stages = [first.about_stage, second.about_stage]  # type: ignore[attr-defined]
     assert stages == ["cooling_off", "listening"]
     assert escalated.reason == "deadline passed in stage 'cooling_off'"  # type: ignore[attr-defined]
+
+
+def test_the_rules_read_one_situation_that_follows_the_case(new_case: Build) -> None:
+    """The case keeps the situation the rules read (its state is folded in place), so
+    what it allows follows every event, as a situation made anew each time would."""
+    from mediation import rules
+    from mediation._case import transitions
+
+    case = new_case()
+    kept = case._situation()
+    case.disclose("m", "none")
+    screen_all(case)
+    assert case._situation() is kept and kept.state is case.state
+    fresh = transitions.situation(case.state, case.process, case.checks)
+    assert rules.action_statuses(kept, "a") == rules.action_statuses(fresh, "a")
+    case.consent("a")
+    case.consent("b")
+    case.advance("m")
+    fresh = transitions.situation(case.state, case.process, case.checks)
+    assert rules.action_statuses(kept, "m") == rules.action_statuses(fresh, "m")

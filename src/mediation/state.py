@@ -7,6 +7,7 @@ Only :mod:`mediation.case` applies events to a live state; everyone else reads i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -176,6 +177,14 @@ class CaucusNote:
 
 
 _MARKERS: dict[int, tuple[TranscriptMarkers, LexiconMarker]] = {}
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_key(label: str) -> tuple[str, bool]:
+    """A party's name or id as :meth:`CaseState.named_in` matches it: its key, and whether
+    that holds Chinese characters (the same names are looked for in every text)."""
+    key = key_of(label)
+    return key, any(is_cjk(character) for character in key)
 
 
 def policy_marker(settings: TranscriptMarkers) -> LexiconMarker:
@@ -802,10 +811,10 @@ class CaseState(Schedule):
         for party_id in self.active:
             party = self.parties[party_id]
             for label in (party.name, party_id):
-                key = key_of(label)
+                key, chinese = _label_key(label)
                 if not key:
                     continue
-                if any(is_cjk(character) for character in key):
+                if chinese:
                     # Matched in the text's key, not its raw characters, so that a name
                     # mixing scripts ("Anna 李") is found whatever the case of its letters.
                     joined = key_of(text) if joined is None else joined

@@ -114,7 +114,8 @@ def _text(value: object, what: str, limits: Limits) -> None:
     if not isinstance(value, str):
         raise _not_a_string(what, value)
     try:
-        size = len(value.encode("utf-8"))
+        # An ASCII text is one byte a character in UTF-8 (a lone surrogate is not ASCII).
+        size = len(value) if value.isascii() else len(value.encode("utf-8"))
     except UnicodeEncodeError:
         raise InvalidInput.of(
             "argument_surrogate",

@@ -68,7 +68,16 @@ class Deadline:
 class CaseCore:
     """The fields of a case, the reads every command needs, and the recording machinery."""
 
-    __slots__ = ("_checks", "_clock", "_events", "_listeners", "_moment", "_process", "_state")
+    __slots__ = (
+        "_checks",
+        "_clock",
+        "_events",
+        "_listeners",
+        "_moment",
+        "_process",
+        "_situation_made",
+        "_state",
+    )
 
     def __init__(
         self, opened: ev.CaseOpened, *, clock: Clock, process: Process = DEFAULT_PROCESS
@@ -90,6 +99,9 @@ class CaseCore:
         # The clock's reading for the command under way: read once, shared by every event
         # the command records (cleared when the command returns or raises).
         self._moment: datetime | None = None
+        # The case as the rules see it: its state (one object, folded in place), process
+        # and checks never change, so it is made on the first command and kept.
+        self._situation_made: rules.Situation | None = None
 
     # -- reading --------------------------------------------------------------------------
 
@@ -169,7 +181,12 @@ class CaseCore:
     # -- asking the rules -----------------------------------------------------------------
 
     def _situation(self) -> rules.Situation:
-        return transitions.situation(self._state, self._process, self._checks)
+        made = self._situation_made
+        if made is None:
+            made = self._situation_made = transitions.situation(
+                self._state, self._process, self._checks
+            )
+        return made
 
     def _authorize(self, action: str, actor: str) -> Role:
         return rules.authorize(self._state, action, actor)
