@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import copy
-import gc
 import importlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pytest
@@ -53,29 +51,6 @@ def test_same_seed_same_results_whatever_the_workers() -> None:
     assert inline.summary == pooled.summary
     other = run("leader_subordinate", 40, seed=6, workers=1)
     assert other.results != inline.results
-
-
-def test_the_owned_pool_freezes_what_its_workers_inherit(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from mediation.simulation import runner
-
-    started: list[object] = []
-    real_pool = ProcessPoolExecutor
-
-    def recording_pool(*args: Any, **kwargs: Any) -> Any:
-        started.append(kwargs.get("initializer"))
-        return real_pool(*args, **kwargs)
-
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", recording_pool)
-    run("leader_subordinate", 6, seed=1, workers=2, chunk_size=3)
-    assert started == [runner._start_worker]
-    frozen_before = gc.get_freeze_count()
-    try:
-        runner._start_worker()
-        assert gc.get_freeze_count() > frozen_before
-    finally:
-        gc.unfreeze()
 
 
 def test_a_mediation_depends_only_on_scenario_seed_and_index() -> None:

@@ -15,7 +15,6 @@ mixes, strategies) in one call, all on the same executor.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
 import os
@@ -120,15 +119,6 @@ def _chunk(scenario: Scenario, seed: int, start: int, stop: int) -> list[Mediati
     return [simulate(scenario, index, seed) for index in range(start, stop)]
 
 
-def _start_worker() -> None:
-    # A forked worker starts with a copy of its parent's heap: a host's, or a benchmark's
-    # with NegMAS loaded. The cyclic collector walks those inherited objects at each full
-    # collection, and touching them copies their pages: 2-process runs from such a parent
-    # lost 10-20 % of their throughput. Freezing them (the use ``gc.freeze`` documents
-    # for forked children) leaves them out; what the worker allocates is collected as usual.
-    gc.freeze()
-
-
 def _check_count(value: object, what: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise InvalidInput(f"{what} must be a whole number >= {low}; got {value!r}")
@@ -156,7 +146,7 @@ def _execute(
         return out
     owned: ProcessPoolExecutor | None = None
     if executor is None:
-        owned = executor = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        owned = executor = ProcessPoolExecutor(max_workers=workers)
     try:
         futures: dict[Future[list[MediationResult]], int] = {
             executor.submit(_chunk, *job): number for number, job in enumerate(jobs)
