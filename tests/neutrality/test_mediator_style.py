@@ -13,6 +13,7 @@ from mediation import (
     MediatorStyle,
     Policy,
     Style,
+    TransitionRefused,
     neutrality_report,
 )
 from mediation.events import FindingRecorded, ProposalMade
@@ -102,3 +103,27 @@ def test_a_mediator_proposal_nobody_took_up_is_left(new_case: Build, advance_to:
     case.answer_proposal("b", own.proposal_id, accept=True)
     case.advance("m")
     assert not case.state.findings
+
+
+def test_a_mediator_proposal_one_party_answered_must_be_put_to_every_party(
+    new_case: Build, advance_to: AdvanceTo
+) -> None:
+    """Three parties, one answered the mediator's proposal: leaving the stage is refused
+    (block, the default) naming the two who did not, with the proposal as evidence, and
+    nothing is recorded; once every party answered, the case moves on."""
+    policy = Policy(mediator_style=MediatorStyle(style="evaluative"))
+    case = advance_to(new_case(3, policy=policy), "compromise")
+    made = case.propose("m", "alternate weekly")
+    case.answer_proposal("a", made.proposal_id, accept=True)
+    with nothing_recorded(case, TransitionRefused) as refused:
+        case.advance("m")
+    (finding,) = [r for r in refused.value.reasons if r.code == "evaluation_not_put_to_all"]
+    assert finding.parties == ("b", "c")
+    assert finding.evidence == (made.seq,)
+    case.answer_proposal("b", made.proposal_id, accept=True)
+    with nothing_recorded(case, TransitionRefused) as refused:
+        case.advance("m")
+    (finding,) = [r for r in refused.value.reasons if r.code == "evaluation_not_put_to_all"]
+    assert finding.parties == ("c",)
+    case.answer_proposal("c", made.proposal_id, accept=True)
+    assert case.advance("m").dest == "agreement"
