@@ -472,6 +472,69 @@ def test_a_batch_that_moves_the_stage_among_plain_events_updates_the_summary(url
         assert verify_case(store, case.case_id).ok  # the summary agrees with the events
 
 
+def test_plain_events_appended_together_on_a_remembered_head_end_at_the_last(url: str) -> None:
+    """Two statements in one batch, chained on the head this store wrote last: the case
+    row moves to the second one (version and head), and the case loads verified."""
+    case = scripted_case(f"pair-{uuid.uuid4().hex[:8]}")
+    assert all(isinstance(e, ev.StatementMade) for e in case.events[9:11])
+    with SQLStore(url) as store:
+        store.append(case.case_id, case.events[:9], 0)
+        recorded = store.append(case.case_id, case.events[9:11], 9)
+        summary = store.summary(case.case_id)
+        assert summary is not None
+        assert (summary.version, summary.head) == (11, recorded[-1].hash)
+        assert Repository(store, clock=system_clock).load(case.case_id).version == 11
+        store.append(case.case_id, case.events[11:12], 11)  # and the next append fits
+
+
+def test_a_deadline_set_on_a_stored_case_moves_its_summary_and_no_other(url: str) -> None:
+    """A deadline set on its own after the opening batch leaves the case's summary as the
+    in-memory store's (next deadline, version, stage) and ``overdue`` finds the case; a case
+    at the same version is not touched."""
+    suffix = uuid.uuid4().hex[:8]
+    case = Mediation.replay(scripted_case(f"due-{suffix}").events[:8], clock=system_clock)
+    other = scripted_case(f"other-{suffix}")
+    due = datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc)
+    deadline = case.set_deadline("chen", "intake", due)
+    reference = InMemoryStore()
+    with SQLStore(url) as store:
+        for target in (store, reference):
+            target.append(other.case_id, other.events[:8], 0)
+            target.append(case.case_id, case.events[:8], 0)
+        before = store.summary(other.case_id)
+        for target in (store, reference):
+            target.append(case.case_id, [deadline], 8)
+        summary, expected = store.summary(case.case_id), reference.summary(case.case_id)
+        assert summary is not None and summary.next_due == due
+        assert summary.head == store.records(case.case_id)[-1].hash  # salts differ
+        assert summary == attrs.evolve(expected, head=summary.head)
+        assert store.summary(other.case_id) == before
+        assert summary in store.overdue(due + timedelta(seconds=1))
+
+
+def test_a_connection_lost_during_a_one_statement_append_is_store_unavailable(
+    pg_url: str,
+) -> None:
+    """PostgreSQL's one-statement append on a connection the server dropped: the store
+    says it is unavailable, writes nothing, and the next append works (the dead
+    connection is not handed out again)."""
+    case = scripted_case(f"lost-{uuid.uuid4().hex[:8]}")
+    with SQLStore(pg_url) as store:
+        store.append(case.case_id, case.events[:10], 0)  # the head is remembered
+        with store.engine.connect() as conn:  # the pool's one connection
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        killer = sa.create_engine(normalize_url(PG_URL))
+        with killer.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        killer.dispose()
+        with pytest.raises(StoreUnavailable):
+            store.append(case.case_id, case.events[10:11], 10)
+        summary = store.summary(case.case_id)
+        assert summary is not None and summary.version == 10
+        store.append(case.case_id, case.events[10:11], 10)
+        assert len(store.records(case.case_id)) == 11
+
+
 def _general_path_ran(*args: object) -> None:
     raise AssertionError("the general path ran")
 
