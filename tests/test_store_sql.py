@@ -505,7 +505,7 @@ def test_a_deadline_set_on_a_stored_case_moves_its_summary_and_no_other(url: str
         for target in (store, reference):
             target.append(case.case_id, [deadline], 8)
         summary, expected = store.summary(case.case_id), reference.summary(case.case_id)
-        assert summary is not None and summary.next_due == due
+        assert summary is not None and expected is not None and summary.next_due == due
         assert summary.head == store.records(case.case_id)[-1].hash  # salts differ
         assert summary == attrs.evolve(expected, head=summary.head)
         assert store.summary(other.case_id) == before
@@ -522,7 +522,7 @@ def test_a_connection_lost_during_a_one_statement_append_is_store_unavailable(
     with SQLStore(pg_url) as store:
         store.append(case.case_id, case.events[:10], 0)  # the head is remembered
         with store.engine.connect() as conn:  # the pool's one connection
-            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
         killer = sa.create_engine(normalize_url(PG_URL))
         with killer.connect() as conn:
             conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
