@@ -7,6 +7,8 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -512,3 +514,24 @@ def test_a_plain_number_is_compared_with_its_limit_as_exact_fractions_compare_it
     value: float, most: float
 ) -> None:
     assert _verdict(_beyond, value, most) == _verdict(_beyond_exactly, value, most)
+
+
+def test_a_decimal_or_fraction_is_compared_exactly_and_any_decimal_nan_is_not_finite() -> None:
+    """A Decimal is compared exactly, never through a float: 1e400 is a finite number too
+    large for the limit (not "not finite", as a float conversion would make it), and a
+    signalling NaN is refused as not finite like any other NaN."""
+    limits = Limits(max_amount=1000)
+    for value in (Decimal("1e400"), Decimal("-1e400")):
+        with pytest.raises(InvalidInput, match="amount must be at most 1000") as refused:
+            check_argument("amount", "float", value, limits)
+        assert refused.value.code == "argument_too_large"
+    for value in (Decimal("sNaN"), Decimal("NaN"), Decimal("-Infinity")):
+        with pytest.raises(InvalidInput, match="amount must be a finite number") as refused:
+            check_argument("amount", "float", value, limits)
+        assert refused.value.code == "argument_not_finite"
+    for at_the_limit in (Decimal("1000"), Decimal("-1000"), Fraction(1000), Fraction(-2000, 2)):
+        check_argument("amount", "float", at_the_limit, limits)
+    for just_above in (Decimal("1000.0000000000000000001"), Fraction(10**20 + 1, 10**17)):
+        with pytest.raises(InvalidInput, match="at most 1000") as refused:
+            check_argument("amount", "float", just_above, limits)
+        assert refused.value.code == "argument_too_large"
