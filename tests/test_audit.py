@@ -104,6 +104,20 @@ def test_canonical_bytes_refuse_what_utf8_cannot_hold() -> None:
         audit.canonical_bytes(attrs.evolve(statement, text="lone \ud800 surrogate"))
 
 
+def test_the_checked_canonical_text_is_refused_when_utf8_cannot_hold_it() -> None:
+    """``chain.canonical_text_checked``: the canonical text as it is, or ``InvalidInput``
+    naming the event for a lone surrogate (an event without content as much as one with)."""
+    statement = next(e for e in CASE.events if isinstance(e, ev.StatementMade))
+    assert chain.canonical_text_checked(statement).encode() == audit.canonical_bytes(statement)
+    opened = CASE.events[0]
+    assert isinstance(opened, ev.CaseOpened)
+    broken = attrs.evolve(opened, case_id="lone \ud800 surrogate")
+    with pytest.raises(InvalidInput, match=r"event 1 \(case_opened\) cannot be stored"):
+        chain.canonical_text_checked(broken)
+    with pytest.raises(InvalidInput, match="cannot be stored"):
+        chain.canonical_text_checked(attrs.evolve(statement, text="lone \ud800 surrogate"))
+
+
 def _sealed_by_hand(record: RecordedEvent, event: ev.Event) -> bytes:
     """The sealed body as docs/audit.md defines it, computed with hashlib and json only."""
     data = json.loads(audit.canonical_bytes(event))
