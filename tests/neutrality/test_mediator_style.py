@@ -8,6 +8,7 @@ import pytest
 
 from mediation import (
     CommandRefused,
+    Finding,
     InvalidInput,
     Mediation,
     MediatorStyle,
@@ -118,6 +119,7 @@ def test_a_mediator_proposal_one_party_answered_must_be_put_to_every_party(
     with nothing_recorded(case, TransitionRefused) as refused:
         case.advance("m")
     (finding,) = [r for r in refused.value.reasons if r.code == "evaluation_not_put_to_all"]
+    assert isinstance(finding, Finding)
     assert finding.parties == ("b", "c")
     assert finding.evidence == (made.seq,)
     case.answer_proposal("b", made.proposal_id, accept=True)
