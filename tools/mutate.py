@@ -1078,6 +1078,29 @@ def update_docs(summary: str) -> None:
 # -- main ----------------------------------------------------------------------------------
 
 
+def split_test_ids(text: str) -> list[str]:
+    """The test paths or node ids of a comma-separated ``--tests`` list.
+
+    A comma inside a node id's parameters (``test_x[a,b]``) belongs to that id: only
+    commas outside square brackets separate.
+    """
+    ids: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for character in text:
+        if character == "[":
+            depth += 1
+        elif character == "]":
+            depth = max(depth - 1, 0)
+        if character == "," and depth == 0:
+            ids.append("".join(current))
+            current = []
+        else:
+            current.append(character)
+    ids.append("".join(current))
+    return [test_id.strip() for test_id in ids if test_id.strip()]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -1199,8 +1222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     fresh = False
-    chosen_tests = [t.strip() for t in args.tests.split(",") if t.strip()]
-    extra_tests = [t.strip() for t in args.extra_tests.split(",") if t.strip()]
+    chosen_tests = split_test_ids(args.tests)
+    extra_tests = split_test_ids(args.extra_tests)
     if chosen_tests or args.quick:
         fresh = True
     elif args.reuse_map and map_path.exists():
