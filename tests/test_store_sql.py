@@ -535,6 +535,20 @@ def test_a_connection_lost_during_a_one_statement_append_is_store_unavailable(
         assert len(store.records(case.case_id)) == 11
 
 
+def test_loading_a_stored_event_that_is_not_well_formed_names_the_case(tmp_path: Path) -> None:
+    with SQLStore(tmp_path / "cases.db") as store:
+        case = scripted_case("garbled")
+        store.append(case.case_id, case.events[:3], 0)
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.update(events_table)
+                .where(events_table.c.seq == 2)
+                .values(body=b'{"type":"no_such_event"}')
+            )
+        with pytest.raises(InvalidInput, match="case 'garbled': "):
+            store.load(case.case_id)
+
+
 def _general_path_ran(*args: object) -> None:
     raise AssertionError("the general path ran")
 
