@@ -549,6 +549,24 @@ def test_loading_a_stored_event_that_is_not_well_formed_names_the_case(tmp_path:
             store.load(case.case_id)
 
 
+def test_a_hosts_postgresql_or_in_memory_engine_is_used_as_it_is(pg_url: str) -> None:
+    """The class's notes: a host's PostgreSQL engine, and an in-memory SQLite one (a
+    database only its own connections see), are the store's engine, not copies of it;
+    closing the store leaves them to the host."""
+    for engine in (sa.create_engine(normalize_url(pg_url)), sa.create_engine("sqlite://")):
+        store = SQLStore(engine)
+        assert store.engine is engine
+        case = scripted_case(f"host-{uuid.uuid4().hex[:8]}")
+        store.append(case.case_id, case.events[:2], 0)
+        store.close()
+        with engine.connect() as conn:  # still the host's, and it holds the case
+            found = conn.execute(
+                sa.select(sa.func.count()).where(cases_table.c.case_id == case.case_id)
+            ).scalar_one()
+        assert found == 1
+        engine.dispose()
+
+
 def _general_path_ran(*args: object) -> None:
     raise AssertionError("the general path ran")
 
