@@ -215,6 +215,43 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "missing.db").exists()
 
 
+def test_a_driver_error_while_streaming_is_store_unavailable_not_the_end_of_the_cases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = scripted_case("stream-a"), scripted_case("stream-b")
+    with SQLStore(tmp_path / "cases.db") as store:
+        store.append(first.case_id, first.events, 0)
+        store.append(second.case_id, second.events, 0)
+        real_rows = store._stream_rows
+
+        def failing_after_one_case(batch_size: int) -> Iterator[tuple[ev.Event, ...]]:
+            rows = real_rows(batch_size)
+            yield next(rows)
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(store, "_stream_rows", failing_after_one_case)
+        streamed = store.stream_cases(batch_size=1)
+        assert next(streamed) == first.events
+        with pytest.raises(StoreUnavailable, match="disk I/O error"):
+            next(streamed)
+
+
+def test_stored_rows_give_the_records_values_and_refuse_an_unknown_case(tmp_path: Path) -> None:
+    case = scripted_case("rows")
+    with SQLStore(tmp_path / "cases.db") as store:
+        store.append(case.case_id, case.events, 0)
+        records = store.records(case.case_id)
+        assert list(store.stored_rows(case.case_id)) == [
+            (record.seq, record.hash, record.body, record.content) for record in records
+        ]
+        assert list(store.stored_bodies(case.case_id)) == [
+            (record.seq, record.body, record.content) for record in records
+        ]
+        for read in (store.stored_rows, store.stored_bodies):
+            with pytest.raises(CaseNotFound):
+                read("no-such-case")
+
+
 def test_a_read_only_store_reads_never_writes_and_never_creates(tmp_path: Path) -> None:
     path = tmp_path / "cases.db"
     case = scripted_case("read-only")
