@@ -14,6 +14,20 @@ from mediation.testing import advance_to as drive
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
+def still_case(stage: str, parties: int = 2, **kwargs: object) -> tuple[Mediation, ManualClock]:
+    """A case with parties ``a``, ``b``… and mediator ``m`` driven to ``stage`` on a clock
+    that moves only when told, so that durations (caucus times, pauses) are exact."""
+    clock = ManualClock(START)
+    case = Mediation.open(
+        "case-1",
+        [Party(pid, pid.upper()) for pid in "abcdefgh"[:parties]],
+        Mediator("m", "Mediator"),
+        clock=clock,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return drive(case, stage), clock
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     """A clock that moves one minute per reading."""

@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from mediation import CaucusBalance, Finding, InvalidInput, Mediation, Mediator, Party, Policy
+from mediation import CaucusBalance, Finding, InvalidInput, Mediation, Policy
 from mediation.clocks import ManualClock
 from mediation.neutrality import caucus_balance
 from mediation.neutrality._messages import render
-from mediation.testing import advance_to
-from tests.conftest import START
+from tests.conftest import still_case
 
 Build = Callable[..., Mediation]
 AdvanceTo = Callable[[Mediation, str], Mediation]
@@ -87,16 +86,7 @@ def test_messages_have_chinese_text() -> None:
 
 
 def _still_case(parties: int = 2, **kwargs: object) -> tuple[Mediation, ManualClock]:
-    """A case on a clock that does not tick by itself: caucus times are exact."""
-    clock = ManualClock(START)
-    case = Mediation.open(
-        "case-1",
-        [Party(pid, pid.upper()) for pid in "abcdefgh"[:parties]],
-        Mediator("m", "Mediator"),
-        clock=clock,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return advance_to(case, "common_ground"), clock
+    return still_case("common_ground", parties, **kwargs)
 
 
 def _one_sided(case: Mediation) -> list[Finding]:

@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from mediation import Finding, InvalidInput, Mediation, Mediator, Party, Policy, Pressure
+from mediation import Finding, InvalidInput, Mediation, Policy, Pressure
 from mediation.clocks import ManualClock
 from mediation.neutrality import pressure
 from mediation.neutrality._messages import render
-from mediation.testing import advance_to
-from tests.conftest import START
+from tests.conftest import still_case
 
 Build = Callable[..., Mediation]
 AdvanceTo = Callable[[Mediation, str], Mediation]
@@ -72,15 +71,7 @@ def test_messages_have_chinese_text() -> None:
 
 
 def _still(parties: int = 2) -> tuple[Mediation, ManualClock]:
-    """A case in compromise on a clock that moves only when told: times are exact."""
-    clock = ManualClock(START)
-    case = Mediation.open(
-        "case-1",
-        [Party(pid, pid.upper()) for pid in "abcdefgh"[:parties]],
-        Mediator("m", "Mediator"),
-        clock=clock,
-    )
-    return advance_to(case, "compromise"), clock
+    return still_case("compromise", parties)
 
 
 def _pressure(case: Mediation) -> dict[str, Finding]:
