@@ -209,9 +209,10 @@ def _parameter_schema(
         }
     elif kinds == ["Iterable[str]"]:
         schema = {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}}
-        if parameter.default is inspect.Parameter.empty:  # override's codes: at least one
+        # A required list (override's codes) names at least one; an optional one
+        # (settles=()) may be given empty, which means the same as leaving it out.
+        if parameter.default is inspect.Parameter.empty:
             schema["minItems"] = 1
-        # An optional list (settles=()) may be given empty: the same as leaving it out.
     elif len(kinds) == 1 and kinds[0].startswith("Iterable[") and kinds[0][9:-1] in _MODELS:
         schema = {"type": "array", "items": _model_schema(_MODELS[kinds[0][9:-1]], limits)}
     elif len(kinds) == 1 and kinds[0] in _MODELS:
