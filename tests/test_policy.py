@@ -266,7 +266,7 @@ leak_threshold = 0.6
     )
     settings = policy.transcript_markers
     assert (settings.alpha, settings.min_marked, settings.language) == (0.05, 4, "zh")
-    assert settings.lexicons["fr"]["categories"]["loaded"]["terms"] == ["ridicule"]
+    assert settings.lexicons["fr"]["categories"]["loaded"]["terms"] == ("ridicule",)
     assert policy.confidentiality.leak_threshold == 0.6
     assert policy.confidentiality.mode.value == "warn"
 
@@ -573,3 +573,88 @@ def test_errors_name_the_source_or_else_the_policy() -> None:
         with pytest.raises(InvalidInput) as not_toml:
             Policy.from_toml("this is not toml", source)
         assert str(not_toml.value).startswith(start + "not valid TOML")
+
+
+def _policy_with_every_table() -> Policy:
+    return Policy.from_dict(
+        {
+            "custom_checks": {"house_rule": "block"},
+            "deadlines": {"listening": 3600},
+            "screening": {"responses": {"capacity": "escalate"}},
+            "relationship_safeguards": {"safeguards": {"client": []}},
+            "transcript_markers": {
+                "lexicons": {"en": {"categories": {"blame": {"terms": ["on your head"]}}}}
+            },
+        }
+    )
+
+
+def test_a_policys_tables_cannot_be_changed_in_place() -> None:
+    # A case records its policy when it opens and then runs by it: a table changed in
+    # place afterwards would make the two part ways, so every table is read-only.
+    policy = _policy_with_every_table()
+    tables: list[Any] = [
+        policy.custom_checks,
+        policy.deadlines,
+        policy.screening.responses,
+        policy.relationship_safeguards.safeguards,
+        policy.transcript_markers.lexicons,
+        policy.transcript_markers.lexicons["en"],
+        policy.transcript_markers.lexicons["en"]["categories"]["blame"],
+    ]
+    for table in tables:
+        with pytest.raises(TypeError):
+            table["anything"] = 1
+        assert not hasattr(table, "update")
+    terms = policy.transcript_markers.lexicons["en"]["categories"]["blame"]["terms"]
+    assert terms == ("on your head",)
+    assert policy.mode_of("house_rule") == "block"
+    assert policy.deadlines == {"listening": timedelta(hours=1)}
+    assert policy.screening.responses[ScreeningDomain.CAPACITY] == ScreeningResponse.ESCALATE
+    assert policy.relationship_safeguards.safeguards == {RelationKind.CLIENT: frozenset()}
+
+
+def test_a_table_given_in_python_is_copied_not_shared() -> None:
+    modes = {"house_rule": "warn"}
+    deadlines = {"listening": timedelta(hours=1)}
+    policy = Policy(custom_checks=modes, deadlines=deadlines)
+    modes["house_rule"] = "off"
+    deadlines["listening"] = timedelta(seconds=1)
+    assert policy.mode_of("house_rule") == "warn"
+    assert policy.deadlines["listening"] == timedelta(hours=1)
+    assert Policy.default().custom_checks == {}
+
+
+def test_a_policy_with_every_table_pickles_and_writes_the_same_canonical_text() -> None:
+    import json
+    import pickle
+
+    from mediation import events as ev
+    from mediation._canonical import canonical_text
+    from mediation.model import Mediator, Party
+
+    policy = _policy_with_every_table()
+    assert pickle.loads(pickle.dumps(policy)) == policy
+    opened = ev.CaseOpened(
+        seq=1,
+        at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        actor="m",
+        stage="intake",
+        case_id="c",
+        process="default",
+        parties=(Party("a", "A"), Party("b", "B")),
+        mediator=Mediator("m", "M"),
+        policy=policy,
+    )
+    plain = ev.to_dict(opened)["policy"]
+    assert plain["custom_checks"] == {"house_rule": "block"}
+    assert type(plain["custom_checks"]) is dict
+    lexicon = plain["transcript_markers"]["lexicons"]["en"]
+    assert lexicon == {"categories": {"blame": {"terms": ["on your head"]}}}
+    expected = json.dumps(
+        ev.to_dict(opened), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    assert canonical_text(opened) == expected
+    again = ev.from_dict(json.loads(expected))
+    assert isinstance(again, ev.CaseOpened)
+    assert again.policy == policy

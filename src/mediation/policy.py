@@ -18,6 +18,7 @@ import attrs
 import cattrs
 
 from mediation._catalogs import N_
+from mediation._readonly import ReadOnlyMap
 from mediation._strict import (
     DEFAULT_MAX_DEPTH,
     check_nesting,
@@ -473,14 +474,24 @@ def _check_bool(_instance: Any, attribute: attrs.Attribute[Any], value: object) 
         )
 
 
-def _to_lexicons(value: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _frozen_table(value: Any) -> Any:
+    """``value`` with every table read-only and every list a tuple (TOML's and JSON's
+    shapes: what a lexicon table is made of)."""
+    if isinstance(value, Mapping):
+        return ReadOnlyMap({key: _frozen_table(item) for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen_table(item) for item in value)
+    return value
+
+
+def _to_lexicons(value: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
     if not isinstance(value, Mapping):
         raise InvalidInput.of(
             "transcript_markers_lexicons",
             N_("transcript_markers.lexicons must be a table of language -> lexicon; got {value!r}"),
             value=value,
         )
-    tables: dict[str, dict[str, Any]] = {}
+    tables: dict[str, Mapping[str, Any]] = {}
     for language, table in value.items():
         where = f"transcript_markers.lexicons.{language}"
         try:
@@ -488,8 +499,8 @@ def _to_lexicons(value: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         except InvalidLexicon as error:
             key = f"{where}.{error.key}" if error.key else where
             raise InvalidLexicon("policy", None, key, error.problem) from None
-        tables[str(language)] = dict(table)
-    return tables
+        tables[str(language)] = _frozen_table(table)
+    return ReadOnlyMap(tables)
 
 
 @attrs.frozen(kw_only=True)
@@ -611,7 +622,7 @@ _DEFAULT_RESPONSES: dict[ScreeningDomain, ScreeningResponse] = {
 }
 
 
-def _to_responses(value: Mapping[Any, Any]) -> dict[ScreeningDomain, ScreeningResponse]:
+def _to_responses(value: Mapping[Any, Any]) -> Mapping[ScreeningDomain, ScreeningResponse]:
     if not isinstance(value, Mapping):
         raise InvalidInput.of(
             "screening_responses_table",
@@ -639,7 +650,7 @@ def _to_responses(value: Mapping[Any, Any]) -> dict[ScreeningDomain, ScreeningRe
                 known=[r.value for r in ScreeningResponse],
                 response=response,
             ) from None
-    return responses
+    return ReadOnlyMap(responses)
 
 
 def _to_screening_safeguards(value: Iterable[str]) -> frozenset[Safeguard]:
@@ -714,7 +725,7 @@ _DEFAULT_RELATION_SAFEGUARDS: dict[RelationKind, frozenset[Safeguard]] = {
 
 def _to_relation_safeguards(
     value: Mapping[Any, Iterable[str]],
-) -> dict[RelationKind, frozenset[Safeguard]]:
+) -> Mapping[RelationKind, frozenset[Safeguard]]:
     if not isinstance(value, Mapping):
         raise InvalidInput.of(
             "relationship_safeguards_table",
@@ -731,7 +742,7 @@ def _to_relation_safeguards(
                 key=key.value,
             )
         table[key] = _to_safeguards(safeguards)
-    return table
+    return ReadOnlyMap(table)
 
 
 @attrs.frozen(kw_only=True)
@@ -763,8 +774,10 @@ class RelationshipSafeguards:
     listening_stage: str = attrs.field(default="listening", validator=_stage_name)
 
 
-def _to_custom_modes(value: Mapping[str, Any]) -> dict[str, Mode]:
-    return {check_id(code, "check code"): _to_mode(mode) for code, mode in dict(value).items()}
+def _to_custom_modes(value: Mapping[str, Any]) -> Mapping[str, Mode]:
+    return ReadOnlyMap(
+        {check_id(code, "check code"): _to_mode(mode) for code, mode in dict(value).items()}
+    )
 
 
 def _to_flags(value: Iterable[str]) -> frozenset[str]:
@@ -796,7 +809,7 @@ def _to_authorities(value: Iterable[str]) -> tuple[str, ...]:
     return names
 
 
-def _to_deadlines(value: Mapping[str, Any]) -> dict[str, timedelta]:
+def _to_deadlines(value: Mapping[str, Any]) -> Mapping[str, timedelta]:
     deadlines: dict[str, timedelta] = {}
     for stage, limit in dict(value).items():
         check_id(str(stage), "deadline stage")
@@ -819,7 +832,7 @@ def _to_deadlines(value: Mapping[str, Any]) -> dict[str, timedelta]:
                 limit=limit,
             )
         deadlines[str(stage)] = delta
-    return deadlines
+    return ReadOnlyMap(deadlines)
 
 
 def _limit_count(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:

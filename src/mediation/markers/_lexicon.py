@@ -248,7 +248,7 @@ class _Reader:
         return value
 
     def words(self, value: object, path: Sequence[str], *, gaps: bool = False) -> tuple[str, ...]:
-        if isinstance(value, str) or not isinstance(value, list):
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
             raise self.error(path, f"must be a list of strings; got {value!r}")
         items: list[str] = []
         for item in value:

@@ -167,7 +167,10 @@ def _checks_on(checks: Iterable[Check], policy: Policy) -> tuple[tuple[Check, Mo
 
     What depends only on the policy and the checks is worked out once per pair (a case
     keeps both for its whole life) rather than at every move: the same tuple of checks
-    and the same policy object give the pairs made the first time.
+    and the same policy object give the pairs made the first time. Keeping them by
+    identity is sound because neither can change: a policy is frozen and its tables are
+    read-only, and only a tuple of checks is kept. The memo holds at most 65 pairs and
+    is shared by every case in the process (cases with the default policy share one).
 
     Args:
         checks: The checks to run, in order.
