@@ -37,3 +37,14 @@ def test_test_ids_split_on_commas_outside_a_node_ids_parameters(mutate: ModuleTy
         "tests/u.py",
     ]
     assert mutate.split_test_ids("tests/t.py::test_x[[1, 2],3]") == ["tests/t.py::test_x[[1, 2],3]"]
+
+
+def test_a_listed_equivalent_whose_code_changed_is_reported(mutate: ModuleType) -> None:
+    # guards.py is small (40 mutants); its three listed equivalents name real mutants,
+    # while an entry written for code since rewritten, or another file's, is told apart.
+    made = mutate.collect("guards", "src/mediation/guards.py")
+    listed = mutate.load_equivalents()
+    assert mutate.stale_equivalents(made, listed) == []
+    gone = "src/mediation/guards.py::consent_current::negate::== → != #7"
+    elsewhere = "src/mediation/state.py::CaseState::negate::== → !="
+    assert mutate.stale_equivalents(made, {**listed, gone: "x", elsewhere: "y"}) == [gone]
