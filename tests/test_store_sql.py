@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -281,6 +282,44 @@ def test_a_read_only_postgresql_store_reads_and_refuses_writes(pg_url: str) -> N
         assert store.summary(other.case_id) is None
 
 
+def test_opening_a_postgresql_store_for_writing_waits_for_the_schema_lock(
+    pg_url: str,
+) -> None:
+    """On PostgreSQL, opening a store to write takes the advisory lock that schema
+    creation and ``adopt`` hold, so processes opening a new database at once create the
+    schema once: while another session holds that lock the writer waits, and once it is
+    released the writer opens; a read-only store creates nothing and takes no lock."""
+    from mediation.store.sql import _SCHEMA_LOCK
+
+    SQLStore(pg_url).close()  # the schema exists
+    holder = sa.create_engine(normalize_url(pg_url))
+    opened: dict[str, SQLStore] = {}
+
+    def open_store_as(name: str, **options: bool) -> None:
+        opened[name] = SQLStore(pg_url, **options)
+
+    with holder.connect() as conn:
+        conn.execute(sa.select(sa.func.pg_advisory_lock(_SCHEMA_LOCK)))
+        writer = threading.Thread(target=open_store_as, args=("writer",))
+        reader = threading.Thread(
+            target=open_store_as, args=("reader",), kwargs={"read_only": True}
+        )
+        writer.start()
+        reader.start()
+        reader.join(timeout=30)
+        assert "reader" in opened  # opened while the lock was held
+        writer.join(timeout=1.0)
+        assert writer.is_alive() and "writer" not in opened  # still waiting
+        conn.execute(sa.select(sa.func.pg_advisory_unlock(_SCHEMA_LOCK)))
+        conn.commit()
+    writer.join(timeout=30)
+    assert "writer" in opened
+    for store in opened.values():
+        assert store.store_id == opened["writer"].store_id
+        store.close()
+    holder.dispose()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -315,6 +354,18 @@ def test_a_locked_database_is_store_unavailable(tmp_path: Path) -> None:
         blocker.close()
     assert store.append(case.case_id, case.events, 0)  # usable once the lock is gone
     store.close()
+
+
+def test_the_busy_timeout_is_given_in_seconds_to_the_librarys_connections(
+    tmp_path: Path,
+) -> None:
+    """``busy_timeout`` is in seconds (30 by default); the connections the library opens
+    on a SQLite file carry it as SQLite's ``busy_timeout``, in milliseconds."""
+    for seconds, milliseconds in ((2.5, 2500), (None, 30_000)):
+        path = tmp_path / f"busy-{milliseconds}.db"
+        store = SQLStore(path) if seconds is None else SQLStore(path, busy_timeout=seconds)
+        with store, store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == milliseconds
 
 
 @pytest.mark.parametrize(
@@ -584,6 +635,10 @@ def test_loading_a_stored_event_that_is_not_well_formed_names_the_case(tmp_path:
             )
         with pytest.raises(InvalidInput, match="case 'garbled': "):
             store.load(case.case_id)
+        with pytest.raises(
+            InvalidInput, match="case 'garbled' holds an event that is not well-formed"
+        ):
+            list(store.stream_cases())
 
 
 def test_a_hosts_postgresql_or_in_memory_engine_is_used_as_it_is(pg_url: str) -> None:
@@ -602,6 +657,80 @@ def test_a_hosts_postgresql_or_in_memory_engine_is_used_as_it_is(pg_url: str) ->
             ).scalar_one()
         assert found == 1
         engine.dispose()
+
+
+def _pooled_connection_is_idle(engine: sa.Engine) -> bool:
+    """Whether the engine's pooled connection (its pool holds one) is outside any
+    transaction; waits at most the pool's timeout for it to come back."""
+    from psycopg import pq
+
+    pooled = engine.raw_connection()
+    try:
+        status = pooled.driver_connection.info.transaction_status  # type: ignore[union-attr]
+        return bool(status == pq.TransactionStatus.IDLE)
+    finally:
+        pooled.close()
+
+
+def test_reads_give_their_connection_back_with_no_transaction_left_open(pg_url: str) -> None:
+    """Loads, records and ``stream_cases`` read on a connection of the store's own and end
+    their read transaction: on a host's engine whose pool neither rolls back on return
+    nor has a second connection (the store uses a host's engine as it is), the pool's
+    connection comes back after each read, idle, not left inside a transaction."""
+    engine = sa.create_engine(
+        normalize_url(pg_url),
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=5,
+        pool_reset_on_return=None,
+    )
+    case = scripted_case(f"idle-{uuid.uuid4().hex[:8]}")
+    with SQLStore(engine) as store:
+        store.append(case.case_id, case.events, 0)
+        assert _pooled_connection_is_idle(engine)
+        assert store.load(case.case_id) == case.events
+        assert _pooled_connection_is_idle(engine)
+        assert len(store.records(case.case_id)) == len(case.events)
+        assert _pooled_connection_is_idle(engine)
+        for _ in range(2):
+            streamed = [
+                events
+                for events in store.stream_cases(batch_size=3)
+                if isinstance(events[0], ev.CaseOpened) and events[0].case_id == case.case_id
+            ]
+            assert streamed == [case.events]
+            assert _pooled_connection_is_idle(engine)
+    engine.dispose()
+
+
+def test_streaming_on_postgresql_fetches_through_a_server_side_cursor(pg_url: str) -> None:
+    """``stream_cases`` on PostgreSQL reads through a server-side cursor (its docstring):
+    while the stream waits between cases, the server holds the cursor and has been asked
+    for the rows fetched so far, not run the whole query for the client."""
+    prefix = f"cursor-{uuid.uuid4().hex[:8]}"
+    cases = [scripted_case(f"{prefix}-{n}") for n in range(2)]
+    watcher = sa.create_engine(normalize_url(pg_url))
+    with SQLStore(pg_url) as store:
+        for case in cases:
+            store.append(case.case_id, case.events, 0)
+        stream = store.stream_cases(batch_size=1)
+        first = next(stream)  # the stream now waits between two fetches
+        with watcher.connect() as conn:
+            fetching = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                    " AND datname = current_database() AND state = 'idle in transaction'"
+                    " AND query ILIKE 'FETCH%mediation_stream%'"
+                )
+            ).scalar_one()
+        assert fetching == 1
+        seen = {
+            events[0].case_id: events
+            for events in (first, *stream)
+            if isinstance(events[0], ev.CaseOpened) and events[0].case_id.startswith(prefix)
+        }
+        assert seen == {case.case_id: case.events for case in cases}
+    watcher.dispose()
 
 
 def _general_path_ran(*args: object) -> None:
@@ -826,6 +955,80 @@ def test_a_store_on_a_hosts_connection_never_commits_or_changes_it(url: str) -> 
         SQLStore(engine).bound(stranger)
     engine.dispose()
     other.dispose()
+
+
+def test_streaming_on_a_hosts_connection_reads_its_transaction_and_leaves_it_open(
+    url: str,
+) -> None:
+    """On a host's connection every statement runs on it, inside the host's transaction
+    (the class's notes): ``stream_cases`` yields the events the host has not committed
+    yet, and neither ends the host's transaction nor closes its connection, so what the
+    host wrote before and after the stream commits with it."""
+    engine = sa.create_engine(normalize_url(url))
+    _host_tables.create_all(engine)
+    prefix = f"host-stream-{uuid.uuid4().hex[:8]}"
+    earlier, pending = scripted_case(f"{prefix}-a"), scripted_case(f"{prefix}-b")
+    with SQLStore(engine) as own:
+        own.append(earlier.case_id, earlier.events, 0)
+    with engine.connect() as connection:
+        connection.execute(sa.insert(_tickets).values(case_id=pending.case_id))
+        store = SQLStore(connection)
+        store.append(pending.case_id, pending.events, 0)
+        for batch_size in (2, 500):
+            seen = {
+                events[0].case_id: events
+                for events in store.stream_cases(batch_size=batch_size)
+                if isinstance(events[0], ev.CaseOpened) and events[0].case_id.startswith(prefix)
+            }
+            assert seen == {earlier.case_id: earlier.events, pending.case_id: pending.events}
+        assert connection.in_transaction() and not connection.closed
+        connection.execute(sa.insert(_tickets).values(case_id=pending.case_id))
+        store.close()
+        connection.commit()
+    assert _tickets_of(engine, pending.case_id) == 2
+    with SQLStore(engine) as later:
+        assert later.load(pending.case_id) == pending.events
+    engine.dispose()
+
+
+def test_a_connection_to_the_other_kind_of_database_is_refused_saying_which(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """``bound`` refuses a connection to another kind of database and says which kinds."""
+    engines = {
+        "sqlite": sa.create_engine(normalize_url(str(tmp_path / "host.db"))),
+        "postgresql": sa.create_engine(normalize_url(pg_url)),
+    }
+    stores = {"sqlite": SQLStore(tmp_path / "cases.db"), "postgresql": SQLStore(pg_url)}
+    for kind, other in (("sqlite", "postgresql"), ("postgresql", "sqlite")):
+        with engines[other].connect() as stranger:
+            with pytest.raises(
+                InvalidInput,
+                match=f"the connection is to a {other} database; this store is on {kind}",
+            ):
+                stores[kind].bound(stranger)
+            assert not stranger.in_transaction()
+    for store in stores.values():
+        store.close()
+    for engine in engines.values():
+        engine.dispose()
+
+
+def test_a_connection_to_a_database_that_cannot_be_read_is_store_unavailable(
+    tmp_path: Path,
+) -> None:
+    """``bound`` on a connection whose database fails (here a file that is not a
+    database) raises :class:`StoreUnavailable`, as its docstring says."""
+    garbled = tmp_path / "garbled.db"
+    garbled.write_bytes(b"not a database at all " * 200)
+    engine = sa.create_engine(normalize_url(str(garbled)))
+    with (
+        SQLStore(tmp_path / "cases.db") as store,
+        engine.connect() as connection,
+        pytest.raises(StoreUnavailable, match="file is not a database"),
+    ):
+        store.bound(connection)
+    engine.dispose()
 
 
 def test_a_failed_unit_of_work_leaves_the_hosts_connection_usable_and_clean(
