@@ -292,28 +292,33 @@ def test_opening_a_postgresql_store_for_writing_waits_for_the_schema_lock(
     from mediation.store.sql import _SCHEMA_LOCK
 
     SQLStore(pg_url).close()  # the schema exists
-    holder = sa.create_engine(normalize_url(pg_url))
+    holder = sa.create_engine(normalize_url(pg_url), poolclass=sa.pool.NullPool)
     opened: dict[str, SQLStore] = {}
 
     def open_store_as(name: str, **options: bool) -> None:
         opened[name] = SQLStore(pg_url, **options)
 
-    with holder.connect() as conn:
+    writer = threading.Thread(target=open_store_as, args=("writer",), daemon=True)
+    reader = threading.Thread(
+        target=open_store_as, args=("reader",), kwargs={"read_only": True}, daemon=True
+    )
+    conn = holder.connect()
+    try:
         conn.execute(sa.select(sa.func.pg_advisory_lock(_SCHEMA_LOCK)))
-        writer = threading.Thread(target=open_store_as, args=("writer",))
-        reader = threading.Thread(
-            target=open_store_as, args=("reader",), kwargs={"read_only": True}
-        )
+        conn.commit()
         writer.start()
         reader.start()
-        reader.join(timeout=30)
-        assert "reader" in opened  # opened while the lock was held
+        reader.join(timeout=10)
+        reader_opened_at_once = "reader" in opened
         writer.join(timeout=1.0)
-        assert writer.is_alive() and "writer" not in opened  # still waiting
-        conn.execute(sa.select(sa.func.pg_advisory_unlock(_SCHEMA_LOCK)))
-        conn.commit()
+        writer_waited = writer.is_alive() and "writer" not in opened
+    finally:
+        conn.close()  # ends the session (no pool), and the lock with it
     writer.join(timeout=30)
-    assert "writer" in opened
+    reader.join(timeout=30)
+    assert reader_opened_at_once
+    assert writer_waited
+    assert "writer" in opened  # opened once the lock was released
     for store in opened.values():
         assert store.store_id == opened["writer"].store_id
         store.close()
