@@ -295,8 +295,8 @@ def test_opening_a_postgresql_store_for_writing_waits_for_the_schema_lock(
     holder = sa.create_engine(normalize_url(pg_url), poolclass=sa.pool.NullPool)
     opened: dict[str, SQLStore] = {}
 
-    def open_store_as(name: str, **options: bool) -> None:
-        opened[name] = SQLStore(pg_url, **options)
+    def open_store_as(name: str, read_only: bool = False) -> None:
+        opened[name] = SQLStore(pg_url, read_only=read_only)
 
     writer = threading.Thread(target=open_store_as, args=("writer",), daemon=True)
     reader = threading.Thread(
@@ -499,6 +499,32 @@ def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(url: str)
         with pytest.raises(ConcurrencyError, match="same place"):
             store.append(case.case_id, case.events[6:7], 6)
         assert store.summary(case.case_id) == before
+
+
+def test_a_batch_or_a_hosts_append_onto_an_event_already_there_is_a_conflict(url: str) -> None:
+    """The database refuses an event at a place already taken (a row the summary does not
+    know), on the general path (a batch) and on a host's connection alike: a
+    :class:`ConcurrencyError`, and nothing moves."""
+    case = scripted_case(f"taken-{uuid.uuid4().hex[:8]}")
+    engine = sa.create_engine(normalize_url(url))
+    with SQLStore(url) as store:
+        store.append(case.case_id, case.events[:6], 0)
+        before = store.summary(case.case_id)
+        with store.engine.begin() as conn:  # a row at seq 7 the summary does not know
+            conn.execute(
+                sa.insert(events_table).values(
+                    case_id=case.case_id, seq=7, hash="0" * 64, body=b"{}"
+                )
+            )
+        with pytest.raises(ConcurrencyError, match="same place"):
+            store.append(case.case_id, case.events[6:8], 6)
+        with engine.connect() as connection:
+            with pytest.raises(ConcurrencyError, match="same place"):
+                SQLStore(connection).append(case.case_id, case.events[6:7], 6)
+            connection.rollback()
+        assert store.summary(case.case_id) == before
+        assert [r.seq for r in store.records(case.case_id)] == list(range(1, 8))
+    engine.dispose()
 
 
 def test_an_erasure_at_a_stale_version_or_of_an_unknown_case_conflicts_and_changes_nothing(
@@ -1033,6 +1059,60 @@ def test_a_connection_to_a_database_that_cannot_be_read_is_store_unavailable(
         pytest.raises(StoreUnavailable, match="file is not a database"),
     ):
         store.bound(connection)
+    engine.dispose()
+
+
+def test_closing_a_store_closes_its_own_connections_and_no_one_elses(pg_url: str) -> None:
+    """``close`` closes the store's connections (the engine it made is disposed), and a
+    store working on a host's connection closes nothing: the host's connection and the
+    store it was bound from stay usable."""
+    name = f"mediation-close-{uuid.uuid4().hex[:8]}"
+    url = sa.make_url(pg_url).update_query_dict({"application_name": name})
+    url_text = url.render_as_string(hide_password=False)
+    watcher = sa.create_engine(normalize_url(pg_url))
+
+    def sessions() -> int:
+        with watcher.connect() as conn:
+            found = conn.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n"),
+                {"n": name},
+            ).scalar_one()
+        return int(found)
+
+    case = scripted_case(f"close-{uuid.uuid4().hex[:8]}")
+    store = SQLStore(url_text)
+    store.append(case.case_id, case.events[:3], 0)
+    host = sa.create_engine(normalize_url(url_text))
+    with host.connect() as connection:
+        store.bound(connection).close()
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+        connection.rollback()
+    host.dispose()
+    assert store.load(case.case_id) == case.events[:3]
+    assert sessions() >= 1
+    store.close()
+    deadline = time.monotonic() + 10
+    while sessions() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sessions() == 0
+    watcher.dispose()
+
+
+def test_closing_a_store_bound_to_a_hosts_connection_leaves_its_store_usable(
+    tmp_path: Path,
+) -> None:
+    """On a SQLite file the store keeps a connection per thread; closing the store
+    :meth:`~SQLStore.bound` made for a host's connection closes none of them."""
+    path = tmp_path / "cases.db"
+    case = scripted_case("bound-close")
+    engine = sa.create_engine(normalize_url(str(path)))
+    with SQLStore(path) as store:
+        store.append(case.case_id, case.events[:3], 0)
+        with engine.connect() as connection:
+            store.bound(connection).close()
+            connection.rollback()
+        store.append(case.case_id, case.events[3:5], 3)
+        assert store.load(case.case_id) == case.events[:5]
     engine.dispose()
 
 
