@@ -361,6 +361,31 @@ def test_a_locked_database_is_store_unavailable(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_locked_database_on_the_one_event_path_is_store_unavailable_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    """The common append (one plain event on a case this store wrote last) meets a lock
+    it cannot wait out as the general path does: :class:`StoreUnavailable`, nothing
+    stored, and the same append works once the lock is gone."""
+    path = tmp_path / "cases.db"
+    case = scripted_case("locked-one")
+    store = SQLStore(path, busy_timeout=0.05)
+    store.append(case.case_id, case.events[:6], 0)
+    assert not isinstance(case.events[6], DEADLINE_EVENTS)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreUnavailable, match="locked"):
+            store.append(case.case_id, case.events[6:7], 6)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert store.load(case.case_id) == case.events[:6]
+    store.append(case.case_id, case.events[6:7], 6)
+    assert store.load(case.case_id) == case.events[:7]
+    store.close()
+
+
 def test_the_busy_timeout_is_given_in_seconds_to_the_librarys_connections(
     tmp_path: Path,
 ) -> None:
