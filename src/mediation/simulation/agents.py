@@ -304,9 +304,11 @@ class PartyAgent:
             row = [0.0] * len(noise_row)
             for other in others:
                 values = other.values[issue]
-                span = values[other.favourite[issue]]
-                for option, value in enumerate(values):
-                    row[option] += value + sigma * span * noise_row[option]
+                spread = sigma * values[other.favourite[issue]]
+                row = [
+                    total + (value + spread * noise)
+                    for total, value, noise in zip(row, values, noise_row, strict=True)
+                ]
             rows.append(row)
         return rows
 
@@ -329,24 +331,43 @@ class PartyAgent:
         package = [fixed.get(issue, best) for issue, best in enumerate(self.favourite)]
         values = self.values
         path = [(tuple(package), self.utility(package))]
+        # An issue's best move depends on nothing but that issue's current option, so each
+        # issue's is kept and worked out again only for the issue that moved: the move
+        # taken is the one a scan of every issue and option would take (the highest score,
+        # the first in issue and then option order among equal ones).
+        moves = [
+            None if issue in fixed else _best_move(values[issue], estimate[issue], current)
+            for issue, current in enumerate(package)
+        ]
         for _ in range(steps or 4 * len(package)):
             best_score = -math.inf
-            best_move: tuple[int, int] | None = None
-            for issue, current in enumerate(package):
-                if issue in fixed:
-                    continue
-                own_row, their_row = values[issue], estimate[issue]
-                own_now, their_now = own_row[current], their_row[current]
-                for option, their_value in enumerate(their_row):
-                    gain = their_value - their_now
-                    if gain <= 1e-12:
-                        continue
-                    loss = own_now - own_row[option]
-                    score = gain / loss if loss > 1e-12 else math.inf
-                    if score > best_score:
-                        best_score, best_move = score, (issue, option)
-            if best_move is None:
+            moved = -1
+            for issue, move in enumerate(moves):
+                if move is not None and move[0] > best_score:
+                    best_score, moved = move[0], issue
+            if moved < 0:
                 break
-            package[best_move[0]] = best_move[1]
+            option = package[moved] = moves[moved][1]  # type: ignore[index]
+            moves[moved] = _best_move(values[moved], estimate[moved], option)
             path.append((tuple(package), self.utility(package)))
         return path
+
+
+def _best_move(
+    own_row: Sequence[float], their_row: Sequence[float], current: int
+) -> tuple[float, int] | None:
+    """The option of one issue that gives up the least of one's own utility per unit of
+    the others' estimated gain, moving from ``current``, with its score (None when no
+    option gains them anything); the first of equal ones."""
+    own_now, their_now = own_row[current], their_row[current]
+    best_score = -math.inf
+    best: int | None = None
+    for option, their_value in enumerate(their_row):
+        gain = their_value - their_now
+        if gain <= 1e-12:
+            continue
+        loss = own_now - own_row[option]
+        score = gain / loss if loss > 1e-12 else math.inf
+        if score > best_score:
+            best_score, best = score, option
+    return None if best is None else (best_score, best)
