@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import pytest
 
 from mediation import (
@@ -15,15 +16,25 @@ from mediation import (
     Issue,
     Mediation,
     Mediator,
+    Outcome,
     Party,
     Policy,
     Relation,
     VoiceBalance,
     demo,
 )
+from mediation import events as ev
 from mediation.clocks import ManualClock
 from mediation.errors import InvalidInput
-from mediation.events import EVENT_TYPES, CaseOpened, ContentErased, Event, from_dict, to_dict
+from mediation.events import (
+    DIRECT_MAKERS,
+    EVENT_TYPES,
+    CaseOpened,
+    ContentErased,
+    Event,
+    from_dict,
+    to_dict,
+)
 
 STABLE_TYPE_NAMES = {
     "case_opened",
@@ -215,3 +226,126 @@ def test_replayed_demo_case_from_dicts_is_equal() -> None:
 def test_from_dict_refuses_what_is_not_a_mapping(data: object) -> None:
     with pytest.raises(InvalidInput, match="mapping of fields"):
         from_dict(data)  # type: ignore[arg-type]
+
+
+def _envelope_and_fields(event: Event) -> tuple[tuple[int, datetime, str, str], dict[str, Any]]:
+    names = [field.name for field in attrs.fields(type(event))]
+    values = {name: getattr(event, name) for name in names}
+    envelope = (values.pop("seq"), values.pop("at"), values.pop("actor"), values.pop("stage"))
+    return envelope, values
+
+
+def test_a_direct_maker_makes_the_event_the_class_makes() -> None:
+    events = _all_recorded_events()
+    assert {type(event) for event in events} == set(DIRECT_MAKERS) == set(EVENT_TYPES.values())
+    for event in events:
+        envelope, fields = _envelope_and_fields(event)
+        made = DIRECT_MAKERS[type(event)](*envelope, dict(fields))
+        assert type(made) is type(event)
+        assert made == event
+        assert hash(made) == hash(event)
+        for name in (field.name for field in attrs.fields(type(event))):
+            assert getattr(made, name) is getattr(event, name), name
+        with pytest.raises(AttributeError):
+            made.seq = 5  # type: ignore[misc]
+
+
+def test_a_direct_maker_fills_defaults_and_factories_as_the_class_does() -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    envelope = (3, at, "m", "compromise")
+    fields: dict[str, Any] = {"proposal_id": "p1", "text": "Terms"}
+    made = DIRECT_MAKERS[ev.ProposalMade](*envelope, dict(fields))
+    other = DIRECT_MAKERS[ev.ProposalMade](*envelope, dict(fields))
+    assert isinstance(made, ev.ProposalMade) and isinstance(other, ev.ProposalMade)
+    expected = ev.ProposalMade(seq=3, at=at, actor="m", stage="compromise", **fields)
+    assert made == expected
+    assert (made.procedure, made.shares, made.payments, made.settles) == ("", {}, {}, ())
+    assert made.shares is not other.shares and made.payments is not other.payments
+    closed = DIRECT_MAKERS[ev.Closed](*envelope, {"outcome": Outcome.SETTLED})
+    assert closed == ev.Closed(seq=3, at=at, actor="m", stage="compromise", outcome=Outcome.SETTLED)
+    assert closed.reason == ""
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"text": "Terms"}, "proposal_id"),  # a required field missing
+        ({"proposal_id": "p1", "text": "Terms", "colour": "red"}, "colour"),  # unknown
+        ({"proposal_id": "p1", "text": "Terms", "seq": 4}, "seq"),  # the envelope again
+    ],
+)
+def test_a_direct_maker_leaves_a_wrong_call_to_the_class(
+    fields: dict[str, Any], message: str
+) -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    with pytest.raises(TypeError, match=message):
+        DIRECT_MAKERS[ev.ProposalMade](3, at, "m", "compromise", fields)
+
+
+def _checked_length(_instance: object, _attribute: object, value: int) -> None:
+    if value < 0:
+        raise ValueError("negative")
+
+
+@attrs.frozen(kw_only=True)
+class _Validated(Event):
+    length: int = attrs.field(validator=_checked_length)
+
+
+@attrs.frozen(kw_only=True)
+class _Converted(Event):
+    length: int = attrs.field(converter=int)
+
+
+@attrs.frozen(kw_only=True)
+class _Aliased(Event):
+    _length: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class _Derived(Event):
+    length: int = 0
+    double: int = attrs.field(
+        init=False, default=attrs.Factory(lambda self: 2 * self.length, takes_self=True)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _SelfFactory(Event):
+    length: int = 0
+    double: int = attrs.field(default=attrs.Factory(lambda self: 2 * self.length, takes_self=True))
+
+
+@attrs.frozen(kw_only=True)
+class _Reordered:
+    stage: str
+    seq: int
+    at: datetime
+    actor: str
+
+
+@pytest.mark.parametrize(
+    ("cls", "fields"),
+    [
+        (_Validated, {"length": 2}),
+        (_Converted, {"length": "2"}),
+        (_Aliased, {"length": 2}),
+        (_Derived, {"length": 2}),
+        (_SelfFactory, {"length": 2}),
+        (_Reordered, {}),
+    ],
+)
+def test_a_class_that_does_more_than_store_its_fields_is_called(
+    cls: type[Any], fields: dict[str, Any]
+) -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    make = ev._direct_maker(cls)
+    made = make(1, at, "m", "intake", dict(fields))
+    assert made == cls(seq=1, at=at, actor="m", stage="intake", **fields)
+    if cls is _Validated:
+        with pytest.raises(ValueError, match="negative"):
+            make(1, at, "m", "intake", {"length": -1})
+    if cls is _Converted:
+        assert made.length == 2
+    if cls in (_Derived, _SelfFactory):
+        assert made.double == 4

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from enum import Enum
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 import cattrs
@@ -578,6 +578,82 @@ _ALL_EVENT_CLASSES: tuple[type[Event], ...] = (
 
 EVENT_TYPES: Mapping[str, type[Event]] = {cls.type_name: cls for cls in _ALL_EVENT_CLASSES}
 """Stable type name → event class. The only way stored data selects a class."""
+
+E = TypeVar("E", bound=Event)
+
+
+def _direct_maker(cls: type[E]) -> Callable[[int, datetime, str, str, dict[str, Any]], E]:
+    """A function ``make(seq, at, actor, stage, fields)`` that makes the same ``cls`` as
+    ``cls(seq=seq, at=at, actor=actor, stage=stage, **fields)``, setting its slots
+    directly.
+
+    A case builds each event from values its command has checked, and the events' classes
+    have no validators or converters, so the class call does nothing but store the
+    fields — through a dictionary that gathers the keywords, the generated ``__init__``
+    and the frozen class's guarded ``object.__setattr__``. The function made here reads
+    the command's fields from their dictionary and stores each through its slot's own
+    descriptor: about half the work. Fields it does not know, or a missing one, go to
+    the class call, which says what is wrong. It is generated from the class's fields
+    (names, order, defaults and factories); a class with a field that has a validator, a
+    converter, a factory that takes the instance, an alias or no place in ``__init__``
+    gets the class call itself. Tests hold the two to equal events.
+
+    Args:
+        cls: An event class.
+
+    Returns:
+        The maker.
+    """
+    fields = attrs.fields(cls)
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_NOTHING": attrs.NOTHING}
+    call = "_cls(seq=seq, at=at, actor=actor, stage=stage, **fields)"
+    if [field.name for field in fields[:4]] != ["seq", "at", "actor", "stage"] or any(
+        not field.init
+        or field.alias != field.name
+        or field.validator is not None
+        or field.converter is not None
+        or (isinstance(field.default, attrs.Factory) and field.default.takes_self)  # type: ignore[arg-type]
+        for field in fields
+    ):
+        lines = ["def make(seq, at, actor, stage, fields):", f"    return {call}"]
+    else:
+        namespace["_names"] = frozenset(field.name for field in fields[4:])
+        namespace["_required"] = frozenset(
+            field.name for field in fields[4:] if field.default is attrs.NOTHING
+        )
+        lines = [
+            "def make(seq, at, actor, stage, fields):",
+            "    given = fields.keys()",
+            "    if not (given >= _required and given <= _names):",
+            f"        return {call}",
+            "    self = _new(_cls)",
+        ]
+        for index, field in enumerate(fields):
+            name, default = field.name, field.default
+            namespace[f"_set{index}"] = getattr(cls, name).__set__
+            if index < 4:  # the envelope: seq, at, actor, stage
+                value = name
+            elif default is attrs.NOTHING:
+                value = f"fields[{name!r}]"
+            elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                # As attrs does: a new value from the factory for each event not given one.
+                namespace[f"_factory{index}"] = default.factory
+                value = f"fields[{name!r}] if {name!r} in fields else _factory{index}()"
+            else:
+                namespace[f"_default{index}"] = default
+                value = f"fields.get({name!r}, _default{index})"
+            lines.append(f"    _set{index}(self, {value})")
+        lines.append("    return self")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<direct maker of {cls.__name__}>", "exec"), namespace)
+    maker: Callable[[int, datetime, str, str, dict[str, Any]], E] = namespace["make"]
+    return maker
+
+
+DIRECT_MAKERS: Mapping[type[Event], Callable[[int, datetime, str, str, dict[str, Any]], Event]] = {
+    cls: _direct_maker(cls) for cls in _ALL_EVENT_CLASSES
+}
+"""Event class → the function a case builds its events with (see :func:`_direct_maker`)."""
 
 
 def _enum_value(member: Enum) -> Any:

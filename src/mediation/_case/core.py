@@ -220,12 +220,14 @@ class CaseCore:
         **fields: Any,
     ) -> E:
         state = self._state
-        event = event_type(
-            seq=state.version + 1,
-            at=at if at is not None else self._now(),
-            actor=actor,
-            stage=state.stage,
-            **fields,
+        # The same event as ``event_type(seq=..., at=..., actor=..., stage=..., **fields)``,
+        # made by the class's direct maker from the values the command has checked.
+        event: E = ev.DIRECT_MAKERS[event_type](  # type: ignore[assignment]
+            state.version + 1,
+            at if at is not None else self._now(),
+            actor,
+            state.stage,
+            fields,
         )
         state.apply(event)
         self._events.append(event)
