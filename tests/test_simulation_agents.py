@@ -123,3 +123,59 @@ def test_a_fixed_issue_never_moves_and_no_gain_ends_the_path() -> None:
     assert agent.plan([other], {0: 0}) == [((0, 0), 1.0), ((0, 1), 0.5)]
     assert agent.plan([other], {0: 0, 1: 0}) == [((0, 0), 1.0)]
     assert TRAITS[agent.style] is agent.traits
+
+
+def _valuations_as_first_written(
+    parties: int, options: Sequence[int], opposition: float, rng: Random
+) -> list[tuple[list[int], list[list[int]]]]:
+    positions = [[rng.random() for _ in range(count)] for count in options]
+    drawn: list[tuple[list[int], list[list[int]]]] = []
+    for seat in range(parties):
+        weights = [1 + int(rng.random() * 100) % 100 for _ in options]
+        scores = []
+        for issue, count in enumerate(options):
+            ideal = (seat / parties + rng.uniform(-0.1, 0.1)) % 1.0
+            row = []
+            for option in range(count):
+                gap = abs(positions[issue][option] - ideal)
+                closeness = 1.0 - 2.0 * min(gap, 1.0 - gap)
+                value = (1.0 - opposition) * rng.random() + opposition * closeness
+                row.append(round(100 * value))
+            scores.append(row)
+        drawn.append((weights, scores))
+    return drawn
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**64),
+    parties=st.integers(1, 5),
+    options=st.lists(st.integers(1, 7), max_size=6),
+    opposition=st.one_of(st.sampled_from([0.0, 0.5, 1.0]), st.floats(0.0, 1.0)),
+)
+def test_valuations_are_the_same_draws_as_first_written(
+    seed: int, parties: int, options: list[int], opposition: float
+) -> None:
+    # The same seed must give the same disputes whatever the code's shape.
+    first, second = Random(seed), Random(seed)
+    assert draw_valuations(parties, options, opposition, first) == (
+        _valuations_as_first_written(parties, options, opposition, second)
+    )
+    assert first.random() == second.random()  # as many draws taken
+
+
+def test_the_shorter_way_round_the_circle_counts() -> None:
+    # Options a quarter and three quarters round from the ideal are equally close.
+    class Fixed(Random):
+        def __init__(self, draws: list[float]) -> None:
+            super().__init__(0)
+            self.draws = draws
+
+        def random(self) -> float:
+            return self.draws.pop(0)
+
+    # positions 0.25, 0.75, 0.5, 0.0; weight draw; ideal 0 + uniform(-0.1, 0.1) at 0.5 -> 0.0
+    rng = Fixed([0.25, 0.75, 0.5, 0.0, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0])
+    ((weights, (scores,)),) = draw_valuations(1, [4], 1.0, rng)
+    assert weights == [51]
+    assert scores == [50, 50, 0, 100]

@@ -165,18 +165,22 @@ def draw_valuations(
     Returns:
         Per party, in seat order: ``(weights, scores)`` with ``scores[issue][option]``.
     """
-    positions = [[rng.random() for _ in range(count)] for count in options]
+    draw = rng.random
+    positions = [[draw() for _ in range(count)] for count in options]
+    independent = 1.0 - opposition
     drawn: list[tuple[list[int], list[list[int]]]] = []
     for seat in range(parties):
-        weights = [1 + int(rng.random() * 100) % 100 for _ in options]
+        weights = [1 + int(draw() * 100) % 100 for _ in options]
         scores = []
-        for issue, count in enumerate(options):
-            ideal = (seat / parties + rng.uniform(-0.1, 0.1)) % 1.0
+        around = seat / parties
+        for placed in positions:
+            ideal = (around + rng.uniform(-0.1, 0.1)) % 1.0
             row = []
-            for option in range(count):
-                gap = abs(positions[issue][option] - ideal)
-                closeness = 1.0 - 2.0 * min(gap, 1.0 - gap)
-                value = (1.0 - opposition) * rng.random() + opposition * closeness
+            for position in placed:
+                gap = abs(position - ideal)
+                around_the_back = 1.0 - gap
+                shorter = gap if gap <= around_the_back else around_the_back  # as min()
+                value = independent * draw() + opposition * (1.0 - 2.0 * shorter)
                 row.append(round(100 * value))
             scores.append(row)
         drawn.append((weights, scores))

@@ -160,6 +160,7 @@ class _Session:
         self.rng = Random(derive_seed(seed, index, "behaviour"))
         options = setting.options
         drawn = draw_valuations(len(scenario.parties), options, scenario.opposition, profile)
+        gauss = profile.gauss
         self.agents: list[PartyAgent] = []
         for seat, (spec, styles, (weights, scores)) in enumerate(
             zip(scenario.parties, setting.styles, drawn, strict=True)
@@ -167,7 +168,7 @@ class _Session:
             style = _pick(styles, profile)
             batna = profile.uniform(*spec.batna)
             emotion = profile.uniform(*spec.emotion)
-            noise = [[profile.gauss(0.0, 1.0) for _ in range(count)] for count in options]
+            noise = [[gauss(0.0, 1.0) for _ in range(count)] for count in options]
             self.agents.append(
                 PartyAgent(spec.id, seat, style, batna, emotion, weights, scores, noise)
             )
