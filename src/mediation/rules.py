@@ -393,7 +393,7 @@ def shuttle_addressee(state: CaseState, party: str) -> tuple[Reason, ...]:
 
 def _taking_part(s: Situation, actor: str) -> tuple[Reason, ...]:
     """A party who withdrew takes no further part."""
-    if role_of(s.state, actor) is Role.PARTY and actor not in s.state.active:
+    if actor not in s.state.active and role_of(s.state, actor) is Role.PARTY:
         return (
             _reason(
                 "withdrawn", N_("{party} has withdrawn from the mediation"), actor, party=actor

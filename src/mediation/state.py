@@ -589,6 +589,8 @@ class CaseState(Schedule):
 
         Once in place, a shuttle safeguard stands for the rest of the case (while the
         protected party takes part)."""
+        if not self.safeguards_applied:  # the common case, asked before most moves
+            return {}
         return {
             party: kinds["shuttle"]
             for party, kinds in self.safeguards_applied.items()
@@ -620,6 +622,8 @@ class CaseState(Schedule):
         """Issue id → the non-mediable flags it carries under the policy."""
         found: dict[str, frozenset[str]] = {}
         for issue in self.issues.values():
+            if not issue.flags:  # no flag, nothing non-mediable: the policy need not be asked
+                continue
             flags = self.policy.is_non_mediable(issue.flags)
             if flags:
                 found[issue.id] = flags
