@@ -54,31 +54,47 @@ class Finding(Reason):
         return True
 
 
+def _policy_in_force(context: CheckContext) -> Policy:
+    return context.state.policy
+
+
+def _parties_taking_part(context: CheckContext) -> tuple[str, ...]:
+    return tuple(context.state.active)
+
+
 @attrs.frozen
 class CheckContext:
     """What a check sees: the state, the policy and the move being attempted.
+
+    A context is made for one evaluation of the checks; ``policy`` and ``parties`` are
+    read from the state when it is made (every check of the move reads them: about twenty
+    times a move).
 
     Attributes:
         state: The case's state before the move.
         trigger: The move, e.g. ``"advance"`` or ``"settle"``.
         source: The stage the case leaves.
         dest: The stage the case would enter.
+        policy: The policy in force.
+        parties: The parties taking part, in case order.
     """
 
     state: CaseState
     trigger: str
     source: str
     dest: str
-
-    @property
-    def policy(self) -> Policy:
-        """The policy in force."""
-        return self.state.policy
-
-    @property
-    def parties(self) -> tuple[str, ...]:
-        """The parties taking part, in case order."""
-        return tuple(self.state.active)
+    policy: Policy = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(_policy_in_force, takes_self=True),
+    )
+    parties: tuple[str, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(_parties_taking_part, takes_self=True),
+    )
 
 
 @runtime_checkable
