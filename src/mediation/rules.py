@@ -175,9 +175,8 @@ def authorize(state: CaseState, action: str, actor: object) -> Role:
             actor=shown(actor),
             case_id=state.case_id,
         )
-    reasons = closed_reasons(state)
-    if reasons:
-        raise CaseClosed(reasons)
+    if state.outcome is not None:
+        raise CaseClosed(closed_reasons(state))
     roles = ACTIONS[action].roles
     if role not in roles:
         allowed = [Term(r.value) for r in sorted(roles, key=_ROLE_ORDER.index)]

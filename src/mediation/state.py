@@ -565,9 +565,13 @@ class CaseState(Schedule):
 
     def agreed_proposal(self) -> str | None:
         """Id of the latest proposal every taking-part party has accepted, if any."""
-        for proposal_id in reversed(tuple(self.proposals)):
-            answers = self.proposals[proposal_id].answers
-            if all(answers.get(party) is True for party in self.active):
+        active, proposals = self.active, self.proposals
+        for proposal_id in reversed(tuple(proposals)):
+            answers = proposals[proposal_id].answers
+            for party in active:
+                if answers.get(party) is not True:
+                    break
+            else:  # every party taking part accepted it
                 return proposal_id
         return None
 
