@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
+from structlog.testing import capture_logs
 
 from mediation import audit
 from mediation import events as ev
@@ -592,6 +593,75 @@ def test_an_erasure_at_a_stale_version_or_of_an_unknown_case_conflicts_and_chang
         assert store.summary(nobody) is None
         recorded = store.erase(case.case_id, erasure(version + 1), version)
         assert recorded.seq == version + 1 and store.records(case.case_id)[9].missing()
+
+
+def test_an_erasure_on_a_hosts_sqlite_connection_changes_none_of_its_settings(
+    tmp_path: Path,
+) -> None:
+    """``erase``'s notes: on a host's connection the store changes none of the host's
+    settings (``secure_delete`` is the host's to set); the erasure is recorded in the
+    host's transaction."""
+    path = tmp_path / "cases.db"
+    case = scripted_case("hosted-erasure")
+    with SQLStore(path) as store:
+        store.append(case.case_id, case.events, 0)
+    version = case.version
+    erasure = ev.ContentErased(
+        seq=version + 1,
+        at=case.events[-1].at,
+        actor="dpo",
+        stage="closed",
+        spans=("10.text",),
+        grounds="request",
+        role="data_protection_officer",
+    )
+    engine = sa.create_engine(normalize_url(str(path)))
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA secure_delete = OFF")  # the host's choice
+        connection.rollback()
+        assert SQLStore(connection).erase(case.case_id, erasure, version).seq == version + 1
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 0
+        connection.commit()
+    engine.dispose()
+    with SQLStore(path) as store:
+        assert store.records(case.case_id)[9].missing()
+
+
+def test_an_adoption_onto_events_already_stored_conflicts_logs_it_and_adopts_nothing(
+    url: str,
+) -> None:
+    """The database refuses an adopted case's event at a place already taken (here an
+    event row with no case row): :class:`ConcurrencyError`, logged as ``append_conflict``
+    at version 0 (an adopted case is new), and no case row is left."""
+    source = InMemoryStore()
+    case = scripted_case(f"adopt-taken-{uuid.uuid4().hex[:8]}")
+    source.append(case.case_id, case.events, 0)
+    records = source.records(case.case_id)
+    with SQLStore(url) as store:
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.insert(events_table).values(
+                    case_id=case.case_id, seq=2, hash=records[1].hash, body=records[1].body
+                )
+            )
+        with capture_logs() as logs, pytest.raises(ConcurrencyError, match="same place"):
+            store.adopt(case.case_id, records)
+        assert [
+            (entry["event"], entry["case_id"], entry["expected_version"])
+            for entry in logs
+            if entry["event"] == "append_conflict"
+        ] == [("append_conflict", case.case_id, 0)]
+        assert store.summary(case.case_id) is None
+        assert [r.seq for r in store.records(case.case_id)] == [2]
+        _drop_case(store, case.case_id)
+
+
+def test_overdue_refuses_a_now_that_is_not_a_datetime(url: str) -> None:
+    """``overdue`` refuses a ``now`` that is not a datetime, saying what it needs."""
+    with SQLStore(url) as store:
+        for wrong in ("2026-03-02T09:00:00+00:00", 1_772_442_000, None):
+            with pytest.raises(InvalidInput, match="now must be a timezone-aware datetime"):
+                store.overdue(wrong)  # type: ignore[arg-type]
 
 
 def test_adopting_a_case_the_sql_store_holds_conflicts_and_changes_nothing(url: str) -> None:
