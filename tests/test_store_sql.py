@@ -1642,6 +1642,29 @@ def test_reads_are_recorded_in_the_database(url: str) -> None:
     store.close()
 
 
+def test_a_read_of_a_case_the_store_does_not_hold_is_refused_and_recorded_nowhere(
+    url: str,
+) -> None:
+    """The read log records reads of the cases the store holds: a read of an unknown case
+    is :class:`CaseNotFound`, and nothing is recorded for it."""
+    nobody = f"nobody-{uuid.uuid4().hex[:8]}"
+    moment = datetime(2026, 4, 1, 12, tzinfo=timezone.utc)
+    with SQLStore(url) as store:
+        with pytest.raises(CaseNotFound):
+            store.record_read(audit.ReadRecord(nobody, "hr-lead", moment, "view", "audit"))
+        assert store.reads(nobody) == ()
+
+
+def test_vacuum_reclaims_space_on_either_database(url: str) -> None:
+    """``vacuum`` runs the database's own ``VACUUM`` (of the events table on PostgreSQL,
+    of the file on SQLite), and the store reads as before."""
+    case = scripted_case(f"vacuum-{uuid.uuid4().hex[:8]}")
+    with SQLStore(url) as store:
+        store.append(case.case_id, case.events, 0)
+        store.vacuum()
+        assert store.load(case.case_id) == case.events
+
+
 # -- the command line ---------------------------------------------------------------------
 
 

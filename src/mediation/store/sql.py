@@ -1272,10 +1272,21 @@ class SQLStore:
     def vacuum(self) -> None:
         """Reclaim the space of erased content now (PostgreSQL: ``VACUUM`` of the events
         table, so old row versions holding it are removed; SQLite: ``VACUUM``)."""
+        if self.dialect == "sqlite":
+            # Outside any transaction: the engine's connections begin one explicitly
+            # (_configure_sqlite), even in autocommit mode, and VACUUM refuses to run in it.
+            connection, release = self._connection()
+            try:
+                cursor = connection.cursor()
+                try:
+                    cursor.execute("VACUUM")
+                finally:
+                    cursor.close()
+            finally:
+                release()
+            return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(
-                "VACUUM mediation_events" if self.dialect == "postgresql" else "VACUUM"
-            )
+            conn.exec_driver_sql("VACUUM mediation_events")
 
     # -- ReadLog -------------------------------------------------------------------------
 
