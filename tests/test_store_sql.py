@@ -37,6 +37,7 @@ from mediation.case import Mediation
 from mediation.clocks import system_clock
 from mediation.errors import (
     CaseNotFound,
+    ChainBroken,
     ConcurrencyError,
     InvalidInput,
     SchemaVersionError,
@@ -344,6 +345,20 @@ def test_a_file_that_is_not_a_database_is_store_unavailable(
         assert isinstance(caught.value, ConnectionError)
         assert caught.value.__cause__ is not None
     assert path.read_bytes() == content
+
+
+def test_a_file_that_stopped_being_a_database_is_store_unavailable(tmp_path: Path) -> None:
+    """A store whose file is replaced by something that is not a database after it was
+    opened: the next append is :class:`StoreUnavailable` saying so, not the driver's
+    bare error."""
+    path = tmp_path / "cases.db"
+    case = scripted_case("replaced")
+    with SQLStore(path) as store:
+        for leftover in (path.with_name("cases.db-wal"), path.with_name("cases.db-shm")):
+            leftover.unlink(missing_ok=True)
+        path.write_bytes(b"not a database at all " * 200)
+        with pytest.raises(StoreUnavailable, match="file is not a database"):
+            store.append(case.case_id, case.events[:3], 0)
 
 
 def test_a_locked_database_is_store_unavailable(tmp_path: Path) -> None:
@@ -1653,6 +1668,7 @@ def test_a_read_of_a_case_the_store_does_not_hold_is_refused_and_recorded_nowher
         with pytest.raises(CaseNotFound):
             store.record_read(audit.ReadRecord(nobody, "hr-lead", moment, "view", "audit"))
         assert store.reads(nobody) == ()
+        assert store.read_head(nobody) == (0, None)
 
 
 def test_vacuum_reclaims_space_on_either_database(url: str) -> None:
@@ -1663,6 +1679,43 @@ def test_vacuum_reclaims_space_on_either_database(url: str) -> None:
         store.append(case.case_id, case.events, 0)
         store.vacuum()
         assert store.load(case.case_id) == case.events
+
+
+V1_FIXTURE = Path(__file__).parent / "fixtures" / "store_v1.sqlite"
+
+
+@pytest.mark.parametrize(
+    ("damage", "where", "code"),
+    [
+        # an event's body changed: the chain breaks there
+        ("UPDATE mediation_events SET body = CAST(replace(CAST(body AS TEXT), 'two', 'one')"
+         " AS BLOB) WHERE seq = 6", 6, "hash_mismatch"),
+        # the last event gone: every event left verifies, the head does not
+        ("DELETE FROM mediation_events WHERE seq = 34", None, "head_mismatch"),
+        # the last event renumbered: its hash still verifies, its place does not
+        ("UPDATE mediation_events SET seq = 40 WHERE seq = 34", 34, "hash_mismatch"),
+    ],
+)  # fmt: skip
+def test_a_damaged_version_1_store_is_not_migrated_and_the_break_is_located(
+    tmp_path: Path, damage: str, where: int | None, code: str
+) -> None:
+    """``SQLStore(..., migrate=True)`` verifies each version-1 chain against its stored
+    head before changing anything: a changed body, a lost last event or a renumbered
+    one is :class:`ChainBroken` naming where and what (``seq``, ``code``), and the store
+    stays at version 1."""
+    path = tmp_path / "old.db"
+    shutil.copy(V1_FIXTURE, path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute(damage).rowcount == 1
+    with pytest.raises(ChainBroken, match="nothing was migrated") as caught:
+        SQLStore(path, migrate=True)
+    assert (caught.value.case_id, caught.value.seq, caught.value.code) == (
+        "workload-2026-03",
+        where,
+        code,
+    )
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version FROM mediation_schema").fetchall() == [(1,)]
 
 
 # -- the command line ---------------------------------------------------------------------
