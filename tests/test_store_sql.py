@@ -427,6 +427,16 @@ def test_bad_urls_are_typed_errors(url: str, error: type[Exception], message: st
         SQLStore(url)
 
 
+def test_an_unreachable_server_is_store_unavailable_with_the_drivers_first_line() -> None:
+    """A refused connection is :class:`StoreUnavailable` on one line: where, and the
+    first line of the driver's error (what failed), not its hints."""
+    with pytest.raises(StoreUnavailable) as caught:
+        SQLStore("postgresql://nobody@127.0.0.1:1/none")
+    message = str(caught.value)
+    assert message.startswith("postgresql+psycopg://nobody@127.0.0.1:1/none: store unavailable: ")
+    assert "Connection refused" in message and "\n" not in message
+
+
 def test_urls_and_paths(tmp_path: Path) -> None:
     assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
