@@ -272,6 +272,35 @@ def test_a_read_only_store_reads_never_writes_and_never_creates(tmp_path: Path) 
     assert not (tmp_path / "new.db").exists()
 
 
+def test_a_read_only_store_leaves_a_files_journal_mode_as_it_is(tmp_path: Path) -> None:
+    """Read-only, the store never writes: it opens and reads a file whose owner switched
+    it out of WAL (a read-only connection cannot switch it back, and must not try)."""
+    path = tmp_path / "cases.db"
+    case = scripted_case("read-only-journal")
+    with SQLStore(path) as store:
+        store.append(case.case_id, case.events, 0)
+    with sqlite3.connect(path, isolation_level=None) as owner:
+        assert owner.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    owner.close()
+    before = path.read_bytes()
+    with SQLStore(path, read_only=True) as store:
+        assert store.load(case.case_id) == case.events
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as owner:
+        assert owner.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    owner.close()
+
+
+def test_a_missing_database_driver_is_store_unavailable_saying_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the PostgreSQL driver a ``postgresql://`` store is
+    :class:`StoreUnavailable` naming the driver and the extra that installs it."""
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg fails
+    with pytest.raises(StoreUnavailable, match=r"not installed \(psycopg\).*mediation\[postgres\]"):
+        SQLStore("postgresql://nobody@127.0.0.1:1/none")
+
+
 def test_a_read_only_postgresql_store_reads_and_refuses_writes(pg_url: str) -> None:
     case = scripted_case(f"pg-read-only-{uuid.uuid4().hex[:8]}")
     with SQLStore(pg_url) as store:
