@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from mediation import events as ev
 from mediation.errors import InvalidInput
-from mediation.model import NON_MEDIABLE_FLAGS, RelationKind, ScreeningDomain
+from mediation.model import NON_MEDIABLE_FLAGS, Mediator, Party, RelationKind, ScreeningDomain
 from mediation.policy import (
     CaucusBalance,
     CaucusParity,
@@ -30,6 +31,21 @@ from mediation.policy import (
     TranscriptMarkers,
     VoiceBalance,
 )
+
+
+def _opened_under(policy: Policy) -> ev.CaseOpened:
+    """A two-party case's first event, recording ``policy``."""
+    return ev.CaseOpened(
+        seq=1,
+        at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        actor="m",
+        stage="intake",
+        case_id="c",
+        process="default",
+        parties=(Party("a", "A"), Party("b", "B")),
+        mediator=Mediator("m", "M"),
+        policy=policy,
+    )
 
 
 def test_default_policy() -> None:
@@ -197,10 +213,8 @@ def test_limits_have_documented_defaults_and_are_read_from_toml() -> None:
 
 def test_whole_numbers_are_read_as_numbers_and_the_policy_survives_a_round_trip() -> None:
     from mediation import audit
-    from mediation import events as ev
     from mediation.case import Mediation
     from mediation.clocks import ManualClock
-    from mediation.model import Mediator, Party
 
     policy = Policy.from_toml("[voice_balance]\nmax_ratio = 3\n[limits]\nmax_amount = 10")
     assert isinstance(policy.voice_balance.max_ratio, float)
@@ -223,7 +237,6 @@ def test_a_policy_built_in_python_with_whole_numbers_verifies_deeply() -> None:
     from mediation import audit
     from mediation.case import Mediation
     from mediation.clocks import ManualClock
-    from mediation.model import Mediator, Party
     from mediation.policy import VoiceBalance
 
     policy = Policy(voice_balance=VoiceBalance(max_ratio=3), limits=Limits(max_amount=10))
@@ -272,25 +285,10 @@ leak_threshold = 0.6
 
 
 def test_a_policy_with_lexicons_survives_the_event_round_trip() -> None:
-    from datetime import datetime, timezone
-
-    from mediation import events as ev
-    from mediation.model import Mediator, Party
-
     policy = Policy.from_dict(
         {"transcript_markers": {"lexicons": {"en": {"categories": {"blame": {"terms": ["x y"]}}}}}}
     )
-    opened = ev.CaseOpened(
-        seq=1,
-        at=datetime(2026, 1, 1, tzinfo=timezone.utc),
-        actor="m",
-        stage="intake",
-        case_id="c",
-        process="default",
-        parties=(Party("a", "A"), Party("b", "B")),
-        mediator=Mediator("m", "M"),
-        policy=policy,
-    )
+    opened = _opened_under(policy)
     again = ev.from_dict(ev.to_dict(opened))
     assert isinstance(again, ev.CaseOpened)
     assert again.policy == policy
@@ -629,23 +627,11 @@ def test_a_policy_with_every_table_pickles_and_writes_the_same_canonical_text() 
     import json
     import pickle
 
-    from mediation import events as ev
     from mediation._canonical import canonical_text
-    from mediation.model import Mediator, Party
 
     policy = _policy_with_every_table()
     assert pickle.loads(pickle.dumps(policy)) == policy
-    opened = ev.CaseOpened(
-        seq=1,
-        at=datetime(2026, 1, 1, tzinfo=timezone.utc),
-        actor="m",
-        stage="intake",
-        case_id="c",
-        process="default",
-        parties=(Party("a", "A"), Party("b", "B")),
-        mediator=Mediator("m", "M"),
-        policy=policy,
-    )
+    opened = _opened_under(policy)
     plain = ev.to_dict(opened)["policy"]
     assert plain["custom_checks"] == {"house_rule": "block"}
     assert type(plain["custom_checks"]) is dict

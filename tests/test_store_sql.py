@@ -565,21 +565,13 @@ def test_a_remembered_head_that_is_no_longer_the_head_is_not_chained_on(url: str
         assert records[-1].hash == audit.chain_hash(records[-2].hash, records[-1].body)
 
 
-def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(url: str) -> None:
-    case = scripted_case(f"taken-{uuid.uuid4().hex[:8]}")
-    with SQLStore(url) as store:
-        store.append(case.case_id, case.events[:6], 0)
-        before = store.summary(case.case_id)
-        with store.engine.begin() as conn:  # a row at seq 7 the summary does not know
-            conn.execute(
-                sa.insert(events_table).values(
-                    case_id=case.case_id, seq=7, hash="0" * 64, body=b"{}"
-                )
-            )
-        with pytest.raises(ConcurrencyError, match="same place"):
-            store.append(case.case_id, case.events[6:7], 6)
-        assert store.summary(case.case_id) == before
-        _drop_case(store, case.case_id)
+def _plant_unknown_event(store: SQLStore, case_id: str, seq: int) -> None:
+    """Write a row at ``seq`` behind the store's back: a place the case's summary does not
+    know is taken (and an event that is not well-formed: drop the case afterwards)."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.insert(events_table).values(case_id=case_id, seq=seq, hash="0" * 64, body=b"{}")
+        )
 
 
 def _drop_case(store: SQLStore, case_id: str) -> None:
@@ -588,6 +580,18 @@ def _drop_case(store: SQLStore, case_id: str) -> None:
     with store.engine.begin() as conn:
         for table in (reads_table, events_table, cases_table):
             conn.execute(sa.delete(table).where(table.c.case_id == case_id))
+
+
+def test_an_event_already_at_its_place_is_a_conflict_and_nothing_moves(url: str) -> None:
+    case = scripted_case(f"taken-{uuid.uuid4().hex[:8]}")
+    with SQLStore(url) as store:
+        store.append(case.case_id, case.events[:6], 0)
+        before = store.summary(case.case_id)
+        _plant_unknown_event(store, case.case_id, 7)
+        with pytest.raises(ConcurrencyError, match="same place"):
+            store.append(case.case_id, case.events[6:7], 6)
+        assert store.summary(case.case_id) == before
+        _drop_case(store, case.case_id)
 
 
 def test_a_batch_or_a_hosts_append_onto_an_event_already_there_is_a_conflict(url: str) -> None:
@@ -599,12 +603,7 @@ def test_a_batch_or_a_hosts_append_onto_an_event_already_there_is_a_conflict(url
     with SQLStore(url) as store:
         store.append(case.case_id, case.events[:6], 0)
         before = store.summary(case.case_id)
-        with store.engine.begin() as conn:  # a row at seq 7 the summary does not know
-            conn.execute(
-                sa.insert(events_table).values(
-                    case_id=case.case_id, seq=7, hash="0" * 64, body=b"{}"
-                )
-            )
+        _plant_unknown_event(store, case.case_id, 7)
         with pytest.raises(ConcurrencyError, match="same place"):
             store.append(case.case_id, case.events[6:8], 6)
         with engine.connect() as connection:
